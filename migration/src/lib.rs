@@ -1,0 +1,16 @@
+//! The database schema of phancap, one migration per change. Migrations hold
+//! structure only; data comes from `phancap import-units` and `phancap demo`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_units;
+
+/// Applies phancap's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_units::Migration)]
+    }
+}
