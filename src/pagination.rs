@@ -1,0 +1,232 @@
+//! Relay cursor pagination shared by every connection: argument checks,
+//! opaque cursors over a `(sort key, id)` pair, and in-memory paging for
+//! lists a DataLoader has already fetched whole.
+
+use async_graphql::SimpleObject;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Largest page a client may ask for (`first`/`last`).
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// A position in a list ordered by `(key, id)`; opaque to clients.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cursor {
+    pub key: String,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn new(key: impl Into<String>, id: Uuid) -> Self {
+        Cursor {
+            key: key.into(),
+            id,
+        }
+    }
+
+    /// The opaque string a client passes back as `after`/`before`.
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}{}", self.id, self.key))
+    }
+
+    /// Reads a cursor this server produced; anything else is bad input.
+    pub fn decode(field: &str, value: &str) -> AppResult<Self> {
+        let bad = || AppError::invalid(format!("`{field}` is not a valid cursor"));
+        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| bad())?;
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        if text.len() < 36 || !text.is_char_boundary(36) {
+            return Err(bad());
+        }
+        let (id, key) = text.split_at(36);
+        let id = Uuid::parse_str(id).map_err(|_| bad())?;
+        Ok(Cursor::new(key, id))
+    }
+}
+
+/// Checked Relay arguments: which slice of the ordered list to return.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: u64,
+    pub after: Option<Cursor>,
+    pub before: Option<Cursor>,
+    /// True for `last`: the slice is taken from the end.
+    pub backward: bool,
+}
+
+impl PageRequest {
+    /// Validates `first`/`after`/`last`/`before`: sizes between 0 and
+    /// [`MAX_PAGE_SIZE`], not `first` and `last` together, cursors ours.
+    pub fn parse(
+        first: Option<i32>,
+        after: Option<&str>,
+        last: Option<i32>,
+        before: Option<&str>,
+    ) -> AppResult<Self> {
+        let check = |name: &str, n: i32| {
+            if !(0..=MAX_PAGE_SIZE).contains(&n) {
+                Err(AppError::invalid(format!(
+                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {n}"
+                )))
+            } else {
+                Ok(n as u64)
+            }
+        };
+        let (limit, backward) = match (first, last) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::invalid("give either `first` or `last`, not both"));
+            }
+            (Some(n), None) => (check("first", n)?, false),
+            (None, Some(n)) => (check("last", n)?, true),
+            (None, None) => (DEFAULT_PAGE_SIZE as u64, false),
+        };
+        Ok(PageRequest {
+            limit,
+            after: after.map(|c| Cursor::decode("after", c)).transpose()?,
+            before: before.map(|c| Cursor::decode("before", c)).transpose()?,
+            backward,
+        })
+    }
+}
+
+/// One page of an ordered list, with what lies beyond it.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub has_previous: bool,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from rows fetched with `LIMIT limit + 1` in the
+    /// request's direction: the extra row only tells that more exist.
+    pub fn from_probe(mut rows: Vec<T>, request: &PageRequest) -> Self {
+        let more = rows.len() as u64 > request.limit;
+        rows.truncate(request.limit as usize);
+        if request.backward {
+            rows.reverse();
+            Page {
+                items: rows,
+                has_next: request.before.is_some(),
+                has_previous: more,
+            }
+        } else {
+            Page {
+                items: rows,
+                has_next: more,
+                has_previous: request.after.is_some(),
+            }
+        }
+    }
+
+    /// Pages a whole list already sorted by `cursor`.
+    pub fn slice(items: Vec<T>, request: &PageRequest, cursor: impl Fn(&T) -> Cursor) -> Self {
+        let window: Vec<T> = items
+            .into_iter()
+            .filter(|item| {
+                let c = cursor(item);
+                request.after.as_ref().is_none_or(|a| &c > a)
+                    && request.before.as_ref().is_none_or(|b| &c < b)
+            })
+            .collect();
+        let total = window.len();
+        let limit = (request.limit as usize).min(total);
+        let (start, end) = if request.backward {
+            (total - limit, total)
+        } else {
+            (0, limit)
+        };
+        Page {
+            has_previous: start > 0 || (!request.backward && request.after.is_some()),
+            has_next: end < total || (request.backward && request.before.is_some()),
+            items: window.into_iter().skip(start).take(end - start).collect(),
+        }
+    }
+}
+
+/// Relay `PageInfo`.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PageInfo {
+    /// More items follow this page.
+    pub has_next_page: bool,
+    /// Items precede this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first edge, to page backwards with `before`.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last edge, to page forwards with `after`.
+    pub end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    /// The page info of `page`, given each item's cursor.
+    pub fn of<T>(page: &Page<T>, cursor: impl Fn(&T) -> Cursor) -> Self {
+        PageInfo {
+            has_next_page: page.has_next,
+            has_previous_page: page.has_previous,
+            start_cursor: page.items.first().map(|i| cursor(i).encode()),
+            end_cursor: page.items.last().map(|i| cursor(i).encode()),
+        }
+    }
+}
+
+/// Query complexity of a connection field: its own cost plus the page
+/// size times the cost of one item, so that nested pages multiply.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE) as usize;
+    1 + size * child_complexity
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items() -> Vec<Cursor> {
+        (0..5)
+            .map(|i| Cursor::new(format!("{i:02}"), Uuid::from_u128(i)))
+            .collect()
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_foreign_strings() {
+        let c = Cursor::new("19-SNV", Uuid::now_v7());
+        assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
+        assert!(Cursor::decode("after", "bm90IGEgY3Vyc29y").is_err());
+        assert!(Cursor::decode("after", "***").is_err());
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        assert!(PageRequest::parse(Some(101), None, None, None).is_err());
+        assert!(PageRequest::parse(Some(-1), None, None, None).is_err());
+        assert!(PageRequest::parse(Some(1), None, Some(1), None).is_err());
+        assert_eq!(
+            PageRequest::parse(None, None, None, None).unwrap().limit,
+            20
+        );
+    }
+
+    #[test]
+    fn slicing_pages_forward_and_backward() {
+        let all = items();
+        let req = PageRequest::parse(Some(2), Some(&all[0].encode()), None, None).unwrap();
+        let page = Page::slice(all.clone(), &req, Clone::clone);
+        assert_eq!(page.items, all[1..3].to_vec());
+        assert!(page.has_next && page.has_previous);
+
+        let req = PageRequest::parse(None, None, Some(2), Some(&all[4].encode())).unwrap();
+        let page = Page::slice(all.clone(), &req, Clone::clone);
+        assert_eq!(page.items, all[2..4].to_vec());
+        assert!(page.has_next && page.has_previous);
+
+        let req = PageRequest::parse(Some(10), None, None, None).unwrap();
+        let page = Page::slice(all.clone(), &req, Clone::clone);
+        assert_eq!(page.items.len(), 5);
+        assert!(!page.has_next && !page.has_previous);
+    }
+}

@@ -1,0 +1,66 @@
+//! Text normalisation shared by storage and queries: Vietnamese names are
+//! searched without regard to case or diacritics.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use crate::error::{AppError, AppResult};
+
+/// Folds `text` to lower-case ASCII-like form: diacritics dropped, `đ` to
+/// `d`, runs of whitespace to one space. "Tỉnh Thái Nguyên", "TINH THAI
+/// NGUYEN" and "tinh  thai nguyen" all fold to "tinh thai nguyen".
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Checks a free-text argument before it reaches SQL: PostgreSQL rejects a
+/// NUL byte in text, so it is refused here on every database alike.
+pub fn checked<'a>(field: &str, value: &'a str, max_chars: usize) -> AppResult<&'a str> {
+    if value.contains('\0') {
+        return Err(AppError::invalid(format!(
+            "{field} must not contain a NUL character"
+        )));
+    }
+    if value.chars().count() > max_chars {
+        return Err(AppError::invalid(format!(
+            "{field} is longer than {max_chars} characters"
+        )));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_diacritics_and_spacing() {
+        assert_eq!(fold("Tỉnh Thái Nguyên"), "tinh thai nguyen");
+        assert_eq!(fold("THÁI NGUYÊN"), "thai nguyen");
+        assert_eq!(fold("  Thai   Nguyen "), "thai nguyen");
+        assert_eq!(fold("Đắk Lắk"), "dak lak");
+        assert_eq!(fold("Phường Đống Đa"), "phuong dong da");
+    }
+
+    #[test]
+    fn nul_bytes_and_overlong_text_are_refused() {
+        assert!(checked("search", "a\0b", 10).is_err());
+        assert!(checked("search", "abcdef", 5).is_err());
+        assert_eq!(checked("search", "Hà Nội", 6).unwrap(), "Hà Nội");
+    }
+}

@@ -1,0 +1,350 @@
+//! Reads of the unit tree. Every read is dated (`as_of`); subtree reads are
+//! range scans on the materialized `path`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::unit::{self, AdminType, UnitKind};
+use entity::unit_lineage;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::error::AppResult;
+use crate::pagination::{Cursor, Page, PageRequest};
+use crate::text;
+
+/// Width of one path segment: a hyphenated UUID and its `/`.
+const PATH_SEGMENT: usize = 37;
+
+/// Units in force on `as_of` (an open end is unbounded).
+pub fn valid_on(as_of: NaiveDate) -> Condition {
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(unit::Column::ValidFrom.is_null())
+                .add(unit::Column::ValidFrom.lte(as_of)),
+        )
+        .add(
+            Condition::any()
+                .add(unit::Column::ValidTo.is_null())
+                .add(unit::Column::ValidTo.gte(as_of)),
+        )
+}
+
+/// Strict descendants of the unit whose path is `path`: the paths that
+/// extend it. Paths end in `/` and `0` is the next byte, so the prefix is
+/// the half-open range `(path, path-without-slash + "0")`, an index range scan.
+pub fn strictly_below(path: &str) -> Condition {
+    let upper = format!("{}0", &path[..path.len() - 1]);
+    Condition::all()
+        .add(unit::Column::Path.gt(path))
+        .add(unit::Column::Path.lt(upper))
+}
+
+/// The path of a new unit under `parent` (or of a root when `None`).
+pub fn child_path(parent: Option<&str>, id: Uuid) -> String {
+    format!("{}{id}/", parent.unwrap_or("/"))
+}
+
+/// The ids on a path, root first, the unit itself last.
+pub fn path_ids(path: &str) -> Vec<Uuid> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .collect()
+}
+
+/// What a list of units is filtered by.
+#[derive(Debug, Clone)]
+pub struct UnitFilter {
+    pub kind: Option<UnitKind>,
+    /// Path of the unit whose strict descendants are wanted.
+    pub within: Option<String>,
+    pub parent: Option<Uuid>,
+    /// Already folded with [`text::fold`].
+    pub search: Option<String>,
+    pub as_of: NaiveDate,
+}
+
+impl UnitFilter {
+    fn condition(&self) -> Condition {
+        let mut cond = valid_on(self.as_of);
+        if let Some(kind) = self.kind {
+            cond = cond.add(unit::Column::Kind.eq(kind));
+        }
+        if let Some(path) = &self.within {
+            cond = cond.add(strictly_below(path));
+        }
+        if let Some(parent) = self.parent {
+            cond = cond.add(unit::Column::ParentId.eq(parent));
+        }
+        if let Some(search) = self.search.as_deref().filter(|s| !s.is_empty()) {
+            let escaped = escape_like(search);
+            cond = cond.add(
+                Condition::any()
+                    .add(
+                        unit::Column::SearchName
+                            .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                    )
+                    .add(
+                        unit::Column::Code.like(LikeExpr::new(format!("{escaped}%")).escape('\\')),
+                    ),
+            );
+        }
+        cond
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The cursor units are ordered and paged by: `(code, id)`.
+pub fn cursor(unit: &unit::Model) -> Cursor {
+    Cursor::new(unit.code.clone(), unit.id)
+}
+
+fn after(cursor: &Cursor) -> Condition {
+    Condition::any()
+        .add(unit::Column::Code.gt(cursor.key.as_str()))
+        .add(
+            Condition::all()
+                .add(unit::Column::Code.eq(cursor.key.as_str()))
+                .add(unit::Column::Id.gt(cursor.id)),
+        )
+}
+
+fn before(cursor: &Cursor) -> Condition {
+    Condition::any()
+        .add(unit::Column::Code.lt(cursor.key.as_str()))
+        .add(
+            Condition::all()
+                .add(unit::Column::Code.eq(cursor.key.as_str()))
+                .add(unit::Column::Id.lt(cursor.id)),
+        )
+}
+
+/// One page of the units matching `filter`, ordered by code then id.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &UnitFilter,
+    page: &PageRequest,
+) -> AppResult<Page<unit::Model>> {
+    let mut cond = filter.condition();
+    if let Some(c) = &page.after {
+        cond = cond.add(after(c));
+    }
+    if let Some(c) = &page.before {
+        cond = cond.add(before(c));
+    }
+    let order = if page.backward {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let rows = unit::Entity::find()
+        .filter(cond)
+        .order_by(unit::Column::Code, order.clone())
+        .order_by(unit::Column::Id, order)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_probe(rows, page))
+}
+
+/// How many units match `filter`.
+pub async fn count(db: &impl ConnectionTrait, filter: &UnitFilter) -> AppResult<u64> {
+    Ok(unit::Entity::find()
+        .filter(filter.condition())
+        .count(db)
+        .await?)
+}
+
+/// A unit by id, whatever its validity.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<unit::Model>> {
+    Ok(unit::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Units by id.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<unit::Model>> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The unit that bears `code` on `as_of` (codes are reused over time).
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+    kind: Option<UnitKind>,
+    as_of: NaiveDate,
+) -> AppResult<Option<unit::Model>> {
+    let mut query = unit::Entity::find()
+        .filter(unit::Column::Code.eq(code))
+        .filter(valid_on(as_of));
+    if let Some(kind) = kind {
+        query = query.filter(unit::Column::Kind.eq(kind));
+    }
+    Ok(query.order_by_asc(unit::Column::Kind).one(db).await?)
+}
+
+/// The children of each of `parents` valid on `as_of`, ordered by code.
+pub async fn children_of(
+    db: &impl ConnectionTrait,
+    parents: &[Uuid],
+    kind: Option<UnitKind>,
+    as_of: NaiveDate,
+) -> AppResult<Vec<unit::Model>> {
+    let mut query = unit::Entity::find()
+        .filter(unit::Column::ParentId.is_in(parents.iter().copied()))
+        .filter(valid_on(as_of));
+    if let Some(kind) = kind {
+        query = query.filter(unit::Column::Kind.eq(kind));
+    }
+    Ok(query
+        .order_by_asc(unit::Column::Code)
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A unit whose descendants are counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SubtreeRoot {
+    pub id: Uuid,
+    pub path: String,
+    pub depth: i32,
+}
+
+/// For each root, how many strict descendants (of `kind`) are valid on
+/// `as_of`: one grouped statement per distinct root depth.
+pub async fn descendant_counts(
+    db: &impl ConnectionTrait,
+    roots: &[SubtreeRoot],
+    kind: Option<UnitKind>,
+    as_of: NaiveDate,
+) -> AppResult<HashMap<Uuid, u64>> {
+    let mut by_depth: HashMap<i32, Vec<&SubtreeRoot>> = HashMap::new();
+    for root in roots {
+        by_depth.entry(root.depth).or_default().push(root);
+    }
+    let mut counts: HashMap<Uuid, u64> = roots.iter().map(|r| (r.id, 0)).collect();
+    for (depth, roots) in by_depth {
+        // The ancestor at `depth` is the path segment at that position.
+        let start = 2 + PATH_SEGMENT as i32 * depth;
+        // Literal numbers, not bind parameters: PostgreSQL only accepts the
+        // grouped expression in the select list if the two are identical.
+        let ancestor = Expr::cust(format!("SUBSTR(path, {start}, 36)"));
+        let mut within = Condition::any();
+        for root in &roots {
+            within = within.add(strictly_below(&root.path));
+        }
+        let mut query = unit::Entity::find()
+            .select_only()
+            .expr_as(ancestor.clone(), "ancestor")
+            .expr_as(Expr::col(unit::Column::Id).count(), "n")
+            .filter(within)
+            .filter(valid_on(as_of))
+            .group_by(ancestor);
+        if let Some(kind) = kind {
+            query = query.filter(unit::Column::Kind.eq(kind));
+        }
+        for (ancestor, n) in query.into_tuple::<(String, i64)>().all(db).await? {
+            if let Ok(id) = Uuid::parse_str(&ancestor) {
+                counts.insert(id, n as u64);
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// Which side of a lineage edge the given units are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineageSide {
+    /// Find the units these became.
+    Successors,
+    /// Find the units these came from.
+    Predecessors,
+}
+
+/// Lineage edges leaving (`Successors`) or entering (`Predecessors`) units.
+pub async fn lineage_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    side: LineageSide,
+) -> AppResult<Vec<unit_lineage::Model>> {
+    let column = match side {
+        LineageSide::Successors => unit_lineage::Column::PredecessorId,
+        LineageSide::Predecessors => unit_lineage::Column::SuccessorId,
+    };
+    Ok(unit_lineage::Entity::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .order_by_asc(unit_lineage::Column::EffectiveDate)
+        .order_by_asc(unit_lineage::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A new unit under `parent`, not yet inserted.
+pub struct NewUnit<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: UnitKind,
+    pub admin_type: AdminType,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl NewUnit<'_> {
+    /// The row to insert under `parent`, with a fresh id, path and depth.
+    pub fn under(&self, parent: Option<&unit::Model>) -> unit::Model {
+        let id = Uuid::now_v7();
+        unit::Model {
+            id,
+            code: self.code.to_owned(),
+            name: self.name.to_owned(),
+            search_name: text::fold(self.name),
+            kind: self.kind,
+            admin_type: self.admin_type,
+            parent_id: parent.map(|p| p.id),
+            path: child_path(parent.map(|p| p.path.as_str()), id),
+            depth: parent.map_or(0, |p| p.depth + 1),
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_list_ancestors_root_first() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let root = child_path(None, a);
+        let child = child_path(Some(&root), b);
+        assert_eq!(child, format!("/{a}/{b}/"));
+        assert_eq!(path_ids(&child), vec![a, b]);
+        // The segment arithmetic used by descendant_counts.
+        let start = 1 + PATH_SEGMENT; // 0-based start of segment 1
+        assert_eq!(&child[start..start + 36], b.to_string());
+    }
+
+    #[test]
+    fn like_wildcards_in_a_search_are_literal() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}
