@@ -1,0 +1,116 @@
+//! The GraphQL schema: root objects, the `Node` interface, shared scalars,
+//! limits, and the HTTP handler that executes requests.
+
+mod http;
+mod ids;
+mod scalars;
+
+use async_graphql::{
+    Context, EmptyMutation, EmptySubscription, ID, Interface, MergedObject, Object, Schema,
+    SchemaBuilder,
+};
+use sea_orm::DatabaseConnection;
+
+pub use http::{GraphqlState, graphiql, graphql_post};
+pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
+pub use scalars::Date;
+
+use crate::error::AppError;
+use crate::units::graphql::{Unit, UnitQuery};
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Most ids `nodes(ids:)` resolves in one call.
+pub const MAX_NODES: usize = 100;
+
+/// Limits that keep one request from exhausting the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 16,
+            max_complexity: 200_000,
+            introspection: true,
+        }
+    }
+}
+
+/// Every object that can be fetched by its global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    Unit(Unit),
+}
+
+/// The root query.
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, UnitQuery);
+
+/// Global object identification (Relay).
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id; null when it does not exist.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Ok(resolve_node(ctx, &id).await?)
+    }
+
+    /// Several objects by global id, in the order asked (null where missing);
+    /// at most 100 ids.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(AppError::invalid(format!("at most {MAX_NODES} ids per call")).into());
+        }
+        let mut nodes = Vec::with_capacity(ids.len());
+        for id in &ids {
+            nodes.push(resolve_node(ctx, id).await?);
+        }
+        Ok(nodes)
+    }
+}
+
+async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
+    let (kind, uuid) = decode_id(id)?;
+    Ok(match kind {
+        NodeKind::Unit => crate::units::graphql::unit_node(ctx, uuid)
+            .await?
+            .map(Node::Unit),
+    })
+}
+
+/// The schema with its limits, before per-deployment data is attached.
+pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(8);
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
+}
+
+/// The schema served over `db`.
+pub fn build_schema(db: DatabaseConnection, limits: Limits) -> AppSchema {
+    schema_builder(limits).data(db).finish()
+}
+
+/// The SDL clients build against (`phancap schema`).
+pub fn sdl() -> String {
+    schema_builder(Limits::default()).finish().sdl()
+}

@@ -1,0 +1,129 @@
+//! `POST /graphql`: parses single or batched requests, caps batches,
+//! attaches per-request DataLoaders, and gives every error a stable code.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{Request, Response, ServerError};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+use super::AppSchema;
+use crate::error::AppError;
+use crate::units::loaders::UnitLoaders;
+
+/// What the GraphQL handler needs.
+#[derive(Clone)]
+pub struct GraphqlState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+    /// Most operations accepted in one batched request.
+    pub max_batch: usize,
+}
+
+/// Executes a GraphQL request (or a JSON array of them).
+pub async fn graphql_post(
+    State(state): State<GraphqlState>,
+    body: Bytes,
+) -> axum::response::Response {
+    let requests = match parse_body(&body, state.max_batch) {
+        Ok(requests) => requests,
+        Err(message) => return reject(message),
+    };
+    match requests {
+        Operations::Single(request) => Json(execute(&state, *request).await).into_response(),
+        Operations::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(execute(&state, request).await);
+            }
+            Json(responses).into_response()
+        }
+    }
+}
+
+enum Operations {
+    Single(Box<Request>),
+    Batch(Vec<Request>),
+}
+
+/// Reads one operation or a batch of at most `max_batch`; each must carry
+/// a non-empty `query`.
+fn parse_body(body: &[u8], max_batch: usize) -> Result<Operations, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    match value {
+        Value::Array(items) if items.is_empty() => Err("the batch is empty".into()),
+        Value::Array(items) if items.len() > max_batch => Err(format!(
+            "a batch may hold at most {max_batch} operations, got {}",
+            items.len()
+        )),
+        Value::Array(items) => Ok(Operations::Batch(
+            items
+                .into_iter()
+                .map(parse_operation)
+                .collect::<Result<_, _>>()?,
+        )),
+        value => Ok(Operations::Single(Box::new(parse_operation(value)?))),
+    }
+}
+
+fn parse_operation(value: Value) -> Result<Request, String> {
+    let has_query = value
+        .get("query")
+        .and_then(Value::as_str)
+        .is_some_and(|q| !q.trim().is_empty());
+    if !has_query {
+        return Err("each operation needs a non-empty `query` string".into());
+    }
+    serde_json::from_value(value).map_err(|e| format!("not a GraphQL request: {e}"))
+}
+
+async fn execute(state: &GraphqlState, request: Request) -> Response {
+    let request = request.data(UnitLoaders::new(&state.db));
+    let mut response = state.schema.execute(request).await;
+    for error in &mut response.errors {
+        ensure_code(error);
+    }
+    response
+}
+
+/// Sets `extensions.code` from the error's [`AppError`] source, logging an
+/// internal cause once (its message to the client is already generic).
+/// Errors without that source come from parsing, validation, limits or
+/// argument coercion: the caller's query was wrong, so BAD_USER_INPUT.
+fn ensure_code(error: &mut ServerError) {
+    let code = match error.source::<AppError>() {
+        Some(app) => {
+            if let AppError::Internal(cause) = app {
+                tracing::error!(error = %cause, path = ?error.path, "internal error");
+            }
+            app.code()
+        }
+        None => "BAD_USER_INPUT",
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+}
+
+fn reject(message: String) -> axum::response::Response {
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
+    });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+/// GraphiQL, for trying the API from a browser.
+pub async fn graphiql() -> impl IntoResponse {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("phancap")
+            .finish(),
+    )
+}

@@ -1,0 +1,28 @@
+//! phancap: a GraphQL API for the delegation of state-management powers
+//! (phân cấp, phân quyền, ủy quyền) down a Vietnamese province's hierarchy.
+
+/// Today's date in Vietnam and date ranges.
+pub mod calendar;
+/// The command line: `serve`, `migrate`, `import-units`, `demo`, `schema`.
+pub mod cli;
+/// Connecting to SQLite or PostgreSQL and migrating.
+pub mod db;
+/// Demo data: a real province ready to explore.
+pub mod demo;
+/// The error type and its stable codes.
+pub mod error;
+/// The GraphQL schema, scalars, ids and HTTP handler.
+pub mod graphql;
+/// Relay cursor pagination.
+pub mod pagination;
+/// The HTTP application and its lifecycle.
+pub mod startup;
+/// Logging.
+pub mod telemetry;
+/// Search folding and input checks for free text.
+pub mod text;
+/// The dated unit tree, its import and its GraphQL API.
+pub mod units;
+
+/// Any error, for the command line and setup code.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
