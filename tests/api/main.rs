@@ -1,0 +1,11 @@
+//! The one integration-test binary: the real server on port 0, spoken to
+//! over HTTP GraphQL, on SQLite in memory or on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod api_limits;
+mod import;
+mod lineage;
+mod schema;
+mod units;
