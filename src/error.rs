@@ -20,6 +20,14 @@ pub enum AppError {
     Conflict(String),
     #[error("internal error")]
     Internal(Arc<DbErr>),
+    /// A business rule refused the input: reported in a mutation payload's
+    /// `userErrors` with its own stable code, not as a GraphQL error.
+    #[error("{message}")]
+    Rule {
+        field: Option<&'static str>,
+        code: &'static str,
+        message: String,
+    },
 }
 
 /// Result of every service function.
@@ -35,6 +43,21 @@ impl AppError {
             AppError::Invalid(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Internal(_) => "INTERNAL",
+            AppError::Rule { .. } => "BAD_USER_INPUT",
+        }
+    }
+
+    /// A business-rule failure on `field` (an input field name) with a
+    /// stable `code`.
+    pub fn rule(
+        field: Option<&'static str>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        AppError::Rule {
+            field,
+            code,
+            message: message.into(),
         }
     }
 

@@ -1,0 +1,183 @@
+//! `auditEvents`: the trail, for ADMIN and INSPECTOR within their scope.
+
+use async_graphql::{Context, ID, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use entity::role_grant::Role;
+use entity::unit;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+
+use crate::auth::{RoleGuard, viewer};
+use crate::error::AppError;
+use crate::graphql::{NodeKind, decode_id, decode_id_of, encode_id};
+use crate::pagination::{Cursor, Page, PageInfo, PageRequest, page_complexity};
+use crate::units::service::subtree_of;
+
+/// One recorded change.
+pub struct AuditEvent(audit_event::Model);
+
+#[Object]
+impl AuditEvent {
+    /// Position in the chain (1, 2, 3 … without gaps).
+    async fn seq(&self) -> i64 {
+        self.0.seq
+    }
+
+    /// When it happened (UTC).
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// Username of the actor (`cli` for the command line).
+    async fn actor_username(&self) -> &str {
+        &self.0.actor_username
+    }
+
+    /// Global id of the acting user; null for the command line.
+    async fn actor(&self) -> Option<ID> {
+        self.0.actor_id.map(|id| encode_id(NodeKind::User, id))
+    }
+
+    /// The role the change was allowed under.
+    async fn role(&self) -> Option<&str> {
+        self.0.role.as_deref()
+    }
+
+    /// The mutation, e.g. `createUnit`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// Type of the changed entity, e.g. `Unit`.
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+
+    /// Global id of the changed entity.
+    async fn entity(&self) -> ID {
+        let kind = NodeKind::from_type_name(&self.0.entity_type).unwrap_or(NodeKind::Unit);
+        encode_id(kind, self.0.entity_id)
+    }
+
+    /// The entity before the change (null when it did not exist).
+    async fn before(&self) -> Option<Json<Value>> {
+        self.0
+            .before
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .map(Json)
+    }
+
+    /// The entity after the change.
+    async fn after(&self) -> Option<Json<Value>> {
+        self.0
+            .after
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .map(Json)
+    }
+
+    /// SHA-256 of this event and the previous hash, chaining the trail.
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+}
+
+/// A page of audit events, newest first.
+#[derive(SimpleObject)]
+pub struct AuditEventConnection {
+    edges: Vec<AuditEventEdge>,
+    page_info: PageInfo,
+}
+
+/// An audit event and its cursor.
+#[derive(SimpleObject)]
+pub struct AuditEventEdge {
+    cursor: String,
+    node: AuditEvent,
+}
+
+fn cursor(event: &audit_event::Model) -> Cursor {
+    Cursor::new(format!("{:020}", event.seq), event.id)
+}
+
+/// Reads of the audit trail.
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Audit events, newest first, about units within the scope of your
+    /// ADMIN or INSPECTOR grants; optionally about one entity, by one actor,
+    /// or since a time. Pages forward with `first`/`after` (at most 100).
+    #[graphql(
+        guard = "RoleGuard(&[Role::Admin, Role::Inspector])",
+        complexity = "page_complexity(first, None, child_complexity)"
+    )]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        entity: Option<ID>,
+        actor: Option<ID>,
+        since: Option<DateTime<Utc>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEventConnection> {
+        let viewer = viewer(ctx)?;
+        let page = PageRequest::parse(first, after.as_deref(), None, None)?;
+        let mut scope = Condition::any();
+        for unit in viewer.scopes(&[Role::Admin, Role::Inspector]) {
+            scope = scope.add(
+                audit_event::Column::ScopeUnitId.in_subquery(
+                    Query::select()
+                        .column(unit::Column::Id)
+                        .from(unit::Entity)
+                        .cond_where(subtree_of(&unit.path))
+                        .to_owned(),
+                ),
+            );
+        }
+        let mut query = audit_event::Entity::find().filter(scope);
+        if let Some(entity) = entity {
+            query = query.filter(audit_event::Column::EntityId.eq(decode_id(&entity)?.1));
+        }
+        if let Some(actor) = actor {
+            query = query.filter(audit_event::Column::ActorId.eq(decode_id_of(
+                NodeKind::User,
+                "actor",
+                &actor,
+            )?));
+        }
+        if let Some(since) = since {
+            query = query.filter(audit_event::Column::OccurredAt.gte(since));
+        }
+        if let Some(after) = &page.after {
+            let seq: i64 = after
+                .key
+                .parse()
+                .map_err(|_| AppError::invalid("`after` is not a valid cursor"))?;
+            query = query.filter(audit_event::Column::Seq.lt(seq));
+        }
+        let rows = query
+            .order_by_desc(audit_event::Column::Seq)
+            .limit(page.limit + 1)
+            .all(ctx.data_unchecked::<DatabaseConnection>())
+            .await?;
+        let page = Page::from_probe(rows, &page);
+        Ok(AuditEventConnection {
+            page_info: PageInfo::of(&page, cursor),
+            edges: page
+                .items
+                .into_iter()
+                .map(|e| AuditEventEdge {
+                    cursor: cursor(&e).encode(),
+                    node: AuditEvent(e),
+                })
+                .collect(),
+        })
+    }
+}
