@@ -1,18 +1,26 @@
 //! The `phancap` command line. Every option can also come from the
 //! environment (`PHANCAP_*`, `DATABASE_URL`); a flag wins over a variable.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use sea_orm::DatabaseConnection;
+use entity::app_user::UserKind;
+use entity::role_grant::Role;
+use jsonwebtoken::Algorithm;
+use sea_orm::{DatabaseConnection, Iterable};
 
 use crate::BoxError;
+use crate::auth::tokens::parse_ttl;
+use crate::auth::{Authority, ExternalKey, TokenService, secret};
 use crate::db::{self, DEFAULT_DATABASE_URL, StatementCounter};
 use crate::graphql::{self, Limits};
 use crate::startup::{self, Application, Settings};
 use crate::units::import::{self, ImportError, Source, Structure};
+use crate::{audit, calendar, units, users};
 
 /// phancap: delegation of state-management powers (phân cấp, phân quyền,
 /// ủy quyền) as data, served over GraphQL.
@@ -44,6 +52,128 @@ enum Command {
     Demo(DbArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Manage users from the server's console (audited as `cli`).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Issue a long-lived token for a service account.
+    Token {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+        #[arg(long)]
+        username: String,
+        /// Lifetime such as 30d, 12h, 15m.
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+    },
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; a person's password is read from stdin when it is
+    /// not a terminal, and prompted for otherwise.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// Full name (default: the username).
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Home unit code, as of today or CODE@YYYY-MM-DD.
+        #[arg(long)]
+        unit: String,
+        #[arg(long, value_enum, default_value = "human")]
+        kind: KindArg,
+        /// ROLE@UNITCODE (or ROLE@UNITCODE@YYYY-MM-DD); repeatable.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+    },
+    /// Grant a role to a user.
+    Grant {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        /// ROLE@UNITCODE (or ROLE@UNITCODE@YYYY-MM-DD).
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first broken link.
+    Verify(DbArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Human,
+    Service,
+}
+
+#[derive(Args)]
+struct AuthArgs {
+    /// HS256 secret for the tokens phancap issues (at least 32 bytes).
+    /// Without it, the embedded SQLite default keeps a generated one next
+    /// to the database file; PostgreSQL deployments must set it.
+    #[arg(long, env = "PHANCAP_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// Lifetime of the tokens `login` issues.
+    #[arg(long, env = "PHANCAP_TOKEN_TTL", default_value = "1h")]
+    token_ttl: String,
+    /// PEM public key of an external identity provider whose tokens are
+    /// also accepted (their `sub` is the username).
+    #[arg(long, env = "PHANCAP_EXTERNAL_JWT_KEY")]
+    external_jwt_key: Option<PathBuf>,
+    /// Algorithm of the external key: RS256 or EdDSA.
+    #[arg(long, env = "PHANCAP_EXTERNAL_JWT_ALG", default_value = "RS256")]
+    external_jwt_alg: String,
+    /// Required `iss` of external tokens.
+    #[arg(long, env = "PHANCAP_EXTERNAL_JWT_ISSUER", default_value = "")]
+    external_jwt_issuer: String,
+    /// Required `aud` of external tokens.
+    #[arg(long, env = "PHANCAP_EXTERNAL_JWT_AUDIENCE", default_value = "phancap")]
+    external_jwt_audience: String,
+}
+
+impl AuthArgs {
+    fn token_service(&self, database_url: &str) -> Result<Arc<TokenService>, BoxError> {
+        let secret = secret::resolve(self.jwt_secret.as_deref(), database_url)?;
+        let ttl = parse_ttl(&self.token_ttl)?;
+        let external = match &self.external_jwt_key {
+            None => None,
+            Some(path) => {
+                let algorithm = match self.external_jwt_alg.as_str() {
+                    "RS256" => Algorithm::RS256,
+                    "EdDSA" => Algorithm::EdDSA,
+                    other => {
+                        return Err(
+                            format!("external tokens may be RS256 or EdDSA, not {other}").into(),
+                        );
+                    }
+                };
+                if self.external_jwt_issuer.is_empty() {
+                    return Err(
+                        "PHANCAP_EXTERNAL_JWT_ISSUER must name the identity provider".into(),
+                    );
+                }
+                let pem = std::fs::read(path)?;
+                Some(ExternalKey::from_pem(
+                    algorithm,
+                    &pem,
+                    self.external_jwt_issuer.clone(),
+                    self.external_jwt_audience.clone(),
+                )?)
+            }
+        };
+        Ok(Arc::new(TokenService::new(&secret, ttl, external)?))
+    }
 }
 
 #[derive(Args)]
@@ -57,6 +187,8 @@ struct DbArgs {
 struct ServeArgs {
     #[command(flatten)]
     db: DbArgs,
+    #[command(flatten)]
+    auth: AuthArgs,
     /// Address to listen on.
     #[arg(long, env = "PHANCAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -135,7 +267,144 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             load_demo(&conn).await
         }
         Command::Serve(args) => serve(args).await,
+        Command::User(command) => user_command(command).await,
+        Command::Token {
+            db,
+            auth,
+            username,
+            ttl,
+        } => {
+            let tokens = auth.token_service(&db.database_url)?;
+            let conn = open(&db).await?;
+            let ttl = parse_ttl(&ttl)?;
+            let user = users::service::by_username(&conn, &username.to_lowercase())
+                .await?
+                .ok_or_else(|| format!("no user {username}"))?;
+            if user.kind != UserKind::Service || !user.active {
+                return Err("tokens are issued here only for active service accounts; people sign in with `login`".into());
+            }
+            let (token, expires) = tokens.issue(user.id, Some(ttl))?;
+            eprintln!("token for {} valid until {expires}:", user.username);
+            println!("{token}");
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify(args)) => {
+            let conn = open(&args).await?;
+            match audit::verify(&conn).await? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} events");
+                    Ok(())
+                }
+                Err(broken) => Err(broken.to_string().into()),
+            }
+        }
     }
+}
+
+/// `CODE` or `CODE@YYYY-MM-DD`: the unit bearing the code on that date
+/// (default today).
+async fn unit_by_spec(
+    conn: &DatabaseConnection,
+    spec: &str,
+) -> Result<entity::unit::Model, BoxError> {
+    let (code, date) = match spec.split_once('@') {
+        Some((code, date)) => (
+            code,
+            date.parse()
+                .map_err(|_| format!("`{date}` is not a date (YYYY-MM-DD)"))?,
+        ),
+        None => (spec, calendar::today()),
+    };
+    Ok(units::service::find_by_code(conn, code, None, date)
+        .await?
+        .ok_or_else(|| format!("no unit {code} in force on {date}"))?)
+}
+
+/// `ROLE@UNIT[@DATE]`.
+async fn role_by_spec(
+    conn: &DatabaseConnection,
+    spec: &str,
+) -> Result<(Role, entity::unit::Model), BoxError> {
+    let (role, unit) = spec
+        .split_once('@')
+        .ok_or_else(|| format!("`{spec}` is not ROLE@UNITCODE"))?;
+    let role = Role::iter()
+        .find(|r| audit::service::role_name(*r) == role.to_uppercase())
+        .ok_or_else(|| format!("unknown role {role}"))?;
+    Ok((role, unit_by_spec(conn, unit).await?))
+}
+
+async fn user_command(command: UserCommand) -> Result<(), BoxError> {
+    match command {
+        UserCommand::Create {
+            db,
+            username,
+            full_name,
+            unit,
+            kind,
+            roles,
+        } => {
+            let conn = open(&db).await?;
+            let home = unit_by_spec(&conn, &unit).await?;
+            let mut grants = Vec::new();
+            for spec in &roles {
+                grants.push(role_by_spec(&conn, spec).await?);
+            }
+            let kind = match kind {
+                KindArg::Human => UserKind::Human,
+                KindArg::Service => UserKind::Service,
+            };
+            let password = match kind {
+                UserKind::Human => Some(read_password()?),
+                UserKind::Service => None,
+            };
+            let create = users::service::CreateUser {
+                full_name: full_name.unwrap_or_else(|| username.clone()),
+                username,
+                home_unit: home.id,
+                kind,
+                password,
+            };
+            let user = users::service::create_user(&conn, Authority::Cli, create).await?;
+            println!("created user {} ({})", user.username, home.name);
+            for (role, scope) in grants {
+                users::service::grant_role(&conn, Authority::Cli, user.id, role, scope.id).await?;
+                println!(
+                    "granted {} over {} ({})",
+                    audit::service::role_name(role),
+                    scope.name,
+                    scope.code
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Grant { db, username, role } => {
+            let conn = open(&db).await?;
+            let user = users::service::by_username(&conn, &username.to_lowercase())
+                .await?
+                .ok_or_else(|| format!("no user {username}"))?;
+            let (role, scope) = role_by_spec(&conn, &role).await?;
+            users::service::grant_role(&conn, Authority::Cli, user.id, role, scope.id).await?;
+            println!(
+                "granted {} over {} to {}",
+                audit::service::role_name(role),
+                scope.name,
+                user.username
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A password from stdin: the first line when piped, prompted for otherwise.
+fn read_password() -> Result<String, BoxError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password (at least 10 characters; it is shown as you type): ");
+    }
+    let mut line = String::new();
+    stdin.read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 async fn open(args: &DbArgs) -> Result<DatabaseConnection, BoxError> {
@@ -154,6 +423,23 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         crate::demo::DEMO_PROVINCE,
         report.departments_created
     );
+    if !report.users_created.is_empty() {
+        println!();
+        println!(
+            "WARNING: demo users with a shared, published password. Never load the demo into a production database."
+        );
+        println!(
+            "password for every demo user: {}",
+            crate::demo::DEMO_PASSWORD
+        );
+        for line in &report.users_created {
+            println!("  {line}");
+        }
+        println!(
+            "sign in with: mutation {{ login(input: {{username: \"admin.thainguyen\", password: \"…\"}}) {{ accessToken }} }}"
+        );
+        println!("service account token: phancap token --username service.lienthong --ttl 30d");
+    }
     Ok(())
 }
 
@@ -173,7 +459,8 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
         max_batch: args.max_batch,
         max_body_bytes: args.max_body_bytes,
     };
-    let app = Application::build(&settings, conn).await?;
+    let tokens = args.auth.token_service(&args.db.database_url)?;
+    let app = Application::build(&settings, conn, tokens).await?;
     let addr = app.local_addr()?;
     tracing::info!(
         database = %db::redact(&args.db.database_url),

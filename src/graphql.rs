@@ -3,23 +3,29 @@
 
 mod http;
 mod ids;
+mod payload;
 mod scalars;
 
+use std::sync::Arc;
+
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, ID, Interface, MergedObject, Object, Schema,
-    SchemaBuilder,
+    Context, EmptySubscription, ID, Interface, MergedObject, Object, Schema, SchemaBuilder,
 };
 use sea_orm::DatabaseConnection;
 
 pub use http::{GraphqlState, graphiql, graphql_post};
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
+pub use payload::{UserError, split};
 pub use scalars::Date;
 
+use crate::audit::graphql::AuditQuery;
+use crate::auth::TokenService;
 use crate::error::AppError;
-use crate::units::graphql::{Unit, UnitQuery};
+use crate::units::graphql::{Unit, UnitMutation, UnitQuery};
+use crate::users::graphql::{RoleGrant, User, UserMutation, UserQuery};
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Most ids `nodes(ids:)` resolves in one call.
 pub const MAX_NODES: usize = 100;
@@ -47,11 +53,17 @@ impl Default for Limits {
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
 pub enum Node {
     Unit(Unit),
+    User(User),
+    RoleGrant(RoleGrant),
 }
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, UnitQuery);
+pub struct Query(NodeQuery, UnitQuery, UserQuery, AuditQuery);
+
+/// The root mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(UserMutation, UnitMutation);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -59,7 +71,8 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Any object by its global id; null when it does not exist.
+    /// Any object by its global id; null when it does not exist, FORBIDDEN
+    /// when it exists outside what the caller may read.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         Ok(resolve_node(ctx, &id).await?)
     }
@@ -88,12 +101,18 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Unit => crate::units::graphql::unit_node(ctx, uuid)
             .await?
             .map(Node::Unit),
+        NodeKind::User => crate::users::graphql::user_node(ctx, uuid)
+            .await?
+            .map(Node::User),
+        NodeKind::RoleGrant => crate::users::graphql::grant_node(ctx, uuid)
+            .await?
+            .map(Node::RoleGrant),
     })
 }
 
 /// The schema with its limits, before per-deployment data is attached.
-pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
@@ -105,9 +124,13 @@ pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, EmptyMutation, Emp
     }
 }
 
-/// The schema served over `db`.
-pub fn build_schema(db: DatabaseConnection, limits: Limits) -> AppSchema {
-    schema_builder(limits).data(db).finish()
+/// The schema served over `db`, issuing tokens with `tokens`.
+pub fn build_schema(
+    db: DatabaseConnection,
+    tokens: Arc<TokenService>,
+    limits: Limits,
+) -> AppSchema {
+    schema_builder(limits).data(db).data(tokens).finish()
 }
 
 /// The SDL clients build against (`phancap schema`).

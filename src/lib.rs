@@ -1,6 +1,10 @@
 //! phancap: a GraphQL API for the delegation of state-management powers
 //! (phân cấp, phân quyền, ủy quyền) down a Vietnamese province's hierarchy.
 
+/// The hash-chained audit trail.
+pub mod audit;
+/// Passwords, tokens, the viewer and their grants.
+pub mod auth;
 /// Today's date in Vietnam and date ranges.
 pub mod calendar;
 /// The command line: `serve`, `migrate`, `import-units`, `demo`, `schema`.
@@ -23,6 +27,8 @@ pub mod telemetry;
 pub mod text;
 /// The dated unit tree, its import and its GraphQL API.
 pub mod units;
+/// Users, role grants and signing in.
+pub mod users;
 
 /// Any error, for the command line and setup code.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

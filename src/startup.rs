@@ -1,6 +1,7 @@
 //! Building the HTTP application and running it until a signal stops it.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -9,6 +10,7 @@ use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
+use crate::auth::TokenService;
 use crate::graphql::{self, GraphqlState, Limits};
 
 /// How the server is run; the CLI fills it from flags and environment.
@@ -45,10 +47,15 @@ pub struct Application {
 impl Application {
     /// Binds `settings.listen` (port 0 picks a free port) over `db`, whose
     /// schema must be migrated.
-    pub async fn build(settings: &Settings, db: DatabaseConnection) -> std::io::Result<Self> {
+    pub async fn build(
+        settings: &Settings,
+        db: DatabaseConnection,
+        tokens: Arc<TokenService>,
+    ) -> std::io::Result<Self> {
         let state = GraphqlState {
-            schema: graphql::build_schema(db.clone(), settings.limits),
+            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.limits),
             db,
+            tokens,
             max_batch: settings.max_batch,
         };
         let graphql_route = if settings.graphiql {

@@ -6,12 +6,16 @@ use async_graphql::{Request, Response, ServerError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
+use std::sync::Arc;
+
 use super::AppSchema;
+use crate::auth::{TokenService, Viewer};
 use crate::error::AppError;
 use crate::units::loaders::UnitLoaders;
 
@@ -20,6 +24,7 @@ use crate::units::loaders::UnitLoaders;
 pub struct GraphqlState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
+    pub tokens: Arc<TokenService>,
     /// Most operations accepted in one batched request.
     pub max_batch: usize,
 }
@@ -27,22 +32,75 @@ pub struct GraphqlState {
 /// Executes a GraphQL request (or a JSON array of them).
 pub async fn graphql_post(
     State(state): State<GraphqlState>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> axum::response::Response {
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let requests = match parse_body(&body, state.max_batch) {
         Ok(requests) => requests,
         Err(message) => return reject(message),
     };
     match requests {
-        Operations::Single(request) => Json(execute(&state, *request).await).into_response(),
+        Operations::Single(request) => {
+            Json(execute(&state, *request, viewer.as_ref()).await).into_response()
+        }
         Operations::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(execute(&state, request).await);
+                responses.push(execute(&state, request, viewer.as_ref()).await);
             }
             Json(responses).into_response()
         }
     }
+}
+
+/// The viewer of a bearer token. No `Authorization` header means an
+/// anonymous caller; a header that does not carry a valid token of an
+/// active user is a 401, never a silent fall back to anonymous.
+async fn authenticate(
+    state: &GraphqlState,
+    headers: &HeaderMap,
+) -> Result<Option<Viewer>, axum::response::Response> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(subject) = token.and_then(|t| state.tokens.verify(t)) else {
+        return Err(unauthenticated());
+    };
+    match Viewer::load(&state.db, &subject).await {
+        Ok(Some(viewer)) => Ok(Some(viewer)),
+        Ok(None) => Err(unauthenticated()),
+        Err(err) => {
+            tracing::error!(error = %err, "loading the viewer failed");
+            let body = json!({
+                "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }]
+            });
+            Err((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response())
+        }
+    }
+}
+
+fn unauthenticated() -> axum::response::Response {
+    let body = json!({
+        "errors": [{
+            "message": "the access token is invalid, expired or of an inactive user",
+            "extensions": { "code": "UNAUTHENTICATED" }
+        }]
+    });
+    let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    response.headers_mut().insert(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
 }
 
 enum Operations {
@@ -82,8 +140,11 @@ fn parse_operation(value: Value) -> Result<Request, String> {
     serde_json::from_value(value).map_err(|e| format!("not a GraphQL request: {e}"))
 }
 
-async fn execute(state: &GraphqlState, request: Request) -> Response {
-    let request = request.data(UnitLoaders::new(&state.db));
+async fn execute(state: &GraphqlState, request: Request, viewer: Option<&Viewer>) -> Response {
+    let mut request = request.data(UnitLoaders::new(&state.db));
+    if let Some(viewer) = viewer {
+        request = request.data(viewer.clone());
+    }
     let mut response = state.schema.execute(request).await;
     for error in &mut response.errors {
         ensure_code(error);

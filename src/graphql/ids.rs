@@ -11,18 +11,25 @@ use crate::error::{AppError, AppResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
     Unit,
+    User,
+    RoleGrant,
 }
 
 impl NodeKind {
     fn prefix(self) -> &'static str {
         match self {
             NodeKind::Unit => "Unit",
+            NodeKind::User => "User",
+            NodeKind::RoleGrant => "RoleGrant",
         }
     }
 
-    fn from_prefix(prefix: &str) -> Option<Self> {
-        match prefix {
+    /// The kind whose GraphQL type is named `name`.
+    pub fn from_type_name(name: &str) -> Option<Self> {
+        match name {
             "Unit" => Some(NodeKind::Unit),
+            "User" => Some(NodeKind::User),
+            "RoleGrant" => Some(NodeKind::RoleGrant),
             _ => None,
         }
     }
@@ -39,7 +46,7 @@ pub fn decode_id(id: &ID) -> AppResult<(NodeKind, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (prefix, uuid) = text.split_once(':').ok_or_else(bad)?;
-    let kind = NodeKind::from_prefix(prefix).ok_or_else(bad)?;
+    let kind = NodeKind::from_type_name(prefix).ok_or_else(bad)?;
     Ok((kind, Uuid::parse_str(uuid).map_err(|_| bad())?))
 }
 

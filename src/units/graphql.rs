@@ -2,17 +2,21 @@
 //! `Unit` type. Resolvers parse arguments, call the service or a loader,
 //! and convert; the rules live in `service`.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::{unit, unit_lineage};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use entity::role_grant::Role;
+
+use super::admin;
 use super::loaders::{ChildrenKey, DescendantKey, UnitLoaders};
 use super::service::{self, LineageSide, SubtreeRoot, UnitFilter};
+use crate::auth::{Authority, RoleGuard, viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{Date, NodeKind, decode_id_of, encode_id};
+use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
 
@@ -98,7 +102,7 @@ impl Unit {
         Unit { model, as_of }
     }
 
-    fn loaders<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
+    pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
         ctx.data_unchecked::<UnitLoaders>()
     }
 }
@@ -471,4 +475,110 @@ async fn anchor(
 pub async fn unit_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Unit>> {
     let found = Unit::loaders(ctx).by_id.load_one(id).await?;
     Ok(found.map(|m| Unit::new(m, calendar::today())))
+}
+
+/// A new department or other body under a province.
+#[derive(InputObject)]
+pub struct CreateUnitInput {
+    /// Id of the province the body belongs to (in your ADMIN scope).
+    pub parent: ID,
+    /// 2 to 32 letters, digits or dashes with at least one letter, e.g. `19-SNV`.
+    pub code: String,
+    pub name: String,
+    /// SO, VAN_PHONG, THANH_TRA or BAN.
+    pub admin_type: AdminType,
+    /// First day in force (default today).
+    pub valid_from: Option<Date>,
+}
+
+/// New values for a unit; give at least one.
+#[derive(InputObject)]
+pub struct UpdateUnitInput {
+    pub id: ID,
+    pub name: Option<String>,
+    /// Only for a provincial body.
+    pub admin_type: Option<AdminType>,
+}
+
+/// The end of a unit.
+#[derive(InputObject)]
+pub struct EndUnitInput {
+    pub id: ID,
+    /// Last day in force.
+    pub valid_to: Date,
+}
+
+/// The result of a mutation on a unit.
+#[derive(SimpleObject)]
+pub struct UnitPayload {
+    pub unit: Option<Unit>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn unit_payload(result: AppResult<unit::Model>) -> async_graphql::Result<UnitPayload> {
+    let (unit, user_errors) = split(result)?;
+    Ok(UnitPayload {
+        unit: unit.map(|m| Unit::new(m, calendar::today())),
+        user_errors,
+    })
+}
+
+/// ADMIN changes to the unit tree.
+#[derive(Default)]
+pub struct UnitMutation;
+
+#[Object]
+impl UnitMutation {
+    /// Creates a department or other body under a province in your ADMIN scope.
+    #[graphql(guard = "RoleGuard(&[Role::Admin])")]
+    async fn create_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUnitInput,
+    ) -> async_graphql::Result<UnitPayload> {
+        let viewer = viewer(ctx)?;
+        let create = admin::CreateUnit {
+            parent: decode_id_of(NodeKind::Unit, "parent", &input.parent)?,
+            code: text::checked("code", &input.code, 64)?.to_owned(),
+            name: input.name,
+            admin_type: input.admin_type.into(),
+            valid_from: input.valid_from.map_or_else(calendar::today, |d| d.0),
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        unit_payload(admin::create_unit(db, Authority::Viewer(viewer), create).await)
+    }
+
+    /// Renames a unit in your ADMIN scope, or changes a body's type.
+    #[graphql(guard = "RoleGuard(&[Role::Admin])")]
+    async fn update_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateUnitInput,
+    ) -> async_graphql::Result<UnitPayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let result = admin::update_unit(
+            db,
+            Authority::Viewer(viewer),
+            id,
+            input.name,
+            input.admin_type.map(Into::into),
+        )
+        .await;
+        unit_payload(result)
+    }
+
+    /// Ends a unit in your ADMIN scope (sets `validTo`; nothing is deleted).
+    #[graphql(guard = "RoleGuard(&[Role::Admin])")]
+    async fn end_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: EndUnitInput,
+    ) -> async_graphql::Result<UnitPayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        unit_payload(admin::end_unit(db, Authority::Viewer(viewer), id, input.valid_to.0).await)
+    }
 }

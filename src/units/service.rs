@@ -45,6 +45,14 @@ pub fn strictly_below(path: &str) -> Condition {
         .add(unit::Column::Path.lt(upper))
 }
 
+/// The unit whose path is `path` and all its descendants.
+pub fn subtree_of(path: &str) -> Condition {
+    let upper = format!("{}0", &path[..path.len() - 1]);
+    Condition::all()
+        .add(unit::Column::Path.gte(path))
+        .add(unit::Column::Path.lt(upper))
+}
+
 /// The path of a new unit under `parent` (or of a root when `None`).
 pub fn child_path(parent: Option<&str>, id: Uuid) -> String {
     format!("{}{id}/", parent.unwrap_or("/"))

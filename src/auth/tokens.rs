@@ -1,0 +1,288 @@
+//! Access tokens. phancap signs its own with HS256; it also accepts tokens
+//! of an external identity provider signed RS256 or EdDSA when that
+//! provider's public key is configured. Validation follows RFC 8725: the
+//! algorithm is pinned per key, `exp`, `iat`, `iss`, `aud` and `sub` are
+//! required, `nbf` is checked when present, lifetimes are short by default.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Shortest HS256 secret accepted, in bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+/// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// The public key of an external identity provider.
+pub struct ExternalKey {
+    pub algorithm: Algorithm,
+    pub key: DecodingKey,
+    pub issuer: String,
+    pub audience: String,
+}
+
+impl ExternalKey {
+    /// Reads a PEM public key for `algorithm` (RS256 or EdDSA only).
+    pub fn from_pem(
+        algorithm: Algorithm,
+        pem: &[u8],
+        issuer: String,
+        audience: String,
+    ) -> Result<Self, String> {
+        let key = match algorithm {
+            Algorithm::RS256 => DecodingKey::from_rsa_pem(pem),
+            Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
+            other => {
+                return Err(format!(
+                    "external tokens may be RS256 or EdDSA, not {other:?}"
+                ));
+            }
+        }
+        .map_err(|e| format!("the external public key is not a valid PEM: {e}"))?;
+        Ok(ExternalKey {
+            algorithm,
+            key,
+            issuer,
+            audience,
+        })
+    }
+}
+
+/// Who a valid token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A phancap token: the user's id.
+    UserId(Uuid),
+    /// An external provider's token: the username.
+    Username(String),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iss: String,
+    aud: String,
+    exp: i64,
+    iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
+}
+
+/// Issues and verifies access tokens.
+pub struct TokenService {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    audience: String,
+    /// Lifetime of the tokens `login` issues.
+    pub ttl: Duration,
+    external: Option<ExternalKey>,
+}
+
+impl TokenService {
+    /// A service signing with `secret` (at least [`MIN_SECRET_BYTES`]).
+    pub fn new(
+        secret: &[u8],
+        ttl: Duration,
+        external: Option<ExternalKey>,
+    ) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!(
+                "the token secret needs at least {MIN_SECRET_BYTES} bytes"
+            ));
+        }
+        Ok(TokenService {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            issuer: "phancap".into(),
+            audience: "phancap".into(),
+            ttl,
+            external,
+        })
+    }
+
+    /// A token for `user` valid for `ttl` (the default lifetime when None),
+    /// and when it expires.
+    pub fn issue(
+        &self,
+        user: Uuid,
+        ttl: Option<Duration>,
+    ) -> Result<(String, DateTime<Utc>), String> {
+        let now = Utc::now().timestamp();
+        let exp = now + ttl.unwrap_or(self.ttl).as_secs() as i64;
+        let claims = Claims {
+            sub: user.to_string(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            exp,
+            iat: now,
+            nbf: Some(now),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| format!("token could not be signed: {e}"))?;
+        let expires = Utc
+            .timestamp_opt(exp, 0)
+            .single()
+            .ok_or("expiry out of range")?;
+        Ok((token, expires))
+    }
+
+    /// The subject of a valid token; None for anything else (bad signature,
+    /// unexpected algorithm, expired, not yet valid, wrong issuer or
+    /// audience, missing claims).
+    pub fn verify(&self, token: &str) -> Option<Subject> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg == Algorithm::HS256 {
+            let claims = self.decode(
+                token,
+                Algorithm::HS256,
+                &self.decoding,
+                &self.issuer,
+                &self.audience,
+            )?;
+            return Uuid::parse_str(&claims.sub).ok().map(Subject::UserId);
+        }
+        let external = self
+            .external
+            .as_ref()
+            .filter(|k| k.algorithm == header.alg)?;
+        let claims = self.decode(
+            token,
+            external.algorithm,
+            &external.key,
+            &external.issuer,
+            &external.audience,
+        )?;
+        Some(Subject::Username(claims.sub))
+    }
+
+    fn decode(
+        &self,
+        token: &str,
+        algorithm: Algorithm,
+        key: &DecodingKey,
+        issuer: &str,
+        audience: &str,
+    ) -> Option<Claims> {
+        let mut validation = Validation::new(algorithm);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
+            .ok()?
+            .claims;
+        // jsonwebtoken does not look at `iat`; a token issued in the future is forged or skewed.
+        (claims.iat <= Utc::now().timestamp() + LEEWAY_SECONDS as i64).then_some(claims)
+    }
+}
+
+/// Parses a lifetime such as `30d`, `12h`, `15m` or `90s`.
+pub fn parse_ttl(text: &str) -> Result<Duration, String> {
+    let (digits, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a lifetime like 30d, 12h, 15m"))?;
+    let seconds = match unit {
+        "d" => n * 86_400,
+        "h" => n * 3_600,
+        "m" => n * 60,
+        "s" | "" => n,
+        _ => return Err(format!("`{text}` is not a lifetime like 30d, 12h, 15m")),
+    };
+    if seconds == 0 {
+        return Err("a lifetime must be positive".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service() -> TokenService {
+        TokenService::new(&[7u8; 32], Duration::from_secs(3600), None).unwrap()
+    }
+
+    #[test]
+    fn an_issued_token_verifies_and_a_tampered_one_does_not() {
+        let tokens = service();
+        let user = Uuid::now_v7();
+        let (token, _) = tokens.issue(user, None).unwrap();
+        assert_eq!(tokens.verify(&token), Some(Subject::UserId(user)));
+        let mut tampered = token.clone();
+        tampered.pop();
+        assert_eq!(tokens.verify(&tampered), None);
+        let other = TokenService::new(&[8u8; 32], Duration::from_secs(3600), None).unwrap();
+        assert_eq!(other.verify(&token), None, "another secret");
+    }
+
+    #[test]
+    fn expired_future_and_foreign_tokens_are_refused() {
+        let tokens = service();
+        let now = Utc::now().timestamp();
+        let sign = |claims: &Claims, alg| {
+            jsonwebtoken::encode(
+                &Header::new(alg),
+                claims,
+                &EncodingKey::from_secret(&[7u8; 32]),
+            )
+            .unwrap()
+        };
+        let claims = |exp: i64, iat: i64, aud: &str| Claims {
+            sub: Uuid::now_v7().to_string(),
+            iss: "phancap".into(),
+            aud: aud.into(),
+            exp,
+            iat,
+            nbf: None,
+        };
+        assert_eq!(
+            tokens.verify(&sign(
+                &claims(now - 120, now - 200, "phancap"),
+                Algorithm::HS256
+            )),
+            None
+        );
+        assert_eq!(
+            tokens.verify(&sign(
+                &claims(now + 9000, now + 3600, "phancap"),
+                Algorithm::HS256
+            )),
+            None
+        );
+        assert_eq!(
+            tokens.verify(&sign(
+                &claims(now + 600, now, "elsewhere"),
+                Algorithm::HS256
+            )),
+            None
+        );
+        // The algorithm is pinned: the same secret under HS512 is refused.
+        assert_eq!(
+            tokens.verify(&sign(&claims(now + 600, now, "phancap"), Algorithm::HS512)),
+            None
+        );
+        assert!(
+            tokens
+                .verify(&sign(&claims(now + 600, now, "phancap"), Algorithm::HS256))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn short_secrets_and_bad_lifetimes_are_refused() {
+        assert!(TokenService::new(b"short", Duration::from_secs(60), None).is_err());
+        assert_eq!(parse_ttl("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(parse_ttl("15m").unwrap(), Duration::from_secs(900));
+        assert!(parse_ttl("soon").is_err());
+        assert!(parse_ttl("0h").is_err());
+    }
+}

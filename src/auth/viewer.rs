@@ -1,0 +1,155 @@
+//! The authenticated caller and what their grants cover.
+
+use async_graphql::{Context, Guard};
+use entity::role_grant::{self, Role};
+use entity::{app_user, unit};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::tokens::Subject;
+use crate::audit::Actor;
+use crate::error::{AppError, AppResult};
+use crate::units::service as units;
+
+/// A grant with its scope unit.
+#[derive(Debug, Clone)]
+pub struct ScopedGrant {
+    pub grant: role_grant::Model,
+    pub scope: unit::Model,
+}
+
+impl ScopedGrant {
+    /// Whether `target` is the scope unit or lies below it. Paths never
+    /// change, so this is the subtree of the scope on any date; the
+    /// services refuse writes to units not in force on the action's date.
+    pub fn covers(&self, target: &unit::Model) -> bool {
+        target.path.starts_with(&self.scope.path)
+    }
+}
+
+/// The signed-in user of a request, with their active grants.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: app_user::Model,
+    pub grants: Vec<ScopedGrant>,
+}
+
+impl Viewer {
+    /// The viewer a token names; None when the user is unknown or inactive.
+    pub async fn load(db: &impl ConnectionTrait, subject: &Subject) -> AppResult<Option<Viewer>> {
+        let query = app_user::Entity::find().filter(app_user::Column::Active.eq(true));
+        let user = match subject {
+            Subject::UserId(id) => query.filter(app_user::Column::Id.eq(*id)),
+            Subject::Username(name) => query.filter(app_user::Column::Username.eq(name.as_str())),
+        }
+        .one(db)
+        .await?;
+        let Some(user) = user else { return Ok(None) };
+        let grants = active_grants(db, &user).await?;
+        Ok(Some(Viewer { user, grants }))
+    }
+
+    /// Whether the viewer holds `role` anywhere.
+    pub fn holds(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.grant.role == role)
+    }
+
+    /// The viewer's grant of `role` that covers `target`, if any.
+    pub fn grant_covering(&self, role: Role, target: &unit::Model) -> Option<&ScopedGrant> {
+        self.grants
+            .iter()
+            .find(|g| g.grant.role == role && g.covers(target))
+    }
+
+    /// The grant of `role` covering `target`, or FORBIDDEN.
+    pub fn require(&self, role: Role, target: &unit::Model) -> AppResult<&ScopedGrant> {
+        self.grant_covering(role, target).ok_or(AppError::Forbidden)
+    }
+
+    /// The actor of an audit event done under `role`.
+    pub fn actor(&self, role: Option<Role>) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            username: self.user.username.clone(),
+            role,
+        }
+    }
+
+    /// The scope units of the viewer's grants of any of `roles`.
+    pub fn scopes(&self, roles: &[Role]) -> Vec<&unit::Model> {
+        self.grants
+            .iter()
+            .filter(|g| roles.contains(&g.grant.role))
+            .map(|g| &g.scope)
+            .collect()
+    }
+}
+
+/// The unrevoked grants of `user`, with their scope units.
+pub async fn active_grants(
+    db: &impl ConnectionTrait,
+    user: &app_user::Model,
+) -> AppResult<Vec<ScopedGrant>> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(user.id))
+        .filter(role_grant::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    let ids: Vec<_> = grants.iter().map(|g| g.scope_unit_id).collect();
+    let scopes = units::find_many(db, &ids).await?;
+    Ok(grants
+        .into_iter()
+        .filter_map(|grant| {
+            let scope = scopes.iter().find(|u| u.id == grant.scope_unit_id)?.clone();
+            Some(ScopedGrant { grant, scope })
+        })
+        .collect())
+}
+
+/// The request's viewer, or UNAUTHENTICATED for an anonymous caller.
+pub fn viewer<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Viewer> {
+    ctx.data_opt::<Viewer>().ok_or(AppError::Unauthenticated)
+}
+
+/// A coarse gate on a field: the viewer must hold one of the roles
+/// somewhere (the service then checks the scope).
+pub struct RoleGuard(pub &'static [Role]);
+
+impl Guard for RoleGuard {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        let viewer = viewer(ctx)?;
+        if self.0.iter().any(|r| viewer.holds(*r)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden.into())
+        }
+    }
+}
+
+/// On whose authority a change is made: a signed-in viewer, whose grants
+/// are checked, or the command line, run by the server's operator.
+#[derive(Debug, Clone, Copy)]
+pub enum Authority<'a> {
+    Viewer(&'a Viewer),
+    Cli,
+}
+
+impl Authority<'_> {
+    /// The audit actor for a change allowed under `role` over `target`, or
+    /// FORBIDDEN when a viewer holds no such grant.
+    pub fn require(&self, role: Role, target: &unit::Model) -> AppResult<Actor> {
+        match self {
+            Authority::Viewer(viewer) => viewer
+                .require(role, target)
+                .map(|g| viewer.actor(Some(g.grant.role))),
+            Authority::Cli => Ok(Actor::cli()),
+        }
+    }
+
+    /// The viewer's user id, if a viewer acts.
+    pub fn user_id(&self) -> Option<uuid::Uuid> {
+        match self {
+            Authority::Viewer(viewer) => Some(viewer.user.id),
+            Authority::Cli => None,
+        }
+    }
+}

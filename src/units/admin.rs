@@ -1,0 +1,290 @@
+//! ADMIN changes to the unit tree: provincial bodies are created, units
+//! renamed and ended (never deleted). Each change is scoped, checked and
+//! audited in one transaction.
+
+use chrono::NaiveDate;
+use entity::role_grant::Role;
+use entity::unit::{self, AdminType, UnitKind};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::service::{self, NewUnit, strictly_below};
+use crate::audit::{self, Change};
+use crate::auth::Authority;
+use crate::calendar;
+use crate::error::{AppError, AppResult};
+use crate::text;
+
+/// A new department or other body under a province.
+pub struct CreateUnit {
+    pub parent: Uuid,
+    pub code: String,
+    pub name: String,
+    pub admin_type: AdminType,
+    pub valid_from: NaiveDate,
+}
+
+/// The audit form of a unit.
+pub fn unit_json(unit: &unit::Model) -> Value {
+    json!({
+        "id": unit.id,
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind.to_value(),
+        "adminType": unit.admin_type.to_value(),
+        "parentId": unit.parent_id,
+        "validFrom": unit.valid_from,
+        "validTo": unit.valid_to,
+    })
+}
+
+/// Whether `unit` is in force on `date`.
+pub fn in_force(unit: &unit::Model, date: NaiveDate) -> bool {
+    unit.valid_from.is_none_or(|d| d <= date) && unit.valid_to.is_none_or(|d| d >= date)
+}
+
+/// Loads a unit that must exist.
+pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<unit::Model> {
+    service::find(db, id)
+        .await?
+        .ok_or(AppError::NotFound("unit"))
+}
+
+fn check_code(code: &str) -> AppResult<()> {
+    let ok = (2..=32).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && code.bytes().any(|b| b.is_ascii_alphabetic());
+    if ok {
+        Ok(())
+    } else {
+        // GSO codes are all digits and belong to the imported units.
+        Err(AppError::rule(
+            Some("code"),
+            "INVALID_CODE",
+            "a body's code has 2 to 32 letters, digits or dashes and at least one letter (e.g. 19-SNV)",
+        ))
+    }
+}
+
+fn check_name(name: &str) -> AppResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
+        return Err(AppError::rule(
+            Some("name"),
+            "INVALID_NAME",
+            "a name has 1 to 200 characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_body_type(admin_type: AdminType) -> AppResult<()> {
+    match admin_type {
+        AdminType::So | AdminType::VanPhong | AdminType::ThanhTra | AdminType::Ban => Ok(()),
+        _ => Err(AppError::rule(
+            Some("adminType"),
+            "INVALID_ADMIN_TYPE",
+            "a provincial body is a SO, VAN_PHONG, THANH_TRA or BAN",
+        )),
+    }
+}
+
+/// Creates a department (sở, ban, Văn phòng, Thanh tra) under a province.
+pub async fn create_unit(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    input: CreateUnit,
+) -> AppResult<unit::Model> {
+    let txn = db.begin().await?;
+    let parent = existing(&txn, input.parent).await?;
+    let actor = by.require(Role::Admin, &parent)?;
+    if parent.kind != UnitKind::Province {
+        return Err(AppError::rule(
+            Some("parent"),
+            "PARENT_NOT_PROVINCE",
+            "bodies are created under a province",
+        ));
+    }
+    if !in_force(&parent, input.valid_from) {
+        return Err(AppError::rule(
+            Some("validFrom"),
+            "PARENT_NOT_IN_FORCE",
+            "the province is not in force on validFrom",
+        ));
+    }
+    check_code(&input.code)?;
+    let name = check_name(&input.name)?;
+    check_body_type(input.admin_type)?;
+    let clash = unit::Entity::find()
+        .filter(unit::Column::Code.eq(input.code.as_str()))
+        .filter(
+            Condition::any()
+                .add(unit::Column::ValidTo.is_null())
+                .add(unit::Column::ValidTo.gte(input.valid_from)),
+        )
+        .count(&txn)
+        .await?;
+    if clash > 0 {
+        return Err(AppError::rule(
+            Some("code"),
+            "DUPLICATE_CODE",
+            format!(
+                "code {} is already used by a unit in force then",
+                input.code
+            ),
+        ));
+    }
+    let created = NewUnit {
+        code: &input.code,
+        name: &name,
+        kind: UnitKind::Department,
+        admin_type: input.admin_type,
+        valid_from: Some(input.valid_from),
+        valid_to: None,
+    }
+    .under(Some(&parent));
+    created.clone().into_active_model().insert(&txn).await?;
+    audit::record(
+        &txn,
+        &actor,
+        Change {
+            action: "createUnit",
+            entity_type: "Unit",
+            entity_id: created.id,
+            scope_unit_id: Some(created.id),
+            before: None,
+            after: Some(unit_json(&created)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Renames a unit or changes a body's type; the unit must be in force today.
+pub async fn update_unit(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    name: Option<String>,
+    admin_type: Option<AdminType>,
+) -> AppResult<unit::Model> {
+    let txn = db.begin().await?;
+    let before = existing(&txn, id).await?;
+    let actor = by.require(Role::Admin, &before)?;
+    if !in_force(&before, calendar::today()) {
+        return Err(AppError::rule(
+            None,
+            "UNIT_NOT_IN_FORCE",
+            "only a unit in force today can be changed",
+        ));
+    }
+    let mut after = before.clone();
+    if let Some(name) = name {
+        after.name = check_name(&name)?;
+        after.search_name = text::fold(&after.name);
+    }
+    if let Some(admin_type) = admin_type {
+        if before.kind != UnitKind::Department {
+            return Err(AppError::rule(
+                Some("adminType"),
+                "INVALID_ADMIN_TYPE",
+                "the type of an administrative unit changes only by reorganisation",
+            ));
+        }
+        check_body_type(admin_type)?;
+        after.admin_type = admin_type;
+    }
+    if after == before {
+        return Err(AppError::rule(
+            None,
+            "NOTHING_TO_CHANGE",
+            "give a new name or type",
+        ));
+    }
+    let mut row = before.clone().into_active_model();
+    row.name = Set(after.name.clone());
+    row.search_name = Set(after.search_name.clone());
+    row.admin_type = Set(after.admin_type);
+    row.update(&txn).await?;
+    audit::record(
+        &txn,
+        &actor,
+        Change {
+            action: "updateUnit",
+            entity_type: "Unit",
+            entity_id: id,
+            scope_unit_id: Some(id),
+            before: Some(unit_json(&before)),
+            after: Some(unit_json(&after)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Ends a unit on `valid_to` (its last day in force); its children must
+/// have ended by then.
+pub async fn end_unit(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    valid_to: NaiveDate,
+) -> AppResult<unit::Model> {
+    let txn = db.begin().await?;
+    let before = existing(&txn, id).await?;
+    let actor = by.require(Role::Admin, &before)?;
+    if before.valid_to.is_some() {
+        return Err(AppError::rule(
+            None,
+            "ALREADY_ENDED",
+            "the unit has already ended",
+        ));
+    }
+    if before.valid_from.is_some_and(|from| valid_to < from) {
+        return Err(AppError::rule(
+            Some("validTo"),
+            "INVALID_DATE",
+            "validTo is before validFrom",
+        ));
+    }
+    let open_children = unit::Entity::find()
+        .filter(strictly_below(&before.path))
+        .filter(
+            Condition::any()
+                .add(unit::Column::ValidTo.is_null())
+                .add(unit::Column::ValidTo.gt(valid_to)),
+        )
+        .count(&txn)
+        .await?;
+    if open_children > 0 {
+        return Err(AppError::rule(
+            Some("validTo"),
+            "HAS_UNITS_IN_FORCE",
+            format!("{open_children} unit(s) below stay in force after that date; end them first"),
+        ));
+    }
+    let mut row = before.clone().into_active_model();
+    row.valid_to = Set(Some(valid_to));
+    let after = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        &actor,
+        Change {
+            action: "endUnit",
+            entity_type: "Unit",
+            entity_id: id,
+            scope_unit_id: Some(id),
+            before: Some(unit_json(&before)),
+            after: Some(unit_json(&after)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}

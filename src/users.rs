@@ -1,0 +1,5 @@
+//! Users, their role grants, signing in, and the GraphQL face of identity.
+
+pub mod graphql;
+pub mod login;
+pub mod service;

@@ -1,0 +1,386 @@
+//! GraphQL face of identity: `me`, `login`, and the ADMIN mutations on
+//! users and grants.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{app_user, role_grant};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use uuid::Uuid;
+
+use super::{login, service};
+use crate::auth::viewer::active_grants;
+use crate::auth::{Authority, RoleGuard, TokenService, Viewer, viewer};
+use crate::error::{AppError, AppResult};
+use crate::graphql::{NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::units::graphql::Unit;
+use crate::units::loaders::UnitLoaders;
+use crate::{calendar, units};
+
+/// What a role grant lets its holder do within its scope.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::role_grant::Role")]
+pub enum Role {
+    /// Read everything in scope.
+    Viewer,
+    /// Draft, edit and submit its unit's reports, proposals, task updates.
+    Reporter,
+    /// Accept or return reports whose recipient is in scope.
+    Reviewer,
+    /// Issue, amend, revoke mandates whose delegator is in scope; sign reports.
+    Approver,
+    /// Manage reporting regimes, periods and compiled reports (Sở Nội vụ).
+    Coordinator,
+    /// Appraise delegation proposals (Sở Tư pháp).
+    LegalReviewer,
+    /// Record inspections and findings; read the audit trail (Thanh tra).
+    Inspector,
+    /// Manage units, users and grants; read the audit trail.
+    Admin,
+}
+
+/// A person or a machine client.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::app_user::UserKind")]
+pub enum UserKind {
+    /// A person, who signs in with a password.
+    Human,
+    /// Another agency's system, which uses a long-lived token.
+    Service,
+}
+
+/// A user of phancap.
+pub struct User(pub app_user::Model);
+
+#[Object]
+impl User {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::User, self.0.id)
+    }
+
+    /// Sign-in name (lower case).
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+
+    /// Full name.
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+
+    /// Person or service account.
+    async fn kind(&self) -> UserKind {
+        self.0.kind.into()
+    }
+
+    /// False once deactivated: neither sign-in nor tokens work.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+
+    /// When the user was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The unit the user belongs to.
+    async fn home_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        let found = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(self.0.home_unit_id)
+            .await?;
+        Ok(found.map(|m| Unit::new(m, calendar::today())))
+    }
+
+    /// The user's unrevoked role grants.
+    async fn grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleGrant>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let grants = active_grants(db, &self.0).await?;
+        Ok(grants.into_iter().map(|g| RoleGrant(g.grant)).collect())
+    }
+}
+
+/// A role held over a unit's subtree.
+pub struct RoleGrant(pub role_grant::Model);
+
+#[Object]
+impl RoleGrant {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::RoleGrant, self.0.id)
+    }
+
+    /// The role.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+
+    /// The unit whose subtree the grant covers.
+    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        let found = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(self.0.scope_unit_id)
+            .await?;
+        Ok(found.map(|m| Unit::new(m, calendar::today())))
+    }
+
+    /// When it was granted.
+    async fn granted_at(&self) -> DateTime<Utc> {
+        self.0.granted_at
+    }
+
+    /// When it was revoked; null while in force.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// The user `id` names, if the viewer may read it (FORBIDDEN otherwise).
+pub async fn user_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<User>> {
+    let viewer = viewer(ctx)?;
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let home = units::admin::existing(db, user.home_unit_id).await?;
+    if !service::can_read(viewer, &user, &home) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(User(user)))
+}
+
+/// The grant `id` names, if the viewer may read its user.
+pub async fn grant_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<RoleGrant>> {
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let Some(grant) = role_grant::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    user_node(ctx, grant.user_id).await?;
+    Ok(Some(RoleGrant(grant)))
+}
+
+/// Identity queries.
+#[derive(Default)]
+pub struct UserQuery;
+
+#[Object]
+impl UserQuery {
+    /// The signed-in user with their grants; null for an anonymous caller.
+    async fn me(&self, ctx: &Context<'_>) -> Option<User> {
+        ctx.data_opt::<Viewer>().map(|v| User(v.user.clone()))
+    }
+}
+
+/// Sign-in credentials.
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub username: String,
+    pub password: String,
+}
+
+/// The result of `login`.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    pub access_token: Option<String>,
+    /// When the token stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who signed in.
+    pub user: Option<User>,
+    /// INVALID_CREDENTIALS (never saying which part was wrong) or THROTTLED.
+    pub user_errors: Vec<UserError>,
+}
+
+/// A new user.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// 3 to 64 letters, digits, dots, dashes or underscores (stored lower case).
+    pub username: String,
+    pub full_name: String,
+    /// Id of the unit the user belongs to; must be in your ADMIN scope.
+    pub home_unit: ID,
+    #[graphql(default_with = "UserKind::Human")]
+    pub kind: UserKind,
+    /// Required for a person (at least 10 characters); none for a service.
+    pub password: Option<String>,
+}
+
+/// A role to grant.
+#[derive(InputObject)]
+pub struct GrantRoleInput {
+    pub user: ID,
+    pub role: Role,
+    /// The unit whose subtree the grant covers; you must hold `role` over it.
+    pub scope: ID,
+}
+
+/// A grant to revoke.
+#[derive(InputObject)]
+pub struct RevokeGrantInput {
+    pub grant: ID,
+}
+
+/// A user to deactivate.
+#[derive(InputObject)]
+pub struct DeactivateUserInput {
+    pub user: ID,
+}
+
+/// A new password for the signed-in user.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// The result of a mutation on a user.
+#[derive(SimpleObject)]
+pub struct UserPayload {
+    pub user: Option<User>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of a mutation on a grant.
+#[derive(SimpleObject)]
+pub struct RoleGrantPayload {
+    pub grant: Option<RoleGrant>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn user_payload(result: AppResult<app_user::Model>) -> async_graphql::Result<UserPayload> {
+    let (user, user_errors) = split(result)?;
+    Ok(UserPayload {
+        user: user.map(User),
+        user_errors,
+    })
+}
+
+fn grant_payload(result: AppResult<role_grant::Model>) -> async_graphql::Result<RoleGrantPayload> {
+    let (grant, user_errors) = split(result)?;
+    Ok(RoleGrantPayload {
+        grant: grant.map(RoleGrant),
+        user_errors,
+    })
+}
+
+/// Identity mutations.
+#[derive(Default)]
+pub struct UserMutation;
+
+#[Object]
+impl UserMutation {
+    /// Signs in with a username and password. After 5 failures in 15
+    /// minutes the username is locked for 15 minutes (THROTTLED).
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginInput,
+    ) -> async_graphql::Result<LoginPayload> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let tokens = ctx.data_unchecked::<Arc<TokenService>>();
+        let (session, user_errors) =
+            split(login::login(db, tokens, &input.username, &input.password).await)?;
+        Ok(match session {
+            Some(s) => LoginPayload {
+                access_token: Some(s.access_token),
+                expires_at: Some(s.expires_at),
+                user: Some(User(s.user)),
+                user_errors,
+            },
+            None => LoginPayload {
+                access_token: None,
+                expires_at: None,
+                user: None,
+                user_errors,
+            },
+        })
+    }
+
+    /// Creates a user in your ADMIN scope.
+    #[graphql(guard = "RoleGuard(&[entity::role_grant::Role::Admin])")]
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let viewer = viewer(ctx)?;
+        let home = decode_id_of(NodeKind::Unit, "homeUnit", &input.home_unit)?;
+        let create = service::CreateUser {
+            username: input.username,
+            full_name: input.full_name,
+            home_unit: home,
+            kind: input.kind.into(),
+            password: input.password,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        user_payload(service::create_user(db, Authority::Viewer(viewer), create).await)
+    }
+
+    /// Grants a role over a unit's subtree to a user in your ADMIN scope.
+    /// You can only grant a role over a scope that you hold yourself.
+    #[graphql(guard = "RoleGuard(&[entity::role_grant::Role::Admin])")]
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        input: GrantRoleInput,
+    ) -> async_graphql::Result<RoleGrantPayload> {
+        let viewer = viewer(ctx)?;
+        let user = decode_id_of(NodeKind::User, "user", &input.user)?;
+        let scope = decode_id_of(NodeKind::Unit, "scope", &input.scope)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        grant_payload(
+            service::grant_role(
+                db,
+                Authority::Viewer(viewer),
+                user,
+                input.role.into(),
+                scope,
+            )
+            .await,
+        )
+    }
+
+    /// Revokes a grant whose scope is in your ADMIN scope.
+    #[graphql(guard = "RoleGuard(&[entity::role_grant::Role::Admin])")]
+    async fn revoke_grant(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeGrantInput,
+    ) -> async_graphql::Result<RoleGrantPayload> {
+        let viewer = viewer(ctx)?;
+        let grant = decode_id_of(NodeKind::RoleGrant, "grant", &input.grant)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        grant_payload(service::revoke_grant(db, Authority::Viewer(viewer), grant).await)
+    }
+
+    /// Deactivates a user in your ADMIN scope (not yourself).
+    #[graphql(guard = "RoleGuard(&[entity::role_grant::Role::Admin])")]
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        input: DeactivateUserInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let viewer = viewer(ctx)?;
+        let user = decode_id_of(NodeKind::User, "user", &input.user)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        user_payload(service::deactivate_user(db, Authority::Viewer(viewer), user).await)
+    }
+
+    /// Changes your own password.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let viewer = viewer(ctx)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        user_payload(
+            service::change_password(db, viewer, &input.current_password, &input.new_password)
+                .await,
+        )
+    }
+}
