@@ -1,19 +1,38 @@
 //! Test harness: `spawn_app()` for a fresh database per test, `national()`
 //! for the read-only tests that share one import of the real data.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use entity::app_user::UserKind;
+use entity::role_grant::Role;
+use entity::unit::AdminType;
+use phancap::auth::{Authority, ExternalKey, TokenService};
 use phancap::db::{self, StatementCounter};
+use phancap::graphql::{NodeKind, encode_id};
 use phancap::startup::{Application, Settings};
 use phancap::units::import::{self, ImportSummary, Source, Structure};
+use phancap::units::{admin, service};
+use phancap::users::service as users;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The HS256 secret of every test server.
+pub const TEST_SECRET: &[u8] = b"phancap-tests-secret-of-32-bytes-or-more";
+
+/// The token service of every test server (`external`: an identity
+/// provider's key it also accepts).
+pub fn test_tokens(external: Option<ExternalKey>) -> Arc<TokenService> {
+    Arc::new(TokenService::new(TEST_SECRET, Duration::from_secs(3600), external).unwrap())
+}
 
 /// A running server and the database behind it.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub tokens: Arc<TokenService>,
     /// None for the shared app, whose connection lives on another runtime.
     pub db: Option<DatabaseConnection>,
     pub statements: StatementCounter,
@@ -48,18 +67,20 @@ async fn serve(
     conn: DatabaseConnection,
     statements: StatementCounter,
     settings: Settings,
+    tokens: Arc<TokenService>,
 ) -> TestApp {
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         ..settings
     };
-    let app = Application::build(&settings, conn.clone())
+    let app = Application::build(&settings, conn.clone(), tokens.clone())
         .await
         .expect("server binds");
     let address = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
+        tokens,
         // No pooled connections: the shared app is called from many tests'
         // runtimes, and a pooled connection dies with the runtime that made it.
         client: reqwest::Client::builder()
@@ -79,9 +100,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// The server with `settings` on a fresh, empty database.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    spawn_app_full(settings, test_tokens(None)).await
+}
+
+/// The server with `settings` and `tokens` on a fresh, empty database.
+pub async fn spawn_app_full(settings: Settings, tokens: Arc<TokenService>) -> TestApp {
     let statements = StatementCounter::default();
     let conn = fresh_database(&statements).await;
-    serve(conn, statements, settings).await
+    serve(conn, statements, settings, tokens).await
 }
 
 /// The server over one shared database holding the real national data and
@@ -97,7 +123,7 @@ pub fn national() -> &'static TestApp {
                 let statements = StatementCounter::default();
                 let conn = fresh_database(&statements).await;
                 phancap::demo::load(&conn).await.expect("demo data loads");
-                let mut app = serve(conn, statements, Settings::default()).await;
+                let mut app = serve(conn, statements, Settings::default(), test_tokens(None)).await;
                 app.db = None;
                 tx.send(app).unwrap();
                 std::future::pending::<()>().await;
@@ -124,15 +150,33 @@ impl TestApp {
         body
     }
 
+    /// Posts one GraphQL operation with a bearer token.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self
+            .post_with(
+                Some(token),
+                json!({ "query": query, "variables": variables }),
+            )
+            .await;
+        assert_eq!(status, 200, "GraphQL over HTTP answers 200: {body}");
+        body
+    }
+
     /// Posts any JSON body to /graphql; returns status and JSON.
     pub async fn post(&self, body: Value) -> (u16, Value) {
-        let response = self
+        self.post_with(None, body).await
+    }
+
+    /// Posts any JSON body, with a bearer token when given.
+    pub async fn post_with(&self, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
-            .json(&body)
-            .send()
-            .await
-            .expect("request reaches the server");
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request reaches the server");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
@@ -194,4 +238,177 @@ pub fn bundled_rows(file: &str, provinces: &[&str]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every role, in a fixed order.
+pub const ROLES: [Role; 8] = [
+    Role::Viewer,
+    Role::Reporter,
+    Role::Reviewer,
+    Role::Approver,
+    Role::Coordinator,
+    Role::LegalReviewer,
+    Role::Inspector,
+    Role::Admin,
+];
+
+/// The stored name of a role, as GraphQL spells it too.
+pub fn role_name(role: Role) -> &'static str {
+    phancap::audit::service::role_name(role)
+}
+
+/// A province of the fixture with a department and a commune.
+pub struct Province {
+    pub id: Uuid,
+    pub department: Uuid,
+    pub commune: Uuid,
+}
+
+/// Two provinces of the 2025 structure: Thái Nguyên (19), where every role
+/// user `<role>.tn` holds their one role, and Cao Bằng (04), outside their
+/// scope; and `root`, who holds every role over both.
+pub struct Fixture {
+    pub inside: Province,
+    pub outside: Province,
+}
+
+/// Global id of an entity.
+pub fn gid(kind: NodeKind, id: Uuid) -> String {
+    encode_id(kind, id).0
+}
+
+/// The username of the fixture's user holding `role` over province 19.
+pub fn role_user(role: Role) -> String {
+    format!("{}.tn", role_name(role).to_lowercase().replace('_', "-"))
+}
+
+impl TestApp {
+    /// Loads the fixture: units, a department per province, the users.
+    pub async fn seed(&self) -> Fixture {
+        let db = self.db();
+        let csv = bundled_rows("units-2025.csv", &["19", "04"]);
+        import::import(
+            db,
+            Structure::Current,
+            Source::Csv {
+                name: "fixture.csv",
+                text: &csv,
+            },
+        )
+        .await
+        .expect("fixture units import");
+        let mut provinces = Vec::new();
+        for (code, commune) in [("19", "05482"), ("04", "01273")] {
+            let province = service::find_by_code(db, code, None, today())
+                .await
+                .unwrap()
+                .unwrap();
+            let department = admin::create_unit(
+                db,
+                Authority::Cli,
+                admin::CreateUnit {
+                    parent: province.id,
+                    code: format!("{code}-SNV"),
+                    name: format!("Sở Nội vụ {code}"),
+                    admin_type: AdminType::So,
+                    valid_from: today(),
+                },
+            )
+            .await
+            .unwrap();
+            let commune = service::find_by_code(db, commune, None, today())
+                .await
+                .unwrap()
+                .unwrap();
+            provinces.push(Province {
+                id: province.id,
+                department: department.id,
+                commune: commune.id,
+            });
+        }
+        let outside = provinces.pop().unwrap();
+        let inside = provinces.pop().unwrap();
+        let root = self
+            .create_user("root", inside.id, Some("root-password-1"))
+            .await;
+        for role in ROLES {
+            for scope in [inside.id, outside.id] {
+                users::grant_role(db, Authority::Cli, root, role, scope)
+                    .await
+                    .unwrap();
+            }
+            let user = self
+                .create_user(&role_user(role), inside.id, Some("role-password-1"))
+                .await;
+            users::grant_role(db, Authority::Cli, user, role, inside.id)
+                .await
+                .unwrap();
+        }
+        Fixture { inside, outside }
+    }
+
+    /// Creates a user from the command line (a service account when no
+    /// password is given) and returns its id.
+    pub async fn create_user(&self, username: &str, home: Uuid, password: Option<&str>) -> Uuid {
+        let kind = if password.is_some() {
+            UserKind::Human
+        } else {
+            UserKind::Service
+        };
+        let create = users::CreateUser {
+            username: username.into(),
+            full_name: username.into(),
+            home_unit: home,
+            kind,
+            password: password.map(str::to_owned),
+        };
+        users::create_user(self.db(), Authority::Cli, create)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A valid access token of `username`.
+    pub async fn token(&self, username: &str) -> String {
+        let user = users::by_username(self.db(), username)
+            .await
+            .unwrap()
+            .expect("user exists");
+        self.tokens.issue(user.id, None).unwrap().0
+    }
+
+    /// Everything a refused call must leave as it was.
+    pub async fn snapshot(&self) -> String {
+        let db = self.db();
+        let head = entity::audit_head::Entity::find().all(db).await.unwrap();
+        let units = entity::unit::Entity::find()
+            .order_by_asc(entity::unit::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let users = entity::app_user::Entity::find()
+            .order_by_asc(entity::app_user::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let grants = entity::role_grant::Entity::find()
+            .order_by_asc(entity::role_grant::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        format!("{head:?}{units:?}{users:?}{grants:?}")
+    }
+
+    /// The number of audit events.
+    pub async fn audit_len(&self) -> u64 {
+        entity::audit_event::Entity::find()
+            .count(self.db())
+            .await
+            .unwrap()
+    }
+}
+
+/// Today in Vietnam.
+pub fn today() -> chrono::NaiveDate {
+    phancap::calendar::today()
 }

@@ -5,7 +5,11 @@
 mod helpers;
 
 mod api_limits;
+mod audit;
+mod authz;
+mod identity;
 mod import;
 mod lineage;
+mod rules;
 mod schema;
 mod units;

@@ -1,0 +1,271 @@
+//! Every mutation × every role × a target inside and outside the role's
+//! scope: allowed only for ADMIN inside, FORBIDDEN otherwise,
+//! UNAUTHENTICATED without a token; a refused call changes nothing and an
+//! allowed one appends exactly one audit event.
+
+use entity::role_grant::Role;
+use phancap::auth::Authority;
+use phancap::graphql::NodeKind;
+use phancap::units::admin;
+use phancap::users::service as users;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Fixture, Province, ROLES, TestApp, error_code, gid, role_user, spawn_app, today,
+};
+
+#[derive(Debug, Clone, Copy)]
+enum Mutation {
+    CreateUnit,
+    UpdateUnit,
+    EndUnit,
+    CreateUser,
+    GrantRole,
+    RevokeGrant,
+    DeactivateUser,
+}
+
+const MUTATIONS: [Mutation; 7] = [
+    Mutation::CreateUnit,
+    Mutation::UpdateUnit,
+    Mutation::EndUnit,
+    Mutation::CreateUser,
+    Mutation::GrantRole,
+    Mutation::RevokeGrant,
+    Mutation::DeactivateUser,
+];
+
+/// Prepares a fresh target in `province` and returns the operation, its
+/// variables and the payload field.
+async fn prepare(
+    app: &TestApp,
+    mutation: Mutation,
+    province: &Province,
+    n: usize,
+) -> (String, Value, &'static str) {
+    let db = app.db();
+    let unit = |id| gid(NodeKind::Unit, id);
+    match mutation {
+        Mutation::CreateUnit => (
+            "mutation($input: CreateUnitInput!) { createUnit(input: $input) { unit { id } userErrors { code } } }".into(),
+            json!({ "input": { "parent": unit(province.id), "code": format!("T-{n}"), "name": "Ban thử", "adminType": "BAN" } }),
+            "createUnit",
+        ),
+        Mutation::UpdateUnit => (
+            "mutation($input: UpdateUnitInput!) { updateUnit(input: $input) { unit { name } userErrors { code } } }".into(),
+            json!({ "input": { "id": unit(province.department), "name": format!("Sở Nội vụ (đổi tên {n})") } }),
+            "updateUnit",
+        ),
+        Mutation::EndUnit => {
+            let body = admin::create_unit(
+                db,
+                Authority::Cli,
+                admin::CreateUnit {
+                    parent: province.id,
+                    code: format!("E-{n}"),
+                    name: "Ban sẽ kết thúc".into(),
+                    admin_type: entity::unit::AdminType::Ban,
+                    valid_from: today(),
+                },
+            )
+            .await
+            .unwrap();
+            (
+                "mutation($input: EndUnitInput!) { endUnit(input: $input) { unit { validTo } userErrors { code } } }".into(),
+                json!({ "input": { "id": unit(body.id), "validTo": today().to_string() } }),
+                "endUnit",
+            )
+        }
+        Mutation::CreateUser => (
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code } } }".into(),
+            json!({ "input": { "username": format!("new.user{n}"), "fullName": "Người mới", "homeUnit": unit(province.id), "kind": "SERVICE" } }),
+            "createUser",
+        ),
+        Mutation::GrantRole => {
+            let user = app.create_user(&format!("grantee{n}"), province.id, None).await;
+            (
+                "mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } userErrors { code } } }".into(),
+                json!({ "input": { "user": gid(NodeKind::User, user), "role": "ADMIN", "scope": unit(province.commune) } }),
+                "grantRole",
+            )
+        }
+        Mutation::RevokeGrant => {
+            let user = app.create_user(&format!("revokee{n}"), province.id, None).await;
+            let grant = users::grant_role(db, Authority::Cli, user, Role::Viewer, province.commune).await.unwrap();
+            (
+                "mutation($input: RevokeGrantInput!) { revokeGrant(input: $input) { grant { revokedAt } userErrors { code } } }".into(),
+                json!({ "input": { "grant": gid(NodeKind::RoleGrant, grant.id) } }),
+                "revokeGrant",
+            )
+        }
+        Mutation::DeactivateUser => {
+            let user = app.create_user(&format!("leaver{n}"), province.id, None).await;
+            (
+                "mutation($input: DeactivateUserInput!) { deactivateUser(input: $input) { user { active } userErrors { code } } }".into(),
+                json!({ "input": { "user": gid(NodeKind::User, user) } }),
+                "deactivateUser",
+            )
+        }
+    }
+}
+
+/// Runs one attempt and checks its outcome; returns a description.
+async fn attempt(
+    app: &TestApp,
+    fixture: &Fixture,
+    mutation: Mutation,
+    role: Option<Role>,
+    inside: bool,
+    n: usize,
+) {
+    let province = if inside {
+        &fixture.inside
+    } else {
+        &fixture.outside
+    };
+    let (query, vars, field) = prepare(app, mutation, province, n).await;
+    let token = match role {
+        Some(role) => Some(app.token(&role_user(role)).await),
+        None => None,
+    };
+    let before = app.snapshot().await;
+    let events = app.audit_len().await;
+    let (status, body) = app
+        .post_with(
+            token.as_deref(),
+            json!({ "query": query, "variables": vars }),
+        )
+        .await;
+    let case = format!(
+        "{mutation:?} by {role:?} {}",
+        if inside { "inside" } else { "outside" }
+    );
+    assert_eq!(status, 200, "{case}: {body}");
+    match role {
+        Some(Role::Admin) if inside => {
+            assert!(body["errors"].is_null(), "{case} is allowed: {body}");
+            assert_eq!(
+                body["data"][field]["userErrors"],
+                json!([]),
+                "{case}: {body}"
+            );
+            assert_eq!(
+                app.audit_len().await,
+                events + 1,
+                "{case} appends one audit event"
+            );
+        }
+        _ => {
+            let expected = if role.is_some() {
+                "FORBIDDEN"
+            } else {
+                "UNAUTHENTICATED"
+            };
+            assert_eq!(error_code(&body), expected, "{case}: {body}");
+            assert_eq!(body["data"][field], Value::Null, "{case}: {body}");
+            assert_eq!(app.snapshot().await, before, "{case} changed nothing");
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_an_admin_in_scope_may_run_each_admin_mutation() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let mut n = 0;
+    for mutation in MUTATIONS {
+        for role in ROLES.map(Some).into_iter().chain([None]) {
+            for inside in [true, false] {
+                n += 1;
+                attempt(&app, &fixture, mutation, role, inside, n).await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_signed_in_user_may_change_only_their_own_password() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let query = "mutation($input: ChangePasswordInput!) { changePassword(input: $input) { user { username } userErrors { code } } }";
+    let vars = json!({ "input": { "currentPassword": "role-password-1", "newPassword": "a-new-password-2" } });
+    for role in ROLES {
+        let token = app.token(&role_user(role)).await;
+        let events = app.audit_len().await;
+        let body = app.graphql_as(&token, query, vars.clone()).await;
+        assert_eq!(
+            body["data"]["changePassword"]["user"]["username"],
+            role_user(role),
+            "{body}"
+        );
+        assert_eq!(app.audit_len().await, events + 1);
+        let login = app
+            .graphql(
+                "mutation($u: String!) { login(input: { username: $u, password: \"a-new-password-2\" }) { accessToken } }",
+                json!({ "u": role_user(role) }),
+            )
+            .await;
+        assert!(login["data"]["login"]["accessToken"].is_string(), "{login}");
+    }
+    let before = app.snapshot().await;
+    let body = app.graphql(query, vars).await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn an_admin_cannot_grant_a_role_they_do_not_hold() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let user = app.create_user("candidate", fixture.inside.id, None).await;
+    let query = "mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { role } userErrors { code } } }";
+    let vars = |role: &str| json!({ "input": { "user": gid(NodeKind::User, user), "role": role, "scope": gid(NodeKind::Unit, fixture.inside.id) } });
+    let admin = app.token(&role_user(Role::Admin)).await;
+    let before = app.snapshot().await;
+    let body = app.graphql_as(&admin, query, vars("APPROVER")).await;
+    assert_eq!(
+        error_code(&body),
+        "FORBIDDEN",
+        "ADMIN without APPROVER: {body}"
+    );
+    assert_eq!(app.snapshot().await, before);
+    // Someone who holds APPROVER over the scope may pass it on.
+    let root = app.token("root").await;
+    let body = app.graphql_as(&root, query, vars("APPROVER")).await;
+    assert_eq!(
+        body["data"]["grantRole"]["grant"]["role"], "APPROVER",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn users_are_readable_only_within_a_grant_scope() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let near = app.create_user("near", fixture.inside.commune, None).await;
+    let far = app.create_user("far", fixture.outside.commune, None).await;
+    let viewer = app.token(&role_user(Role::Viewer)).await;
+    let query = "query($id: ID!) { node(id: $id) { ... on User { username homeUnit { code } } } }";
+    let body = app
+        .graphql_as(&viewer, query, json!({ "id": gid(NodeKind::User, near) }))
+        .await;
+    assert_eq!(body["data"]["node"]["username"], "near", "{body}");
+    let body = app
+        .graphql_as(&viewer, query, json!({ "id": gid(NodeKind::User, far) }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    let body = app
+        .graphql(query, json!({ "id": gid(NodeKind::User, far) }))
+        .await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body}");
+    // The viewer's own record is always readable.
+    let body = app
+        .graphql_as(
+            &viewer,
+            "{ me { username grants { role scope { code } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["me"]["grants"][0]["role"], "VIEWER");
+    assert_eq!(body["data"]["me"]["grants"][0]["scope"]["code"], "19");
+}
