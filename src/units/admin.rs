@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::service::{self, NewUnit, strictly_below};
-use crate::audit::{self, Change};
+use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::calendar;
 use crate::error::{AppError, AppResult};
@@ -40,6 +40,26 @@ pub fn unit_json(unit: &unit::Model) -> Value {
         "validFrom": unit.valid_from,
         "validTo": unit.valid_to,
     })
+}
+
+/// Records a change of `after` (created when `before` is None).
+async fn audit_unit(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    before: Option<&unit::Model>,
+    after: &unit::Model,
+) -> AppResult<()> {
+    let change = Change {
+        action,
+        entity_type: "Unit",
+        entity_id: after.id,
+        scope_unit_id: Some(after.id),
+        before: before.map(unit_json),
+        after: Some(unit_json(after)),
+    };
+    audit::record(txn, actor, change).await?;
+    Ok(())
 }
 
 /// Whether `unit` is in force on `date`.
@@ -148,19 +168,7 @@ pub async fn create_unit(
     }
     .under(Some(&parent));
     created.clone().into_active_model().insert(&txn).await?;
-    audit::record(
-        &txn,
-        &actor,
-        Change {
-            action: "createUnit",
-            entity_type: "Unit",
-            entity_id: created.id,
-            scope_unit_id: Some(created.id),
-            before: None,
-            after: Some(unit_json(&created)),
-        },
-    )
-    .await?;
+    audit_unit(&txn, &actor, "createUnit", None, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -211,19 +219,7 @@ pub async fn update_unit(
     row.search_name = Set(after.search_name.clone());
     row.admin_type = Set(after.admin_type);
     row.update(&txn).await?;
-    audit::record(
-        &txn,
-        &actor,
-        Change {
-            action: "updateUnit",
-            entity_type: "Unit",
-            entity_id: id,
-            scope_unit_id: Some(id),
-            before: Some(unit_json(&before)),
-            after: Some(unit_json(&after)),
-        },
-    )
-    .await?;
+    audit_unit(&txn, &actor, "updateUnit", Some(&before), &after).await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -272,19 +268,7 @@ pub async fn end_unit(
     let mut row = before.clone().into_active_model();
     row.valid_to = Set(Some(valid_to));
     let after = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        &actor,
-        Change {
-            action: "endUnit",
-            entity_type: "Unit",
-            entity_id: id,
-            scope_unit_id: Some(id),
-            before: Some(unit_json(&before)),
-            after: Some(unit_json(&after)),
-        },
-    )
-    .await?;
+    audit_unit(&txn, &actor, "endUnit", Some(&before), &after).await?;
     txn.commit().await?;
     Ok(after)
 }
