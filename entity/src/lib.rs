@@ -4,7 +4,10 @@
 pub mod app_user;
 pub mod audit_event;
 pub mod audit_head;
+pub mod document;
 pub mod login_throttle;
+pub mod mandate;
+pub mod mandate_assignment;
 pub mod role_grant;
 pub mod unit;
 pub mod unit_lineage;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_units;
 mod m20261123_000002_identity_audit;
+mod m20261123_000003_mandates;
 
 /// Applies phancap's migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_units::Migration),
             Box::new(m20261123_000002_identity_audit::Migration),
+            Box::new(m20261123_000003_mandates::Migration),
         ]
     }
 }

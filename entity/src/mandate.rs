@@ -1,0 +1,70 @@
+//! One delegated content (nội dung phân cấp / ủy quyền / phân quyền).
+
+use sea_orm::entity::prelude::*;
+
+/// How a power moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum MandateKind {
+    /// Phân cấp: permanent, by a normative document.
+    #[sea_orm(string_value = "DECENTRALIZATION")]
+    Decentralization,
+    /// Ủy quyền: temporary, by a decision, with an end date and conditions.
+    #[sea_orm(string_value = "AUTHORIZATION")]
+    Authorization,
+    /// Phân quyền: given by law; recorded, not granted.
+    #[sea_orm(string_value = "DEVOLUTION")]
+    Devolution,
+}
+
+/// Stored state; EXPIRED and LAPSED are derived from dates when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MandateState {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "ISSUED")]
+    Issued,
+    #[sea_orm(string_value = "REVOKED")]
+    Revoked,
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "mandate")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    pub sector: String,
+    /// The matter (việc) this content is about; rules 3 and 5 compare it.
+    pub matter_code: String,
+    pub kind: MandateKind,
+    pub delegator_unit_id: Uuid,
+    /// COLLECTIVE (the committee, the department) or HEAD (its chairman, director).
+    pub delegator_capacity: String,
+    pub legal_basis_id: Option<Uuid>,
+    pub legal_basis_article: Option<String>,
+    pub conditions: Option<String>,
+    pub resource_budget_vnd: Option<i64>,
+    pub resource_staff: Option<i32>,
+    pub resource_facilities: Option<String>,
+    /// Set when the delegation explicitly comes with no resources.
+    pub resource_none_reason: Option<String>,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+    pub allow_onward: bool,
+    pub parent_mandate_id: Option<Uuid>,
+    pub state: MandateState,
+    pub superseded_by_id: Option<Uuid>,
+    pub ended_document_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
