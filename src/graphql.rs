@@ -21,6 +21,9 @@ pub use scalars::Date;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::TokenService;
 use crate::error::AppError;
+use crate::mandates::graphql::{
+    Document, Mandate, MandateAssignment, MandateMutation, MandateQuery,
+};
 use crate::units::graphql::{Unit, UnitMutation, UnitQuery};
 use crate::users::graphql::{RoleGrant, User, UserMutation, UserQuery};
 
@@ -55,15 +58,18 @@ pub enum Node {
     Unit(Unit),
     User(User),
     RoleGrant(RoleGrant),
+    Document(Document),
+    Mandate(Mandate),
+    MandateAssignment(MandateAssignment),
 }
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, UnitQuery, UserQuery, AuditQuery);
+pub struct Query(NodeQuery, UnitQuery, MandateQuery, UserQuery, AuditQuery);
 
 /// The root mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(UserMutation, UnitMutation);
+pub struct Mutation(UserMutation, UnitMutation, MandateMutation);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -96,6 +102,7 @@ impl NodeQuery {
 }
 
 async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
+    use crate::mandates::graphql as mg;
     let (kind, uuid) = decode_id(id)?;
     Ok(match kind {
         NodeKind::Unit => crate::units::graphql::unit_node(ctx, uuid)
@@ -107,6 +114,13 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::RoleGrant => crate::users::graphql::grant_node(ctx, uuid)
             .await?
             .map(Node::RoleGrant),
+        NodeKind::Document => mg::document_node(ctx, uuid).await?.map(Node::Document),
+        NodeKind::Mandate => mg::mandate_node(ctx, uuid, crate::calendar::today())
+            .await?
+            .map(Node::Mandate),
+        NodeKind::MandateAssignment => mg::assignment_node(ctx, uuid)
+            .await?
+            .map(Node::MandateAssignment),
     })
 }
 

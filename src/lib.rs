@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 /// The GraphQL schema, scalars, ids and HTTP handler.
 pub mod graphql;
+/// Mandates, their rules, and legal documents.
+pub mod mandates;
 /// Relay cursor pagination.
 pub mod pagination;
 /// The HTTP application and its lifecycle.

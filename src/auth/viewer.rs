@@ -153,3 +153,23 @@ impl Authority<'_> {
         }
     }
 }
+
+impl Authority<'_> {
+    /// The audit actor for an act that needs `role` somewhere (FORBIDDEN
+    /// when a viewer holds it nowhere).
+    pub fn require_anywhere(&self, role: Role) -> AppResult<Actor> {
+        match self {
+            Authority::Viewer(viewer) if viewer.holds(role) => Ok(viewer.actor(Some(role))),
+            Authority::Viewer(_) => Err(AppError::Forbidden),
+            Authority::Cli => Ok(Actor::cli()),
+        }
+    }
+
+    /// The actor for `role` over any of `targets`, or FORBIDDEN.
+    pub fn require_any(&self, role: Role, targets: &[unit::Model]) -> AppResult<Actor> {
+        targets
+            .iter()
+            .find_map(|t| self.require(role, t).ok())
+            .ok_or(AppError::Forbidden)
+    }
+}

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use super::AppSchema;
 use crate::auth::{TokenService, Viewer};
 use crate::error::AppError;
+use crate::mandates::loaders::MandateLoaders;
 use crate::units::loaders::UnitLoaders;
 
 /// What the GraphQL handler needs.
@@ -141,7 +142,9 @@ fn parse_operation(value: Value) -> Result<Request, String> {
 }
 
 async fn execute(state: &GraphqlState, request: Request, viewer: Option<&Viewer>) -> Response {
-    let mut request = request.data(UnitLoaders::new(&state.db));
+    let mut request = request
+        .data(UnitLoaders::new(&state.db))
+        .data(MandateLoaders::new(&state.db));
     if let Some(viewer) = viewer {
         request = request.data(viewer.clone());
     }

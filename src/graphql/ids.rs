@@ -13,6 +13,9 @@ pub enum NodeKind {
     Unit,
     User,
     RoleGrant,
+    Document,
+    Mandate,
+    MandateAssignment,
 }
 
 impl NodeKind {
@@ -21,6 +24,9 @@ impl NodeKind {
             NodeKind::Unit => "Unit",
             NodeKind::User => "User",
             NodeKind::RoleGrant => "RoleGrant",
+            NodeKind::Document => "Document",
+            NodeKind::Mandate => "Mandate",
+            NodeKind::MandateAssignment => "MandateAssignment",
         }
     }
 
@@ -30,6 +36,9 @@ impl NodeKind {
             "Unit" => Some(NodeKind::Unit),
             "User" => Some(NodeKind::User),
             "RoleGrant" => Some(NodeKind::RoleGrant),
+            "Document" => Some(NodeKind::Document),
+            "Mandate" => Some(NodeKind::Mandate),
+            "MandateAssignment" => Some(NodeKind::MandateAssignment),
             _ => None,
         }
     }

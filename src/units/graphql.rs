@@ -231,6 +231,27 @@ impl Unit {
             .unwrap_or(0))
     }
 
+    /// Mandates this unit holds on `asOf` (default: the date this unit is
+    /// looked at): an active assignment names it.
+    async fn mandates_held(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Vec<crate::mandates::graphql::Mandate>> {
+        let as_of = as_of.map_or(self.as_of, |d| d.0);
+        crate::mandates::graphql::held_by(ctx, self.model.id, as_of).await
+    }
+
+    /// Mandates this unit has delegated that are in force on `asOf`.
+    async fn mandates_delegated(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Vec<crate::mandates::graphql::Mandate>> {
+        let as_of = as_of.map_or(self.as_of, |d| d.0);
+        crate::mandates::graphql::delegated_by(ctx, self.model.id, as_of).await
+    }
+
     /// The units this one came from at a reorganisation.
     async fn predecessors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<UnitLineage>> {
         self.lineage(ctx, LineageSide::Predecessors).await

@@ -305,6 +305,31 @@ pub async fn lineage_of(
         .await?)
 }
 
+/// The units `unit` became at a reorganisation, through lineage. A
+/// district, which the 2025 reorganisation abolished without successor,
+/// became whatever its communes became.
+pub async fn successors_of(
+    db: &impl ConnectionTrait,
+    unit: &unit::Model,
+) -> AppResult<Vec<unit::Model>> {
+    let mut sources = vec![unit.id];
+    if unit.kind == UnitKind::District {
+        let last_day = unit.valid_to.unwrap_or(unit.valid_from.unwrap_or_default());
+        let children = children_of(db, &[unit.id], None, last_day).await?;
+        sources.extend(children.iter().map(|c| c.id));
+    }
+    let mut ids: Vec<Uuid> = lineage_of(db, &sources, LineageSide::Successors)
+        .await?
+        .into_iter()
+        .map(|e| e.successor_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut found = find_many(db, &ids).await?;
+    found.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(found)
+}
+
 /// A new unit under `parent`, not yet inserted.
 pub struct NewUnit<'a> {
     pub code: &'a str,

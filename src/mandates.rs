@@ -1,0 +1,10 @@
+//! Mandates: what was delegated (phân cấp, ủy quyền) or devolved by law
+//! (phân quyền), from whom to whom, on which legal basis, for how long and
+//! with which resources; the rules that keep them lawful; and the legal
+//! documents they rest on.
+
+pub mod documents;
+pub mod graphql;
+pub mod loaders;
+pub mod rules;
+pub mod service;

@@ -1,0 +1,167 @@
+//! Legal documents (văn bản): registered once, cited by mandates.
+
+use chrono::{NaiveDate, Utc};
+use entity::document;
+use entity::role_grant::Role;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Change};
+use crate::auth::Authority;
+use crate::error::{AppError, AppResult};
+use crate::units::admin::existing as existing_unit;
+
+/// Document types (loại văn bản).
+pub const DOC_TYPES: &[&str] = &[
+    "LUAT",
+    "NQ_QH",
+    "NQ_UBTVQH",
+    "ND",
+    "QD_TTG",
+    "TT",
+    "NQ_HDND",
+    "QD_UBND",
+    "QD_CT_UBND",
+    "QD_SO",
+    "KH",
+    "CV",
+    "BC",
+    "TTR",
+];
+
+/// Signing capacities: thay mặt, ký thay, thừa lệnh, thừa ủy quyền.
+pub const CAPACITIES: &[&str] = &["TM", "KT", "TL", "TUQ"];
+
+/// A document to register.
+pub struct CreateDocument {
+    pub number: String,
+    pub doc_type: String,
+    pub normative: bool,
+    pub issuer_unit: Option<Uuid>,
+    pub issuer_name: Option<String>,
+    pub signer: Option<String>,
+    pub signer_capacity: Option<String>,
+    pub issued_date: NaiveDate,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+}
+
+/// A document that must exist.
+pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<document::Model> {
+    document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("document"))
+}
+
+/// Registers a document: APPROVER over its issuer (or anywhere for a
+/// document of a central body).
+pub async fn create_document(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    input: CreateDocument,
+) -> AppResult<document::Model> {
+    let txn = db.begin().await?;
+    let issuer = match input.issuer_unit {
+        Some(id) => Some(existing_unit(&txn, id).await?),
+        None => None,
+    };
+    let actor = match &issuer {
+        Some(unit) => by.require(Role::Approver, unit)?,
+        None => by.require_anywhere(Role::Approver)?,
+    };
+    let number = input.number.trim().to_owned();
+    if number.is_empty() || number.chars().count() > 100 || number.contains('\0') {
+        return Err(AppError::rule(
+            Some("number"),
+            "INVALID_NUMBER",
+            "a number has 1 to 100 characters, e.g. 57/NQ-HĐND",
+        ));
+    }
+    if !DOC_TYPES.contains(&input.doc_type.as_str()) {
+        return Err(AppError::rule(
+            Some("type"),
+            "INVALID_TYPE",
+            "unknown document type",
+        ));
+    }
+    if input
+        .signer_capacity
+        .as_deref()
+        .is_some_and(|c| !CAPACITIES.contains(&c))
+    {
+        return Err(AppError::rule(
+            Some("signerCapacity"),
+            "INVALID_CAPACITY",
+            "TM, KT, TL or TUQ",
+        ));
+    }
+    if input.effective_from < input.issued_date
+        || input
+            .effective_to
+            .is_some_and(|to| to < input.effective_from)
+    {
+        return Err(AppError::rule(
+            Some("effectiveFrom"),
+            "INVALID_DATE",
+            "a document takes effect on or after its issue and ends after it takes effect",
+        ));
+    }
+    let issuer_name = match (&issuer, input.issuer_name.as_deref().map(str::trim)) {
+        (_, Some(name)) if !name.is_empty() => name.to_owned(),
+        (Some(unit), _) => unit.name.clone(),
+        (None, _) => {
+            return Err(AppError::rule(
+                Some("issuerName"),
+                "MISSING_ISSUER",
+                "name the issuing body",
+            ));
+        }
+    };
+    let duplicate = document::Entity::find()
+        .filter(document::Column::Number.eq(number.as_str()))
+        .filter(document::Column::IssuerName.eq(issuer_name.as_str()))
+        .count(&txn)
+        .await?;
+    if duplicate > 0 {
+        return Err(AppError::rule(
+            Some("number"),
+            "DUPLICATE_DOCUMENT",
+            "this issuer already has a document with that number",
+        ));
+    }
+    let doc = document::Model {
+        id: Uuid::now_v7(),
+        number,
+        doc_type: input.doc_type,
+        normative: input.normative,
+        issuer_unit_id: issuer.as_ref().map(|u| u.id),
+        issuer_name,
+        signer: input.signer.filter(|s| !s.trim().is_empty()),
+        signer_capacity: input.signer_capacity,
+        issued_date: input.issued_date,
+        effective_from: input.effective_from,
+        effective_to: input.effective_to,
+        created_at: Utc::now(),
+    };
+    doc.clone().into_active_model().insert(&txn).await?;
+    let change = Change {
+        action: "createDocument",
+        entity_type: "Document",
+        entity_id: doc.id,
+        scope_unit_id: doc.issuer_unit_id,
+        before: None,
+        after: Some(json!({
+            "number": doc.number, "type": doc.doc_type, "normative": doc.normative,
+            "issuer": doc.issuer_name, "issuedDate": doc.issued_date,
+            "effectiveFrom": doc.effective_from, "effectiveTo": doc.effective_to,
+        })),
+    };
+    audit::record(&txn, &actor, change).await?;
+    txn.commit().await?;
+    Ok(doc)
+}

@@ -1,0 +1,1415 @@
+//! GraphQL face of mandates and legal documents.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::NaiveDate;
+use entity::mandate::{self, MandateState};
+use entity::role_grant::Role;
+use entity::{document, mandate_assignment, unit};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::loaders::MandateLoaders;
+use super::rules::{self, DatedStatus};
+use super::{documents, service};
+use crate::auth::{Authority, RoleGuard, Viewer, viewer};
+use crate::calendar;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
+use crate::text;
+use crate::units::graphql::Unit;
+use crate::units::loaders::UnitLoaders;
+use crate::units::service as units;
+
+/// Declares a GraphQL enum stored as its own name in the database.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// The stored form.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The value stored as `text`.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+stored_enum!(
+    /// Sector (lĩnh vực) of a mandate.
+    Sector {
+        /// Nội vụ.
+        NoiVu = "NOI_VU",
+        /// Tư pháp.
+        TuPhap = "TU_PHAP",
+        /// Tài chính (incl. former kế hoạch và đầu tư).
+        TaiChinh = "TAI_CHINH",
+        /// Công Thương.
+        CongThuong = "CONG_THUONG",
+        /// Nông nghiệp và Môi trường.
+        NongNghiepMoiTruong = "NONG_NGHIEP_MOI_TRUONG",
+        /// Đất đai.
+        DatDai = "DAT_DAI",
+        /// Xây dựng.
+        XayDung = "XAY_DUNG",
+        /// Khoa học và Công nghệ.
+        KhoaHocCongNghe = "KHOA_HOC_CONG_NGHE",
+        /// Văn hóa, Thể thao và Du lịch.
+        VanHoaTheThaoDuLich = "VAN_HOA_THE_THAO_DU_LICH",
+        /// Giáo dục và Đào tạo.
+        GiaoDucDaoTao = "GIAO_DUC_DAO_TAO",
+        /// Y tế.
+        YTe = "Y_TE",
+        /// Thanh tra.
+        ThanhTra = "THANH_TRA",
+        /// Another sector.
+        Khac = "KHAC",
+    }
+);
+
+stored_enum!(
+    /// Type of a legal document (loại văn bản).
+    DocumentType {
+        /// Luật.
+        Luat = "LUAT",
+        /// Nghị quyết của Quốc hội.
+        NqQh = "NQ_QH",
+        /// Nghị quyết của Ủy ban Thường vụ Quốc hội.
+        NqUbtvqh = "NQ_UBTVQH",
+        /// Nghị định.
+        Nd = "ND",
+        /// Quyết định của Thủ tướng.
+        QdTtg = "QD_TTG",
+        /// Thông tư.
+        Tt = "TT",
+        /// Nghị quyết HĐND.
+        NqHdnd = "NQ_HDND",
+        /// Quyết định UBND.
+        QdUbnd = "QD_UBND",
+        /// Quyết định của Chủ tịch UBND.
+        QdCtUbnd = "QD_CT_UBND",
+        /// Quyết định của sở.
+        QdSo = "QD_SO",
+        /// Kế hoạch.
+        Kh = "KH",
+        /// Công văn.
+        Cv = "CV",
+        /// Báo cáo.
+        Bc = "BC",
+        /// Tờ trình.
+        Ttr = "TTR",
+    }
+);
+
+stored_enum!(
+    /// In which capacity a document was signed.
+    SignerCapacity {
+        /// Thay mặt (on behalf of a collective).
+        Tm = "TM",
+        /// Ký thay (a deputy signing for the head).
+        Kt = "KT",
+        /// Thừa lệnh.
+        Tl = "TL",
+        /// Thừa ủy quyền.
+        Tuq = "TUQ",
+    }
+);
+
+stored_enum!(
+    /// Who delegates: the body as a whole or its head.
+    DelegatorCapacity {
+        /// The committee or department as a collective (UBND, Sở).
+        Collective = "COLLECTIVE",
+        /// Its head (Chủ tịch UBND, Giám đốc Sở).
+        Head = "HEAD",
+    }
+);
+
+/// How a power moves.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::MandateKind")]
+pub enum MandateKind {
+    /// Phân cấp: permanent, by a normative document.
+    Decentralization,
+    /// Ủy quyền: temporary, with an end date and conditions; never passed on.
+    Authorization,
+    /// Phân quyền: given by law; recorded, not granted.
+    Devolution,
+}
+
+/// Where a mandate stands on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MandateStatus {
+    /// Being prepared; not binding.
+    Draft,
+    /// Issued, not yet in force.
+    Scheduled,
+    /// In force.
+    Active,
+    /// In force by its dates, but every delegatee has ended (reorganisation);
+    /// see the assignments' successors and `transferAssignments`.
+    Lapsed,
+    /// Past its end date.
+    Expired,
+    /// Ended by revocation.
+    Revoked,
+    /// Replaced by an amendment.
+    Superseded,
+}
+
+impl From<DatedStatus> for MandateStatus {
+    fn from(s: DatedStatus) -> Self {
+        match s {
+            DatedStatus::Draft => MandateStatus::Draft,
+            DatedStatus::Scheduled => MandateStatus::Scheduled,
+            DatedStatus::Active => MandateStatus::Active,
+            DatedStatus::Expired => MandateStatus::Expired,
+            DatedStatus::Revoked => MandateStatus::Revoked,
+            DatedStatus::Superseded => MandateStatus::Superseded,
+        }
+    }
+}
+
+impl MandateStatus {
+    fn dated(self) -> Option<DatedStatus> {
+        Some(match self {
+            MandateStatus::Draft => DatedStatus::Draft,
+            MandateStatus::Scheduled => DatedStatus::Scheduled,
+            MandateStatus::Active => DatedStatus::Active,
+            MandateStatus::Expired => DatedStatus::Expired,
+            MandateStatus::Revoked => DatedStatus::Revoked,
+            MandateStatus::Superseded => DatedStatus::Superseded,
+            MandateStatus::Lapsed => return None,
+        })
+    }
+}
+
+/// Where one delegatee's assignment stands on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentStatus {
+    /// Not yet in force.
+    Scheduled,
+    /// In force.
+    Active,
+    /// The delegatee unit has ended; the power awaits transfer to its successors.
+    Lapsed,
+    /// Carried over to successor units.
+    Transferred,
+    /// Ended with its mandate.
+    Ended,
+}
+
+fn loaders<'a>(ctx: &'a Context<'_>) -> &'a MandateLoaders {
+    ctx.data_unchecked::<MandateLoaders>()
+}
+
+async fn load_unit(
+    ctx: &Context<'_>,
+    id: Uuid,
+    as_of: NaiveDate,
+) -> async_graphql::Result<Option<Unit>> {
+    let found = ctx
+        .data_unchecked::<UnitLoaders>()
+        .by_id
+        .load_one(id)
+        .await?;
+    Ok(found.map(|m| Unit::new(m, as_of)))
+}
+
+/// A legal document (văn bản).
+pub struct Document(pub document::Model);
+
+#[Object]
+impl Document {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Document, self.0.id)
+    }
+
+    /// Number and symbol as written, e.g. "57/NQ-HĐND".
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// Type of document.
+    async fn r#type(&self) -> Option<DocumentType> {
+        DocumentType::parse(&self.0.doc_type)
+    }
+
+    /// A normative legal document (văn bản quy phạm pháp luật).
+    async fn normative(&self) -> bool {
+        self.0.normative
+    }
+
+    /// Name of the issuing body.
+    async fn issuer_name(&self) -> &str {
+        &self.0.issuer_name
+    }
+
+    /// The issuing unit, when it is in the tree.
+    async fn issuer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        match self.0.issuer_unit_id {
+            Some(id) => load_unit(ctx, id, self.0.issued_date).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Who signed it.
+    async fn signer(&self) -> Option<&str> {
+        self.0.signer.as_deref()
+    }
+
+    /// In which capacity.
+    async fn signer_capacity(&self) -> Option<SignerCapacity> {
+        self.0
+            .signer_capacity
+            .as_deref()
+            .and_then(SignerCapacity::parse)
+    }
+
+    /// Date of issue.
+    async fn issued_date(&self) -> Date {
+        Date(self.0.issued_date)
+    }
+
+    /// First day in force.
+    async fn effective_from(&self) -> Date {
+        Date(self.0.effective_from)
+    }
+
+    /// Last day in force, when set.
+    async fn effective_to(&self) -> Option<Date> {
+        self.0.effective_to.map(Date)
+    }
+}
+
+/// What goes with a power (nguồn lực).
+#[derive(SimpleObject)]
+pub struct Resources {
+    /// Budget in đồng.
+    pub budget_vnd: Option<i64>,
+    /// Staff positions.
+    pub staff: Option<i32>,
+    /// Facilities and equipment.
+    pub facilities: Option<String>,
+    /// Why no resources go with it, when none do.
+    pub none_reason: Option<String>,
+}
+
+/// What the viewer may do with a mandate now.
+#[derive(SimpleObject)]
+pub struct MandateViewerCan {
+    pub update: bool,
+    pub issue: bool,
+    pub amend: bool,
+    pub revoke: bool,
+    pub extend: bool,
+    pub transfer: bool,
+}
+
+/// One delegated content (nội dung phân cấp, ủy quyền, phân quyền).
+pub struct Mandate {
+    model: mandate::Model,
+    as_of: NaiveDate,
+}
+
+impl Mandate {
+    pub fn new(model: mandate::Model, as_of: NaiveDate) -> Self {
+        Mandate { model, as_of }
+    }
+
+    async fn assignment_list(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<mandate_assignment::Model>> {
+        Ok(loaders(ctx)
+            .assignments
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Mandate {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Mandate, self.model.id)
+    }
+
+    /// Stable business code.
+    async fn code(&self) -> &str {
+        &self.model.code
+    }
+
+    /// What is delegated.
+    async fn title(&self) -> &str {
+        &self.model.title
+    }
+
+    /// Sector (lĩnh vực).
+    async fn sector(&self) -> Option<Sector> {
+        Sector::parse(&self.model.sector)
+    }
+
+    /// The matter (việc) this content concerns, e.g. a procedure code; the
+    /// two-level and one-lead rules compare mandates by it.
+    async fn matter_code(&self) -> &str {
+        &self.model.matter_code
+    }
+
+    /// Decentralization, authorization or devolution.
+    async fn kind(&self) -> MandateKind {
+        self.model.kind.into()
+    }
+
+    /// Where it stands on the date it is read as of.
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<MandateStatus> {
+        let dated = rules::dated_status(&self.model, self.as_of);
+        if dated != DatedStatus::Active {
+            return Ok(dated.into());
+        }
+        let mut lapsed = false;
+        for a in self.assignment_list(ctx).await? {
+            match assignment_status(ctx, &a, &self.model, self.as_of).await? {
+                AssignmentStatus::Active => return Ok(MandateStatus::Active),
+                AssignmentStatus::Lapsed => lapsed = true,
+                _ => {}
+            }
+        }
+        Ok(if lapsed {
+            MandateStatus::Lapsed
+        } else {
+            MandateStatus::Active
+        })
+    }
+
+    /// The unit that delegates.
+    async fn delegator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        load_unit(ctx, self.model.delegator_unit_id, self.as_of).await
+    }
+
+    /// The body as a whole or its head.
+    async fn delegator_capacity(&self) -> Option<DelegatorCapacity> {
+        DelegatorCapacity::parse(&self.model.delegator_capacity)
+    }
+
+    /// The document it rests on.
+    async fn legal_basis(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
+        match self.model.legal_basis_id {
+            Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
+            None => Ok(None),
+        }
+    }
+
+    /// Article, clause, point of the basis (điều, khoản, điểm).
+    async fn legal_basis_article(&self) -> Option<&str> {
+        self.model.legal_basis_article.as_deref()
+    }
+
+    /// Conditions of use (required for an authorization).
+    async fn conditions(&self) -> Option<&str> {
+        self.model.conditions.as_deref()
+    }
+
+    /// Resources that go with it.
+    async fn resources(&self) -> Resources {
+        Resources {
+            budget_vnd: self.model.resource_budget_vnd,
+            staff: self.model.resource_staff,
+            facilities: self.model.resource_facilities.clone(),
+            none_reason: self.model.resource_none_reason.clone(),
+        }
+    }
+
+    /// First day in force.
+    async fn effective_from(&self) -> Date {
+        Date(self.model.effective_from)
+    }
+
+    /// Last day in force (required for an authorization).
+    async fn effective_to(&self) -> Option<Date> {
+        self.model.effective_to.map(Date)
+    }
+
+    /// Whether the delegatees may pass it on (never for an authorization).
+    async fn allow_onward(&self) -> bool {
+        self.model.allow_onward
+    }
+
+    /// The mandate this one passes on.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
+        let Some(id) = self.model.parent_mandate_id else {
+            return Ok(None);
+        };
+        let found = loaders(ctx).by_id.load_one(id).await?;
+        Ok(found.map(|m| Mandate::new(m, self.as_of)))
+    }
+
+    /// Onward delegations resting on this one that the viewer may see.
+    async fn onward(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Mandate>> {
+        let children = loaders(ctx)
+            .onward
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default();
+        visible(ctx, children, self.as_of).await
+    }
+
+    /// One entry per delegatee, including transferred ones.
+    async fn assignments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MandateAssignment>> {
+        Ok(self
+            .assignment_list(ctx)
+            .await?
+            .into_iter()
+            .map(|a| MandateAssignment {
+                model: a,
+                mandate: self.model.clone(),
+                as_of: self.as_of,
+            })
+            .collect())
+    }
+
+    /// The amendment that replaced it.
+    async fn superseded_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
+        let Some(id) = self.model.superseded_by_id else {
+            return Ok(None);
+        };
+        let found = loaders(ctx).by_id.load_one(id).await?;
+        Ok(found.map(|m| Mandate::new(m, self.as_of)))
+    }
+
+    /// The document that revoked it.
+    async fn ended_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
+        match self.model.ended_document_id {
+            Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
+            None => Ok(None),
+        }
+    }
+
+    /// What the viewer may do with it now.
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<MandateViewerCan> {
+        let approver = match ctx.data_opt::<Viewer>() {
+            Some(v) => {
+                let delegator = ctx
+                    .data_unchecked::<UnitLoaders>()
+                    .by_id
+                    .load_one(self.model.delegator_unit_id)
+                    .await?;
+                delegator.is_some_and(|d| v.grant_covering(Role::Approver, &d).is_some())
+            }
+            None => false,
+        };
+        let today = calendar::today();
+        let draft = self.model.state == MandateState::Draft;
+        let live = self.model.state == MandateState::Issued
+            && matches!(
+                rules::dated_status(&self.model, today),
+                DatedStatus::Active | DatedStatus::Scheduled
+            );
+        let mut lapsed = false;
+        for a in self.assignment_list(ctx).await? {
+            lapsed |=
+                assignment_status(ctx, &a, &self.model, today).await? == AssignmentStatus::Lapsed;
+        }
+        Ok(MandateViewerCan {
+            update: approver && draft,
+            issue: approver && draft,
+            amend: approver && live,
+            revoke: approver && live,
+            extend: approver
+                && live
+                && self.model.kind == entity::mandate::MandateKind::Authorization,
+            transfer: approver && live && lapsed,
+        })
+    }
+}
+
+async fn assignment_status(
+    ctx: &Context<'_>,
+    a: &mandate_assignment::Model,
+    m: &mandate::Model,
+    as_of: NaiveDate,
+) -> async_graphql::Result<AssignmentStatus> {
+    if a.transferred && a.valid_to.is_some_and(|to| to < as_of) {
+        return Ok(AssignmentStatus::Transferred);
+    }
+    match rules::dated_status(m, as_of) {
+        DatedStatus::Draft | DatedStatus::Scheduled => return Ok(AssignmentStatus::Scheduled),
+        DatedStatus::Active => {}
+        _ => return Ok(AssignmentStatus::Ended),
+    }
+    if as_of < a.valid_from {
+        return Ok(AssignmentStatus::Scheduled);
+    }
+    let delegatee = ctx
+        .data_unchecked::<UnitLoaders>()
+        .by_id
+        .load_one(a.delegatee_unit_id)
+        .await?;
+    if delegatee.is_some_and(|d| !rules::in_force(&d, as_of)) {
+        return Ok(AssignmentStatus::Lapsed);
+    }
+    Ok(if rules::covers(a, as_of) {
+        AssignmentStatus::Active
+    } else {
+        AssignmentStatus::Ended
+    })
+}
+
+/// One delegatee of a mandate.
+pub struct MandateAssignment {
+    model: mandate_assignment::Model,
+    mandate: mandate::Model,
+    as_of: NaiveDate,
+}
+
+#[Object]
+impl MandateAssignment {
+    /// Opaque global id (what `transferAssignments` takes).
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::MandateAssignment, self.model.id)
+    }
+
+    /// The unit that received the power.
+    async fn delegatee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        load_unit(ctx, self.model.delegatee_unit_id, self.as_of).await
+    }
+
+    /// First day.
+    async fn valid_from(&self) -> Date {
+        Date(self.model.valid_from)
+    }
+
+    /// Last day, when set.
+    async fn valid_to(&self) -> Option<Date> {
+        self.model.valid_to.map(Date)
+    }
+
+    /// Where it stands on the date read.
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<AssignmentStatus> {
+        assignment_status(ctx, &self.model, &self.mandate, self.as_of).await
+    }
+
+    /// For a lapsed or transferred assignment: the units the delegatee
+    /// became, through lineage.
+    async fn successors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Unit>> {
+        let status = assignment_status(ctx, &self.model, &self.mandate, self.as_of).await?;
+        if !matches!(
+            status,
+            AssignmentStatus::Lapsed | AssignmentStatus::Transferred
+        ) {
+            return Ok(Vec::new());
+        }
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let Some(delegatee) = units::find(db, self.model.delegatee_unit_id).await? else {
+            return Ok(Vec::new());
+        };
+        let found = units::successors_of(db, &delegatee).await?;
+        Ok(found
+            .into_iter()
+            .map(|u| Unit::new(u, self.as_of))
+            .collect())
+    }
+
+    /// The lapsed assignment this one carries over.
+    async fn successor_of(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<MandateAssignment>> {
+        let Some(id) = self.model.successor_of else {
+            return Ok(None);
+        };
+        let all = loaders(ctx)
+            .assignments
+            .load_one(self.mandate.id)
+            .await?
+            .unwrap_or_default();
+        Ok(all
+            .into_iter()
+            .find(|a| a.id == id)
+            .map(|a| MandateAssignment {
+                model: a,
+                mandate: self.mandate.clone(),
+                as_of: self.as_of,
+            }))
+    }
+
+    /// The document of the transfer.
+    async fn transfer_document(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Document>> {
+        match self.model.transfer_document_id {
+            Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
+            None => Ok(None),
+        }
+    }
+
+    /// The mandate.
+    async fn mandate(&self) -> Mandate {
+        Mandate::new(self.mandate.clone(), self.as_of)
+    }
+}
+
+/// Keeps the mandates the caller may see on `as_of`.
+async fn visible(
+    ctx: &Context<'_>,
+    list: Vec<mandate::Model>,
+    as_of: NaiveDate,
+) -> async_graphql::Result<Vec<Mandate>> {
+    let viewer = ctx.data_opt::<Viewer>();
+    let ids: Vec<Uuid> = list.iter().map(|m| m.delegator_unit_id).collect();
+    let delegators = ctx
+        .data_unchecked::<UnitLoaders>()
+        .by_id
+        .load_many(ids)
+        .await?;
+    Ok(list
+        .into_iter()
+        .filter(|m| {
+            delegators
+                .get(&m.delegator_unit_id)
+                .is_some_and(|d| service::can_see(viewer, m, d, as_of))
+        })
+        .map(|m| Mandate::new(m, as_of))
+        .collect())
+}
+
+/// The mandate `id` names, if the caller may see it.
+pub async fn mandate_node(
+    ctx: &Context<'_>,
+    id: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<Option<Mandate>> {
+    let Some(m) = loaders(ctx).by_id.load_one(id).await? else {
+        return Ok(None);
+    };
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let delegator = crate::units::admin::existing(db, m.delegator_unit_id).await?;
+    let viewer = ctx.data_opt::<Viewer>();
+    if !service::can_see(viewer, &m, &delegator, as_of) {
+        return Err(if viewer.is_some() {
+            AppError::Forbidden
+        } else {
+            AppError::Unauthenticated
+        });
+    }
+    Ok(Some(Mandate::new(m, as_of)))
+}
+
+/// The assignment `id` names, if the caller may see its mandate.
+pub async fn assignment_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MandateAssignment>> {
+    use sea_orm::EntityTrait;
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let Some(a) = mandate_assignment::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let as_of = calendar::today();
+    let Some(m) = mandate_node(ctx, a.mandate_id, as_of).await? else {
+        return Ok(None);
+    };
+    Ok(Some(MandateAssignment {
+        model: a,
+        mandate: m.model,
+        as_of,
+    }))
+}
+
+/// The document `id` names (documents are public).
+pub async fn document_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Document>> {
+    Ok(loaders(ctx).documents.load_one(id).await?.map(Document))
+}
+
+/// What to list.
+#[derive(InputObject, Default)]
+pub struct MandateFilter {
+    /// Delegated by this unit.
+    pub delegator: Option<ID>,
+    /// Assigned to this unit.
+    pub delegatee: Option<ID>,
+    /// Delegator or a delegatee in this unit's subtree.
+    pub within: Option<ID>,
+    pub sector: Option<Sector>,
+    pub kind: Option<MandateKind>,
+    /// By dated status (LAPSED cannot be filtered: it depends on the delegatees).
+    pub status: Option<MandateStatus>,
+    /// Words of the title, the start of the code, or the exact matter code.
+    pub search: Option<String>,
+}
+
+/// A page of mandates (Relay connection).
+pub struct MandateConnection {
+    page: Page<mandate::Model>,
+    as_of: NaiveDate,
+}
+
+#[Object]
+impl MandateConnection {
+    /// The mandates of this page with their cursors.
+    async fn edges(&self) -> Vec<MandateEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|m| MandateEdge {
+                cursor: service::cursor(m).encode(),
+                node: Mandate::new(m.clone(), self.as_of),
+            })
+            .collect()
+    }
+
+    /// The mandates of this page.
+    async fn nodes(&self) -> Vec<Mandate> {
+        self.page
+            .items
+            .iter()
+            .map(|m| Mandate::new(m.clone(), self.as_of))
+            .collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, service::cursor)
+    }
+}
+
+/// A mandate and its cursor.
+#[derive(SimpleObject)]
+pub struct MandateEdge {
+    cursor: String,
+    node: Mandate,
+}
+
+/// A matter's coverage in a territory.
+#[derive(SimpleObject)]
+pub struct MatterCoverage {
+    /// The matter.
+    pub matter_code: String,
+    /// Its latest mandate in the territory.
+    pub latest: Mandate,
+    /// Active holders on the date.
+    pub holders: Vec<MandateAssignment>,
+}
+
+/// Matters without a holder and matters with overlapping holders.
+#[derive(SimpleObject)]
+pub struct Coverage {
+    pub as_of: Date,
+    /// How many matters have been delegated within the territory.
+    pub matters: i32,
+    /// Matters no unit holds on the date (a gap: no managing body).
+    pub gaps: Vec<MatterCoverage>,
+    /// Matters whose holders' territories overlap (more than one lead).
+    pub overlaps: Vec<MatterCoverage>,
+}
+
+async fn anchor(ctx: &Context<'_>, field: &str, id: &ID) -> AppResult<unit::Model> {
+    let uuid = decode_id_of(NodeKind::Unit, field, id)?;
+    crate::units::admin::existing(ctx.data_unchecked::<DatabaseConnection>(), uuid).await
+}
+
+/// Queries of mandates and documents.
+#[derive(Default)]
+pub struct MandateQuery;
+
+#[Object]
+impl MandateQuery {
+    /// A mandate by id (anonymous callers see mandates in force only).
+    async fn mandate(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Mandate>> {
+        let uuid = decode_id_of(NodeKind::Mandate, "id", &id)?;
+        Ok(mandate_node(ctx, uuid, as_of.map_or_else(calendar::today, |d| d.0)).await?)
+    }
+
+    /// A mandate by its code.
+    async fn mandate_by_code(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Mandate>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let code = text::checked("code", &code, 64)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = mandate::Entity::find()
+            .filter(mandate::Column::Code.eq(code))
+            .one(db)
+            .await?;
+        match found {
+            Some(m) => {
+                Ok(mandate_node(ctx, m.id, as_of.map_or_else(calendar::today, |d| d.0)).await?)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Mandates the caller may see (anyone: those in force on `asOf`;
+    /// signed-in users also the others delegated within their grants'
+    /// scope), ordered by code.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn mandates(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MandateFilter>,
+        as_of: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<MandateConnection> {
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let as_of = as_of.map_or_else(calendar::today, |d| d.0);
+        let filter = filter.unwrap_or_default();
+        let within = match &filter.within {
+            Some(id) => Some(anchor(ctx, "within", id).await?.path),
+            None => None,
+        };
+        let search = match &filter.search {
+            Some(s) => Some(text::checked("search", s, 100)?.to_owned()),
+            None => None,
+        };
+        let status = match filter.status {
+            Some(s) => Some(
+                s.dated()
+                    .ok_or_else(|| AppError::invalid("LAPSED cannot be filtered on"))?,
+            ),
+            None => None,
+        };
+        let query = service::MandateFilter {
+            delegator: filter
+                .delegator
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "delegator", id))
+                .transpose()?,
+            delegatee: filter
+                .delegatee
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "delegatee", id))
+                .transpose()?,
+            within,
+            sector: filter.sector.map(|s| s.as_str().to_owned()),
+            kind: filter.kind.map(Into::into),
+            status,
+            search,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let page = service::list(db, ctx.data_opt::<Viewer>(), &query, as_of, &page).await?;
+        Ok(MandateConnection { page, as_of })
+    }
+
+    /// Authorizations (ủy quyền) in force that end within `withinDays`
+    /// (0 to 366) from today, delegated within `within` (default: your
+    /// grants' scopes; everything for anonymous callers).
+    async fn expiring_authorizations(
+        &self,
+        ctx: &Context<'_>,
+        within_days: i32,
+        within: Option<ID>,
+    ) -> async_graphql::Result<Vec<Mandate>> {
+        if !(0..=366).contains(&within_days) {
+            return Err(AppError::invalid("`withinDays` must be between 0 and 366").into());
+        }
+        let scope_paths: Vec<String> = match (&within, ctx.data_opt::<Viewer>()) {
+            (Some(id), _) => vec![anchor(ctx, "within", id).await?.path],
+            (None, Some(v)) => v.grants.iter().map(|g| g.scope.path.clone()).collect(),
+            (None, None) => Vec::new(),
+        };
+        let paths: Vec<&str> = scope_paths.iter().map(String::as_str).collect();
+        let today = calendar::today();
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = service::expiring_authorizations(db, today, within_days as u64, &paths).await?;
+        Ok(found.into_iter().map(|m| Mandate::new(m, today)).collect())
+    }
+
+    /// Matters delegated within a unit's subtree that no unit holds on
+    /// `asOf` (gaps) and matters whose holders overlap. For users with a
+    /// grant over that unit.
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+        within: ID,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Coverage> {
+        let viewer = viewer(ctx)?;
+        let unit = anchor(ctx, "within", &within).await?;
+        if !viewer.grants.iter().any(|g| g.covers(&unit)) {
+            return Err(AppError::Forbidden.into());
+        }
+        let as_of = as_of.map_or_else(calendar::today, |d| d.0);
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let matters = service::coverage(db, &unit.path, as_of).await?;
+        let convert = |c: service::MatterCoverage| MatterCoverage {
+            matter_code: c.matter_code,
+            latest: Mandate::new(c.latest, as_of),
+            holders: c
+                .holders
+                .into_iter()
+                .map(|(a, m)| MandateAssignment {
+                    model: a,
+                    mandate: m,
+                    as_of,
+                })
+                .collect(),
+        };
+        let total = matters.len() as i32;
+        let mut gaps = Vec::new();
+        let mut overlaps = Vec::new();
+        for c in matters {
+            if c.holders.is_empty() {
+                gaps.push(convert(c));
+            } else if c.overlapping {
+                overlaps.push(convert(c));
+            }
+        }
+        Ok(Coverage {
+            as_of: Date(as_of),
+            matters: total,
+            gaps,
+            overlaps,
+        })
+    }
+}
+
+/// The mandates a unit holds on a date.
+pub async fn held_by(
+    ctx: &Context<'_>,
+    unit: Uuid,
+    as_of: NaiveDate,
+) -> async_graphql::Result<Vec<Mandate>> {
+    let list = loaders(ctx)
+        .held
+        .load_one((unit, as_of))
+        .await?
+        .unwrap_or_default();
+    visible(ctx, list, as_of).await
+}
+
+/// The mandates a unit has delegated, in force on a date.
+pub async fn delegated_by(
+    ctx: &Context<'_>,
+    unit: Uuid,
+    as_of: NaiveDate,
+) -> async_graphql::Result<Vec<Mandate>> {
+    let list = loaders(ctx)
+        .delegated
+        .load_one((unit, as_of))
+        .await?
+        .unwrap_or_default();
+    visible(ctx, list, as_of).await
+}
+
+/// A document to register.
+#[derive(InputObject)]
+pub struct CreateDocumentInput {
+    /// Number and symbol as written, e.g. "57/NQ-HĐND".
+    pub number: String,
+    pub r#type: DocumentType,
+    /// A normative legal document (văn bản QPPL).
+    pub normative: bool,
+    /// The issuing unit, when it is in the tree (you need APPROVER over it).
+    pub issuer: Option<ID>,
+    /// The issuing body's name (default: the issuer unit's name).
+    pub issuer_name: Option<String>,
+    pub signer: Option<String>,
+    pub signer_capacity: Option<SignerCapacity>,
+    pub issued_date: Date,
+    /// Default: the issue date.
+    pub effective_from: Option<Date>,
+    pub effective_to: Option<Date>,
+}
+
+/// Resources that go with a power.
+#[derive(InputObject, Default)]
+pub struct ResourcesInput {
+    pub budget_vnd: Option<i64>,
+    pub staff: Option<i32>,
+    pub facilities: Option<String>,
+    /// Say why none go with it (and give no budget, staff or facilities).
+    pub none_reason: Option<String>,
+}
+
+impl From<ResourcesInput> for service::Resources {
+    fn from(r: ResourcesInput) -> Self {
+        service::Resources {
+            budget_vnd: r.budget_vnd,
+            staff: r.staff,
+            facilities: r.facilities,
+            none_reason: r.none_reason,
+        }
+    }
+}
+
+/// A new mandate, drafted for issue.
+#[derive(InputObject)]
+pub struct DraftMandateInput {
+    /// Stable business code, e.g. "19-PC-XD-01".
+    pub code: String,
+    pub title: String,
+    pub sector: Sector,
+    pub matter_code: String,
+    pub kind: MandateKind,
+    pub delegator: ID,
+    #[graphql(default_with = "DelegatorCapacity::Collective")]
+    pub delegator_capacity: DelegatorCapacity,
+    pub legal_basis: Option<ID>,
+    pub legal_basis_article: Option<String>,
+    pub conditions: Option<String>,
+    #[graphql(default)]
+    pub resources: ResourcesInput,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+    #[graphql(default)]
+    pub allow_onward: bool,
+    /// The mandate this one passes on (onward delegation).
+    pub parent_mandate: Option<ID>,
+    pub delegatees: Vec<ID>,
+}
+
+/// Changes to a draft; omitted fields stay.
+#[derive(InputObject)]
+pub struct UpdateDraftMandateInput {
+    pub id: ID,
+    pub title: Option<String>,
+    pub sector: Option<Sector>,
+    pub legal_basis: Option<ID>,
+    pub legal_basis_article: Option<String>,
+    pub conditions: Option<String>,
+    pub resources: Option<ResourcesInput>,
+    pub effective_from: Option<Date>,
+    pub effective_to: Option<Date>,
+    pub allow_onward: Option<bool>,
+    pub delegatees: Option<Vec<ID>>,
+}
+
+/// A mandate to issue.
+#[derive(InputObject)]
+pub struct IssueMandateInput {
+    pub id: ID,
+}
+
+/// An amendment: a new mandate that supersedes `id` from `effectiveFrom`.
+#[derive(InputObject)]
+pub struct AmendMandateInput {
+    pub id: ID,
+    /// Code of the new mandate.
+    pub code: String,
+    /// The amending document.
+    pub legal_basis: ID,
+    pub effective_from: Date,
+    pub title: Option<String>,
+    pub legal_basis_article: Option<String>,
+    pub conditions: Option<String>,
+    pub resources: Option<ResourcesInput>,
+    pub effective_to: Option<Date>,
+    pub allow_onward: Option<bool>,
+    pub delegatees: Option<Vec<ID>>,
+}
+
+/// A revocation.
+#[derive(InputObject)]
+pub struct RevokeMandateInput {
+    pub id: ID,
+    /// The revoking document.
+    pub document: ID,
+    /// Last day in force.
+    pub last_day: Date,
+}
+
+/// An extension of an authorization.
+#[derive(InputObject)]
+pub struct ExtendAuthorizationInput {
+    pub id: ID,
+    /// New last day.
+    pub effective_to: Date,
+    /// The extending document.
+    pub document: ID,
+}
+
+/// Carrying a lapsed assignment to successor units.
+#[derive(InputObject)]
+pub struct TransferAssignmentsInput {
+    pub assignment: ID,
+    /// Default: the delegatee's successors through lineage.
+    pub successors: Option<Vec<ID>>,
+    pub document: ID,
+    /// First day for the successors.
+    pub effective_from: Date,
+}
+
+/// The result of a mutation on a document.
+#[derive(SimpleObject)]
+pub struct DocumentPayload {
+    pub document: Option<Document>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of a mutation on a mandate.
+#[derive(SimpleObject)]
+pub struct MandatePayload {
+    pub mandate: Option<Mandate>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn mandate_payload(result: AppResult<mandate::Model>) -> async_graphql::Result<MandatePayload> {
+    let (m, user_errors) = split(result)?;
+    Ok(MandatePayload {
+        mandate: m.map(|m| Mandate::new(m, calendar::today())),
+        user_errors,
+    })
+}
+
+fn ids(field: &str, list: &[ID]) -> AppResult<Vec<Uuid>> {
+    list.iter()
+        .map(|id| decode_id_of(NodeKind::Unit, field, id))
+        .collect()
+}
+
+fn doc_id(field: &str, id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::Document, field, id)
+}
+
+/// Mutations of mandates and documents (APPROVER over the delegator).
+#[derive(Default)]
+pub struct MandateMutation;
+
+#[Object]
+impl MandateMutation {
+    /// Registers a legal document.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn create_document(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDocumentInput,
+    ) -> async_graphql::Result<DocumentPayload> {
+        let viewer = viewer(ctx)?;
+        let create = documents::CreateDocument {
+            number: input.number,
+            doc_type: input.r#type.as_str().to_owned(),
+            normative: input.normative,
+            issuer_unit: input
+                .issuer
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "issuer", id))
+                .transpose()?,
+            issuer_name: input.issuer_name,
+            signer: input.signer,
+            signer_capacity: input.signer_capacity.map(|c| c.as_str().to_owned()),
+            issued_date: input.issued_date.0,
+            effective_from: input.effective_from.unwrap_or(input.issued_date).0,
+            effective_to: input.effective_to.map(|d| d.0),
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let (doc, user_errors) =
+            split(documents::create_document(db, Authority::Viewer(viewer), create).await)?;
+        Ok(DocumentPayload {
+            document: doc.map(Document),
+            user_errors,
+        })
+    }
+
+    /// Drafts a mandate; rules are checked when it is issued.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn draft_mandate(
+        &self,
+        ctx: &Context<'_>,
+        input: DraftMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let draft = service::MandateInput {
+            code: input.code,
+            title: input.title,
+            sector: input.sector.as_str().to_owned(),
+            matter_code: input.matter_code,
+            kind: input.kind.into(),
+            delegator: decode_id_of(NodeKind::Unit, "delegator", &input.delegator)?,
+            delegator_capacity: input.delegator_capacity.as_str().to_owned(),
+            legal_basis: input
+                .legal_basis
+                .as_ref()
+                .map(|id| doc_id("legalBasis", id))
+                .transpose()?,
+            legal_basis_article: input.legal_basis_article,
+            conditions: input.conditions,
+            resources: input.resources.into(),
+            effective_from: input.effective_from.0,
+            effective_to: input.effective_to.map(|d| d.0),
+            allow_onward: input.allow_onward,
+            parent: input
+                .parent_mandate
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Mandate, "parentMandate", id))
+                .transpose()?,
+            delegatees: ids("delegatees", &input.delegatees)?,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(service::draft_mandate(db, Authority::Viewer(viewer), draft).await)
+    }
+
+    /// Changes a draft.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn update_draft_mandate(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDraftMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let patch = service::MandatePatch {
+            title: input.title,
+            sector: input.sector.map(|s| s.as_str().to_owned()),
+            legal_basis: input
+                .legal_basis
+                .as_ref()
+                .map(|id| doc_id("legalBasis", id))
+                .transpose()?,
+            legal_basis_article: input.legal_basis_article,
+            conditions: input.conditions,
+            resources: input.resources.map(Into::into),
+            effective_from: input.effective_from.map(|d| d.0),
+            effective_to: input.effective_to.map(|d| d.0),
+            allow_onward: input.allow_onward,
+            delegatees: input
+                .delegatees
+                .as_deref()
+                .map(|l| ids("delegatees", l))
+                .transpose()?,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(service::update_draft(db, Authority::Viewer(viewer), id, patch).await)
+    }
+
+    /// Issues a draft after checking every rule.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn issue_mandate(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(service::issue_mandate(db, Authority::Viewer(viewer), id).await)
+    }
+
+    /// Issues a new mandate that supersedes an issued one.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn amend_mandate(
+        &self,
+        ctx: &Context<'_>,
+        input: AmendMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let amendment = service::Amendment {
+            code: input.code,
+            legal_basis: doc_id("legalBasis", &input.legal_basis)?,
+            effective_from: input.effective_from.0,
+            patch: service::MandatePatch {
+                title: input.title,
+                legal_basis_article: input.legal_basis_article,
+                conditions: input.conditions,
+                resources: input.resources.map(Into::into),
+                effective_to: input.effective_to.map(|d| d.0),
+                allow_onward: input.allow_onward,
+                delegatees: input
+                    .delegatees
+                    .as_deref()
+                    .map(|l| ids("delegatees", l))
+                    .transpose()?,
+                ..Default::default()
+            },
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(service::amend_mandate(db, Authority::Viewer(viewer), id, amendment).await)
+    }
+
+    /// Revokes a mandate (and the onward delegations resting on it).
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn revoke_mandate(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let document = doc_id("document", &input.document)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(
+            service::revoke_mandate(
+                db,
+                Authority::Viewer(viewer),
+                id,
+                document,
+                input.last_day.0,
+            )
+            .await,
+        )
+    }
+
+    /// Moves an authorization's end date later.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn extend_authorization(
+        &self,
+        ctx: &Context<'_>,
+        input: ExtendAuthorizationInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let document = doc_id("document", &input.document)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        mandate_payload(
+            service::extend_authorization(
+                db,
+                Authority::Viewer(viewer),
+                id,
+                input.effective_to.0,
+                document,
+            )
+            .await,
+        )
+    }
+
+    /// Carries a lapsed assignment to the delegatee's successors.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn transfer_assignments(
+        &self,
+        ctx: &Context<'_>,
+        input: TransferAssignmentsInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = viewer(ctx)?;
+        let assignment =
+            decode_id_of(NodeKind::MandateAssignment, "assignment", &input.assignment)?;
+        let successors = input
+            .successors
+            .as_deref()
+            .map(|l| ids("successors", l))
+            .transpose()?;
+        let document = doc_id("document", &input.document)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let result = service::transfer_assignments(
+            db,
+            Authority::Viewer(viewer),
+            assignment,
+            successors,
+            document,
+            input.effective_from.0,
+        )
+        .await;
+        mandate_payload(result)
+    }
+}

@@ -1,0 +1,187 @@
+//! DataLoaders for mandates: nested reads cost one statement per level.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
+use entity::mandate::{self, MandateState};
+use entity::{document, mandate_assignment};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::rules::{self, DatedStatus};
+use super::service;
+use crate::error::AppError;
+
+/// The mandate loaders of one request.
+pub struct MandateLoaders {
+    pub by_id: DataLoader<MandateById>,
+    pub documents: DataLoader<DocumentById>,
+    pub assignments: DataLoader<AssignmentsOf>,
+    pub onward: DataLoader<OnwardOf>,
+    pub held: DataLoader<HeldBy>,
+    pub delegated: DataLoader<DelegatedBy>,
+}
+
+fn loader<T>(inner: T) -> DataLoader<T> {
+    DataLoader::new(inner, tokio::spawn).delay(Duration::from_millis(3))
+}
+
+impl MandateLoaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        MandateLoaders {
+            by_id: loader(MandateById(db.clone())),
+            documents: loader(DocumentById(db.clone())),
+            assignments: loader(AssignmentsOf(db.clone())),
+            onward: loader(OnwardOf(db.clone())),
+            held: loader(HeldBy(db.clone())),
+            delegated: loader(DelegatedBy(db.clone())),
+        }
+    }
+}
+
+/// Mandates by id.
+pub struct MandateById(DatabaseConnection);
+
+impl Loader<Uuid> for MandateById {
+    type Value = mandate::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, mandate::Model>, AppError> {
+        let rows = mandate::Entity::find()
+            .filter(mandate::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
+/// Documents by id.
+pub struct DocumentById(DatabaseConnection);
+
+impl Loader<Uuid> for DocumentById {
+    type Value = document::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, document::Model>, AppError> {
+        let rows = service::documents_by_id(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+/// The assignments of a mandate.
+pub struct AssignmentsOf(DatabaseConnection);
+
+impl Loader<Uuid> for AssignmentsOf {
+    type Value = Vec<mandate_assignment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for a in service::assignments_of(&self.0, keys).await? {
+            out.entry(a.mandate_id).or_default().push(a);
+        }
+        Ok(out)
+    }
+}
+
+/// The onward delegations resting on a mandate.
+pub struct OnwardOf(DatabaseConnection);
+
+impl Loader<Uuid> for OnwardOf {
+    type Value = Vec<mandate::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = mandate::Entity::find()
+            .filter(mandate::Column::ParentMandateId.is_in(keys.iter().copied()))
+            .order_by_asc(mandate::Column::Code)
+            .all(&self.0)
+            .await?;
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for m in rows {
+            if let Some(parent) = m.parent_mandate_id {
+                out.entry(parent).or_default().push(m);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The mandates a unit holds on a date (an active assignment to it).
+pub struct HeldBy(DatabaseConnection);
+
+impl Loader<(Uuid, NaiveDate)> for HeldBy {
+    type Value = Vec<mandate::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, NaiveDate)],
+    ) -> Result<HashMap<(Uuid, NaiveDate), Self::Value>, AppError> {
+        let units: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let assignments = mandate_assignment::Entity::find()
+            .filter(mandate_assignment::Column::DelegateeUnitId.is_in(units))
+            .all(&self.0)
+            .await?;
+        let ids: Vec<Uuid> = assignments.iter().map(|a| a.mandate_id).collect();
+        let mandates: HashMap<Uuid, mandate::Model> = mandate::Entity::find()
+            .filter(mandate::Column::Id.is_in(ids))
+            .filter(mandate::Column::State.ne(MandateState::Draft))
+            .order_by_asc(mandate::Column::Code)
+            .all(&self.0)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let mut out = HashMap::new();
+        for (unit, date) in keys {
+            let mut held: Vec<mandate::Model> = assignments
+                .iter()
+                .filter(|a| a.delegatee_unit_id == *unit && rules::covers(a, *date))
+                .filter_map(|a| mandates.get(&a.mandate_id))
+                .filter(|m| rules::dated_status(m, *date) == DatedStatus::Active)
+                .cloned()
+                .collect();
+            held.sort_by(|a, b| a.code.cmp(&b.code));
+            held.dedup_by_key(|m| m.id);
+            out.insert((*unit, *date), held);
+        }
+        Ok(out)
+    }
+}
+
+/// The mandates a unit has delegated that are in force on a date.
+pub struct DelegatedBy(DatabaseConnection);
+
+impl Loader<(Uuid, NaiveDate)> for DelegatedBy {
+    type Value = Vec<mandate::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, NaiveDate)],
+    ) -> Result<HashMap<(Uuid, NaiveDate), Self::Value>, AppError> {
+        let units: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = mandate::Entity::find()
+            .filter(mandate::Column::DelegatorUnitId.is_in(units))
+            .filter(mandate::Column::State.ne(MandateState::Draft))
+            .order_by_asc(mandate::Column::Code)
+            .all(&self.0)
+            .await?;
+        let mut out = HashMap::new();
+        for (unit, date) in keys {
+            let list = rows
+                .iter()
+                .filter(|m| {
+                    m.delegator_unit_id == *unit
+                        && rules::dated_status(m, *date) == DatedStatus::Active
+                })
+                .cloned()
+                .collect();
+            out.insert((*unit, *date), list);
+        }
+        Ok(out)
+    }
+}
