@@ -1,5 +1,6 @@
 //! Every mutation × every role × a target inside and outside the role's
-//! scope: allowed only for ADMIN inside, FORBIDDEN otherwise,
+//! scope: allowed only for its role (ADMIN for units, users and grants,
+//! APPROVER for documents and mandates) inside, FORBIDDEN otherwise,
 //! UNAUTHENTICATED without a token; a refused call changes nothing and an
 //! allowed one appends exactly one audit event.
 
@@ -11,7 +12,8 @@ use phancap::users::service as users;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Fixture, Province, ROLES, TestApp, error_code, gid, role_user, spawn_app, today,
+    Fixture, Province, ROLES, TestApp, document, error_code, gid, make_mandate, mandate_input,
+    role_user, spawn_app, today,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -23,9 +25,33 @@ enum Mutation {
     GrantRole,
     RevokeGrant,
     DeactivateUser,
+    CreateDocument,
+    DraftMandate,
+    UpdateDraftMandate,
+    IssueMandate,
+    AmendMandate,
+    RevokeMandate,
+    ExtendAuthorization,
+    TransferAssignments,
 }
 
-const MUTATIONS: [Mutation; 7] = [
+impl Mutation {
+    /// The one role that may run it over its target.
+    fn allowed(self) -> Role {
+        match self {
+            Mutation::CreateUnit
+            | Mutation::UpdateUnit
+            | Mutation::EndUnit
+            | Mutation::CreateUser
+            | Mutation::GrantRole
+            | Mutation::RevokeGrant
+            | Mutation::DeactivateUser => Role::Admin,
+            _ => Role::Approver,
+        }
+    }
+}
+
+const MUTATIONS: [Mutation; 15] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -33,6 +59,14 @@ const MUTATIONS: [Mutation; 7] = [
     Mutation::GrantRole,
     Mutation::RevokeGrant,
     Mutation::DeactivateUser,
+    Mutation::CreateDocument,
+    Mutation::DraftMandate,
+    Mutation::UpdateDraftMandate,
+    Mutation::IssueMandate,
+    Mutation::AmendMandate,
+    Mutation::RevokeMandate,
+    Mutation::ExtendAuthorization,
+    Mutation::TransferAssignments,
 ];
 
 /// Prepares a fresh target in `province` and returns the operation, its
@@ -106,6 +140,99 @@ async fn prepare(
                 "deactivateUser",
             )
         }
+        Mutation::CreateDocument => (
+            "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id } userErrors { code } } }".into(),
+            json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "normative": true, "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
+            "createDocument",
+        ),
+        Mutation::DraftMandate => {
+            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            (
+                "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id } userErrors { code } } }".into(),
+                json!({ "input": {
+                    "code": format!("M-{n}"), "title": "Cấp phép", "sector": "XAY_DUNG", "matterCode": format!("X{n}"),
+                    "kind": "DECENTRALIZATION", "delegator": unit(province.id), "legalBasis": gid(NodeKind::Document, basis),
+                    "resources": { "staff": 1 }, "effectiveFrom": "2026-01-01", "delegatees": [unit(province.department)],
+                } }),
+                "draftMandate",
+            )
+        }
+        Mutation::UpdateDraftMandate | Mutation::IssueMandate => {
+            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let input = mandate_input(&format!("M-{n}"), &format!("X{n}"), province.id, vec![province.department], basis);
+            let m = make_mandate(app, input, false).await;
+            let id = gid(NodeKind::Mandate, m.id);
+            if matches!(mutation, Mutation::IssueMandate) {
+                (
+                    "mutation($input: IssueMandateInput!) { issueMandate(input: $input) { mandate { status } userErrors { code } } }".into(),
+                    json!({ "input": { "id": id } }),
+                    "issueMandate",
+                )
+            } else {
+                (
+                    "mutation($input: UpdateDraftMandateInput!) { updateDraftMandate(input: $input) { mandate { title } userErrors { code } } }".into(),
+                    json!({ "input": { "id": id, "title": "Tên mới" } }),
+                    "updateDraftMandate",
+                )
+            }
+        }
+        Mutation::AmendMandate | Mutation::RevokeMandate | Mutation::ExtendAuthorization => {
+            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let mut input = mandate_input(&format!("M-{n}"), &format!("X{n}"), province.id, vec![province.department], basis);
+            input.kind = entity::mandate::MandateKind::Authorization;
+            input.conditions = Some("Báo cáo hằng quý".into());
+            input.effective_to = Some(today() + chrono::Days::new(30));
+            let m = make_mandate(app, input, true).await;
+            let id = gid(NodeKind::Mandate, m.id);
+            let doc = gid(NodeKind::Document, basis);
+            match mutation {
+                Mutation::AmendMandate => (
+                    "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { code } userErrors { code } } }".into(),
+                    json!({ "input": { "id": id, "code": format!("M-{n}-A"), "legalBasis": doc, "effectiveFrom": (today() + chrono::Days::new(1)).to_string() } }),
+                    "amendMandate",
+                ),
+                Mutation::RevokeMandate => (
+                    "mutation($input: RevokeMandateInput!) { revokeMandate(input: $input) { mandate { code } userErrors { code } } }".into(),
+                    json!({ "input": { "id": id, "document": doc, "lastDay": today().to_string() } }),
+                    "revokeMandate",
+                ),
+                _ => (
+                    "mutation($input: ExtendAuthorizationInput!) { extendAuthorization(input: $input) { mandate { code } userErrors { code } } }".into(),
+                    json!({ "input": { "id": id, "document": doc, "effectiveTo": (today() + chrono::Days::new(60)).to_string() } }),
+                    "extendAuthorization",
+                ),
+            }
+        }
+        Mutation::TransferAssignments => {
+            let body = admin::create_unit(
+                db,
+                Authority::Cli,
+                admin::CreateUnit {
+                    parent: province.id,
+                    code: format!("L-{n}"),
+                    name: "Ban sẽ giải thể".into(),
+                    admin_type: entity::unit::AdminType::Ban,
+                    valid_from: "2025-07-01".parse().unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let input = mandate_input(&format!("M-{n}"), &format!("X{n}"), province.id, vec![body.id], basis);
+            let m = make_mandate(app, input, true).await;
+            admin::end_unit(db, Authority::Cli, body.id, today() - chrono::Days::new(1)).await.unwrap();
+            let assignment = phancap::mandates::service::assignments_of(db, &[m.id]).await.unwrap()[0].id;
+            (
+                "mutation($input: TransferAssignmentsInput!) { transferAssignments(input: $input) { mandate { code } userErrors { code } } }".into(),
+                json!({ "input": {
+                    "assignment": gid(NodeKind::MandateAssignment, assignment),
+                    "successors": [unit(province.department)],
+                    "document": gid(NodeKind::Document, basis),
+                    "effectiveFrom": today().to_string(),
+                } }),
+                "transferAssignments",
+            )
+        }
     }
 }
 
@@ -142,7 +269,7 @@ async fn attempt(
     );
     assert_eq!(status, 200, "{case}: {body}");
     match role {
-        Some(Role::Admin) if inside => {
+        Some(role) if inside && role == mutation.allowed() => {
             assert!(body["errors"].is_null(), "{case} is allowed: {body}");
             assert_eq!(
                 body["data"][field]["userErrors"],
@@ -169,7 +296,7 @@ async fn attempt(
 }
 
 #[tokio::test]
-async fn only_an_admin_in_scope_may_run_each_admin_mutation() {
+async fn only_the_right_role_in_scope_may_run_each_mutation() {
     let app = spawn_app().await;
     let fixture = app.seed().await;
     let mut n = 0;

@@ -5,11 +5,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use entity::app_user::UserKind;
+use entity::mandate::MandateKind;
 use entity::role_grant::Role;
 use entity::unit::AdminType;
 use phancap::auth::{Authority, ExternalKey, TokenService};
 use phancap::db::{self, StatementCounter};
 use phancap::graphql::{NodeKind, encode_id};
+use phancap::mandates::service::{self as mandates, MandateInput, Resources};
 use phancap::startup::{Application, Settings};
 use phancap::units::import::{self, ImportSummary, Source, Structure};
 use phancap::units::{admin, service};
@@ -311,7 +313,7 @@ impl TestApp {
                     code: format!("{code}-SNV"),
                     name: format!("Sở Nội vụ {code}"),
                     admin_type: AdminType::So,
-                    valid_from: today(),
+                    valid_from: "2025-07-01".parse().unwrap(),
                 },
             )
             .await
@@ -411,4 +413,74 @@ impl TestApp {
 /// Today in Vietnam.
 pub fn today() -> chrono::NaiveDate {
     phancap::calendar::today()
+}
+
+/// Registers a document from the command line; returns its id.
+pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
+    let create = phancap::mandates::documents::CreateDocument {
+        number: number.into(),
+        doc_type: if normative { "QD_UBND" } else { "CV" }.into(),
+        normative,
+        issuer_unit: None,
+        issuer_name: Some("UBND tỉnh (test)".into()),
+        signer: None,
+        signer_capacity: None,
+        issued_date: "2025-01-01".parse().unwrap(),
+        effective_from: "2025-01-01".parse().unwrap(),
+        effective_to: None,
+    };
+    phancap::mandates::documents::create_document(app.db(), Authority::Cli, create)
+        .await
+        .unwrap()
+        .id
+}
+
+/// A lawful mandate from `delegator` to `delegatees` (decentralization on a
+/// normative basis with resources), for a test to adjust.
+pub fn mandate_input(
+    code: &str,
+    matter: &str,
+    delegator: Uuid,
+    delegatees: Vec<Uuid>,
+    basis: Uuid,
+) -> MandateInput {
+    MandateInput {
+        code: code.into(),
+        title: format!("Nội dung {code}"),
+        sector: "XAY_DUNG".into(),
+        matter_code: matter.into(),
+        kind: MandateKind::Decentralization,
+        delegator,
+        delegator_capacity: "COLLECTIVE".into(),
+        legal_basis: Some(basis),
+        legal_basis_article: Some("Điều 1".into()),
+        conditions: None,
+        resources: Resources {
+            staff: Some(1),
+            ..Resources::default()
+        },
+        effective_from: "2025-08-01".parse().unwrap(),
+        effective_to: None,
+        allow_onward: false,
+        parent: None,
+        delegatees,
+    }
+}
+
+/// Drafts (and, when `issue`, issues) a mandate from the command line.
+pub async fn make_mandate(
+    app: &TestApp,
+    input: MandateInput,
+    issue: bool,
+) -> entity::mandate::Model {
+    let m = mandates::draft_mandate(app.db(), Authority::Cli, input)
+        .await
+        .unwrap();
+    if issue {
+        mandates::issue_mandate(app.db(), Authority::Cli, m.id)
+            .await
+            .unwrap()
+    } else {
+        m
+    }
 }
