@@ -452,9 +452,10 @@ pub async fn issue_mandate(
     let (before, _, actor) = for_change(&txn, by, id).await?;
     require_draft(&before)?;
     let delegatees = units_by_id(&txn, &current_delegatees(&txn, &before).await?).await?;
-    check_lawful(&txn, &before, &delegatees, &[]).await?;
+    let parent = check_lawful(&txn, &before, &delegatees, &[]).await?;
     let mut row = before.clone().into_active_model();
     row.state = Set(MandateState::Issued);
+    row.parent_mandate_id = Set(parent);
     let m = row.update(&txn).await?;
     audit_mandate(&txn, &actor, "issueMandate", None, &m).await?;
     txn.commit().await?;
@@ -480,13 +481,16 @@ async fn ancestors(
 }
 
 /// Rules 1 to 7 for `m` with `delegatees`. `ignore` lists mandates that
-/// the change replaces, whose leads do not count as overlaps.
+/// the change replaces, whose leads do not count as overlaps. Returns the
+/// parent to record: the given one, or the devolution by which a delegator
+/// other than the province holds the matter, so that the line of
+/// delegation is explicit.
 async fn check_lawful(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     delegatees: &[unit::Model],
     ignore: &[Uuid],
-) -> AppResult<()> {
+) -> AppResult<Option<Uuid>> {
     let basis = match m.legal_basis_id {
         Some(id) => Some(documents::existing(txn, id).await?),
         None => None,
@@ -503,31 +507,34 @@ async fn check_lawful(
             m.effective_from,
         )?;
     }
-    let chain = ancestors(txn, m.parent_mandate_id).await?;
-    if let Some(parent) = chain.first() {
+    let given = ancestors(txn, m.parent_mandate_id).await?;
+    if let Some(parent) = given.first() {
         rules::check_onward(parent)?;
     }
-    check_holds(txn, m, &delegator, chain.first()).await?;
+    let holder = check_holds(txn, m, &delegator, given.first()).await?;
+    let parent = m.parent_mandate_id.or(holder);
+    let chain = ancestors(txn, parent).await?;
     check_levels(txn, m, &delegator, delegatees, &chain).await?;
     let mut ignored: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
     ignored.extend_from_slice(ignore);
     ignored.push(m.id);
-    check_overlap(txn, m, delegatees, &ignored).await
+    check_overlap(txn, m, delegatees, &ignored).await?;
+    Ok(parent)
 }
 
 /// Rule 4: the delegator holds the matter on the effective date, as the
 /// province (original holder), through the parent mandate, or by law
-/// (an active DEVOLUTION naming it).
+/// (an active DEVOLUTION naming it). Returns the mandate it holds by.
 async fn check_holds(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     delegator: &unit::Model,
     parent: Option<&mandate::Model>,
-) -> AppResult<()> {
+) -> AppResult<Option<Uuid>> {
     if m.kind == MandateKind::Devolution
         || (delegator.kind == UnitKind::Province && parent.is_none())
     {
-        return Ok(());
+        return Ok(None);
     }
     let date = m.effective_from;
     let candidates: Vec<mandate::Model> = match parent {
@@ -544,7 +551,7 @@ async fn check_holds(
     };
     let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
     let assignments = assignments_of(txn, &ids).await?;
-    let holds = candidates.iter().any(|c| {
+    let holds = candidates.iter().find(|c| {
         rules::dated_status(c, date) == DatedStatus::Active
             && assignments.iter().any(|a| {
                 a.mandate_id == c.id
@@ -552,8 +559,8 @@ async fn check_holds(
                     && rules::covers(a, date)
             })
     });
-    if holds {
-        Ok(())
+    if let Some(holding) = holds {
+        Ok(Some(holding.id))
     } else {
         Err(AppError::rule(
             Some("delegator"),
@@ -759,6 +766,15 @@ pub async fn amend_mandate(
     let mut row = existing(&txn, old.id).await?.into_active_model();
     row.superseded_by_id = Set(Some(new.id));
     row.update(&txn).await?;
+    // Onward delegations now rest on the amended version.
+    mandate::Entity::update_many()
+        .col_expr(
+            mandate::Column::ParentMandateId,
+            sea_orm::sea_query::Expr::value(new.id),
+        )
+        .filter(mandate::Column::ParentMandateId.eq(old.id))
+        .exec(&txn)
+        .await?;
     let before = mandate_json(&old, &current_delegatees(&txn, &old).await?);
     audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;
     txn.commit().await?;

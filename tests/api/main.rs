@@ -10,6 +10,7 @@ mod authz;
 mod identity;
 mod import;
 mod lineage;
+mod mandates;
 mod rules;
 mod schema;
 mod units;

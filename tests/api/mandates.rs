@@ -1,0 +1,728 @@
+//! Mandates: each rule refuses with its code and changes nothing; status by
+//! date; lapse and transfer at the 2025 reorganisation; amendments,
+//! revocations, extensions; who may read what.
+
+use chrono::Days;
+use entity::mandate::MandateKind;
+use phancap::auth::Authority;
+use phancap::graphql::NodeKind;
+use phancap::mandates::service::{self as mandates, MandateInput, Resources};
+use phancap::units::import::Structure;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{
+    Fixture, TestApp, bundled_rows, document, error_code, gid, make_mandate, mandate_input,
+    role_user, spawn_app, today,
+};
+
+const ISSUE: &str = "mutation($id: ID!) { issueMandate(input: { id: $id }) {
+  mandate { code status } userErrors { field code message } } }";
+
+struct Setup {
+    app: TestApp,
+    fixture: Fixture,
+    normative: Uuid,
+    letter: Uuid,
+    root: String,
+}
+
+async fn setup() -> Setup {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let normative = document(&app, "1/2025/QĐ-UBND", true).await;
+    let letter = document(&app, "2/UBND-NC", false).await;
+    let root = app.token("root").await;
+    Setup {
+        app,
+        fixture,
+        normative,
+        letter,
+        root,
+    }
+}
+
+impl Setup {
+    fn input(
+        &self,
+        code: &str,
+        matter: &str,
+        delegator: Uuid,
+        delegatees: Vec<Uuid>,
+    ) -> MandateInput {
+        mandate_input(code, matter, delegator, delegatees, self.normative)
+    }
+
+    /// Drafts `input` and tries to issue it over the API: returns the
+    /// first user error code (None when issued) after checking that a
+    /// refusal changed nothing.
+    async fn try_issue(&self, input: MandateInput) -> Option<String> {
+        let draft = make_mandate(&self.app, input, false).await;
+        let before = self.app.snapshot().await;
+        let events = self.app.audit_len().await;
+        let body = self
+            .app
+            .graphql_as(
+                &self.root,
+                ISSUE,
+                json!({ "id": gid(NodeKind::Mandate, draft.id) }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        let code = body["data"]["issueMandate"]["userErrors"][0]["code"]
+            .as_str()
+            .map(str::to_owned);
+        if code.is_some() {
+            assert_eq!(
+                self.app.snapshot().await,
+                before,
+                "a refused issue changed nothing"
+            );
+            assert_eq!(self.app.audit_len().await, events);
+            let state = mandates::existing(self.app.db(), draft.id)
+                .await
+                .unwrap()
+                .state;
+            assert_eq!(state, entity::mandate::MandateState::Draft);
+        } else {
+            // Issued: ACTIVE today, or LAPSED when its legacy delegatee has ended.
+            let status = &body["data"]["issueMandate"]["mandate"]["status"];
+            assert!(status == "ACTIVE" || status == "LAPSED", "{body}");
+            assert_eq!(self.app.audit_len().await, events + 1);
+        }
+        code
+    }
+}
+
+#[tokio::test]
+async fn rule_1_the_delegatee_is_lower_inside_the_territory_and_in_force() {
+    let s = setup().await;
+    let (tn, cb) = (&s.fixture.inside, &s.fixture.outside);
+    let to_province = s.input("R1-A", "R1", tn.department, vec![tn.id]);
+    assert_eq!(
+        s.try_issue(to_province).await.as_deref(),
+        Some("DELEGATEE_NOT_LOWER")
+    );
+    let dept_to_dept = s.input("R1-B", "R1", tn.id, vec![tn.id]);
+    assert_eq!(
+        s.try_issue(dept_to_dept).await.as_deref(),
+        Some("DELEGATEE_NOT_LOWER")
+    );
+    let elsewhere = s.input("R1-C", "R1", tn.id, vec![cb.commune]);
+    assert_eq!(
+        s.try_issue(elsewhere).await.as_deref(),
+        Some("DELEGATEE_OUTSIDE_TERRITORY")
+    );
+    let mut too_early = s.input("R1-D", "R1", tn.id, vec![tn.commune]);
+    too_early.effective_from = "2025-01-01".parse().unwrap();
+    assert_eq!(
+        s.try_issue(too_early).await.as_deref(),
+        Some("DELEGATEE_NOT_IN_FORCE")
+    );
+    let lawful = s.input("R1-E", "R1", tn.id, vec![tn.commune]);
+    assert_eq!(
+        s.try_issue(lawful).await,
+        None,
+        "a province delegates to its commune"
+    );
+}
+
+#[tokio::test]
+async fn rule_2_an_authorization_ends_states_conditions_and_is_never_passed_on() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let authorization = |code: &str, matter: &str| {
+        let mut input = s.input(code, matter, tn.id, vec![tn.department]);
+        input.kind = MandateKind::Authorization;
+        input.conditions = Some("Báo cáo kết quả hằng quý".into());
+        input.effective_to = Some("2027-02-28".parse().unwrap());
+        input.legal_basis = Some(s.letter);
+        input
+    };
+    let mut no_end = authorization("R2-A", "R2A");
+    no_end.effective_to = None;
+    assert_eq!(
+        s.try_issue(no_end).await.as_deref(),
+        Some("MISSING_END_DATE")
+    );
+    let mut no_conditions = authorization("R2-B", "R2A");
+    no_conditions.conditions = Some("  ".into());
+    assert_eq!(
+        s.try_issue(no_conditions).await.as_deref(),
+        Some("MISSING_CONDITIONS")
+    );
+    let mut onward = authorization("R2-C", "R2A");
+    onward.allow_onward = true;
+    assert_eq!(
+        s.try_issue(onward).await.as_deref(),
+        Some("AUTHORIZATION_NOT_ONWARD")
+    );
+    // An authorization on a plain decision (not normative) is lawful.
+    assert_eq!(s.try_issue(authorization("R2-D", "R2A")).await, None);
+
+    let parent = mandates::existing(s.app.db(), mandate_id(&s, "R2-D").await)
+        .await
+        .unwrap();
+    let mut passed_on = s.input("R2-E", "R2A", tn.department, vec![tn.commune]);
+    passed_on.parent = Some(parent.id);
+    assert_eq!(
+        s.try_issue(passed_on).await.as_deref(),
+        Some("ONWARD_FROM_AUTHORIZATION")
+    );
+
+    let closed = make_mandate(
+        &s.app,
+        s.input("R2-F", "R2F", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let mut onward = s.input("R2-G", "R2F", tn.department, vec![tn.commune]);
+    onward.parent = Some(closed.id);
+    assert_eq!(
+        s.try_issue(onward).await.as_deref(),
+        Some("ONWARD_NOT_ALLOWED")
+    );
+
+    let mut open = s.input("R2-H", "R2H", tn.id, vec![tn.department]);
+    open.allow_onward = true;
+    let open = make_mandate(&s.app, open, true).await;
+    let mut onward = s.input("R2-I", "R2H", tn.department, vec![tn.commune]);
+    onward.parent = Some(open.id);
+    assert_eq!(
+        s.try_issue(onward).await,
+        None,
+        "onward where the parent allows it"
+    );
+}
+
+async fn mandate_id(s: &Setup, code: &str) -> Uuid {
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            "query($c: String!) { mandateByCode(code: $c) { id } }",
+            json!({ "c": code }),
+        )
+        .await;
+    let id = body["data"]["mandateByCode"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    phancap::graphql::decode_id(&async_graphql::ID(id.to_owned()))
+        .unwrap()
+        .1
+}
+
+/// Loads Thái Nguyên's legacy districts and communes (and lineage).
+async fn with_legacy(s: &Setup) -> (Uuid, Uuid, Uuid) {
+    s.app
+        .import_csv(
+            Structure::Legacy,
+            &bundled_rows("units-legacy.csv", &["19"]),
+        )
+        .await
+        .unwrap();
+    let on = "2025-01-01".parse().unwrap();
+    let find = |code: &'static str| async move {
+        phancap::units::service::find_by_code(s.app.db(), code, None, on)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let province = find("19").await;
+    // The root holds every role over the legacy province too.
+    let root = phancap::users::service::by_username(s.app.db(), "root")
+        .await
+        .unwrap()
+        .unwrap();
+    phancap::users::service::grant_role(
+        s.app.db(),
+        Authority::Cli,
+        root.id,
+        entity::role_grant::Role::Approver,
+        province,
+    )
+    .await
+    .unwrap();
+    (province, find("164").await, find("05431").await)
+}
+
+#[tokio::test]
+async fn rule_3_one_matter_spans_at_most_two_levels() {
+    let s = setup().await;
+    let (province, district, commune) = with_legacy(&s).await;
+    let legacy = |code: &str, delegator, delegatees| {
+        let mut input = s.input(code, "R3", delegator, delegatees);
+        input.effective_from = "2024-01-01".parse().unwrap();
+        input
+    };
+    let mut to_district = legacy("R3-A", province, vec![district]);
+    to_district.allow_onward = true;
+    let to_district = make_mandate(&s.app, to_district, true).await;
+    let mut to_commune = legacy("R3-B", district, vec![commune]);
+    to_commune.parent = Some(to_district.id);
+    assert_eq!(
+        s.try_issue(to_commune).await.as_deref(),
+        Some("TOO_MANY_LEVELS")
+    );
+    // Province straight to a commune is two levels.
+    let direct = legacy("R3-C", province, vec![commune]);
+    let direct = MandateInput {
+        matter_code: "R3C".into(),
+        ..direct
+    };
+    assert_eq!(s.try_issue(direct).await, None);
+}
+
+#[tokio::test]
+async fn rule_4_a_unit_delegates_only_what_it_holds() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let by_department = s.input("R4-A", "R4", tn.department, vec![tn.commune]);
+    assert_eq!(
+        s.try_issue(by_department).await.as_deref(),
+        Some("NOT_HELD")
+    );
+    // Once the law's devolution to the department is recorded, it holds the matter.
+    let mut devolution = s.input("R4-LAW", "R4", tn.id, vec![tn.department]);
+    devolution.kind = MandateKind::Devolution;
+    devolution.resources = Resources::default();
+    make_mandate(&s.app, devolution, true).await;
+    let by_department = s.input("R4-B", "R4", tn.department, vec![tn.commune]);
+    assert_eq!(s.try_issue(by_department).await, None);
+}
+
+#[tokio::test]
+async fn rule_5_one_lead_per_matter_and_territory() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    make_mandate(
+        &s.app,
+        s.input("R5-A", "R5", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    // The department acts over the whole province, the commune inside it.
+    let second = s.input("R5-B", "R5", tn.id, vec![tn.commune]);
+    assert_eq!(
+        s.try_issue(second).await.as_deref(),
+        Some("OVERLAPPING_LEAD")
+    );
+    let other_matter = s.input("R5-C", "R5-OTHER", tn.id, vec![tn.commune]);
+    assert_eq!(s.try_issue(other_matter).await, None);
+    // After a period that does not overlap, the matter can move.
+    let mut later = s.input("R5-D", "R5", tn.id, vec![tn.commune]);
+    let first = mandates::existing(s.app.db(), mandate_id(&s, "R5-A").await)
+        .await
+        .unwrap();
+    mandates::revoke_mandate(
+        s.app.db(),
+        Authority::Cli,
+        first.id,
+        s.normative,
+        "2025-12-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    later.effective_from = "2026-01-01".parse().unwrap();
+    assert_eq!(s.try_issue(later).await, None);
+}
+
+#[tokio::test]
+async fn rules_6_and_7_a_normative_basis_and_stated_resources() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut on_a_letter = s.input("R6-A", "R6", tn.id, vec![tn.department]);
+    on_a_letter.legal_basis = Some(s.letter);
+    assert_eq!(
+        s.try_issue(on_a_letter).await.as_deref(),
+        Some("NOT_NORMATIVE")
+    );
+    let mut no_basis = s.input("R6-B", "R6", tn.id, vec![tn.department]);
+    no_basis.legal_basis = None;
+    assert_eq!(
+        s.try_issue(no_basis).await.as_deref(),
+        Some("MISSING_LEGAL_BASIS")
+    );
+    let mut no_resources = s.input("R7-A", "R7", tn.id, vec![tn.department]);
+    no_resources.resources = Resources::default();
+    assert_eq!(
+        s.try_issue(no_resources).await.as_deref(),
+        Some("MISSING_RESOURCES")
+    );
+    let mut both = s.input("R7-B", "R7", tn.id, vec![tn.department]);
+    both.resources.none_reason = Some("không phát sinh".into());
+    assert_eq!(
+        s.try_issue(both).await.as_deref(),
+        Some("MISSING_RESOURCES")
+    );
+    let mut explicitly_none = s.input("R7-C", "R7", tn.id, vec![tn.department]);
+    explicitly_none.resources = Resources {
+        none_reason: Some("Thực hiện bằng bộ máy và kinh phí hiện có".into()),
+        ..Resources::default()
+    };
+    assert_eq!(s.try_issue(explicitly_none).await, None);
+}
+
+const READ: &str = "query($code: String!, $asOf: Date) { mandateByCode(code: $code, asOf: $asOf) {
+  code status effectiveTo
+  assignments { status delegatee { code } successors { code } } } }";
+
+async fn read(s: &Setup, code: &str, as_of: &str) -> Value {
+    let body = s
+        .app
+        .graphql_as(&s.root, READ, json!({ "code": code, "asOf": as_of }))
+        .await;
+    body["data"]["mandateByCode"].clone()
+}
+
+#[tokio::test]
+async fn status_follows_the_dates_without_anyone_touching_it() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut input = s.input("S-A", "S", tn.id, vec![tn.department]);
+    input.kind = MandateKind::Authorization;
+    input.conditions = Some("Báo cáo hằng quý".into());
+    input.effective_to = Some("2026-06-30".parse().unwrap());
+    make_mandate(&s.app, input, true).await;
+    make_mandate(
+        &s.app,
+        s.input("S-B", "S2", tn.id, vec![tn.department]),
+        false,
+    )
+    .await;
+    assert_eq!(read(&s, "S-A", "2025-07-15").await["status"], "SCHEDULED");
+    assert_eq!(read(&s, "S-A", "2026-01-01").await["status"], "ACTIVE");
+    assert_eq!(read(&s, "S-A", "2026-07-01").await["status"], "EXPIRED");
+    assert_eq!(
+        read(&s, "S-A", "2026-07-01").await["assignments"][0]["status"],
+        "ENDED"
+    );
+    assert_eq!(read(&s, "S-B", "2026-01-01").await["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_successors() {
+    let s = setup().await;
+    let (province, district, _) = with_legacy(&s).await;
+    let mut input = s.input("L-A", "L", province, vec![district]);
+    input.effective_from = "2024-01-01".parse().unwrap();
+    let m = make_mandate(&s.app, input, true).await;
+    let before = read(&s, "L-A", "2025-06-30").await;
+    assert_eq!(before["status"], "ACTIVE");
+    let lapsed = read(&s, "L-A", "2025-08-01").await;
+    assert_eq!(lapsed["status"], "LAPSED", "{lapsed}");
+    assert_eq!(lapsed["assignments"][0]["status"], "LAPSED");
+    let successors: Vec<&str> = lapsed["assignments"][0]["successors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        successors.contains(&"05482"),
+        "Phường Quan Triều succeeds communes of TP Thái Nguyên: {successors:?}"
+    );
+
+    let assignment = mandates::assignments_of(s.app.db(), &[m.id]).await.unwrap()[0].id;
+    let transfer =
+        "mutation($input: TransferAssignmentsInput!) { transferAssignments(input: $input) {
+        mandate { status assignments { status delegatee { code } } } userErrors { code } } }";
+    let input = json!({ "input": {
+        "assignment": gid(NodeKind::MandateAssignment, assignment),
+        "document": gid(NodeKind::Document, s.normative),
+        "effectiveFrom": "2025-07-01",
+    } });
+    // Only an APPROVER over the delegator's successor may carry it over.
+    let viewer = s
+        .app
+        .token(&role_user(entity::role_grant::Role::Viewer))
+        .await;
+    let body = s.app.graphql_as(&viewer, transfer, input.clone()).await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    let approver = s
+        .app
+        .token(&role_user(entity::role_grant::Role::Approver))
+        .await;
+    let body = s.app.graphql_as(&approver, transfer, input.clone()).await;
+    assert_eq!(
+        body["data"]["transferAssignments"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let after = read(&s, "L-A", "2025-08-01").await;
+    assert_eq!(after["status"], "ACTIVE", "{after}");
+    let statuses: Vec<&str> = after["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses[0], "TRANSFERRED");
+    assert_eq!(statuses.len(), 1 + successors.len());
+    assert!(statuses[1..].iter().all(|s| *s == "ACTIVE"));
+    let body = s.app.graphql_as(&approver, transfer, input).await;
+    assert_eq!(
+        body["data"]["transferAssignments"]["userErrors"][0]["code"],
+        "ALREADY_TRANSFERRED"
+    );
+}
+
+#[tokio::test]
+async fn an_amendment_supersedes_and_a_revocation_ends_onward_delegations() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut parent = s.input("A-A", "A", tn.id, vec![tn.department]);
+    parent.allow_onward = true;
+    let parent = make_mandate(&s.app, parent, true).await;
+    let mut child = s.input("A-B", "A", tn.department, vec![tn.commune]);
+    child.parent = Some(parent.id);
+    make_mandate(&s.app, child, true).await;
+
+    let amend = "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { code status } userErrors { code } } }";
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            amend,
+            json!({ "input": { "id": gid(NodeKind::Mandate, parent.id), "code": "A-A2", "legalBasis": gid(NodeKind::Document, s.normative),
+                "effectiveFrom": "2026-01-01", "title": "Nội dung đã sửa đổi" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["amendMandate"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    assert_eq!(read(&s, "A-A", "2026-02-01").await["status"], "SUPERSEDED");
+    assert_eq!(read(&s, "A-A", "2025-12-31").await["status"], "ACTIVE");
+    assert_eq!(read(&s, "A-A2", "2026-02-01").await["status"], "ACTIVE");
+
+    let new = mandate_id(&s, "A-A2").await;
+    let child = mandates::existing(s.app.db(), mandate_id(&s, "A-B").await)
+        .await
+        .unwrap();
+    assert_eq!(
+        child.parent_mandate_id,
+        Some(new),
+        "onward delegations rest on the amended version"
+    );
+    let revoke = "mutation($input: RevokeMandateInput!) { revokeMandate(input: $input) { mandate { effectiveTo } userErrors { code } } }";
+    let body = s
+        .app
+        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.normative), "lastDay": "2026-06-30" } }))
+        .await;
+    assert_eq!(
+        body["data"]["revokeMandate"]["mandate"]["effectiveTo"], "2026-06-30",
+        "{body}"
+    );
+    assert_eq!(read(&s, "A-A2", "2026-07-01").await["status"], "REVOKED");
+    assert_eq!(
+        read(&s, "A-B", "2026-07-01").await["status"],
+        "REVOKED",
+        "the onward delegation ends with it"
+    );
+    let body = s
+        .app
+        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.normative), "lastDay": "2026-05-30" } }))
+        .await;
+    assert_eq!(
+        body["data"]["revokeMandate"]["userErrors"][0]["code"],
+        "NOT_REVOCABLE"
+    );
+}
+
+#[tokio::test]
+async fn an_authorization_is_extended_and_shows_among_the_expiring() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut input = s.input("E-A", "E", tn.id, vec![tn.department]);
+    input.kind = MandateKind::Authorization;
+    input.conditions = Some("Báo cáo hằng quý".into());
+    input.legal_basis = Some(s.letter);
+    input.effective_to = Some(today() + Days::new(10));
+    let m = make_mandate(&s.app, input, true).await;
+    let decentralization = make_mandate(
+        &s.app,
+        s.input("E-B", "E2", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let expiring = "query($days: Int!) { expiringAuthorizations(withinDays: $days) { code } }";
+    let body = s.app.graphql(expiring, json!({ "days": 30 })).await;
+    assert_eq!(
+        body["data"]["expiringAuthorizations"],
+        json!([{ "code": "E-A" }]),
+        "{body}"
+    );
+    let body = s.app.graphql(expiring, json!({ "days": 5 })).await;
+    assert_eq!(body["data"]["expiringAuthorizations"], json!([]));
+    let body = s.app.graphql(expiring, json!({ "days": 400 })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+
+    let extend = "mutation($input: ExtendAuthorizationInput!) { extendAuthorization(input: $input) { mandate { effectiveTo } userErrors { code } } }";
+    let new_end = (today() + Days::new(90)).to_string();
+    let vars = |id: Uuid, end: &str| json!({ "input": { "id": gid(NodeKind::Mandate, id), "effectiveTo": end, "document": gid(NodeKind::Document, s.letter) } });
+    let body = s
+        .app
+        .graphql_as(&s.root, extend, vars(m.id, &new_end))
+        .await;
+    assert_eq!(
+        body["data"]["extendAuthorization"]["mandate"]["effectiveTo"],
+        new_end.as_str(),
+        "{body}"
+    );
+    let body = s
+        .app
+        .graphql_as(&s.root, extend, vars(m.id, &today().to_string()))
+        .await;
+    assert_eq!(
+        body["data"]["extendAuthorization"]["userErrors"][0]["code"],
+        "INVALID_DATE"
+    );
+    let body = s
+        .app
+        .graphql_as(&s.root, extend, vars(decentralization.id, &new_end))
+        .await;
+    assert_eq!(
+        body["data"]["extendAuthorization"]["userErrors"][0]["code"],
+        "NOT_AUTHORIZATION"
+    );
+    let body = s.app.graphql(expiring, json!({ "days": 30 })).await;
+    assert_eq!(body["data"]["expiringAuthorizations"], json!([]));
+}
+
+#[tokio::test]
+async fn anonymous_callers_see_active_mandates_only_and_drafts_stay_in_scope() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let active = make_mandate(
+        &s.app,
+        s.input("V-A", "V", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let draft = make_mandate(
+        &s.app,
+        s.input("V-B", "V2", tn.id, vec![tn.department]),
+        false,
+    )
+    .await;
+    let list = "{ mandates(first: 50) { edges { node { code } } } }";
+    let codes = |body: Value| -> Vec<String> {
+        body["data"]["mandates"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(s.app.graphql(list, json!({})).await), ["V-A"]);
+    assert_eq!(
+        codes(s.app.graphql_as(&s.root, list, json!({})).await),
+        ["V-A", "V-B"]
+    );
+    let node = "query($id: ID!) { node(id: $id) { ... on Mandate { code } } }";
+    let body = s
+        .app
+        .graphql(node, json!({ "id": gid(NodeKind::Mandate, draft.id) }))
+        .await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    let body = s
+        .app
+        .graphql(node, json!({ "id": gid(NodeKind::Mandate, active.id) }))
+        .await;
+    assert_eq!(body["data"]["node"]["code"], "V-A");
+    // A user whose grants do not cover the delegator sees no draft.
+    let outsider = s
+        .app
+        .create_user("outsider", s.fixture.outside.id, Some("outsider-pass-1"))
+        .await;
+    phancap::users::service::grant_role(
+        s.app.db(),
+        Authority::Cli,
+        outsider,
+        entity::role_grant::Role::Viewer,
+        s.fixture.outside.id,
+    )
+    .await
+    .unwrap();
+    let token = s.app.token("outsider").await;
+    let body = s
+        .app
+        .graphql_as(
+            &token,
+            node,
+            json!({ "id": gid(NodeKind::Mandate, draft.id) }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    // Units list what they hold and what they delegated.
+    let body = s
+        .app
+        .graphql(
+            "query($id: ID!, $p: ID!) { dept: node(id: $id) { ... on Unit { mandatesHeld { code } } } prov: node(id: $p) { ... on Unit { mandatesDelegated { code } } } }",
+            json!({ "id": gid(NodeKind::Unit, tn.department), "p": gid(NodeKind::Unit, tn.id) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["dept"]["mandatesHeld"],
+        json!([{ "code": "V-A" }]),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["prov"]["mandatesDelegated"],
+        json!([{ "code": "V-A" }])
+    );
+}
+
+#[tokio::test]
+async fn coverage_shows_matters_left_without_a_holder() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let kept = make_mandate(
+        &s.app,
+        s.input("C-A", "C1", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let dropped = make_mandate(&s.app, s.input("C-B", "C2", tn.id, vec![tn.commune]), true).await;
+    mandates::revoke_mandate(
+        s.app.db(),
+        Authority::Cli,
+        dropped.id,
+        s.normative,
+        "2025-12-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let query = "query($id: ID!) { coverage(within: $id, asOf: \"2026-01-15\") { matters gaps { matterCode latest { code } } overlaps { matterCode } } }";
+    let vars = json!({ "id": gid(NodeKind::Unit, tn.id) });
+    let body = s.app.graphql_as(&s.root, query, vars.clone()).await;
+    let coverage = &body["data"]["coverage"];
+    assert_eq!(coverage["matters"], 2, "{body}");
+    assert_eq!(
+        coverage["gaps"],
+        json!([{ "matterCode": "C2", "latest": { "code": "C-B" } }])
+    );
+    assert_eq!(coverage["overlaps"], json!([]));
+    let _ = kept;
+    let body = s.app.graphql(query, vars.clone()).await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    let outsider = s
+        .app
+        .create_user("outsider", s.fixture.outside.id, Some("outsider-pass-1"))
+        .await;
+    phancap::users::service::grant_role(
+        s.app.db(),
+        Authority::Cli,
+        outsider,
+        entity::role_grant::Role::Viewer,
+        s.fixture.outside.id,
+    )
+    .await
+    .unwrap();
+    let token = s.app.token("outsider").await;
+    let body = s.app.graphql_as(&token, query, vars).await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+}
