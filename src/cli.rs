@@ -423,6 +423,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         crate::demo::DEMO_PROVINCE,
         report.departments_created
     );
+    if report.mandates_created > 0 {
+        println!(
+            "{} demo mandates created (phân cấp, ủy quyền, phân quyền; one lapsed and transferred, one lapsed, one draft)",
+            report.mandates_created
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(

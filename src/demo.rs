@@ -3,7 +3,9 @@
 //! new user meets a real province at once. Loading is idempotent: what
 //! exists is left alone.
 
+use chrono::NaiveDate;
 use entity::app_user::UserKind;
+use entity::mandate::MandateKind;
 use entity::role_grant::Role;
 use entity::unit::{self, AdminType, UnitKind};
 use sea_orm::DatabaseConnection;
@@ -11,9 +13,12 @@ use sea_orm::DatabaseConnection;
 use crate::BoxError;
 use crate::audit::service::role_name;
 use crate::auth::Authority;
+use crate::mandates::documents;
+use crate::mandates::service::{self as mandates, MandateInput, Resources};
 use crate::units::import::{self, CURRENT_FIRST_DAY, ImportSummary, Source, Structure};
 use crate::units::{admin, service};
 use crate::users::{self, service::CreateUser};
+use uuid::Uuid;
 
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
@@ -165,6 +170,8 @@ pub struct DemoReport {
     pub departments_created: usize,
     /// One line per demo user created: username, role and scope.
     pub users_created: Vec<String>,
+    /// How many demo mandates were created.
+    pub mandates_created: usize,
 }
 
 async fn demo_unit(db: &DatabaseConnection, spec: &str) -> Result<unit::Model, BoxError> {
@@ -249,9 +256,361 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         departments_created += 1;
     }
     let users_created = load_users(db).await?;
+    let mandates_created = load_mandates(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
         users_created,
+        mandates_created,
     })
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("demo dates are valid")
+}
+
+/// Registers a demo document; its number marks it as illustrative.
+async fn demo_document(
+    db: &DatabaseConnection,
+    number: &str,
+    doc_type: &str,
+    normative: bool,
+    issuer: Option<&unit::Model>,
+    issued: &str,
+    effective: &str,
+) -> Result<Uuid, BoxError> {
+    let create = documents::CreateDocument {
+        number: number.into(),
+        doc_type: doc_type.into(),
+        normative,
+        issuer_unit: issuer.map(|u| u.id),
+        issuer_name: issuer.is_none().then(|| "Quốc hội".to_owned()),
+        signer: None,
+        signer_capacity: issuer.map(|_| "KT".to_owned()),
+        issued_date: date(issued),
+        effective_from: date(effective),
+        effective_to: None,
+    };
+    Ok(documents::create_document(db, Authority::Cli, create)
+        .await?
+        .id)
+}
+
+struct DemoMandate {
+    code: &'static str,
+    title: &'static str,
+    sector: &'static str,
+    matter: &'static str,
+    kind: MandateKind,
+    head: bool,
+    from: &'static str,
+    to: Option<&'static str>,
+    conditions: Option<&'static str>,
+    staff: Option<i32>,
+    none_reason: Option<&'static str>,
+    allow_onward: bool,
+}
+
+impl DemoMandate {
+    fn input(
+        &self,
+        delegator: Uuid,
+        delegatees: Vec<Uuid>,
+        basis: Uuid,
+        parent: Option<Uuid>,
+    ) -> MandateInput {
+        MandateInput {
+            code: self.code.into(),
+            title: self.title.into(),
+            sector: self.sector.into(),
+            matter_code: self.matter.into(),
+            kind: self.kind,
+            delegator,
+            delegator_capacity: if self.head { "HEAD" } else { "COLLECTIVE" }.into(),
+            legal_basis: Some(basis),
+            legal_basis_article: Some("Điều 2".into()),
+            conditions: self.conditions.map(str::to_owned),
+            resources: Resources {
+                staff: self.staff,
+                none_reason: self.none_reason.map(str::to_owned),
+                ..Resources::default()
+            },
+            effective_from: date(self.from),
+            effective_to: self.to.map(date),
+            allow_onward: self.allow_onward,
+            parent,
+            delegatees,
+        }
+    }
+}
+
+const fn plain(
+    code: &'static str,
+    title: &'static str,
+    sector: &'static str,
+    matter: &'static str,
+) -> DemoMandate {
+    DemoMandate {
+        code,
+        title,
+        sector,
+        matter,
+        kind: MandateKind::Decentralization,
+        head: false,
+        from: "2025-08-01",
+        to: None,
+        conditions: None,
+        staff: Some(2),
+        none_reason: None,
+        allow_onward: false,
+    }
+}
+
+async fn issue(db: &DatabaseConnection, input: MandateInput) -> Result<Uuid, BoxError> {
+    let draft = mandates::draft_mandate(db, Authority::Cli, input).await?;
+    Ok(mandates::issue_mandate(db, Authority::Cli, draft.id)
+        .await?
+        .id)
+}
+
+/// Illustrative mandates of Thái Nguyên in several sectors: the documents
+/// numbered 9xx are made up for the demo; the laws they cite are real.
+async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let exists = entity::mandate::Entity::find()
+        .filter(entity::mandate::Column::Code.eq("19-PC-TP-01"))
+        .count(db)
+        .await?;
+    if exists > 0 {
+        return Ok(0);
+    }
+    let province = demo_unit(db, "19").await?;
+    let legacy = demo_unit(db, "19@2025-06-30").await?;
+    let dept = |code: &'static str| demo_unit(db, code);
+    let law = demo_document(
+        db,
+        "72/2025/QH15",
+        "LUAT",
+        true,
+        None,
+        "2025-06-16",
+        "2025-06-16",
+    )
+    .await?;
+    let regulation = demo_document(
+        db,
+        "901/2025/QĐ-UBND",
+        "QD_UBND",
+        true,
+        Some(&province),
+        "2025-07-20",
+        "2025-08-01",
+    )
+    .await?;
+    let decision = demo_document(
+        db,
+        "902/QĐ-UBND",
+        "QD_UBND",
+        false,
+        Some(&province),
+        "2025-08-15",
+        "2025-08-15",
+    )
+    .await?;
+    let legacy_regulation = demo_document(
+        db,
+        "903/2022/QĐ-UBND",
+        "QD_UBND",
+        true,
+        Some(&legacy),
+        "2022-12-15",
+        "2023-01-01",
+    )
+    .await?;
+    let transfer = demo_document(
+        db,
+        "904/QĐ-UBND",
+        "QD_UBND",
+        false,
+        Some(&province),
+        "2025-07-10",
+        "2025-07-10",
+    )
+    .await?;
+    let mut created = 0;
+
+    let justice = dept("19-STP").await?.id;
+    issue(
+        db,
+        plain(
+            "19-PC-TP-01",
+            "Cho phép thành lập, đăng ký hoạt động văn phòng công chứng",
+            "TU_PHAP",
+            "TP-CONG-CHUNG",
+        )
+        .input(province.id, vec![justice], regulation, None),
+    )
+    .await?;
+    let devolution = DemoMandate {
+        kind: MandateKind::Devolution,
+        staff: None,
+        ..plain(
+            "19-PQ-TP-01",
+            "Cấp Phiếu lý lịch tư pháp (do luật giao)",
+            "TU_PHAP",
+            "TP-LLTP",
+        )
+    };
+    issue(db, devolution.input(province.id, vec![justice], law, None)).await?;
+    let finance = DemoMandate {
+        staff: None,
+        none_reason: Some("Thực hiện bằng bộ máy và kinh phí hiện có của Sở"),
+        ..plain(
+            "19-PC-TC-01",
+            "Quyết định mua sắm tài sản công có giá trị dưới 1 tỷ đồng",
+            "TAI_CHINH",
+            "TC-TAI-SAN-CONG",
+        )
+    };
+    issue(
+        db,
+        finance.input(
+            province.id,
+            vec![dept("19-STC").await?.id],
+            regulation,
+            None,
+        ),
+    )
+    .await?;
+    let building = DemoMandate {
+        allow_onward: true,
+        ..plain(
+            "19-PC-XD-01",
+            "Cấp giấy phép xây dựng công trình cấp II, cấp III",
+            "XAY_DUNG",
+            "XD-GIAY-PHEP",
+        )
+    };
+    let building_dept = dept("19-SXD").await?.id;
+    let parent = issue(
+        db,
+        building.input(province.id, vec![building_dept], regulation, None),
+    )
+    .await?;
+    let onward = DemoMandate {
+        from: "2025-09-01",
+        staff: Some(1),
+        ..plain(
+            "19-PC-XD-02",
+            "Cấp giấy phép xây dựng công trình cấp III trên địa bàn phường",
+            "XAY_DUNG",
+            "XD-GIAY-PHEP",
+        )
+    };
+    let wards = vec![
+        demo_unit(db, "05482").await?.id,
+        demo_unit(db, "01840").await?.id,
+    ];
+    issue(
+        db,
+        onward.input(building_dept, wards, regulation, Some(parent)),
+    )
+    .await?;
+    let explosives = DemoMandate {
+        kind: MandateKind::Authorization,
+        head: true,
+        to: Some("2027-02-28"),
+        conditions: Some(
+            "Thực hiện đúng quy trình, thời hạn; không được ủy quyền tiếp; báo cáo UBND tỉnh hằng năm và đột xuất",
+        ),
+        staff: None,
+        none_reason: Some("Sở sử dụng bộ máy, con dấu và tài khoản của mình"),
+        ..plain(
+            "19-UQ-CT-01",
+            "Cấp giấy chứng nhận huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp",
+            "CONG_THUONG",
+            "CT-VLNCN",
+        )
+    };
+    issue(
+        db,
+        explosives.input(province.id, vec![dept("19-SCT").await?.id], decision, None),
+    )
+    .await?;
+    let staffing = DemoMandate {
+        kind: MandateKind::Authorization,
+        head: true,
+        to: Some("2026-12-31"),
+        conditions: Some("Thẩm định trong 15 ngày làm việc; báo cáo kết quả hằng quý về UBND tỉnh"),
+        ..plain(
+            "19-UQ-NV-01",
+            "Thẩm định đề án vị trí việc làm của đơn vị sự nghiệp công lập",
+            "NOI_VU",
+            "NV-VI-TRI-VIEC-LAM",
+        )
+    };
+    issue(
+        db,
+        staffing.input(province.id, vec![dept("19-SNV").await?.id], decision, None),
+    )
+    .await?;
+    let market = DemoMandate {
+        from: "2023-01-01",
+        ..plain(
+            "19-PC-DD-01",
+            "Quản lý, khai thác chợ hạng 2 trên địa bàn thành phố",
+            "DAT_DAI",
+            "DD-CHO-HANG-2",
+        )
+    };
+    let city = demo_unit(db, "164@2025-06-30").await?;
+    let lapsed = issue(
+        db,
+        market.input(legacy.id, vec![city.id], legacy_regulation, None),
+    )
+    .await?;
+    let assignment = mandates::assignments_of(db, &[lapsed]).await?[0].id;
+    mandates::transfer_assignments(
+        db,
+        Authority::Cli,
+        assignment,
+        None,
+        transfer,
+        CURRENT_FIRST_DAY,
+    )
+    .await?;
+    let clinics = DemoMandate {
+        from: "2023-01-01",
+        ..plain(
+            "19-PC-YT-01",
+            "Cấp giấy phép hoạt động trạm y tế cấp xã",
+            "Y_TE",
+            "YT-TRAM-Y-TE",
+        )
+    };
+    let song_cong = demo_unit(db, "165@2025-06-30").await?;
+    issue(
+        db,
+        clinics.input(legacy.id, vec![song_cong.id], legacy_regulation, None),
+    )
+    .await?;
+    created += 9;
+    let draft = plain(
+        "19-PC-GD-01",
+        "Phê duyệt kế hoạch tuyển sinh trung học cơ sở (dự thảo)",
+        "GIAO_DUC_DAO_TAO",
+        "GD-TUYEN-SINH",
+    );
+    mandates::draft_mandate(
+        db,
+        Authority::Cli,
+        draft.input(
+            province.id,
+            vec![dept("19-SGDDT").await?.id],
+            regulation,
+            None,
+        ),
+    )
+    .await?;
+    Ok(created + 1)
 }
