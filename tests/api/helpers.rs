@@ -398,7 +398,22 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
-        format!("{head:?}{units:?}{users:?}{grants:?}")
+        let mandates = entity::mandate::Entity::find()
+            .order_by_asc(entity::mandate::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let assignments = entity::mandate_assignment::Entity::find()
+            .order_by_asc(entity::mandate_assignment::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let documents = entity::document::Entity::find()
+            .order_by_asc(entity::document::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        format!("{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}")
     }
 
     /// The number of audit events.

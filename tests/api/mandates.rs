@@ -726,3 +726,211 @@ async fn coverage_shows_matters_left_without_a_holder() {
     let body = s.app.graphql_as(&token, query, vars).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let unit = |id| gid(NodeKind::Unit, id);
+    let doc = gid(NodeKind::Document, s.normative);
+    let issued = make_mandate(
+        &s.app,
+        s.input("LC-A", "LC", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let draft = make_mandate(
+        &s.app,
+        s.input("LC-B", "LC2", tn.id, vec![tn.department]),
+        false,
+    )
+    .await;
+    let revoked = make_mandate(
+        &s.app,
+        s.input("LC-C", "LC3", tn.id, vec![tn.commune]),
+        true,
+    )
+    .await;
+    mandates::revoke_mandate(
+        s.app.db(),
+        Authority::Cli,
+        revoked.id,
+        s.normative,
+        "2025-12-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut auth = s.input("LC-D", "LC4", tn.id, vec![tn.department]);
+    auth.kind = MandateKind::Authorization;
+    auth.conditions = Some("Báo cáo".into());
+    auth.legal_basis = Some(s.letter);
+    auth.effective_to = Some("2025-12-31".parse().unwrap());
+    let expired = make_mandate(&s.app, auth, true).await;
+    mandates::revoke_mandate(
+        s.app.db(),
+        Authority::Cli,
+        expired.id,
+        s.normative,
+        "2025-10-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    // A body that ends, with a mandate whose assignment then lapses.
+    let body = phancap::units::admin::create_unit(
+        s.app.db(),
+        Authority::Cli,
+        phancap::units::admin::CreateUnit {
+            parent: tn.id,
+            code: "19-BQL".into(),
+            name: "Ban quản lý".into(),
+            admin_type: entity::unit::AdminType::Ban,
+            valid_from: "2025-07-01".parse().unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let to_body = make_mandate(&s.app, s.input("LC-E", "LC5", tn.id, vec![body.id]), true).await;
+    phancap::units::admin::end_unit(s.app.db(), Authority::Cli, body.id, today() - Days::new(1))
+        .await
+        .unwrap();
+    let lapsed = mandates::assignments_of(s.app.db(), &[to_body.id])
+        .await
+        .unwrap()[0]
+        .id;
+    let live = mandates::assignments_of(s.app.db(), &[issued.id])
+        .await
+        .unwrap()[0]
+        .id;
+
+    let create_document = "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id } userErrors { code } } }";
+    let draft_mandate = "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id } userErrors { code } } }";
+    let update = "mutation($input: UpdateDraftMandateInput!) { updateDraftMandate(input: $input) { mandate { id } userErrors { code } } }";
+    let amend = "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { id } userErrors { code } } }";
+    let revoke = "mutation($input: RevokeMandateInput!) { revokeMandate(input: $input) { mandate { id } userErrors { code } } }";
+    let extend = "mutation($input: ExtendAuthorizationInput!) { extendAuthorization(input: $input) { mandate { id } userErrors { code } } }";
+    let transfer = "mutation($input: TransferAssignmentsInput!) { transferAssignments(input: $input) { mandate { id } userErrors { code } } }";
+    let new_draft = |code: &str, title: &str, delegatees: Vec<String>| {
+        json!({ "code": code, "title": title, "sector": "XAY_DUNG", "matterCode": "LC9", "kind": "DECENTRALIZATION",
+                "delegator": unit(tn.id), "effectiveFrom": "2026-01-01", "delegatees": delegatees })
+    };
+    let m = |id: Uuid| gid(NodeKind::Mandate, id);
+    let cases: Vec<(&str, &str, Value, &str)> = vec![
+        (
+            "createDocument",
+            create_document,
+            json!({ "number": " ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
+            "INVALID_NUMBER",
+        ),
+        (
+            "createDocument",
+            create_document,
+            json!({ "number": "5/QĐ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01", "effectiveFrom": "2025-12-01" }),
+            "INVALID_DATE",
+        ),
+        (
+            "createDocument",
+            create_document,
+            json!({ "number": "5/QĐ", "type": "LUAT", "normative": true, "issuedDate": "2026-01-01" }),
+            "MISSING_ISSUER",
+        ),
+        (
+            "createDocument",
+            create_document,
+            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "normative": true, "issuerName": "UBND tỉnh (test)", "issuedDate": "2026-01-01" }),
+            "DUPLICATE_DOCUMENT",
+        ),
+        (
+            "draftMandate",
+            draft_mandate,
+            new_draft("LC-A", "Tên", vec![unit(tn.department)]),
+            "DUPLICATE_CODE",
+        ),
+        (
+            "draftMandate",
+            draft_mandate,
+            new_draft("bad code!", "Tên", vec![unit(tn.department)]),
+            "INVALID_CODE",
+        ),
+        (
+            "draftMandate",
+            draft_mandate,
+            new_draft("LC-N", " ", vec![unit(tn.department)]),
+            "INVALID_TEXT",
+        ),
+        (
+            "draftMandate",
+            draft_mandate,
+            new_draft("LC-N", "Tên", vec![]),
+            "INVALID_DELEGATEES",
+        ),
+        (
+            "draftMandate",
+            draft_mandate,
+            new_draft(
+                "LC-N",
+                "Tên",
+                vec![unit(tn.department), unit(tn.department)],
+            ),
+            "INVALID_DELEGATEES",
+        ),
+        (
+            "updateDraftMandate",
+            update,
+            json!({ "id": m(issued.id), "title": "Khác" }),
+            "NOT_DRAFT",
+        ),
+        (
+            "amendMandate",
+            amend,
+            json!({ "id": m(draft.id), "code": "LC-X", "legalBasis": doc, "effectiveFrom": "2026-02-01" }),
+            "NOT_AMENDABLE",
+        ),
+        (
+            "amendMandate",
+            amend,
+            json!({ "id": m(issued.id), "code": "LC-X", "legalBasis": doc, "effectiveFrom": "2025-08-01" }),
+            "INVALID_DATE",
+        ),
+        (
+            "revokeMandate",
+            revoke,
+            json!({ "id": m(issued.id), "document": doc, "lastDay": "2025-01-01" }),
+            "INVALID_DATE",
+        ),
+        (
+            "extendAuthorization",
+            extend,
+            json!({ "id": m(expired.id), "document": doc, "effectiveTo": "2027-01-01" }),
+            "NOT_ACTIVE",
+        ),
+        (
+            "transferAssignments",
+            transfer,
+            json!({ "assignment": gid(NodeKind::MandateAssignment, live), "document": doc, "effectiveFrom": today().to_string() }),
+            "NOT_LAPSED",
+        ),
+        (
+            "transferAssignments",
+            transfer,
+            json!({ "assignment": gid(NodeKind::MandateAssignment, lapsed), "document": doc, "effectiveFrom": today().to_string() }),
+            "NO_SUCCESSOR",
+        ),
+    ];
+    for (field, query, input, code) in cases {
+        let before = s.app.snapshot().await;
+        let body = s
+            .app
+            .graphql_as(&s.root, query, json!({ "input": input }))
+            .await;
+        assert!(body["errors"].is_null(), "{field} {code}: {body}");
+        assert_eq!(
+            body["data"][field]["userErrors"][0]["code"], code,
+            "{field}: {body}"
+        );
+        assert_eq!(
+            s.app.snapshot().await,
+            before,
+            "{field} {code} changed nothing"
+        );
+    }
+}
