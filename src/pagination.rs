@@ -92,6 +92,43 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// The SQL order of the probe: descending when paging backward.
+    pub fn order(&self) -> sea_orm::Order {
+        if self.backward {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        }
+    }
+
+    /// The rows strictly between the cursors, for a list ordered by
+    /// `(key, id)`.
+    pub fn keyset<C: sea_orm::ColumnTrait>(&self, key: C, id: C) -> sea_orm::Condition {
+        use sea_orm::Condition;
+        let mut cond = Condition::all();
+        if let Some(c) = &self.after {
+            cond = cond.add(
+                Condition::any().add(key.gt(c.key.as_str())).add(
+                    Condition::all()
+                        .add(key.eq(c.key.as_str()))
+                        .add(id.gt(c.id)),
+                ),
+            );
+        }
+        if let Some(c) = &self.before {
+            cond = cond.add(
+                Condition::any().add(key.lt(c.key.as_str())).add(
+                    Condition::all()
+                        .add(key.eq(c.key.as_str()))
+                        .add(id.lt(c.id)),
+                ),
+            );
+        }
+        cond
+    }
+}
+
 /// One page of an ordered list, with what lies beyond it.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

@@ -1,7 +1,6 @@
 //! DataLoaders for mandates: nested reads cost one statement per level.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
@@ -13,6 +12,7 @@ use uuid::Uuid;
 use super::rules::{self, DatedStatus};
 use super::service;
 use crate::error::AppError;
+use crate::graphql::batched;
 
 /// The mandate loaders of one request.
 pub struct MandateLoaders {
@@ -24,19 +24,15 @@ pub struct MandateLoaders {
     pub delegated: DataLoader<DelegatedBy>,
 }
 
-fn loader<T>(inner: T) -> DataLoader<T> {
-    DataLoader::new(inner, tokio::spawn).delay(Duration::from_millis(3))
-}
-
 impl MandateLoaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         MandateLoaders {
-            by_id: loader(MandateById(db.clone())),
-            documents: loader(DocumentById(db.clone())),
-            assignments: loader(AssignmentsOf(db.clone())),
-            onward: loader(OnwardOf(db.clone())),
-            held: loader(HeldBy(db.clone())),
-            delegated: loader(DelegatedBy(db.clone())),
+            by_id: batched(MandateById(db.clone())),
+            documents: batched(DocumentById(db.clone())),
+            assignments: batched(AssignmentsOf(db.clone())),
+            onward: batched(OnwardOf(db.clone())),
+            held: batched(HeldBy(db.clone())),
+            delegated: batched(DelegatedBy(db.clone())),
         }
     }
 }

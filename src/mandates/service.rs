@@ -12,8 +12,8 @@ use entity::{document, mandate_assignment};
 use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -1187,37 +1187,11 @@ pub async fn list(
                 .add(mandate::Column::MatterCode.eq(search)),
         );
     }
-    if let Some(c) = &page.after {
-        cond = cond.add(
-            Condition::any()
-                .add(mandate::Column::Code.gt(c.key.as_str()))
-                .add(
-                    Condition::all()
-                        .add(mandate::Column::Code.eq(c.key.as_str()))
-                        .add(mandate::Column::Id.gt(c.id)),
-                ),
-        );
-    }
-    if let Some(c) = &page.before {
-        cond = cond.add(
-            Condition::any()
-                .add(mandate::Column::Code.lt(c.key.as_str()))
-                .add(
-                    Condition::all()
-                        .add(mandate::Column::Code.eq(c.key.as_str()))
-                        .add(mandate::Column::Id.lt(c.id)),
-                ),
-        );
-    }
-    let order = if page.backward {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
+    cond = cond.add(page.keyset(mandate::Column::Code, mandate::Column::Id));
     let rows = mandate::Entity::find()
         .filter(cond)
-        .order_by(mandate::Column::Code, order.clone())
-        .order_by(mandate::Column::Id, order)
+        .order_by(mandate::Column::Code, page.order())
+        .order_by(mandate::Column::Id, page.order())
         .limit(page.limit + 1)
         .all(db)
         .await?;

@@ -2,7 +2,6 @@
 //! level of the query, not one per row.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
@@ -13,6 +12,7 @@ use uuid::Uuid;
 
 use super::service::{self, LineageSide, SubtreeRoot};
 use crate::error::AppError;
+use crate::graphql::batched;
 
 /// The unit loaders of one request (their caches live as long as it).
 pub struct UnitLoaders {
@@ -22,22 +22,13 @@ pub struct UnitLoaders {
     pub lineage: DataLoader<Lineage>,
 }
 
-/// How long a loader waits for more keys before it runs a batch. Sibling
-/// fields of one level enqueue their keys within this window even when a
-/// level holds hundreds of rows; the default 1 ms split such levels.
-const BATCH_WINDOW: Duration = Duration::from_millis(3);
-
-fn loader<T>(inner: T) -> DataLoader<T> {
-    DataLoader::new(inner, tokio::spawn).delay(BATCH_WINDOW)
-}
-
 impl UnitLoaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         UnitLoaders {
-            by_id: loader(UnitById(db.clone())),
-            children: loader(Children(db.clone())),
-            descendant_counts: loader(DescendantCounts(db.clone())),
-            lineage: loader(Lineage(db.clone())),
+            by_id: batched(UnitById(db.clone())),
+            children: batched(Children(db.clone())),
+            descendant_counts: batched(DescendantCounts(db.clone())),
+            lineage: batched(Lineage(db.clone())),
         }
     }
 }

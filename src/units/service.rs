@@ -8,8 +8,8 @@ use entity::unit::{self, AdminType, UnitKind};
 use entity::unit_lineage;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -123,48 +123,19 @@ pub fn cursor(unit: &unit::Model) -> Cursor {
     Cursor::new(unit.code.clone(), unit.id)
 }
 
-fn after(cursor: &Cursor) -> Condition {
-    Condition::any()
-        .add(unit::Column::Code.gt(cursor.key.as_str()))
-        .add(
-            Condition::all()
-                .add(unit::Column::Code.eq(cursor.key.as_str()))
-                .add(unit::Column::Id.gt(cursor.id)),
-        )
-}
-
-fn before(cursor: &Cursor) -> Condition {
-    Condition::any()
-        .add(unit::Column::Code.lt(cursor.key.as_str()))
-        .add(
-            Condition::all()
-                .add(unit::Column::Code.eq(cursor.key.as_str()))
-                .add(unit::Column::Id.lt(cursor.id)),
-        )
-}
-
 /// One page of the units matching `filter`, ordered by code then id.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &UnitFilter,
     page: &PageRequest,
 ) -> AppResult<Page<unit::Model>> {
-    let mut cond = filter.condition();
-    if let Some(c) = &page.after {
-        cond = cond.add(after(c));
-    }
-    if let Some(c) = &page.before {
-        cond = cond.add(before(c));
-    }
-    let order = if page.backward {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
+    let cond = filter
+        .condition()
+        .add(page.keyset(unit::Column::Code, unit::Column::Id));
     let rows = unit::Entity::find()
         .filter(cond)
-        .order_by(unit::Column::Code, order.clone())
-        .order_by(unit::Column::Id, order)
+        .order_by(unit::Column::Code, page.order())
+        .order_by(unit::Column::Id, page.order())
         .limit(page.limit + 1)
         .all(db)
         .await?;
