@@ -934,3 +934,47 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         );
     }
 }
+
+/// A list of mandates with their delegators, bases, parents, assignments
+/// and delegatees costs a few statements whether it holds 3 mandates or 12.
+#[tokio::test]
+async fn nested_mandate_reads_cost_one_statement_per_level() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let query = "{ mandates(first: 100) { nodes { code status delegator { code } legalBasis { number }
+        parent { code } onward { code } assignments { status delegatee { code parent { code } } } } } }";
+    let mut counts = Vec::new();
+    let mut made = 0;
+    for total in [3, 12] {
+        while made < total {
+            let commune_or_dept = if made % 2 == 0 {
+                tn.department
+            } else {
+                tn.commune
+            };
+            let input = s.input(
+                &format!("N-{made:02}"),
+                &format!("N{made}"),
+                tn.id,
+                vec![commune_or_dept],
+            );
+            make_mandate(&s.app, input, true).await;
+            made += 1;
+        }
+        let before = s.app.statements.get();
+        let body = s.app.graphql(query, json!({})).await;
+        counts.push(s.app.statements.get() - before);
+        assert_eq!(
+            body["data"]["mandates"]["nodes"].as_array().unwrap().len(),
+            total,
+            "{body}"
+        );
+    }
+    // Seven levels of loading (list, units, documents, parents, onward,
+    // assignments, their units' parents); loaders may merge levels whose
+    // keys arrive in one batch window, never split a level per row.
+    assert!(
+        counts.iter().all(|n| (5..=8).contains(n)),
+        "statements for 3 and for 12 mandates: {counts:?}"
+    );
+}
