@@ -194,19 +194,15 @@ pub enum DatedStatus {
 /// from its first to its last day and expired after it without anyone
 /// touching it; a revoked or superseded one was active until it ended.
 pub fn dated_status(m: &mandate::Model, as_of: NaiveDate) -> DatedStatus {
-    if m.state == MandateState::Draft {
-        return DatedStatus::Draft;
-    }
-    if as_of < m.effective_from {
-        return DatedStatus::Scheduled;
-    }
-    if m.effective_to.is_none_or(|to| as_of <= to) {
-        return DatedStatus::Active;
-    }
+    let ended = m.effective_to.is_some_and(|to| as_of > to);
     match m.state {
-        MandateState::Revoked => DatedStatus::Revoked,
-        MandateState::Superseded => DatedStatus::Superseded,
-        _ => DatedStatus::Expired,
+        MandateState::Draft => DatedStatus::Draft,
+        // A revocation may end a mandate before it ever started.
+        MandateState::Revoked if ended => DatedStatus::Revoked,
+        MandateState::Superseded if ended => DatedStatus::Superseded,
+        _ if as_of < m.effective_from => DatedStatus::Scheduled,
+        _ if ended => DatedStatus::Expired,
+        _ => DatedStatus::Active,
     }
 }
 
@@ -237,6 +233,58 @@ mod tests {
     fn levels_count_departments_as_province() {
         assert_eq!(level(UnitKind::Department), level(UnitKind::Province));
         assert!(level(UnitKind::District) < level(UnitKind::Commune));
+    }
+
+    fn issued(from: &str, to: Option<&str>, state: MandateState) -> mandate::Model {
+        mandate::Model {
+            id: uuid::Uuid::now_v7(),
+            code: "M".into(),
+            title: "T".into(),
+            sector: "KHAC".into(),
+            matter_code: "X".into(),
+            kind: MandateKind::Decentralization,
+            delegator_unit_id: uuid::Uuid::now_v7(),
+            delegator_capacity: "COLLECTIVE".into(),
+            legal_basis_id: None,
+            legal_basis_article: None,
+            conditions: None,
+            resource_budget_vnd: None,
+            resource_staff: None,
+            resource_facilities: None,
+            resource_none_reason: None,
+            effective_from: d(from),
+            effective_to: to.map(d),
+            allow_onward: false,
+            parent_mandate_id: None,
+            state,
+            superseded_by_id: None,
+            ended_document_id: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn status_follows_the_first_and_last_day() {
+        let m = issued("2026-01-01", Some("2026-06-30"), MandateState::Issued);
+        assert_eq!(dated_status(&m, d("2025-12-31")), DatedStatus::Scheduled);
+        assert_eq!(dated_status(&m, d("2026-01-01")), DatedStatus::Active);
+        assert_eq!(dated_status(&m, d("2026-06-30")), DatedStatus::Active);
+        assert_eq!(dated_status(&m, d("2026-07-01")), DatedStatus::Expired);
+        let revoked = issued("2026-01-01", Some("2026-03-31"), MandateState::Revoked);
+        assert_eq!(dated_status(&revoked, d("2026-03-31")), DatedStatus::Active);
+        assert_eq!(
+            dated_status(&revoked, d("2026-04-01")),
+            DatedStatus::Revoked
+        );
+    }
+
+    #[test]
+    fn a_mandate_revoked_before_it_started_is_never_active() {
+        let m = issued("2026-09-01", Some("2026-06-30"), MandateState::Revoked);
+        for day in ["2026-07-01", "2026-09-01", "2027-01-01"] {
+            assert_eq!(dated_status(&m, d(day)), DatedStatus::Revoked, "{day}");
+        }
+        assert_eq!(dated_status(&m, d("2026-06-01")), DatedStatus::Scheduled);
     }
 
     #[test]

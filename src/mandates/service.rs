@@ -848,14 +848,7 @@ pub async fn revoke_mandate(
         i += 1;
     }
     for m in &ended {
-        end_mandate(
-            &txn,
-            m,
-            MandateState::Revoked,
-            last_day.max(m.effective_from),
-            Some(document),
-        )
-        .await?;
+        end_mandate(&txn, m, MandateState::Revoked, last_day, Some(document)).await?;
     }
     let after = existing(&txn, id).await?;
     let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
