@@ -589,9 +589,13 @@ async fn check_levels(
     let mut levels = BTreeSet::from([rules::level(root_delegator.kind)]);
     levels.extend(delegatees.iter().map(|d| rules::level(d.kind)));
     let ids: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
+    // The levels that hold the matter along the line on the new mandate's
+    // first day: a delegatee whose assignment was carried to successors
+    // no longer counts.
     let held_by: Vec<Uuid> = assignments_of(txn, &ids)
         .await?
         .iter()
+        .filter(|a| rules::covers(a, m.effective_from))
         .map(|a| a.delegatee_unit_id)
         .collect();
     levels.extend(
