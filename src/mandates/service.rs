@@ -1276,12 +1276,14 @@ pub async fn coverage(
             .iter()
             .filter(|a| a.mandate_id == m.id && rules::covers(a, as_of))
         {
+            // A holder counts while in force; a department acts over its
+            // whole province, so it counts wherever the question is asked.
             let in_force = holders
                 .iter()
                 .find(|u| u.id == a.delegatee_unit_id)
                 .is_some_and(|u| {
-                    rules::in_force(u, as_of) && u.path.starts_with(path)
-                        || u.kind == UnitKind::Department
+                    rules::in_force(u, as_of)
+                        && (u.path.starts_with(path) || u.kind == UnitKind::Department)
                 });
             if in_force {
                 entry.holders.push((a.clone(), m.clone()));
