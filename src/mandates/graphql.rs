@@ -450,7 +450,9 @@ impl Mandate {
             return Ok(None);
         };
         let found = loaders(ctx).by_id.load_one(id).await?;
-        Ok(found.map(|m| Mandate::new(m, self.as_of)))
+        Ok(visible(ctx, found.into_iter().collect(), self.as_of)
+            .await?
+            .pop())
     }
 
     /// Onward delegations resting on this one that the viewer may see.
@@ -486,7 +488,9 @@ impl Mandate {
             return Ok(None);
         };
         let found = loaders(ctx).by_id.load_one(id).await?;
-        Ok(found.map(|m| Mandate::new(m, self.as_of)))
+        Ok(visible(ctx, found.into_iter().collect(), self.as_of)
+            .await?
+            .pop())
     }
 
     /// The document that revoked it.

@@ -211,14 +211,19 @@ pub fn covers(a: &mandate_assignment::Model, date: NaiveDate) -> bool {
     a.valid_from <= date && a.valid_to.is_none_or(|to| date <= to)
 }
 
-/// Whether `[a_from, a_to]` and `[b_from, b_to]` share a day (open ends unbounded).
+/// Whether `[a_from, a_to]` and `[b_from, b_to]` share a day (open ends
+/// unbounded; a range ending before it starts is empty).
 pub fn ranges_overlap(
     a_from: NaiveDate,
     a_to: Option<NaiveDate>,
     b_from: NaiveDate,
     b_to: Option<NaiveDate>,
 ) -> bool {
-    a_to.is_none_or(|a_to| b_from <= a_to) && b_to.is_none_or(|b_to| a_from <= b_to)
+    let empty = |from: NaiveDate, to: Option<NaiveDate>| to.is_some_and(|to| to < from);
+    !empty(a_from, a_to)
+        && !empty(b_from, b_to)
+        && a_to.is_none_or(|a_to| b_from <= a_to)
+        && b_to.is_none_or(|b_to| a_from <= b_to)
 }
 
 #[cfg(test)]

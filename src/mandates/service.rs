@@ -420,13 +420,13 @@ pub async fn update_draft(
         }
         None => current_delegatees(&txn, &before).await?,
     };
+    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
     m.clone()
         .into_active_model()
         .reset_all()
         .update(&txn)
         .await?;
     replace_assignments(&txn, &m, &delegatees).await?;
-    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
     audit_mandate(&txn, &actor, "updateDraftMandate", Some(old), &m).await?;
     txn.commit().await?;
     Ok(m)
@@ -497,6 +497,13 @@ async fn check_lawful(
     };
     rules::check_form(m, basis.as_ref())?;
     let delegator = existing_unit(txn, m.delegator_unit_id).await?;
+    if !rules::in_force(&delegator, m.effective_from) {
+        return Err(AppError::rule(
+            Some("delegator"),
+            "DELEGATOR_NOT_IN_FORCE",
+            format!("{} is not in force on {}", delegator.name, m.effective_from),
+        ));
+    }
     let delegator_territory = territory(txn, &delegator).await?;
     for delegatee in delegatees {
         rules::check_delegatee(
@@ -515,10 +522,8 @@ async fn check_lawful(
     let parent = m.parent_mandate_id.or(holder);
     let chain = ancestors(txn, parent).await?;
     check_levels(txn, m, &delegator, delegatees, &chain).await?;
-    let mut ignored: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
-    ignored.extend_from_slice(ignore);
-    ignored.push(m.id);
-    check_overlap(txn, m, delegatees, &ignored).await?;
+    let line: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
+    check_overlap(txn, m, delegatees, &line, ignore).await?;
     Ok(parent)
 }
 
@@ -626,7 +631,8 @@ async fn check_overlap(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     delegatees: &[unit::Model],
-    ignore: &[Uuid],
+    chain: &[Uuid],
+    replaced: &[Uuid],
 ) -> AppResult<()> {
     let same_matter: HashMap<Uuid, mandate::Model> = mandate::Entity::find()
         .filter(mandate::Column::MatterCode.eq(m.matter_code.as_str()))
@@ -636,9 +642,14 @@ async fn check_overlap(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
+    // The ancestors themselves are the line this mandate continues; what
+    // descends from a replaced mandate (or this one) moves with it.
     let in_ignored_line = |mut id: Uuid| {
+        if chain.contains(&id) {
+            return true;
+        }
         for _ in 0..16 {
-            if ignore.contains(&id) {
+            if replaced.contains(&id) || id == m.id {
                 return true;
             }
             match same_matter.get(&id).and_then(|c| c.parent_mandate_id) {
@@ -648,6 +659,23 @@ async fn check_overlap(
         }
         false
     };
+    let mut mine = Vec::new();
+    for d in delegatees {
+        let t = territory(txn, d).await?;
+        if let Some((other, _)) = mine.iter().find(|(_, o): &&(&unit::Model, String)| {
+            t.starts_with(o.as_str()) || o.starts_with(t.as_str())
+        }) {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                "OVERLAPPING_LEAD",
+                format!(
+                    "{} and {} would both lead matter {} over the same territory",
+                    other.name, d.name, m.matter_code
+                ),
+            ));
+        }
+        mine.push((d, t));
+    }
     let ids: Vec<Uuid> = same_matter
         .values()
         .filter(|c| {
@@ -667,10 +695,6 @@ async fn check_overlap(
     let assignments = assignments_of(txn, &ids).await?;
     let holder_ids: Vec<Uuid> = assignments.iter().map(|a| a.delegatee_unit_id).collect();
     let holders = units::find_many(txn, &holder_ids).await?;
-    let mut mine = Vec::new();
-    for d in delegatees {
-        mine.push((d, territory(txn, d).await?));
-    }
     for a in assignments.iter().filter(|a| {
         rules::ranges_overlap(a.valid_from, a.valid_to, m.effective_from, m.effective_to)
     }) {
@@ -879,7 +903,11 @@ pub async fn extend_authorization(
             "only an authorization (ủy quyền) is extended",
         ));
     }
-    if before.state != MandateState::Issued {
+    let live = matches!(
+        rules::dated_status(&before, crate::calendar::today()),
+        DatedStatus::Active | DatedStatus::Scheduled
+    );
+    if before.state != MandateState::Issued || !live {
         return Err(AppError::rule(
             None,
             "NOT_ACTIVE",
@@ -911,7 +939,12 @@ pub async fn extend_authorization(
     .await?;
     let mut window = extended.clone();
     window.effective_from = old_end + Days::new(1);
-    check_overlap(&txn, &window, &delegatees, &[id]).await?;
+    let line: Vec<Uuid> = ancestors(&txn, before.parent_mandate_id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    check_overlap(&txn, &window, &delegatees, &line, &[id]).await?;
     let mut row = before.clone().into_active_model();
     row.effective_to = Set(Some(new_end));
     let after = row.update(&txn).await?;
@@ -973,7 +1006,9 @@ pub async fn transfer_assignments(
         ));
     }
     let delegatee = existing_unit(&txn, old.delegatee_unit_id).await?;
-    if rules::in_force(&delegatee, from) {
+    // Lapsed: the delegatee ended before `from` while this assignment ran.
+    let lapsed = delegatee.valid_to.is_some_and(|to| to < from) && old.valid_from < from;
+    if !lapsed {
         return Err(AppError::rule(
             Some("assignment"),
             "NOT_LAPSED",
@@ -1011,7 +1046,12 @@ pub async fn transfer_assignments(
     }
     let mut window = m.clone();
     window.effective_from = from;
-    check_overlap(&txn, &window, &successors, &[m.id]).await?;
+    let line: Vec<Uuid> = ancestors(&txn, m.parent_mandate_id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    check_overlap(&txn, &window, &successors, &line, &[m.id]).await?;
     let before = mandate_json(&m, &current_delegatees(&txn, &m).await?);
     let mut row = old.clone().into_active_model();
     row.transferred = Set(true);

@@ -113,10 +113,37 @@ async fn rule_1_the_delegatee_is_lower_inside_the_territory_and_in_force() {
         s.try_issue(elsewhere).await.as_deref(),
         Some("DELEGATEE_OUTSIDE_TERRITORY")
     );
+    // Before 1 July 2025 the merged province did not exist.
     let mut too_early = s.input("R1-D", "R1", tn.id, vec![tn.commune]);
     too_early.effective_from = "2025-01-01".parse().unwrap();
     assert_eq!(
         s.try_issue(too_early).await.as_deref(),
+        Some("DELEGATOR_NOT_IN_FORCE")
+    );
+    let ended = phancap::units::admin::create_unit(
+        s.app.db(),
+        Authority::Cli,
+        phancap::units::admin::CreateUnit {
+            parent: tn.id,
+            code: "19-BQL".into(),
+            name: "Ban quản lý".into(),
+            admin_type: entity::unit::AdminType::Ban,
+            valid_from: "2025-07-01".parse().unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    phancap::units::admin::end_unit(
+        s.app.db(),
+        Authority::Cli,
+        ended.id,
+        "2025-07-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let to_ended = s.input("R1-F", "R1", tn.id, vec![ended.id]);
+    assert_eq!(
+        s.try_issue(to_ended).await.as_deref(),
         Some("DELEGATEE_NOT_IN_FORCE")
     );
     let lawful = s.input("R1-E", "R1", tn.id, vec![tn.commune]);
@@ -306,6 +333,22 @@ async fn rule_5_one_lead_per_matter_and_territory() {
     let second = s.input("R5-B", "R5", tn.id, vec![tn.commune]);
     assert_eq!(
         s.try_issue(second).await.as_deref(),
+        Some("OVERLAPPING_LEAD")
+    );
+    // Two delegatees of one mandate whose territories overlap.
+    let pair = s.input("R5-P", "R5-PAIR", tn.id, vec![tn.department, tn.commune]);
+    assert_eq!(s.try_issue(pair).await.as_deref(), Some("OVERLAPPING_LEAD"));
+    // Two onward delegations from one parent to the same unit.
+    let mut open = s.input("R5-S", "R5-SIB", tn.id, vec![tn.department]);
+    open.allow_onward = true;
+    let open = make_mandate(&s.app, open, true).await;
+    let mut first = s.input("R5-S1", "R5-SIB", tn.department, vec![tn.commune]);
+    first.parent = Some(open.id);
+    assert_eq!(s.try_issue(first).await, None);
+    let mut sibling = s.input("R5-S2", "R5-SIB", tn.department, vec![tn.commune]);
+    sibling.parent = Some(open.id);
+    assert_eq!(
+        s.try_issue(sibling).await.as_deref(),
         Some("OVERLAPPING_LEAD")
     );
     let other_matter = s.input("R5-C", "R5-OTHER", tn.id, vec![tn.commune]);
@@ -765,6 +808,10 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
     auth.conditions = Some("Báo cáo".into());
     auth.legal_basis = Some(s.letter);
     auth.effective_to = Some("2025-12-31".parse().unwrap());
+    let mut past = auth.clone();
+    past.code = "LC-F".into();
+    past.matter_code = "LC6".into();
+    let lapsed_by_date = make_mandate(&s.app, past, true).await;
     let expired = make_mandate(&s.app, auth, true).await;
     mandates::revoke_mandate(
         s.app.db(),
@@ -901,6 +948,12 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
             "extendAuthorization",
             extend,
             json!({ "id": m(expired.id), "document": doc, "effectiveTo": "2027-01-01" }),
+            "NOT_ACTIVE",
+        ),
+        (
+            "extendAuthorization",
+            extend,
+            json!({ "id": m(lapsed_by_date.id), "document": doc, "effectiveTo": "2027-01-01" }),
             "NOT_ACTIVE",
         ),
         (
