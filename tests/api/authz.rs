@@ -91,22 +91,10 @@ async fn prepare(
             "updateUnit",
         ),
         Mutation::EndUnit => {
-            let body = admin::create_unit(
-                db,
-                Authority::Cli,
-                admin::CreateUnit {
-                    parent: province.id,
-                    code: format!("E-{n}"),
-                    name: "Ban sẽ kết thúc".into(),
-                    admin_type: entity::unit::AdminType::Ban,
-                    valid_from: today(),
-                },
-            )
-            .await
-            .unwrap();
+            let body = app.body(province.id, &format!("E-{n}"), today(), None).await;
             (
                 "mutation($input: EndUnitInput!) { endUnit(input: $input) { unit { validTo } userErrors { code } } }".into(),
-                json!({ "input": { "id": unit(body.id), "validTo": today().to_string() } }),
+                json!({ "input": { "id": unit(body), "validTo": today().to_string() } }),
                 "endUnit",
             )
         }
@@ -204,23 +192,11 @@ async fn prepare(
             }
         }
         Mutation::TransferAssignments => {
-            let body = admin::create_unit(
-                db,
-                Authority::Cli,
-                admin::CreateUnit {
-                    parent: province.id,
-                    code: format!("L-{n}"),
-                    name: "Ban sẽ giải thể".into(),
-                    admin_type: entity::unit::AdminType::Ban,
-                    valid_from: "2025-07-01".parse().unwrap(),
-                },
-            )
-            .await
-            .unwrap();
+            let body = app.body(province.id, &format!("L-{n}"), "2025-07-01".parse().unwrap(), None).await;
             let basis = document(app, &format!("D{n}/QĐ"), true).await;
-            let input = mandate_input(&format!("M-{n}"), &format!("X{n}"), province.id, vec![body.id], basis);
+            let input = mandate_input(&format!("M-{n}"), &format!("X{n}"), province.id, vec![body], basis);
             let m = make_mandate(app, input, true).await;
-            admin::end_unit(db, Authority::Cli, body.id, today() - chrono::Days::new(1)).await.unwrap();
+            admin::end_unit(db, Authority::Cli, body, today() - chrono::Days::new(1)).await.unwrap();
             let assignment = phancap::mandates::service::assignments_of(db, &[m.id]).await.unwrap()[0].id;
             (
                 "mutation($input: TransferAssignmentsInput!) { transferAssignments(input: $input) { mandate { code } userErrors { code } } }".into(),

@@ -370,6 +370,44 @@ impl TestApp {
             .id
     }
 
+    /// A body (ban) under `parent` in force from `from`, ended on
+    /// `last_day` when given; returns its id.
+    pub async fn body(
+        &self,
+        parent: Uuid,
+        code: &str,
+        from: chrono::NaiveDate,
+        last_day: Option<chrono::NaiveDate>,
+    ) -> Uuid {
+        let create = admin::CreateUnit {
+            parent,
+            code: code.into(),
+            name: format!("Ban {code}"),
+            admin_type: AdminType::Ban,
+            valid_from: from,
+        };
+        let body = admin::create_unit(self.db(), Authority::Cli, create)
+            .await
+            .unwrap();
+        if let Some(last_day) = last_day {
+            admin::end_unit(self.db(), Authority::Cli, body.id, last_day)
+                .await
+                .unwrap();
+        }
+        body.id
+    }
+
+    /// A token of a new user holding VIEWER over `scope` only.
+    pub async fn viewer_over(&self, username: &str, scope: Uuid) -> String {
+        let user = self
+            .create_user(username, scope, Some("viewer-password-1"))
+            .await;
+        users::grant_role(self.db(), Authority::Cli, user, Role::Viewer, scope)
+            .await
+            .unwrap();
+        self.token(username).await
+    }
+
     /// A valid access token of `username`.
     pub async fn token(&self, username: &str) -> String {
         let user = users::by_username(self.db(), username)

@@ -120,28 +120,16 @@ async fn rule_1_the_delegatee_is_lower_inside_the_territory_and_in_force() {
         s.try_issue(too_early).await.as_deref(),
         Some("DELEGATOR_NOT_IN_FORCE")
     );
-    let ended = phancap::units::admin::create_unit(
-        s.app.db(),
-        Authority::Cli,
-        phancap::units::admin::CreateUnit {
-            parent: tn.id,
-            code: "19-BQL".into(),
-            name: "Ban quản lý".into(),
-            admin_type: entity::unit::AdminType::Ban,
-            valid_from: "2025-07-01".parse().unwrap(),
-        },
-    )
-    .await
-    .unwrap();
-    phancap::units::admin::end_unit(
-        s.app.db(),
-        Authority::Cli,
-        ended.id,
-        "2025-07-31".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let to_ended = s.input("R1-F", "R1", tn.id, vec![ended.id]);
+    let ended = s
+        .app
+        .body(
+            tn.id,
+            "19-BQL",
+            "2025-07-01".parse().unwrap(),
+            Some("2025-07-31".parse().unwrap()),
+        )
+        .await;
+    let to_ended = s.input("R1-F", "R1", tn.id, vec![ended]);
     assert_eq!(
         s.try_issue(to_ended).await.as_deref(),
         Some("DELEGATEE_NOT_IN_FORCE")
@@ -677,20 +665,7 @@ async fn anonymous_callers_see_active_mandates_only_and_drafts_stay_in_scope() {
         .await;
     assert_eq!(body["data"]["node"]["code"], "V-A");
     // A user whose grants do not cover the delegator sees no draft.
-    let outsider = s
-        .app
-        .create_user("outsider", s.fixture.outside.id, Some("outsider-pass-1"))
-        .await;
-    phancap::users::service::grant_role(
-        s.app.db(),
-        Authority::Cli,
-        outsider,
-        entity::role_grant::Role::Viewer,
-        s.fixture.outside.id,
-    )
-    .await
-    .unwrap();
-    let token = s.app.token("outsider").await;
+    let token = s.app.viewer_over("outsider", s.fixture.outside.id).await;
     let body = s
         .app
         .graphql_as(
@@ -739,33 +714,37 @@ async fn coverage_shows_matters_left_without_a_holder() {
     )
     .await
     .unwrap();
+    // A department that ends leaves its matters without a holder.
+    let body = s
+        .app
+        .body(tn.id, "19-BQL", "2025-07-01".parse().unwrap(), None)
+        .await;
+    make_mandate(&s.app, s.input("C-C", "C3", tn.id, vec![body]), true).await;
+    phancap::units::admin::end_unit(
+        s.app.db(),
+        Authority::Cli,
+        body,
+        "2025-12-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let query = "query($id: ID!) { coverage(within: $id, asOf: \"2026-01-15\") { matters gaps { matterCode latest { code } } overlaps { matterCode } } }";
     let vars = json!({ "id": gid(NodeKind::Unit, tn.id) });
     let body = s.app.graphql_as(&s.root, query, vars.clone()).await;
     let coverage = &body["data"]["coverage"];
-    assert_eq!(coverage["matters"], 2, "{body}");
+    assert_eq!(coverage["matters"], 3, "{body}");
     assert_eq!(
         coverage["gaps"],
-        json!([{ "matterCode": "C2", "latest": { "code": "C-B" } }])
+        json!([
+            { "matterCode": "C2", "latest": { "code": "C-B" } },
+            { "matterCode": "C3", "latest": { "code": "C-C" } }
+        ])
     );
     assert_eq!(coverage["overlaps"], json!([]));
     let _ = kept;
     let body = s.app.graphql(query, vars.clone()).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
-    let outsider = s
-        .app
-        .create_user("outsider", s.fixture.outside.id, Some("outsider-pass-1"))
-        .await;
-    phancap::users::service::grant_role(
-        s.app.db(),
-        Authority::Cli,
-        outsider,
-        entity::role_grant::Role::Viewer,
-        s.fixture.outside.id,
-    )
-    .await
-    .unwrap();
-    let token = s.app.token("outsider").await;
+    let token = s.app.viewer_over("outsider", s.fixture.outside.id).await;
     let body = s.app.graphql_as(&token, query, vars).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }
@@ -823,21 +802,12 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
     .await
     .unwrap();
     // A body that ends, with a mandate whose assignment then lapses.
-    let body = phancap::units::admin::create_unit(
-        s.app.db(),
-        Authority::Cli,
-        phancap::units::admin::CreateUnit {
-            parent: tn.id,
-            code: "19-BQL".into(),
-            name: "Ban quản lý".into(),
-            admin_type: entity::unit::AdminType::Ban,
-            valid_from: "2025-07-01".parse().unwrap(),
-        },
-    )
-    .await
-    .unwrap();
-    let to_body = make_mandate(&s.app, s.input("LC-E", "LC5", tn.id, vec![body.id]), true).await;
-    phancap::units::admin::end_unit(s.app.db(), Authority::Cli, body.id, today() - Days::new(1))
+    let body = s
+        .app
+        .body(tn.id, "19-BQL", "2025-07-01".parse().unwrap(), None)
+        .await;
+    let to_body = make_mandate(&s.app, s.input("LC-E", "LC5", tn.id, vec![body]), true).await;
+    phancap::units::admin::end_unit(s.app.db(), Authority::Cli, body, today() - Days::new(1))
         .await
         .unwrap();
     let lapsed = mandates::assignments_of(s.app.db(), &[to_body.id])
