@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_units;
 mod m20261123_000002_identity_audit;
 mod m20261123_000003_mandates;
+mod m20261123_000004_reporting;
 
 /// Applies phancap's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_units::Migration),
             Box::new(m20261123_000002_identity_audit::Migration),
             Box::new(m20261123_000003_mandates::Migration),
+            Box::new(m20261123_000004_reporting::Migration),
         ]
     }
 }
