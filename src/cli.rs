@@ -70,6 +70,16 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Maintain the reporting data.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// Recompute every period's progress rollups from its reports (after a
+    /// bulk load or a repair; the server keeps them current by itself).
+    RebuildRollups(DbArgs),
 }
 
 #[derive(Subcommand)]
@@ -288,6 +298,16 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             println!("{token}");
             Ok(())
         }
+        Command::Reports(ReportsCommand::RebuildRollups(args)) => {
+            let conn = open(&args).await?;
+            let started = std::time::Instant::now();
+            let (periods, rows) = crate::reporting::progress::rebuild_all(&conn).await?;
+            println!(
+                "rebuilt the rollups of {periods} periods ({rows} unit rows) in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify(args)) => {
             let conn = open(&args).await?;
             match audit::verify(&conn).await? {
@@ -427,6 +447,13 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         println!(
             "{} demo mandates created (phân cấp, ủy quyền, phân quyền; one lapsed and transferred, one lapsed, one draft)",
             report.mandates_created
+        );
+    }
+    if report.reports_created > 0 {
+        println!(
+            "demo reporting: regime {} with the 2026 quarters, {} reports (2026Q3 compiled for UBND tỉnh; 2026Q4 in every state)",
+            crate::demo::DEMO_REGIME,
+            report.reports_created
         );
     }
     if !report.users_created.is_empty() {

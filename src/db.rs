@@ -61,9 +61,13 @@ pub async fn connect(
     Ok(db)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration and installs the shipped holiday days
+/// the database lacks.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    // The shipped holiday calendar is reference data the deadlines need.
+    crate::reporting::holidays::install_shipped(db).await?;
+    Ok(())
 }
 
 /// `url` with any password replaced, for logs and messages.

@@ -149,6 +149,20 @@ const USERS: &[DemoUser] = &[
         grants: &[(Role::Reviewer, "05482")],
     },
     DemoUser {
+        username: "reporter.stp",
+        full_name: "Chuyên viên Sở Tư pháp, người lập báo cáo (demo)",
+        home: "19-STP",
+        kind: UserKind::Human,
+        grants: &[(Role::Reporter, "19-STP")],
+    },
+    DemoUser {
+        username: "reviewer.snv",
+        full_name: "Lãnh đạo phòng Sở Nội vụ, người duyệt báo cáo (demo)",
+        home: "19-SNV",
+        kind: UserKind::Human,
+        grants: &[(Role::Reviewer, "19-SNV")],
+    },
+    DemoUser {
         username: "viewer.tn",
         full_name: "Người xem (demo)",
         home: "19",
@@ -172,6 +186,8 @@ pub struct DemoReport {
     pub users_created: Vec<String>,
     /// How many demo mandates were created.
     pub mandates_created: usize,
+    /// How many demo reports were created (0 when the regime existed).
+    pub reports_created: usize,
 }
 
 async fn demo_unit(db: &DatabaseConnection, spec: &str) -> Result<unit::Model, BoxError> {
@@ -257,11 +273,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     }
     let users_created = load_users(db).await?;
     let mandates_created = load_mandates(db).await?;
+    let reports_created = load_reporting(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
         users_created,
         mandates_created,
+        reports_created,
     })
 }
 
@@ -613,4 +631,186 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     )
     .await?;
     Ok(created + 1)
+}
+
+/// Code of the demo regime.
+pub const DEMO_REGIME: &str = "19-BC-PCPQ-QUY";
+
+/// The quarterly regime of seed 003 (reports on decentralisation to Sở Nội
+/// vụ, compiled for UBND tỉnh), its 2026 periods, and reports in every
+/// state: in 2026Q3 (closed; anything sent now is late) three accepted and
+/// compiled for UBND tỉnh, one submitted, the rest missing; in 2026Q4 one
+/// accepted, one submitted, one returned with a reason, one draft, the rest
+/// not started.
+async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
+    use crate::reporting::periods::Period;
+    use crate::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
+    use crate::reporting::reports::{self as reps, DraftInput, ItemInput, Review};
+    use entity::regime_indicator::Aggregation;
+    use entity::reporting_regime::{self, CutoffRule, Frequency};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let exists = reporting_regime::Entity::find()
+        .filter(reporting_regime::Column::Code.eq(DEMO_REGIME))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Ok(0);
+    }
+    let snv = demo_unit(db, "19-SNV").await?;
+    let indicator = |code: &str, name: &str, measure: &str, aggregation| IndicatorInput {
+        code: code.into(),
+        name: name.into(),
+        measure: measure.into(),
+        aggregation,
+    };
+    let regime = regimes::create_regime(
+        db,
+        Authority::Cli,
+        RegimeInput {
+            code: DEMO_REGIME.into(),
+            name: "Báo cáo quý tình hình thực hiện phân cấp, phân quyền, ủy quyền".into(),
+            content: "Kết quả thực hiện các nội dung được phân cấp, phân quyền, ủy quyền; \
+                      tình hình giải quyết thủ tục hành chính; khó khăn, vướng mắc và đề xuất."
+                .into(),
+            recipient: snv.id,
+            frequency: Frequency::Quarter,
+            cutoff_rule: CutoffRule::Decree09,
+            deadline_days: 5,
+            compiled_deadline_days: 10,
+            reporters: Reporters::Holders,
+            indicators: vec![
+                indicator(
+                    "TTHC_TIEP_NHAN",
+                    "Hồ sơ thủ tục hành chính tiếp nhận",
+                    "hồ sơ",
+                    Aggregation::Sum,
+                ),
+                indicator(
+                    "TTHC_DUNG_HAN",
+                    "Hồ sơ giải quyết đúng hạn",
+                    "hồ sơ",
+                    Aggregation::Sum,
+                ),
+                indicator(
+                    "TY_LE_HAI_LONG",
+                    "Tỷ lệ hài lòng của người dân",
+                    "%",
+                    Aggregation::Avg,
+                ),
+            ],
+        },
+    )
+    .await?;
+    let periods =
+        regimes::open_periods(db, Authority::Cli, regime.id, Some(2026), Vec::new()).await?;
+    let period = |p: Period| {
+        periods
+            .iter()
+            .find(|x| x.code == p.to_string())
+            .cloned()
+            .ok_or("a 2026 quarter was not opened")
+    };
+    let q3 = period(Period::Quarter {
+        year: 2026,
+        quarter: 3,
+    })?;
+    let q4 = period(Period::Quarter {
+        year: 2026,
+        quarter: 4,
+    })?;
+    let mut created = 0;
+    for p in &periods {
+        created += entity::report::Entity::find()
+            .filter(entity::report::Column::PeriodId.eq(p.id))
+            .all(db)
+            .await?
+            .len();
+    }
+    let report_of = |period: Uuid, code: &'static str| async move {
+        let unit = demo_unit(db, code).await?;
+        let found = entity::report::Entity::find()
+            .filter(entity::report::Column::PeriodId.eq(period))
+            .filter(entity::report::Column::ReporterUnitId.eq(unit.id))
+            .one(db)
+            .await?;
+        found.ok_or_else(|| BoxError::from(format!("{code} has no demo report")))
+    };
+    // Fills a report in completely; `seed` varies the figures.
+    let fill = |id: Uuid, seed: i32| async move {
+        let r = reps::existing(db, id).await?;
+        let items = entity::report_item::Entity::find()
+            .filter(entity::report_item::Column::ReportId.eq(id))
+            .all(db)
+            .await?;
+        let received = 40 + seed * 7;
+        let late = seed % 3;
+        let pending = 2 + seed % 4;
+        let draft = DraftInput {
+            results: Some(format!(
+                "Đã tổ chức thực hiện đầy đủ các nội dung được phân cấp; tiếp nhận {received} hồ sơ, giải quyết đúng hạn {}.",
+                received - late - pending
+            )),
+            difficulties: Some("Một số thủ tục chưa được cập nhật trên Cổng dịch vụ công sau khi sắp xếp đơn vị hành chính.".into()),
+            proposals: Some("Đề nghị tiếp tục phân cấp thẩm quyền cấp giấy phép cho cấp xã.".into()),
+            items: items
+                .iter()
+                .map(|i| ItemInput {
+                    mandate: i.mandate_id,
+                    implementation_status: Some("IN_PROGRESS".into()),
+                    received: Some(received),
+                    resolved_on_time: Some(received - late - pending),
+                    resolved_late: Some(late),
+                    pending: Some(pending),
+                    difficulties: None,
+                    proposal: Some(if seed % 2 == 0 { "KEEP" } else { "EXPAND" }.into()),
+                    proposal_note: None,
+                })
+                .collect(),
+            values: vec![
+                ("TTHC_TIEP_NHAN".into(), f64::from(received)),
+                ("TTHC_DUNG_HAN".into(), f64::from(received - late - pending)),
+                ("TY_LE_HAI_LONG".into(), 90.0 + f64::from(seed % 8)),
+            ],
+        };
+        let t = reps::save_draft(db, Authority::Cli, id, r.version, draft).await?;
+        Ok::<_, BoxError>(t.report)
+    };
+    let submit = |id: Uuid, seed: i32| async move {
+        let r = fill(id, seed).await?;
+        Ok::<_, BoxError>(
+            reps::submit(db, Authority::Cli, id, r.version)
+                .await?
+                .report,
+        )
+    };
+    let accept = |id: Uuid, seed: i32| async move {
+        let r = submit(id, seed).await?;
+        Ok::<_, BoxError>(
+            reps::accept(db, Authority::Cli, id, r.version, Review::Unit)
+                .await?
+                .report,
+        )
+    };
+    // 2026Q3, closed: whatever goes in now is late.
+    for (code, seed) in [("19-STP", 1), ("19-STC", 2), ("19-SXD", 3)] {
+        accept(report_of(q3.id, code).await?.id, seed).await?;
+    }
+    submit(report_of(q3.id, "19-SCT").await?.id, 4).await?;
+    reps::compile(db, Authority::Cli, q3.id).await?;
+    // 2026Q4, open: on time so far.
+    accept(report_of(q4.id, "19-STP").await?.id, 5).await?;
+    submit(report_of(q4.id, "19-STC").await?.id, 6).await?;
+    let returned = submit(report_of(q4.id, "19-SXD").await?.id, 7).await?;
+    reps::return_report(
+        db,
+        Authority::Cli,
+        returned.id,
+        returned.version,
+        "Số liệu hồ sơ tiếp nhận chưa khớp với Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh; đề nghị rà soát, gửi lại.",
+        Review::Unit,
+    )
+    .await?;
+    fill(report_of(q4.id, "05482").await?.id, 8).await?;
+    Ok(created)
 }

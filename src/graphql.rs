@@ -9,11 +9,11 @@ mod scalars;
 use std::sync::Arc;
 
 use async_graphql::{
-    Context, EmptySubscription, ID, Interface, MergedObject, Object, Schema, SchemaBuilder,
+    Context, ID, Interface, MergedObject, MergedSubscription, Object, Schema, SchemaBuilder,
 };
 use sea_orm::DatabaseConnection;
 
-pub use http::{GraphqlState, graphiql, graphql_post};
+pub use http::{GraphqlState, graphiql, graphql_post, graphql_ws};
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
 pub use payload::{UserError, split};
 pub use scalars::Date;
@@ -24,11 +24,15 @@ use crate::error::AppError;
 use crate::mandates::graphql::{
     Document, Mandate, MandateAssignment, MandateMutation, MandateQuery,
 };
+use crate::reporting::events::ReportEvents;
+use crate::reporting::graphql::{
+    Regime, Report, ReportingMutation, ReportingPeriod, ReportingQuery, ReportingSubscription,
+};
 use crate::units::graphql::{Unit, UnitMutation, UnitQuery};
 use crate::users::graphql::{RoleGrant, User, UserMutation, UserQuery};
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Most ids `nodes(ids:)` resolves in one call.
 pub const MAX_NODES: usize = 100;
@@ -61,15 +65,34 @@ pub enum Node {
     Document(Document),
     Mandate(Mandate),
     MandateAssignment(MandateAssignment),
+    Regime(Regime),
+    ReportingPeriod(ReportingPeriod),
+    Report(Report),
 }
 
 /// The root query.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, UnitQuery, MandateQuery, UserQuery, AuditQuery);
+pub struct Query(
+    NodeQuery,
+    UnitQuery,
+    MandateQuery,
+    ReportingQuery,
+    UserQuery,
+    AuditQuery,
+);
 
 /// The root mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(UserMutation, UnitMutation, MandateMutation);
+pub struct Mutation(
+    UserMutation,
+    UnitMutation,
+    MandateMutation,
+    ReportingMutation,
+);
+
+/// The root subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(ReportingSubscription);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -103,6 +126,7 @@ impl NodeQuery {
 
 async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     use crate::mandates::graphql as mg;
+    use crate::reporting::graphql as rg;
     let (kind, uuid) = decode_id(id)?;
     Ok(match kind {
         NodeKind::Unit => crate::units::graphql::unit_node(ctx, uuid)
@@ -121,6 +145,9 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::MandateAssignment => mg::assignment_node(ctx, uuid)
             .await?
             .map(Node::MandateAssignment),
+        NodeKind::Regime => rg::regime_node(ctx, uuid).await?.map(Node::Regime),
+        NodeKind::ReportingPeriod => rg::period_node(ctx, uuid).await?.map(Node::ReportingPeriod),
+        NodeKind::Report => rg::report_node(ctx, uuid).await?.map(Node::Report),
     })
 }
 
@@ -135,12 +162,16 @@ pub fn batched<T>(loader: T) -> async_graphql::dataloader::DataLoader<T> {
 }
 
 /// The schema with its limits, before per-deployment data is attached.
-pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(32)
-        .limit_directives(8);
+pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
+    let builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(8);
     if limits.introspection {
         builder
     } else {
@@ -154,7 +185,11 @@ pub fn build_schema(
     tokens: Arc<TokenService>,
     limits: Limits,
 ) -> AppSchema {
-    schema_builder(limits).data(db).data(tokens).finish()
+    schema_builder(limits)
+        .data(db)
+        .data(tokens)
+        .data(ReportEvents::default())
+        .finish()
 }
 
 /// The SDL clients build against (`phancap schema`).

@@ -21,6 +21,8 @@ pub mod graphql;
 pub mod mandates;
 /// Relay cursor pagination.
 pub mod pagination;
+
+pub mod reporting;
 /// The HTTP application and its lifecycle.
 pub mod startup;
 /// Logging.

@@ -65,6 +65,7 @@ impl Application {
         };
         let router = Router::new()
             .route("/graphql", graphql_route)
+            .route("/graphql/ws", get(graphql::graphql_ws))
             .route("/healthz", get(healthz))
             .layer(DefaultBodyLimit::max(settings.max_body_bytes))
             .with_state(state);

@@ -18,6 +18,7 @@ use super::AppSchema;
 use crate::auth::{TokenService, Viewer};
 use crate::error::AppError;
 use crate::mandates::loaders::MandateLoaders;
+use crate::reporting::loaders::ReportLoaders;
 use crate::units::loaders::UnitLoaders;
 
 /// What the GraphQL handler needs.
@@ -144,7 +145,8 @@ fn parse_operation(value: Value) -> Result<Request, String> {
 async fn execute(state: &GraphqlState, request: Request, viewer: Option<&Viewer>) -> Response {
     let mut request = request
         .data(UnitLoaders::new(&state.db))
-        .data(MandateLoaders::new(&state.db));
+        .data(MandateLoaders::new(&state.db))
+        .data(ReportLoaders::new(&state.db));
     if let Some(viewer) = viewer {
         request = request.data(viewer.clone());
     }
@@ -190,4 +192,55 @@ pub async fn graphiql() -> impl IntoResponse {
             .title("phancap")
             .finish(),
     )
+}
+
+/// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the
+/// older graphql-ws). The caller authenticates in `connection_init` with
+/// `{"Authorization": "Bearer <token>"}`; a bad token closes the
+/// connection, none subscribes anonymously (and is then refused).
+pub async fn graphql_ws(
+    State(state): State<GraphqlState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> axum::response::Response {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_data(state, payload))
+                .serve()
+        })
+}
+
+async fn connection_data(
+    state: GraphqlState,
+    payload: Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let mut data = async_graphql::Data::default();
+    data.insert(UnitLoaders::new(&state.db));
+    data.insert(MandateLoaders::new(&state.db));
+    data.insert(ReportLoaders::new(&state.db));
+    let header = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(Value::as_str));
+    let Some(header) = header else {
+        return Ok(data);
+    };
+    let subject = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .and_then(|t| state.tokens.verify(t))
+        .ok_or_else(|| async_graphql::Error::new("the access token is invalid or expired"))?;
+    match Viewer::load(&state.db, &subject).await {
+        Ok(Some(viewer)) => {
+            data.insert(viewer);
+            Ok(data)
+        }
+        Ok(None) => Err(async_graphql::Error::new("the user is unknown or inactive")),
+        Err(err) => {
+            tracing::error!(error = %err, "loading the viewer failed");
+            Err(async_graphql::Error::new("internal error"))
+        }
+    }
 }

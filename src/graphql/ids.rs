@@ -16,6 +16,9 @@ pub enum NodeKind {
     Document,
     Mandate,
     MandateAssignment,
+    Regime,
+    ReportingPeriod,
+    Report,
 }
 
 impl NodeKind {
@@ -27,6 +30,9 @@ impl NodeKind {
             NodeKind::Document => "Document",
             NodeKind::Mandate => "Mandate",
             NodeKind::MandateAssignment => "MandateAssignment",
+            NodeKind::Regime => "Regime",
+            NodeKind::ReportingPeriod => "ReportingPeriod",
+            NodeKind::Report => "Report",
         }
     }
 
@@ -39,6 +45,9 @@ impl NodeKind {
             "Document" => Some(NodeKind::Document),
             "Mandate" => Some(NodeKind::Mandate),
             "MandateAssignment" => Some(NodeKind::MandateAssignment),
+            "Regime" => Some(NodeKind::Regime),
+            "ReportingPeriod" => Some(NodeKind::ReportingPeriod),
+            "Report" => Some(NodeKind::Report),
             _ => None,
         }
     }

@@ -128,7 +128,7 @@ pub async fn assignments_of(
         .await?)
 }
 
-fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max || value.contains('\0') {
         return Err(AppError::rule(
@@ -140,7 +140,7 @@ fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String>
     Ok(value.to_owned())
 }
 
-fn check_code(code: &str) -> AppResult<()> {
+pub(crate) fn check_code(code: &str) -> AppResult<()> {
     let ok = (2..=64).contains(&code.len())
         && code
             .bytes()
@@ -194,7 +194,7 @@ async fn units_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<u
 }
 
 /// The path a unit acts over: a department's province, else its own.
-async fn territory(db: &impl ConnectionTrait, unit: &unit::Model) -> AppResult<String> {
+pub(crate) async fn territory(db: &impl ConnectionTrait, unit: &unit::Model) -> AppResult<String> {
     match (unit.kind, unit.parent_id) {
         (UnitKind::Department, Some(parent)) => Ok(existing_unit(db, parent).await?.path),
         _ => Ok(unit.path.clone()),

@@ -1,0 +1,1570 @@
+//! The reporting cycle in GraphQL: regimes, periods, reports, progress,
+//! the holiday calendar, their mutations and the status subscription.
+
+use async_graphql::futures_util::Stream;
+use async_graphql::{
+    ComplexObject, Context, Enum, ErrorExtensions, ID, InputObject, InputValueError,
+    InputValueResult, Object, Scalar, ScalarType, SimpleObject, Subscription, Value,
+};
+use chrono::{DateTime, Utc};
+use entity::report::{self, ReportStatus as DbStatus};
+use entity::role_grant::Role;
+use entity::{holiday, regime_indicator, report_item, reporting_period, reporting_regime};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::events::{ReportEvent, ReportEvents};
+use super::holidays;
+use super::loaders::ReportLoaders;
+use super::periods::Period;
+use super::progress::{self, IndicatorTotal, Progress};
+use super::regimes::{self, IndicatorInput, RegimeInput, Reporters};
+use super::reports::{self, DraftInput, ItemInput, Review, Transition};
+use crate::auth::{Authority, RoleGuard, Viewer, viewer};
+use crate::calendar;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::mandates::graphql::Mandate;
+use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
+use crate::units::graphql::{Unit, UnitKind};
+use crate::units::loaders::UnitLoaders;
+
+/// A reporting period: `2026M09` (or `2026-09`), `2026Q1`, `2026H1`,
+/// `2026H2`, `2026N9` (nine months), `2026`, or an ad-hoc window
+/// `2026-03-15..2026-04-20`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodValue(pub Period);
+
+#[Scalar(name = "Period")]
+impl ScalarType for PeriodValue {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => s
+                .parse::<Period>()
+                .map(PeriodValue)
+                .map_err(InputValueError::custom),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
+/// How often a regime asks for reports.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::reporting_regime::Frequency")]
+pub enum Frequency {
+    Month,
+    Quarter,
+    HalfYear,
+    NineMonth,
+    Year,
+    AdHoc,
+}
+
+/// Where a period's data window ends.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::reporting_regime::CutoffRule")]
+pub enum CutoffRule {
+    /// Nghị định 09/2019: the 15th of the month before to the 14th of the last month.
+    Decree09,
+    /// Whole calendar months.
+    Calendar,
+}
+
+/// How an indicator combines over units: SUM adds, AVG averages the
+/// reports, LAST adds each unit's latest value.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::regime_indicator::Aggregation")]
+pub enum Aggregation {
+    Sum,
+    Avg,
+    Last,
+}
+
+/// Where a report stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report::ReportStatus")]
+pub enum ReportStatus {
+    /// Expected; nothing saved yet.
+    NotStarted,
+    /// Being written by the reporter.
+    Draft,
+    /// With the recipient.
+    Submitted,
+    /// Sent back to the reporter with a reason.
+    Returned,
+    /// Accepted by the recipient; locked.
+    Accepted,
+}
+
+/// A weekday off or a weekend day worked.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::holiday::DayKind")]
+pub enum DayKind {
+    /// A weekday off (lễ, Tết, nghỉ bù).
+    Holiday,
+    /// A Saturday or Sunday worked in exchange (làm bù).
+    Workday,
+}
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $list:expr, { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            fn parse(text: &str) -> Option<Self> {
+                debug_assert!($list.contains(&text) || !$list.is_empty());
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// How a mandate's implementation stands.
+    ImplementationStatus, reports::IMPLEMENTATION, {
+        NotStarted = "NOT_STARTED",
+        InProgress = "IN_PROGRESS",
+        Done = "DONE",
+        Blocked = "BLOCKED",
+    }
+);
+
+text_enum!(
+    /// What the reporter proposes for a mandate.
+    Proposal, reports::PROPOSALS, {
+        Keep = "KEEP",
+        Amend = "AMEND",
+        Revoke = "REVOKE",
+        Expand = "EXPAND",
+    }
+);
+
+fn loaders<'a>(ctx: &'a Context<'_>) -> &'a ReportLoaders {
+    ctx.data_unchecked::<ReportLoaders>()
+}
+
+fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+async fn load_unit(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Unit>> {
+    let found = ctx
+        .data_unchecked::<UnitLoaders>()
+        .by_id
+        .load_one(id)
+        .await?;
+    Ok(found.map(|m| {
+        let as_of = calendar::clamp(calendar::today(), m.valid_from, m.valid_to);
+        Unit::new(m, as_of)
+    }))
+}
+
+/// A figure every report of a regime gives (chỉ tiêu).
+#[derive(SimpleObject)]
+pub struct Indicator {
+    pub code: String,
+    pub name: String,
+    /// Unit of measure (đơn vị tính).
+    pub measure: String,
+    pub aggregation: Aggregation,
+}
+
+impl From<&regime_indicator::Model> for Indicator {
+    fn from(i: &regime_indicator::Model) -> Self {
+        Indicator {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            measure: i.measure.clone(),
+            aggregation: i.aggregation.into(),
+        }
+    }
+}
+
+/// A reporting regime (chế độ báo cáo) after Nghị định 09/2019/NĐ-CP.
+pub struct Regime(pub reporting_regime::Model);
+
+#[Object]
+impl Regime {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Regime, self.0.id)
+    }
+
+    /// Stable business code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the reports cover.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+
+    /// Who receives the reports (Sở Nội vụ); communes under a district
+    /// report to the district.
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        load_unit(ctx, self.0.recipient_unit_id).await
+    }
+
+    async fn frequency(&self) -> Frequency {
+        self.0.frequency.into()
+    }
+
+    async fn cutoff_rule(&self) -> CutoffRule {
+        self.0.cutoff_rule.into()
+    }
+
+    /// Working days after the cut-off by which a unit's report is due.
+    async fn deadline_days(&self) -> i32 {
+        self.0.deadline_days
+    }
+
+    /// Working days after the cut-off by which the compiled report is due.
+    async fn compiled_deadline_days(&self) -> i32 {
+        self.0.compiled_deadline_days
+    }
+
+    /// The kinds of unit that report; null when the regime names units or
+    /// asks every holder of a mandate.
+    async fn reporter_kinds(&self) -> Option<Vec<UnitKind>> {
+        match regimes::reporters_of(&self.0) {
+            Reporters::Kinds(kinds) => Some(kinds.into_iter().map(Into::into).collect()),
+            _ => None,
+        }
+    }
+
+    /// The units that report, when the regime names them.
+    async fn reporter_units(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Unit>>> {
+        let Reporters::Units(ids) = regimes::reporters_of(&self.0) else {
+            return Ok(None);
+        };
+        let mut units = Vec::new();
+        for id in ids {
+            units.extend(load_unit(ctx, id).await?);
+        }
+        Ok(Some(units))
+    }
+
+    /// Whether every unit holding a mandate in a period reports.
+    async fn reporters_are_holders(&self) -> bool {
+        matches!(regimes::reporters_of(&self.0), Reporters::Holders)
+    }
+
+    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
+        let list = loaders(ctx).indicators.load_one(self.0.id).await?;
+        Ok(list
+            .unwrap_or_default()
+            .iter()
+            .map(Indicator::from)
+            .collect())
+    }
+
+    /// The periods opened, newest first.
+    async fn periods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReportingPeriod>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let rows = reporting_period::Entity::find()
+            .filter(reporting_period::Column::RegimeId.eq(self.0.id))
+            .order_by_desc(reporting_period::Column::DataTo)
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(ReportingPeriod).collect())
+    }
+}
+
+/// One period of a regime.
+pub struct ReportingPeriod(pub reporting_period::Model);
+
+#[Object]
+impl ReportingPeriod {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::ReportingPeriod, self.0.id)
+    }
+
+    /// The period, e.g. `2026Q1`.
+    async fn period(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
+        Ok(loaders(ctx)
+            .regimes
+            .load_one(self.0.regime_id)
+            .await?
+            .map(Regime))
+    }
+
+    /// First day of the data window.
+    async fn data_from(&self) -> Date {
+        self.0.data_from.into()
+    }
+
+    /// The cut-off: last day of the data window.
+    async fn data_to(&self) -> Date {
+        self.0.data_to.into()
+    }
+
+    /// Last day to submit a unit's report (working days after the cut-off).
+    async fn deadline(&self) -> Date {
+        self.0.deadline.into()
+    }
+
+    /// Last day to submit the compiled report to UBND tỉnh.
+    async fn compiled_deadline(&self) -> Date {
+        self.0.compiled_deadline.into()
+    }
+
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.0.opened_at
+    }
+}
+
+/// Procedure counts of a mandate in the period.
+#[derive(SimpleObject)]
+pub struct ProcedureCounts {
+    /// Administrative procedures handled in the period, carry-over included.
+    pub received: Option<i32>,
+    pub resolved_on_time: Option<i32>,
+    pub resolved_late: Option<i32>,
+    pub pending: Option<i32>,
+}
+
+/// A report's account of one mandate the reporter held in the period.
+pub struct ReportItem(report_item::Model);
+
+#[Object]
+impl ReportItem {
+    /// The mandate reported on.
+    async fn mandate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
+        let found = ctx
+            .data_unchecked::<crate::mandates::loaders::MandateLoaders>()
+            .by_id
+            .load_one(self.0.mandate_id)
+            .await?;
+        Ok(found.map(|m| Mandate::new(m, calendar::today())))
+    }
+
+    async fn implementation_status(&self) -> Option<ImplementationStatus> {
+        self.0
+            .implementation_status
+            .as_deref()
+            .and_then(ImplementationStatus::parse)
+    }
+
+    async fn procedures(&self) -> ProcedureCounts {
+        ProcedureCounts {
+            received: self.0.procedures_received,
+            resolved_on_time: self.0.resolved_on_time,
+            resolved_late: self.0.resolved_late,
+            pending: self.0.pending,
+        }
+    }
+
+    async fn difficulties(&self) -> Option<&str> {
+        self.0.difficulties.as_deref()
+    }
+
+    async fn proposal(&self) -> Option<Proposal> {
+        self.0.proposal.as_deref().and_then(Proposal::parse)
+    }
+
+    async fn proposal_note(&self) -> Option<&str> {
+        self.0.proposal_note.as_deref()
+    }
+}
+
+/// A report's value of one indicator.
+#[derive(SimpleObject)]
+pub struct IndicatorValue {
+    pub indicator: Indicator,
+    pub value: f64,
+}
+
+/// The narrative part of a report.
+#[derive(SimpleObject)]
+pub struct Narrative {
+    /// Results achieved (kết quả thực hiện).
+    pub results: Option<String>,
+    /// Difficulties met (khó khăn, vướng mắc).
+    pub difficulties: Option<String>,
+    /// Proposals (đề xuất, kiến nghị).
+    pub proposals: Option<String>,
+}
+
+/// What the caller may do with a report now.
+#[derive(SimpleObject)]
+pub struct ReportViewerCan {
+    /// saveReportDraft.
+    pub edit: bool,
+    /// submitReport.
+    pub submit: bool,
+    /// returnReport, or returnCompiledReport for a compiled report.
+    #[graphql(name = "return")]
+    pub return_: bool,
+    /// acceptReport, or acceptCompiledReport for a compiled report.
+    pub accept: bool,
+}
+
+/// One unit's report for a period, or the province report compiled from
+/// them (`compiled`).
+pub struct Report(pub report::Model);
+
+#[Object]
+impl Report {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Report, self.0.id)
+    }
+
+    /// Stable business code: `<regime>/<period>/<reporter code>`, with
+    /// `/TH` for the compiled report.
+    async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let regime = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        let reporter = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(self.0.reporter_unit_id)
+            .await?;
+        Ok(format!(
+            "{}/{}/{}{}",
+            regime.map(|r| r.code).unwrap_or_default(),
+            self.0.period_code,
+            reporter.map(|u| u.code).unwrap_or_default(),
+            if self.0.compiled { "/TH" } else { "" }
+        ))
+    }
+
+    /// The period, e.g. `2026Q1`.
+    async fn period(&self) -> &str {
+        &self.0.period_code
+    }
+
+    async fn reporting_period(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ReportingPeriod>> {
+        Ok(loaders(ctx)
+            .periods
+            .load_one(self.0.period_id)
+            .await?
+            .map(ReportingPeriod))
+    }
+
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
+        Ok(loaders(ctx)
+            .regimes
+            .load_one(self.0.regime_id)
+            .await?
+            .map(Regime))
+    }
+
+    async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        load_unit(ctx, self.0.reporter_unit_id).await
+    }
+
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        load_unit(ctx, self.0.recipient_unit_id).await
+    }
+
+    /// The province report Sở Nội vụ compiles for UBND tỉnh.
+    async fn compiled(&self) -> bool {
+        self.0.compiled
+    }
+
+    async fn status(&self) -> ReportStatus {
+        self.0.status.into()
+    }
+
+    /// Increases with every change; send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn narrative(&self) -> Narrative {
+        Narrative {
+            results: self.0.results.clone(),
+            difficulties: self.0.difficulties.clone(),
+            proposals: self.0.proposals.clone(),
+        }
+    }
+
+    /// Why the recipient returned it (the latest return).
+    async fn return_reason(&self) -> Option<&str> {
+        self.0.return_reason.as_deref()
+    }
+
+    /// One item per mandate the reporter held in the period.
+    async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReportItem>> {
+        let items = loaders(ctx).items.load_one(self.0.id).await?;
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(ReportItem)
+            .collect())
+    }
+
+    /// Indicator values, in the regime's order.
+    async fn values(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IndicatorValue>> {
+        let values = loaders(ctx)
+            .values
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let indicators = loaders(ctx)
+            .indicators
+            .load_one(self.0.regime_id)
+            .await?
+            .unwrap_or_default();
+        Ok(indicators
+            .iter()
+            .filter_map(|i| {
+                let v = values.iter().find(|v| v.indicator_code == i.code)?;
+                Some(IndicatorValue {
+                    indicator: i.into(),
+                    value: v.value,
+                })
+            })
+            .collect())
+    }
+
+    /// Last day to submit.
+    async fn deadline(&self) -> Date {
+        (self.0.deadline_at - chrono::Duration::hours(17))
+            .date_naive()
+            .into()
+    }
+
+    /// Submitted after the deadline, or not submitted and the deadline has passed.
+    async fn late(&self) -> bool {
+        reports::is_late(&self.0, Utc::now())
+    }
+
+    async fn first_submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_submitted_at
+    }
+
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+
+    async fn returned_at(&self) -> Option<DateTime<Utc>> {
+        self.0.returned_at
+    }
+
+    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.accepted_at
+    }
+
+    /// Reminders sent while it was missing.
+    async fn reminder_count(&self) -> i32 {
+        self.0.reminder_count
+    }
+
+    async fn last_reminded_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_reminded_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// For a compiled report: the accepted unit reports it was made from
+    /// (the per-unit table). Empty for a unit report.
+    async fn compiled_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Report>> {
+        if !self.0.compiled {
+            return Ok(Vec::new());
+        }
+        Ok(reports::compiled_from(db(ctx), &self.0)
+            .await?
+            .into_iter()
+            .map(Report)
+            .collect())
+    }
+
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
+        let Some(v) = ctx.data_opt::<Viewer>() else {
+            return Ok(ReportViewerCan {
+                edit: false,
+                submit: false,
+                return_: false,
+                accept: false,
+            });
+        };
+        let units = ctx.data_unchecked::<UnitLoaders>();
+        let reporter = units.by_id.load_one(self.0.reporter_unit_id).await?;
+        let recipient = units.by_id.load_one(self.0.recipient_unit_id).await?;
+        let reporter_ok = !self.0.compiled
+            && reporter.is_some_and(|u| v.grant_covering(Role::Reporter, &u).is_some());
+        let review_role = if self.0.compiled {
+            Role::Approver
+        } else {
+            Role::Reviewer
+        };
+        let reviewer_ok = recipient.is_some_and(|u| v.grant_covering(review_role, &u).is_some());
+        let editable = matches!(
+            self.0.status,
+            DbStatus::NotStarted | DbStatus::Draft | DbStatus::Returned
+        );
+        let submitted = self.0.status == DbStatus::Submitted;
+        Ok(ReportViewerCan {
+            edit: reporter_ok && editable,
+            submit: reporter_ok && editable && self.0.status != DbStatus::NotStarted,
+            return_: reviewer_ok && submitted,
+            accept: reviewer_ok && submitted,
+        })
+    }
+}
+
+/// The report `id` names, if the caller may read it.
+pub async fn report_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Report>> {
+    let Some(r) = report_by_id(db(ctx), id).await? else {
+        return Ok(None);
+    };
+    let recipient = crate::units::admin::existing(db(ctx), r.recipient_unit_id).await?;
+    let viewer = ctx.data_opt::<Viewer>();
+    if viewer.is_none() {
+        return Err(AppError::Unauthenticated);
+    }
+    if !reports::can_see(viewer, &r, &recipient) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(Report(r)))
+}
+
+async fn report_by_id(db: &DatabaseConnection, id: Uuid) -> AppResult<Option<report::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(report::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The regime `id` names, if the caller may see it.
+pub async fn regime_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Regime>> {
+    let viewer = viewer(ctx)?;
+    let visible = reports::regimes_visible(db(ctx), viewer).await?;
+    match visible.into_iter().find(|r| r.id == id) {
+        Some(r) => Ok(Some(Regime(r))),
+        None => match regimes::existing(db(ctx), id).await {
+            Ok(_) => Err(AppError::Forbidden),
+            Err(AppError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// The period `id` names, if the caller may see its regime.
+pub async fn period_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<ReportingPeriod>> {
+    let Some(p) = loaders(ctx).periods.load_one(id).await? else {
+        return Ok(None);
+    };
+    regime_node(ctx, p.regime_id).await?;
+    Ok(Some(ReportingPeriod(p)))
+}
+
+/// What to list.
+#[derive(InputObject, Default)]
+pub struct ReportFilter {
+    /// Reports of this period (e.g. `2026Q1`), over every regime unless `regime` is given.
+    pub period: Option<PeriodValue>,
+    pub regime: Option<ID>,
+    /// Reporters in this unit's subtree.
+    pub within: Option<ID>,
+    /// Any of these statuses.
+    pub status: Option<Vec<ReportStatus>>,
+    /// Late: submitted after the deadline, or still missing after it.
+    pub late: Option<bool>,
+    pub reporter: Option<ID>,
+    pub recipient: Option<ID>,
+    /// Only compiled province reports (true) or only unit reports (false).
+    pub compiled: Option<bool>,
+}
+
+/// A page of reports (Relay connection), down the unit tree.
+pub struct ReportConnection {
+    page: Page<report::Model>,
+    filter: reports::ReportFilter,
+}
+
+/// A report and its cursor.
+#[derive(SimpleObject)]
+pub struct ReportEdge {
+    cursor: String,
+    node: Report,
+}
+
+#[Object]
+impl ReportConnection {
+    async fn edges(&self) -> Vec<ReportEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|r| ReportEdge {
+                cursor: reports::cursor(r).encode(),
+                node: Report(r.clone()),
+            })
+            .collect()
+    }
+
+    async fn nodes(&self) -> Vec<Report> {
+        self.page.items.iter().cloned().map(Report).collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, reports::cursor)
+    }
+
+    /// How many reports match the filter (counted when asked).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(reports::count(db(ctx), ctx.data_opt::<Viewer>(), &self.filter).await?)
+    }
+}
+
+/// Indicator totals of a subtree.
+#[derive(SimpleObject)]
+pub struct IndicatorTotalObject {
+    pub code: String,
+    pub name: String,
+    pub measure: String,
+    pub aggregation: Aggregation,
+    /// Sum of the accepted reports' values.
+    pub total: f64,
+    /// Accepted reports that gave a value.
+    pub reports: i64,
+    /// The aggregated figure (total, or average for AVG); null with no reports.
+    pub value: Option<f64>,
+}
+
+impl From<&IndicatorTotal> for IndicatorTotalObject {
+    fn from(t: &IndicatorTotal) -> Self {
+        IndicatorTotalObject {
+            code: t.code.clone(),
+            name: t.name.clone(),
+            measure: t.measure.clone(),
+            aggregation: t.aggregation.into(),
+            total: t.total,
+            reports: t.reports,
+            value: t.value(),
+        }
+    }
+}
+
+/// Progress of a unit's subtree (or the whole country) for a period.
+#[derive(SimpleObject)]
+#[graphql(complex, name = "ReportingProgress")]
+pub struct ReportingProgress {
+    #[graphql(skip)]
+    unit_id: Option<Uuid>,
+    /// Reports expected from units in the subtree.
+    pub expected: i64,
+    /// Submitted at least once.
+    pub submitted: i64,
+    /// First submitted by the deadline.
+    pub on_time: i64,
+    /// First submitted after the deadline.
+    pub late: i64,
+    /// Never submitted.
+    pub missing: i64,
+    /// Now back with their reporters.
+    pub returned: i64,
+    /// Accepted by their recipients.
+    pub accepted: i64,
+    /// Submitted and waiting for the recipient.
+    pub awaiting_review: i64,
+    /// Indicator totals over the accepted reports.
+    pub indicators: Vec<IndicatorTotalObject>,
+    /// The same for each child unit with reports (empty below the first level).
+    pub children: Vec<ReportingProgress>,
+}
+
+#[ComplexObject]
+impl ReportingProgress {
+    /// The unit; null for the whole country.
+    async fn unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        match self.unit_id {
+            Some(id) => load_unit(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+}
+
+impl ReportingProgress {
+    fn from(p: &Progress, children: Vec<ReportingProgress>) -> Self {
+        let c = p.counts;
+        ReportingProgress {
+            unit_id: p.unit_id,
+            expected: c.expected,
+            submitted: c.submitted,
+            on_time: c.on_time,
+            late: c.late,
+            missing: c.missing(),
+            returned: c.returned,
+            accepted: c.accepted,
+            awaiting_review: c.awaiting_review(),
+            indicators: p.indicators.iter().map(Into::into).collect(),
+            children,
+        }
+    }
+}
+
+/// A day of the holiday calendar.
+#[derive(SimpleObject)]
+pub struct Holiday {
+    pub date: Date,
+    pub kind: DayKind,
+    pub name: String,
+    /// The notice or law it comes from, or `derived` (from the Labour Code's
+    /// rules, pending the year's official notice).
+    pub source: String,
+}
+
+impl From<holiday::Model> for Holiday {
+    fn from(h: holiday::Model) -> Self {
+        Holiday {
+            date: h.day.into(),
+            kind: h.kind.into(),
+            name: h.name,
+            source: h.source,
+        }
+    }
+}
+
+fn unit_id(field: &str, id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::Unit, field, id)
+}
+
+/// Queries of the reporting cycle.
+#[derive(Default)]
+pub struct ReportingQuery;
+
+#[Object]
+impl ReportingQuery {
+    /// Regimes whose recipient lies in a province the caller has a grant in.
+    async fn regimes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Regime>> {
+        let viewer = viewer(ctx)?;
+        Ok(reports::regimes_visible(db(ctx), viewer)
+            .await?
+            .into_iter()
+            .map(Regime)
+            .collect())
+    }
+
+    async fn regime(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Regime>> {
+        let uuid = decode_id_of(NodeKind::Regime, "id", &id)?;
+        Ok(regime_node(ctx, uuid).await?)
+    }
+
+    /// A report, if the caller has a grant over its reporter or recipient.
+    async fn report(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Report>> {
+        let uuid = decode_id_of(NodeKind::Report, "id", &id)?;
+        Ok(report_node(ctx, uuid).await?)
+    }
+
+    /// Reports whose reporter or recipient lies in the caller's scopes,
+    /// ordered down the unit tree.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ReportFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ReportConnection> {
+        let viewer = viewer(ctx)?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let f = filter.unwrap_or_default();
+        let within = match &f.within {
+            Some(id) => Some(
+                crate::units::admin::existing(db(ctx), unit_id("within", id)?)
+                    .await?
+                    .path,
+            ),
+            None => None,
+        };
+        let filter = reports::ReportFilter {
+            period: f.period.map(|p| p.0.to_string()),
+            regime: f
+                .regime
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
+                .transpose()?,
+            within,
+            statuses: f
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            late: f.late,
+            reporter: f
+                .reporter
+                .as_ref()
+                .map(|id| unit_id("reporter", id))
+                .transpose()?,
+            recipient: f
+                .recipient
+                .as_ref()
+                .map(|id| unit_id("recipient", id))
+                .transpose()?,
+            compiled: f.compiled,
+        };
+        let page = reports::list(db(ctx), Some(viewer), &filter, &page).await?;
+        Ok(ReportConnection { page, filter })
+    }
+
+    /// Progress of a period under `within` and each of its children (every
+    /// province the caller has a grant over when `within` is omitted), from
+    /// the rollups kept by every status change. Summed over the regimes
+    /// with that period unless `regime` is given.
+    async fn reporting_progress(
+        &self,
+        ctx: &Context<'_>,
+        period: PeriodValue,
+        within: Option<ID>,
+        regime: Option<ID>,
+    ) -> async_graphql::Result<ReportingProgress> {
+        let viewer = viewer(ctx)?;
+        let regime = regime
+            .as_ref()
+            .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
+            .transpose()?;
+        let within = match &within {
+            Some(id) => {
+                let unit = crate::units::admin::existing(db(ctx), unit_id("within", id)?).await?;
+                if !viewer.grants.iter().any(|g| g.covers(&unit)) {
+                    return Err(AppError::Forbidden.into());
+                }
+                Some(unit)
+            }
+            None => None,
+        };
+        let roots: Vec<String> = viewer
+            .grants
+            .iter()
+            .filter(|g| g.scope.parent_id.is_none())
+            .map(|g| g.scope.id.to_string())
+            .collect();
+        let (head, children) = progress::progress(
+            db(ctx),
+            &period.0.to_string(),
+            regime,
+            within.as_ref().map(|u| u.id),
+            |id| within.is_some() || roots.contains(&id.to_string()),
+        )
+        .await?;
+        // Children in the tree's reading order: by kind, then code.
+        let ids: Vec<Uuid> = children.iter().filter_map(|c| c.unit_id).collect();
+        let units = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_many(ids)
+            .await?;
+        let mut children: Vec<_> = children
+            .iter()
+            .map(|c| {
+                let key = c
+                    .unit_id
+                    .and_then(|id| units.get(&id))
+                    .map(|u| (u.kind as u8, u.code.clone()));
+                (key, ReportingProgress::from(c, Vec::new()))
+            })
+            .collect();
+        children.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(ReportingProgress::from(
+            &head,
+            children.into_iter().map(|(_, c)| c).collect(),
+        ))
+    }
+
+    /// The days of `year` that break the Monday–Friday week (public).
+    async fn holidays(&self, ctx: &Context<'_>, year: i32) -> async_graphql::Result<Vec<Holiday>> {
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::invalid("a year from 2000 to 2100").into());
+        }
+        Ok(holidays::of_year(db(ctx), year)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+/// A day to add to the calendar.
+#[derive(InputObject)]
+pub struct AddHolidayInput {
+    pub date: Date,
+    pub kind: DayKind,
+    pub name: String,
+    /// The notice it comes from.
+    pub source: String,
+}
+
+#[derive(SimpleObject)]
+pub struct HolidayPayload {
+    pub holiday: Option<Holiday>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// An indicator of a new regime.
+#[derive(InputObject)]
+pub struct IndicatorInputObject {
+    pub code: String,
+    pub name: String,
+    pub measure: String,
+    pub aggregation: Aggregation,
+}
+
+/// A new regime.
+#[derive(InputObject)]
+pub struct CreateRegimeInput {
+    pub code: String,
+    pub name: String,
+    pub content: String,
+    /// The unit receiving reports (Sở Nội vụ).
+    pub recipient: ID,
+    pub frequency: Frequency,
+    #[graphql(default_with = "CutoffRule::Decree09")]
+    pub cutoff_rule: CutoffRule,
+    /// Working days after the cut-off (1 to 60).
+    pub deadline_days: i32,
+    /// Working days after the cut-off for the compiled report (no fewer than `deadlineDays`).
+    pub compiled_deadline_days: i32,
+    /// Kinds of unit that report; give this or `reporterUnits`, or neither
+    /// for every unit holding a mandate in the period.
+    pub reporter_kinds: Option<Vec<UnitKind>>,
+    pub reporter_units: Option<Vec<ID>>,
+    #[graphql(default)]
+    pub indicators: Vec<IndicatorInputObject>,
+}
+
+#[derive(SimpleObject)]
+pub struct RegimePayload {
+    pub regime: Option<Regime>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// Periods to open: every period of `year`, and/or a list (ad-hoc
+/// regimes need the list, with dates).
+#[derive(InputObject)]
+pub struct OpenPeriodsInput {
+    pub regime: ID,
+    pub year: Option<i32>,
+    #[graphql(default)]
+    pub periods: Vec<PeriodValue>,
+}
+
+#[derive(SimpleObject)]
+pub struct OpenPeriodsPayload {
+    pub periods: Option<Vec<ReportingPeriod>>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// An item's figures; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct ReportItemInput {
+    pub mandate: ID,
+    pub implementation_status: Option<ImplementationStatus>,
+    pub received: Option<i32>,
+    pub resolved_on_time: Option<i32>,
+    pub resolved_late: Option<i32>,
+    pub pending: Option<i32>,
+    pub difficulties: Option<String>,
+    pub proposal: Option<Proposal>,
+    pub proposal_note: Option<String>,
+}
+
+/// An indicator's value.
+#[derive(InputObject)]
+pub struct IndicatorValueInput {
+    /// The indicator's code.
+    pub indicator: String,
+    pub value: f64,
+}
+
+/// Changes to a report; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct SaveReportDraftInput {
+    pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+    pub results: Option<String>,
+    pub difficulties: Option<String>,
+    pub proposals: Option<String>,
+    #[graphql(default)]
+    pub items: Vec<ReportItemInput>,
+    #[graphql(default)]
+    pub values: Vec<IndicatorValueInput>,
+}
+
+/// A transition of a report.
+#[derive(InputObject)]
+pub struct ReportTransitionInput {
+    pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+}
+
+/// Sending a report back.
+#[derive(InputObject)]
+pub struct ReturnReportInput {
+    pub report: ID,
+    pub expected_version: i32,
+    /// Why it goes back (required).
+    pub reason: String,
+}
+
+/// A period to act on.
+#[derive(InputObject)]
+pub struct PeriodInput {
+    pub period: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ReportPayload {
+    pub report: Option<Report>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct RemindMissingPayload {
+    /// The reports of the reporters reminded.
+    pub reminded: Option<Vec<Report>>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn report_id(id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::Report, "report", id)
+}
+
+fn period_id(id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::ReportingPeriod, "period", id)
+}
+
+/// Tells subscribers of a committed change and builds the payload.
+async fn report_payload(
+    ctx: &Context<'_>,
+    result: AppResult<Transition>,
+) -> async_graphql::Result<ReportPayload> {
+    let (transition, user_errors) = split(result)?;
+    let Some(t) = transition else {
+        return Ok(ReportPayload {
+            report: None,
+            user_errors,
+        });
+    };
+    if t.previous != t.report.status
+        && let Some(events) = ctx.data_opt::<ReportEvents>()
+    {
+        let recipient = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(t.report.recipient_unit_id)
+            .await?;
+        events.publish(ReportEvent {
+            report: t.report.clone(),
+            previous: t.previous,
+            recipient_path: recipient.map(|u| u.path).unwrap_or_default(),
+            at: Utc::now(),
+        });
+    }
+    Ok(ReportPayload {
+        report: Some(Report(t.report)),
+        user_errors,
+    })
+}
+
+/// Mutations of the reporting cycle.
+#[derive(Default)]
+pub struct ReportingMutation;
+
+#[Object]
+impl ReportingMutation {
+    /// Adds a day to the holiday calendar (ADMIN).
+    #[graphql(guard = "RoleGuard(&[Role::Admin])")]
+    async fn add_holiday(
+        &self,
+        ctx: &Context<'_>,
+        input: AddHolidayInput,
+    ) -> async_graphql::Result<HolidayPayload> {
+        let viewer = viewer(ctx)?;
+        let result = holidays::add_holiday(
+            db(ctx),
+            Authority::Viewer(viewer),
+            holidays::NewHoliday {
+                day: input.date.0,
+                kind: input.kind.into(),
+                name: input.name,
+                source: input.source,
+            },
+        )
+        .await;
+        let (day, user_errors) = split(result)?;
+        Ok(HolidayPayload {
+            holiday: day.map(Into::into),
+            user_errors,
+        })
+    }
+
+    /// Creates a reporting regime (COORDINATOR over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn create_regime(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRegimeInput,
+    ) -> async_graphql::Result<RegimePayload> {
+        let viewer = viewer(ctx)?;
+        let reporters = match (input.reporter_kinds, input.reporter_units) {
+            (Some(_), Some(_)) => {
+                return Ok(RegimePayload {
+                    regime: None,
+                    user_errors: vec![UserError {
+                        field: Some("reporterKinds".into()),
+                        code: "INVALID_REPORTERS".into(),
+                        message: "give reporterKinds or reporterUnits, not both".into(),
+                    }],
+                });
+            }
+            (Some(kinds), None) => Reporters::Kinds(kinds.into_iter().map(Into::into).collect()),
+            (None, Some(units)) => Reporters::Units(
+                units
+                    .iter()
+                    .map(|id| unit_id("reporterUnits", id))
+                    .collect::<AppResult<_>>()?,
+            ),
+            (None, None) => Reporters::Holders,
+        };
+        let regime = RegimeInput {
+            code: input.code,
+            name: input.name,
+            content: input.content,
+            recipient: unit_id("recipient", &input.recipient)?,
+            frequency: input.frequency.into(),
+            cutoff_rule: input.cutoff_rule.into(),
+            deadline_days: input.deadline_days,
+            compiled_deadline_days: input.compiled_deadline_days,
+            reporters,
+            indicators: input
+                .indicators
+                .into_iter()
+                .map(|i| IndicatorInput {
+                    code: i.code,
+                    name: i.name,
+                    measure: i.measure,
+                    aggregation: i.aggregation.into(),
+                })
+                .collect(),
+        };
+        let (regime, user_errors) =
+            split(regimes::create_regime(db(ctx), Authority::Viewer(viewer), regime).await)?;
+        Ok(RegimePayload {
+            regime: regime.map(Regime),
+            user_errors,
+        })
+    }
+
+    /// Opens periods of a regime with their reports (COORDINATOR).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn open_periods(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenPeriodsInput,
+    ) -> async_graphql::Result<OpenPeriodsPayload> {
+        let viewer = viewer(ctx)?;
+        let regime = decode_id_of(NodeKind::Regime, "regime", &input.regime)?;
+        let periods = input.periods.into_iter().map(|p| p.0).collect();
+        let result = regimes::open_periods(
+            db(ctx),
+            Authority::Viewer(viewer),
+            regime,
+            input.year,
+            periods,
+        )
+        .await;
+        let (periods, user_errors) = split(result)?;
+        Ok(OpenPeriodsPayload {
+            periods: periods.map(|list| list.into_iter().map(ReportingPeriod).collect()),
+            user_errors,
+        })
+    }
+
+    /// Saves a report's draft (REPORTER of its unit).
+    #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
+    async fn save_report_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: SaveReportDraftInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let items = input
+            .items
+            .into_iter()
+            .map(|i| {
+                Ok(ItemInput {
+                    mandate: decode_id_of(NodeKind::Mandate, "items", &i.mandate)?,
+                    implementation_status: i.implementation_status.map(|s| s.as_str().to_owned()),
+                    received: i.received,
+                    resolved_on_time: i.resolved_on_time,
+                    resolved_late: i.resolved_late,
+                    pending: i.pending,
+                    difficulties: i.difficulties,
+                    proposal: i.proposal.map(|p| p.as_str().to_owned()),
+                    proposal_note: i.proposal_note,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let draft = DraftInput {
+            results: input.results,
+            difficulties: input.difficulties,
+            proposals: input.proposals,
+            items,
+            values: input
+                .values
+                .into_iter()
+                .map(|v| (v.indicator, v.value))
+                .collect(),
+        };
+        let result = reports::save_draft(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            draft,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Submits a report to its recipient (REPORTER of its unit).
+    #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
+    async fn submit_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::submit(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Returns a submitted report with a reason (REVIEWER over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Reviewer])")]
+    async fn return_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReturnReportInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::return_report(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            &input.reason,
+            Review::Unit,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Accepts a submitted report, locking it (REVIEWER over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Reviewer])")]
+    async fn accept_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::accept(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            Review::Unit,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Compiles the province report of a period from the accepted reports
+    /// and submits it to UBND tỉnh (COORDINATOR over the regime's recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn compile_report(
+        &self,
+        ctx: &Context<'_>,
+        input: PeriodInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = period_id(&input.period)?;
+        let result = reports::compile(db(ctx), Authority::Viewer(viewer), id).await;
+        report_payload(ctx, result).await
+    }
+
+    /// Accepts the compiled province report (APPROVER over UBND tỉnh).
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn accept_compiled_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::accept(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            Review::Compiled,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Returns the compiled province report to Sở Nội vụ with a reason
+    /// (APPROVER over UBND tỉnh).
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn return_compiled_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReturnReportInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::return_report(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            &input.reason,
+            Review::Compiled,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Records a reminder to every reporter of the period that has not
+    /// submitted, and returns their reports (COORDINATOR).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn remind_missing(
+        &self,
+        ctx: &Context<'_>,
+        input: PeriodInput,
+    ) -> async_graphql::Result<RemindMissingPayload> {
+        let viewer = viewer(ctx)?;
+        let id = period_id(&input.period)?;
+        let result = reports::remind_missing(db(ctx), Authority::Viewer(viewer), id).await;
+        let (reminded, user_errors) = split(result)?;
+        Ok(RemindMissingPayload {
+            reminded: reminded.map(|list| list.into_iter().map(Report).collect()),
+            user_errors,
+        })
+    }
+}
+
+/// A report's change of status.
+pub struct ReportStatusChange(ReportEvent);
+
+#[Object]
+impl ReportStatusChange {
+    async fn report(&self) -> Report {
+        Report(self.0.report.clone())
+    }
+
+    async fn previous_status(&self) -> ReportStatus {
+        self.0.previous.into()
+    }
+
+    async fn status(&self) -> ReportStatus {
+        self.0.report.status.into()
+    }
+
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+}
+
+fn coded(error: AppError) -> async_graphql::Error {
+    let code = error.code();
+    async_graphql::Error::new(error.to_string()).extend_with(|_, e| e.set("code", code))
+}
+
+/// Subscriptions (graphql-transport-ws at `/graphql/ws`; the token goes in
+/// the `connection_init` payload as `{"Authorization": "Bearer …"}`).
+#[derive(Default)]
+pub struct ReportingSubscription;
+
+#[Subscription]
+impl ReportingSubscription {
+    /// Status changes of the reports the caller may read, optionally only
+    /// those whose reporter lies under `within`.
+    async fn report_status_changed(
+        &self,
+        ctx: &Context<'_>,
+        within: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = ReportStatusChange> + use<>> {
+        use async_graphql::futures_util::StreamExt;
+        let viewer = ctx
+            .data_opt::<Viewer>()
+            .cloned()
+            .ok_or_else(|| coded(AppError::Unauthenticated))?;
+        let within = match &within {
+            Some(id) => {
+                let uuid = unit_id("within", id).map_err(coded)?;
+                let unit = crate::units::admin::existing(db(ctx), uuid)
+                    .await
+                    .map_err(coded)?;
+                if !viewer.grants.iter().any(|g| g.covers(&unit)) {
+                    return Err(coded(AppError::Forbidden));
+                }
+                Some(unit.path)
+            }
+            None => None,
+        };
+        let events = ctx.data_opt::<ReportEvents>().cloned().unwrap_or_default();
+        let receiver = events.subscribe();
+        let stream = async_graphql::futures_util::stream::unfold(receiver, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(event) => return Some((event, rx)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(stream
+            .filter(move |event| {
+                let visible = viewer.grants.iter().any(|g| {
+                    event.report.reporter_path.starts_with(&g.scope.path)
+                        || event.recipient_path.starts_with(&g.scope.path)
+                });
+                let inside = within
+                    .as_ref()
+                    .is_none_or(|path| event.report.reporter_path.starts_with(path));
+                std::future::ready(visible && inside)
+            })
+            .map(ReportStatusChange))
+    }
+}

@@ -1,0 +1,123 @@
+//! DataLoaders for reports: items, values, periods, regimes and indicators
+//! of a page of reports cost one statement each.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{regime_indicator, report_item, report_value, reporting_period, reporting_regime};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::graphql::batched;
+
+/// The report loaders of one request.
+pub struct ReportLoaders {
+    pub items: DataLoader<ItemsOf>,
+    pub values: DataLoader<ValuesOf>,
+    pub periods: DataLoader<PeriodById>,
+    pub regimes: DataLoader<RegimeById>,
+    pub indicators: DataLoader<IndicatorsOf>,
+}
+
+impl ReportLoaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        ReportLoaders {
+            items: batched(ItemsOf(db.clone())),
+            values: batched(ValuesOf(db.clone())),
+            periods: batched(PeriodById(db.clone())),
+            regimes: batched(RegimeById(db.clone())),
+            indicators: batched(IndicatorsOf(db.clone())),
+        }
+    }
+}
+
+/// The items of reports, in creation order.
+pub struct ItemsOf(DatabaseConnection);
+
+impl Loader<Uuid> for ItemsOf {
+    type Value = Vec<report_item::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = report_item::Entity::find()
+            .filter(report_item::Column::ReportId.is_in(keys.iter().copied()))
+            .order_by_asc(report_item::Column::Id)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for row in rows {
+            map.entry(row.report_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// The indicator values of reports.
+pub struct ValuesOf(DatabaseConnection);
+
+impl Loader<Uuid> for ValuesOf {
+    type Value = Vec<report_value::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = report_value::Entity::find()
+            .filter(report_value::Column::ReportId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for row in rows {
+            map.entry(row.report_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// Periods by id.
+pub struct PeriodById(DatabaseConnection);
+
+impl Loader<Uuid> for PeriodById {
+    type Value = reporting_period::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = reporting_period::Entity::find()
+            .filter(reporting_period::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+/// Regimes by id.
+pub struct RegimeById(DatabaseConnection);
+
+impl Loader<Uuid> for RegimeById {
+    type Value = reporting_regime::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = reporting_regime::Entity::find()
+            .filter(reporting_regime::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// The indicators of regimes, in order.
+pub struct IndicatorsOf(DatabaseConnection);
+
+impl Loader<Uuid> for IndicatorsOf {
+    type Value = Vec<regime_indicator::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = super::regimes::indicators_of(&self.0, keys).await?;
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for row in rows {
+            map.entry(row.regime_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}

@@ -1,0 +1,333 @@
+//! Reporting progress, read from the maintained rollups: a few statements
+//! per request whatever the number of reports, and a rebuild that
+//! recomputes the rollups from the reports (bulk loads, repairs, and the
+//! check that the maintained counters are right).
+
+use std::collections::{BTreeMap, HashMap};
+
+use entity::regime_indicator::{self, Aggregation};
+use entity::report::{self, ReportStatus};
+use entity::{indicator_rollup, report_rollup, report_value, reporting_period};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::reports::aggregate;
+use crate::error::AppResult;
+use crate::units::service::path_ids;
+
+/// Report counts of one subtree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub expected: i64,
+    pub submitted: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub returned: i64,
+    pub accepted: i64,
+}
+
+impl Counts {
+    fn add(&mut self, r: &report_rollup::Model) {
+        self.expected += i64::from(r.expected);
+        self.submitted += i64::from(r.submitted);
+        self.on_time += i64::from(r.on_time);
+        self.late += i64::from(r.late);
+        self.returned += i64::from(r.returned);
+        self.accepted += i64::from(r.accepted);
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        self.expected += other.expected;
+        self.submitted += other.submitted;
+        self.on_time += other.on_time;
+        self.late += other.late;
+        self.returned += other.returned;
+        self.accepted += other.accepted;
+    }
+
+    /// Expected reports never submitted.
+    pub fn missing(&self) -> i64 {
+        self.expected - self.submitted
+    }
+
+    /// Submitted and waiting for the recipient.
+    pub fn awaiting_review(&self) -> i64 {
+        self.submitted - self.returned - self.accepted
+    }
+}
+
+/// An indicator's total over a subtree's accepted reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorTotal {
+    pub code: String,
+    pub name: String,
+    pub measure: String,
+    pub aggregation: Aggregation,
+    pub total: f64,
+    pub reports: i64,
+}
+
+impl IndicatorTotal {
+    /// The aggregated value (None when no report has been accepted).
+    pub fn value(&self) -> Option<f64> {
+        aggregate(
+            self.aggregation,
+            self.total,
+            i32::try_from(self.reports).unwrap_or(i32::MAX),
+        )
+    }
+}
+
+/// Progress of one subtree.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// None for the whole country.
+    pub unit_id: Option<Uuid>,
+    pub counts: Counts,
+    pub indicators: Vec<IndicatorTotal>,
+}
+
+/// Progress for `period` under `within` (None: every province, as
+/// children) and for each child with reports, restricted to `allowed`
+/// children when given. Summed over the regimes with that period.
+pub async fn progress(
+    db: &impl ConnectionTrait,
+    period_code: &str,
+    regime: Option<Uuid>,
+    within: Option<Uuid>,
+    allowed: impl Fn(Uuid) -> bool,
+) -> AppResult<(Progress, Vec<Progress>)> {
+    let periods = super::reports::periods_by_code(db, period_code, regime).await?;
+    if periods.is_empty() {
+        return Ok((
+            Progress {
+                unit_id: within,
+                ..Progress::default()
+            },
+            Vec::new(),
+        ));
+    }
+    let period_ids: Vec<Uuid> = periods.iter().map(|p| p.id).collect();
+    let scope = match within {
+        Some(id) => Condition::any()
+            .add(report_rollup::Column::UnitId.eq(id))
+            .add(report_rollup::Column::ParentUnitId.eq(id)),
+        None => Condition::all().add(report_rollup::Column::ParentUnitId.is_null()),
+    };
+    let rows = report_rollup::Entity::find()
+        .filter(report_rollup::Column::PeriodId.is_in(period_ids.iter().copied()))
+        .filter(scope)
+        .all(db)
+        .await?;
+    let mut own = Counts::default();
+    let mut children: BTreeMap<Uuid, Counts> = BTreeMap::new();
+    for row in &rows {
+        if Some(row.unit_id) == within {
+            own.add(row);
+        } else if allowed(row.unit_id) {
+            children.entry(row.unit_id).or_default().add(row);
+        }
+    }
+    if within.is_none() {
+        for counts in children.values() {
+            own.merge(counts);
+        }
+    }
+    let mut units: Vec<Uuid> = children.keys().copied().collect();
+    units.extend(within);
+    let definitions = regime_indicator::Entity::find()
+        .filter(
+            regime_indicator::Column::RegimeId
+                .is_in(periods.iter().map(|p| p.regime_id).collect::<Vec<_>>()),
+        )
+        .order_by_asc(regime_indicator::Column::Position)
+        .all(db)
+        .await?;
+    let mut totals: HashMap<(Uuid, String), (f64, i64)> = HashMap::new();
+    for chunk in units.chunks(400) {
+        let rows = indicator_rollup::Entity::find()
+            .filter(indicator_rollup::Column::PeriodId.is_in(period_ids.iter().copied()))
+            .filter(indicator_rollup::Column::UnitId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for row in rows {
+            let slot = totals.entry((row.unit_id, row.indicator_code)).or_default();
+            slot.0 += row.total;
+            slot.1 += i64::from(row.reports);
+        }
+    }
+    // Indicators by code, first definition wins (regimes of one period
+    // normally share their indicators).
+    let mut codes: Vec<&regime_indicator::Model> = Vec::new();
+    for d in &definitions {
+        if !codes.iter().any(|c| c.code == d.code) {
+            codes.push(d);
+        }
+    }
+    let indicators_of = |unit: Option<Uuid>, sum_over: &[Uuid]| -> Vec<IndicatorTotal> {
+        codes
+            .iter()
+            .map(|d| {
+                let (total, reports) = match unit {
+                    Some(u) => totals
+                        .get(&(u, d.code.clone()))
+                        .copied()
+                        .unwrap_or_default(),
+                    None => sum_over.iter().fold((0.0, 0), |acc, u| {
+                        let t = totals
+                            .get(&(*u, d.code.clone()))
+                            .copied()
+                            .unwrap_or_default();
+                        (acc.0 + t.0, acc.1 + t.1)
+                    }),
+                };
+                IndicatorTotal {
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                    measure: d.measure.clone(),
+                    aggregation: d.aggregation,
+                    total,
+                    reports,
+                }
+            })
+            .collect()
+    };
+    let child_ids: Vec<Uuid> = children.keys().copied().collect();
+    let head = Progress {
+        unit_id: within,
+        counts: own,
+        indicators: indicators_of(within, &child_ids),
+    };
+    let rest = children
+        .iter()
+        .map(|(id, counts)| Progress {
+            unit_id: Some(*id),
+            counts: *counts,
+            indicators: indicators_of(Some(*id), &[]),
+        })
+        .collect();
+    Ok((head, rest))
+}
+
+/// Recomputes the rollups of `period` from its reports, replacing what is
+/// stored; returns how many counter rows it wrote.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    period: &reporting_period::Model,
+) -> AppResult<usize> {
+    let txn = db.begin().await?;
+    let reports = report::Entity::find()
+        .filter(report::Column::PeriodId.eq(period.id))
+        .filter(report::Column::Compiled.eq(false))
+        .all(&txn)
+        .await?;
+    let indicators = super::regimes::indicators_of(&txn, &[period.regime_id]).await?;
+    let mut counters: BTreeMap<Uuid, report_rollup::Model> = BTreeMap::new();
+    let mut totals: BTreeMap<(Uuid, String), (f64, i32)> = BTreeMap::new();
+    let mut accepted_ids = Vec::new();
+    for r in &reports {
+        let path = path_ids(&r.reporter_path);
+        for (depth, unit_id) in path.iter().enumerate() {
+            let row = counters.entry(*unit_id).or_insert(report_rollup::Model {
+                period_id: period.id,
+                unit_id: *unit_id,
+                parent_unit_id: depth.checked_sub(1).map(|d| path[d]),
+                expected: 0,
+                submitted: 0,
+                on_time: 0,
+                late: 0,
+                returned: 0,
+                accepted: 0,
+            });
+            row.expected += 1;
+            if let Some(at) = r.first_submitted_at {
+                row.submitted += 1;
+                if at > r.deadline_at {
+                    row.late += 1;
+                } else {
+                    row.on_time += 1;
+                }
+            }
+            match r.status {
+                ReportStatus::Returned => row.returned += 1,
+                ReportStatus::Accepted => row.accepted += 1,
+                _ => {}
+            }
+            for i in &indicators {
+                totals.entry((*unit_id, i.code.clone())).or_default();
+            }
+        }
+        if r.status == ReportStatus::Accepted {
+            accepted_ids.push((r.id, path));
+        }
+    }
+    for chunk in accepted_ids.chunks(400) {
+        let values = report_value::Entity::find()
+            .filter(report_value::Column::ReportId.is_in(chunk.iter().map(|(id, _)| *id)))
+            .all(&txn)
+            .await?;
+        let paths: HashMap<Uuid, &Vec<Uuid>> = chunk.iter().map(|(id, p)| (*id, p)).collect();
+        for v in values {
+            for unit_id in paths[&v.report_id].iter() {
+                if let Some(slot) = totals.get_mut(&(*unit_id, v.indicator_code.clone())) {
+                    slot.0 += v.value;
+                    slot.1 += 1;
+                }
+            }
+        }
+    }
+    report_rollup::Entity::delete_many()
+        .filter(report_rollup::Column::PeriodId.eq(period.id))
+        .exec(&txn)
+        .await?;
+    indicator_rollup::Entity::delete_many()
+        .filter(indicator_rollup::Column::PeriodId.eq(period.id))
+        .exec(&txn)
+        .await?;
+    let written = counters.len();
+    let rows: Vec<_> = counters
+        .into_values()
+        .map(IntoActiveModel::into_active_model)
+        .collect();
+    for chunk in rows.chunks(400) {
+        report_rollup::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let rows: Vec<_> = totals
+        .into_iter()
+        .map(|((unit_id, code), (total, reports))| {
+            indicator_rollup::Model {
+                period_id: period.id,
+                unit_id,
+                indicator_code: code,
+                total,
+                reports,
+            }
+            .into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(400) {
+        indicator_rollup::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// Rebuilds every period's rollups; returns (periods, counter rows).
+pub async fn rebuild_all(db: &DatabaseConnection) -> AppResult<(usize, usize)> {
+    let periods = reporting_period::Entity::find()
+        .order_by_asc(reporting_period::Column::Code)
+        .all(db)
+        .await?;
+    let mut rows = 0;
+    for period in &periods {
+        rows += rebuild(db, period).await?;
+    }
+    Ok((periods.len(), rows))
+}
