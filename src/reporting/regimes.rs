@@ -169,16 +169,6 @@ pub async fn create_regime(
     let content = check_text("content", &input.content, 4000)?;
     check_deadlines(&input)?;
     check_indicators(&input.indicators)?;
-    if recipient
-        .valid_to
-        .is_some_and(|end| end < crate::calendar::today())
-    {
-        return Err(AppError::rule(
-            Some("recipient"),
-            "RECIPIENT_NOT_IN_FORCE",
-            format!("{} has ended", recipient.name),
-        ));
-    }
     let (kinds, units) = match &input.reporters {
         Reporters::Holders => (None, None),
         Reporters::Kinds(kinds) => {
@@ -384,6 +374,22 @@ pub async fn open_periods(
     let calendar = holidays::calendar(&txn, first, last).await?;
     let area = territory(&txn, &recipient).await?;
     let indicators = indicators_of(&txn, &[regime.id]).await?;
+    // A regime may be set up for past periods (to take in reports kept on
+    // paper or spreadsheets), so the recipient is checked on each cut-off.
+    if let Some((period, (_, to))) = periods
+        .iter()
+        .zip(&windows)
+        .find(|(_, (_, to))| !in_force(&recipient, *to))
+    {
+        return Err(AppError::rule(
+            Some("periods"),
+            "RECIPIENT_NOT_IN_FORCE",
+            format!(
+                "{} was not in force on {to}, the cut-off of {period}",
+                recipient.name
+            ),
+        ));
+    }
     let mut opened = Vec::new();
     for (period, (from, to)) in periods.iter().zip(windows) {
         let deadline = calendar.add_working_days(to, regime.deadline_days as u32);
@@ -420,6 +426,10 @@ pub async fn open_periods(
     }
     txn.commit().await?;
     Ok(opened)
+}
+
+fn in_force(unit: &unit::Model, day: NaiveDate) -> bool {
+    unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
 }
 
 /// Assignments of issued mandates to `units` overlapping `from..=to`:

@@ -1,6 +1,8 @@
 //! Every mutation × every role × a target inside and outside the role's
 //! scope: allowed only for its role (ADMIN for units, users and grants,
-//! APPROVER for documents and mandates) inside, FORBIDDEN otherwise,
+//! APPROVER for documents, mandates and the compiled report, COORDINATOR
+//! for regimes, periods, compilation and reminders, REPORTER and REVIEWER
+//! for unit reports) inside, FORBIDDEN otherwise,
 //! UNAUTHENTICATED without a token; a refused call changes nothing and an
 //! allowed one appends exactly one audit event.
 
@@ -12,8 +14,8 @@ use phancap::users::service as users;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Fixture, Province, ROLES, TestApp, document, error_code, gid, make_mandate, mandate_input,
-    role_user, spawn_app, today,
+    Fixture, Province, ROLES, TestApp, accept_report, document, error_code, fill_report, gid,
+    make_mandate, mandate_input, reporting_cycle, role_user, spawn_app, submit_report, today,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +35,16 @@ enum Mutation {
     RevokeMandate,
     ExtendAuthorization,
     TransferAssignments,
+    CreateRegime,
+    OpenPeriods,
+    SaveReportDraft,
+    SubmitReport,
+    ReturnReport,
+    AcceptReport,
+    CompileReport,
+    AcceptCompiledReport,
+    ReturnCompiledReport,
+    RemindMissing,
 }
 
 impl Mutation {
@@ -46,12 +58,18 @@ impl Mutation {
             | Mutation::GrantRole
             | Mutation::RevokeGrant
             | Mutation::DeactivateUser => Role::Admin,
+            Mutation::CreateRegime
+            | Mutation::OpenPeriods
+            | Mutation::CompileReport
+            | Mutation::RemindMissing => Role::Coordinator,
+            Mutation::SaveReportDraft | Mutation::SubmitReport => Role::Reporter,
+            Mutation::ReturnReport | Mutation::AcceptReport => Role::Reviewer,
             _ => Role::Approver,
         }
     }
 }
 
-const MUTATIONS: [Mutation; 15] = [
+const MUTATIONS: [Mutation; 25] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -67,6 +85,16 @@ const MUTATIONS: [Mutation; 15] = [
     Mutation::RevokeMandate,
     Mutation::ExtendAuthorization,
     Mutation::TransferAssignments,
+    Mutation::CreateRegime,
+    Mutation::OpenPeriods,
+    Mutation::SaveReportDraft,
+    Mutation::SubmitReport,
+    Mutation::ReturnReport,
+    Mutation::AcceptReport,
+    Mutation::CompileReport,
+    Mutation::AcceptCompiledReport,
+    Mutation::ReturnCompiledReport,
+    Mutation::RemindMissing,
 ];
 
 /// Prepares a fresh target in `province` and returns the operation, its
@@ -208,6 +236,98 @@ async fn prepare(
                 } }),
                 "transferAssignments",
             )
+        }
+        Mutation::CreateRegime => (
+            "mutation($input: CreateRegimeInput!) { createRegime(input: $input) { regime { id } userErrors { code } } }".into(),
+            json!({ "input": {
+                "code": format!("BC-NEW-{n}"), "name": "Báo cáo quý", "content": "Phân cấp", "recipient": unit(province.department),
+                "frequency": "QUARTER", "deadlineDays": 5, "compiledDeadlineDays": 10,
+                "indicators": [{ "code": "HO_SO", "name": "Hồ sơ", "measure": "hồ sơ", "aggregation": "SUM" }],
+            } }),
+            "createRegime",
+        ),
+        Mutation::OpenPeriods => {
+            let cycle = reporting_cycle(app, province, n).await;
+            (
+                "mutation($input: OpenPeriodsInput!) { openPeriods(input: $input) { periods { period } userErrors { code } } }".into(),
+                json!({ "input": { "regime": gid(NodeKind::Regime, cycle.regime), "periods": ["2027Q1"] } }),
+                "openPeriods",
+            )
+        }
+        Mutation::CompileReport | Mutation::RemindMissing => {
+            let cycle = reporting_cycle(app, province, n).await;
+            let field = if matches!(mutation, Mutation::CompileReport) {
+                accept_report(app, cycle.report, 3.0).await;
+                "compileReport"
+            } else {
+                "remindMissing"
+            };
+            let selection = if field == "compileReport" { "report { status }" } else { "reminded { id }" };
+            (
+                format!("mutation($input: PeriodInput!) {{ {field}(input: $input) {{ {selection} userErrors {{ code }} }} }}"),
+                json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
+                field,
+            )
+        }
+        Mutation::SaveReportDraft => {
+            let cycle = reporting_cycle(app, province, n).await;
+            (
+                "mutation($input: SaveReportDraftInput!) { saveReportDraft(input: $input) { report { status } userErrors { code } } }".into(),
+                json!({ "input": { "report": gid(NodeKind::Report, cycle.report), "expectedVersion": 1, "results": "Kết quả" } }),
+                "saveReportDraft",
+            )
+        }
+        Mutation::SubmitReport | Mutation::ReturnReport | Mutation::AcceptReport => {
+            let cycle = reporting_cycle(app, province, n).await;
+            let report = gid(NodeKind::Report, cycle.report);
+            match mutation {
+                Mutation::SubmitReport => {
+                    let version = fill_report(app, cycle.report, 2.0).await;
+                    (
+                        "mutation($input: ReportTransitionInput!) { submitReport(input: $input) { report { status } userErrors { code } } }".into(),
+                        json!({ "input": { "report": report, "expectedVersion": version } }),
+                        "submitReport",
+                    )
+                }
+                Mutation::ReturnReport => {
+                    let version = submit_report(app, cycle.report, 2.0).await;
+                    (
+                        "mutation($input: ReturnReportInput!) { returnReport(input: $input) { report { status } userErrors { code } } }".into(),
+                        json!({ "input": { "report": report, "expectedVersion": version, "reason": "Thiếu số liệu" } }),
+                        "returnReport",
+                    )
+                }
+                _ => {
+                    let version = submit_report(app, cycle.report, 2.0).await;
+                    (
+                        "mutation($input: ReportTransitionInput!) { acceptReport(input: $input) { report { status } userErrors { code } } }".into(),
+                        json!({ "input": { "report": report, "expectedVersion": version } }),
+                        "acceptReport",
+                    )
+                }
+            }
+        }
+        Mutation::AcceptCompiledReport | Mutation::ReturnCompiledReport => {
+            let cycle = reporting_cycle(app, province, n).await;
+            accept_report(app, cycle.report, 2.0).await;
+            let compiled = phancap::reporting::reports::compile(db, Authority::Cli, cycle.period)
+                .await
+                .unwrap()
+                .report;
+            let report = gid(NodeKind::Report, compiled.id);
+            if matches!(mutation, Mutation::AcceptCompiledReport) {
+                (
+                    "mutation($input: ReportTransitionInput!) { acceptCompiledReport(input: $input) { report { status } userErrors { code } } }".into(),
+                    json!({ "input": { "report": report, "expectedVersion": compiled.version } }),
+                    "acceptCompiledReport",
+                )
+            } else {
+                (
+                    "mutation($input: ReturnReportInput!) { returnCompiledReport(input: $input) { report { status } userErrors { code } } }".into(),
+                    json!({ "input": { "report": report, "expectedVersion": compiled.version, "reason": "Bổ sung số liệu" } }),
+                    "returnCompiledReport",
+                )
+            }
         }
     }
 }

@@ -16,8 +16,8 @@ use phancap::startup::{Application, Settings};
 use phancap::units::import::{self, ImportSummary, Source, Structure};
 use phancap::units::{admin, service};
 use phancap::users::service as users;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -451,7 +451,10 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
-        format!("{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}")
+        let reporting = reporting_snapshot(db).await;
+        format!(
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{reporting}"
+        )
     }
 
     /// The number of audit events.
@@ -536,4 +539,203 @@ pub async fn make_mandate(
     } else {
         m
     }
+}
+
+/// Every reporting table, in a stable order.
+async fn reporting_snapshot(db: &DatabaseConnection) -> String {
+    use entity::*;
+    let holidays = holiday::Entity::find()
+        .order_by_asc(holiday::Column::Day)
+        .all(db)
+        .await
+        .unwrap();
+    let regimes = reporting_regime::Entity::find()
+        .order_by_asc(reporting_regime::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let indicators = regime_indicator::Entity::find()
+        .order_by_asc(regime_indicator::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let periods = reporting_period::Entity::find()
+        .order_by_asc(reporting_period::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let reports = report::Entity::find()
+        .order_by_asc(report::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let items = report_item::Entity::find()
+        .order_by_asc(report_item::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let values = report_value::Entity::find()
+        .order_by_asc(report_value::Column::ReportId)
+        .order_by_asc(report_value::Column::IndicatorCode)
+        .all(db)
+        .await
+        .unwrap();
+    let reminders = report_reminder::Entity::find()
+        .order_by_asc(report_reminder::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let rollups = report_rollup::Entity::find()
+        .order_by_asc(report_rollup::Column::PeriodId)
+        .order_by_asc(report_rollup::Column::UnitId)
+        .all(db)
+        .await
+        .unwrap();
+    let totals = indicator_rollup::Entity::find()
+        .order_by_asc(indicator_rollup::Column::PeriodId)
+        .order_by_asc(indicator_rollup::Column::UnitId)
+        .order_by_asc(indicator_rollup::Column::IndicatorCode)
+        .all(db)
+        .await
+        .unwrap();
+    format!(
+        "{holidays:?}{regimes:?}{indicators:?}{periods:?}{reports:?}{items:?}{values:?}{reminders:?}{rollups:?}{totals:?}"
+    )
+}
+
+/// A regime of one province with one open period and one expected report.
+pub struct Cycle {
+    pub regime: Uuid,
+    pub period: Uuid,
+    /// The commune's report, to Sở Nội vụ.
+    pub report: Uuid,
+}
+
+/// Sets up, from the command line, a quarterly regime of `province`'s Sở
+/// Nội vụ in which its commune reports on a mandate it holds, with 2026Q4
+/// open. `n` keeps codes apart.
+pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cycle {
+    use phancap::reporting::periods::Period;
+    use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
+    let db = app.db();
+    // One mandate per commune serves every cycle.
+    let code = format!("RM-{}", &province.commune.simple().to_string()[..12]);
+    let held = entity::mandate::Entity::find()
+        .filter(entity::mandate::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await
+        .unwrap();
+    if held.is_none() {
+        let basis = document(app, &format!("R{n}/QĐ"), true).await;
+        let input = mandate_input(&code, &code, province.id, vec![province.commune], basis);
+        make_mandate(app, input, true).await;
+    }
+    let regime = regimes::create_regime(
+        db,
+        Authority::Cli,
+        RegimeInput {
+            code: format!("BC-{n}"),
+            name: "Báo cáo quý phân cấp".into(),
+            content: "Tình hình thực hiện".into(),
+            recipient: province.department,
+            frequency: entity::reporting_regime::Frequency::Quarter,
+            cutoff_rule: entity::reporting_regime::CutoffRule::Decree09,
+            deadline_days: 5,
+            compiled_deadline_days: 10,
+            reporters: Reporters::Units(vec![province.commune]),
+            indicators: vec![IndicatorInput {
+                code: "HO_SO".into(),
+                name: "Hồ sơ tiếp nhận".into(),
+                measure: "hồ sơ".into(),
+                aggregation: entity::regime_indicator::Aggregation::Sum,
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    let periods = regimes::open_periods(
+        db,
+        Authority::Cli,
+        regime.id,
+        None,
+        vec![Period::Quarter {
+            year: 2026,
+            quarter: 4,
+        }],
+    )
+    .await
+    .unwrap();
+    let report = entity::report::Entity::find()
+        .filter(entity::report::Column::PeriodId.eq(periods[0].id))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the commune's report");
+    Cycle {
+        regime: regime.id,
+        period: periods[0].id,
+        report: report.id,
+    }
+}
+
+/// Fills a report in completely from the command line (every item, the
+/// narrative, `value` for every indicator) and returns its version.
+pub async fn fill_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
+    use phancap::reporting::reports::{self, DraftInput, ItemInput};
+    let db = app.db();
+    let current = reports::existing(db, report).await.unwrap();
+    let items = entity::report_item::Entity::find()
+        .filter(entity::report_item::Column::ReportId.eq(report))
+        .all(db)
+        .await
+        .unwrap();
+    let indicators = phancap::reporting::regimes::indicators_of(db, &[current.regime_id])
+        .await
+        .unwrap();
+    let draft = DraftInput {
+        results: Some("Đã thực hiện".into()),
+        difficulties: Some("Thiếu biên chế".into()),
+        proposals: Some("Bổ sung biên chế".into()),
+        items: items
+            .iter()
+            .map(|i| ItemInput {
+                mandate: i.mandate_id,
+                implementation_status: Some("DONE".into()),
+                received: Some(10),
+                resolved_on_time: Some(7),
+                resolved_late: Some(1),
+                pending: Some(2),
+                difficulties: None,
+                proposal: Some("KEEP".into()),
+                proposal_note: None,
+            })
+            .collect(),
+        values: indicators.iter().map(|i| (i.code.clone(), value)).collect(),
+    };
+    reports::save_draft(db, Authority::Cli, report, current.version, draft)
+        .await
+        .unwrap()
+        .report
+        .version
+}
+
+/// Fills and submits a report from the command line; returns its version.
+pub async fn submit_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
+    let version = fill_report(app, report, value).await;
+    phancap::reporting::reports::submit(app.db(), Authority::Cli, report, version)
+        .await
+        .unwrap()
+        .report
+        .version
+}
+
+/// Fills, submits and accepts a report from the command line.
+pub async fn accept_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
+    use phancap::reporting::reports::{self, Review};
+    let version = submit_report(app, report, value).await;
+    reports::accept(app.db(), Authority::Cli, report, version, Review::Unit)
+        .await
+        .unwrap()
+        .report
+        .version
 }

@@ -11,6 +11,7 @@ mod identity;
 mod import;
 mod lineage;
 mod mandates;
+mod reporting;
 mod rules;
 mod schema;
 mod units;
