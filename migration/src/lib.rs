@@ -8,6 +8,40 @@ mod m20261123_000002_identity_audit;
 mod m20261123_000003_mandates;
 mod m20261123_000004_reporting;
 
+/// Runs a script written once for both databases: the SQLite type names
+/// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
+/// become PostgreSQL's native ones, and `path_text` a path column compared
+/// bytewise on both (collation "C" on PostgreSQL, SQLite's default).
+pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &[&str]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+    let db = manager.get_connection();
+    let postgres = manager.get_database_backend() == DatabaseBackend::Postgres;
+    for sql in script {
+        let sql = if postgres {
+            sql.replace("uuid_text", "uuid")
+                .replace("timestamp_with_timezone_text", "timestamptz")
+                .replace("date_text", "date")
+                .replace("path_text", "varchar(400) COLLATE \"C\"")
+        } else {
+            sql.replace("path_text", "varchar(400)")
+        };
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+/// Drops `tables` in order.
+pub(crate) async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    for table in tables {
+        manager
+            .get_connection()
+            .execute_unprepared(&format!("DROP TABLE {table}"))
+            .await?;
+    }
+    Ok(())
+}
+
 /// Applies phancap's migrations in order.
 pub struct Migrator;
 

@@ -1,7 +1,6 @@
 //! Legal documents, mandates and their assignments.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -67,30 +66,10 @@ const UP: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let postgres =
-            manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres;
-        for sql in UP {
-            // One script for both databases; the SQLite type names are the
-            // ones sea-query uses there, the PostgreSQL ones are native.
-            let sql = if postgres {
-                sql.replace("uuid_text", "uuid")
-                    .replace("timestamp_with_timezone_text", "timestamptz")
-                    .replace("date_text", "date")
-            } else {
-                (*sql).to_owned()
-            };
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        crate::run_script(manager, UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for table in ["mandate_assignment", "mandate", "document"] {
-            db.execute_unprepared(&format!("DROP TABLE {table}"))
-                .await?;
-        }
-        Ok(())
+        crate::drop_tables(manager, &["mandate_assignment", "mandate", "document"]).await
     }
 }

@@ -3,7 +3,6 @@
 //! rollups maintained on every status change.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -140,42 +139,25 @@ const UP: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        let postgres =
-            manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres;
-        for sql in UP {
-            // One script for both databases, as in the mandates migration;
-            // paths compare bytewise on both (SQLite's default collation).
-            let sql = if postgres {
-                sql.replace("uuid_text", "uuid")
-                    .replace("timestamp_with_timezone_text", "timestamptz")
-                    .replace("date_text", "date")
-                    .replace("path_text", "varchar(400) COLLATE \"C\"")
-            } else {
-                sql.replace("path_text", "varchar(400)")
-            };
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        crate::run_script(manager, UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for table in [
-            "indicator_rollup",
-            "report_rollup",
-            "report_reminder",
-            "report_value",
-            "report_item",
-            "report",
-            "reporting_period",
-            "regime_indicator",
-            "reporting_regime",
-            "holiday",
-        ] {
-            db.execute_unprepared(&format!("DROP TABLE {table}"))
-                .await?;
-        }
-        Ok(())
+        crate::drop_tables(
+            manager,
+            &[
+                "indicator_rollup",
+                "report_rollup",
+                "report_reminder",
+                "report_value",
+                "report_item",
+                "report",
+                "reporting_period",
+                "regime_indicator",
+                "reporting_regime",
+                "holiday",
+            ],
+        )
+        .await
     }
 }

@@ -1187,6 +1187,45 @@ async fn report_payload(
     })
 }
 
+/// Accepts a report as its reviewer (`review` says which kind).
+async fn accept_as(
+    ctx: &Context<'_>,
+    input: ReportTransitionInput,
+    review: Review,
+) -> async_graphql::Result<ReportPayload> {
+    let viewer = viewer(ctx)?;
+    let id = report_id(&input.report)?;
+    let result = reports::accept(
+        db(ctx),
+        Authority::Viewer(viewer),
+        id,
+        input.expected_version,
+        review,
+    )
+    .await;
+    report_payload(ctx, result).await
+}
+
+/// Returns a report as its reviewer (`review` says which kind).
+async fn return_as(
+    ctx: &Context<'_>,
+    input: ReturnReportInput,
+    review: Review,
+) -> async_graphql::Result<ReportPayload> {
+    let viewer = viewer(ctx)?;
+    let id = report_id(&input.report)?;
+    let result = reports::return_report(
+        db(ctx),
+        Authority::Viewer(viewer),
+        id,
+        input.expected_version,
+        &input.reason,
+        review,
+    )
+    .await;
+    report_payload(ctx, result).await
+}
+
 /// Mutations of the reporting cycle.
 #[derive(Default)]
 pub struct ReportingMutation;
@@ -1375,18 +1414,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: ReturnReportInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
-        let id = report_id(&input.report)?;
-        let result = reports::return_report(
-            db(ctx),
-            Authority::Viewer(viewer),
-            id,
-            input.expected_version,
-            &input.reason,
-            Review::Unit,
-        )
-        .await;
-        report_payload(ctx, result).await
+        return_as(ctx, input, Review::Unit).await
     }
 
     /// Accepts a submitted report, locking it (REVIEWER over its recipient).
@@ -1396,17 +1424,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
-        let id = report_id(&input.report)?;
-        let result = reports::accept(
-            db(ctx),
-            Authority::Viewer(viewer),
-            id,
-            input.expected_version,
-            Review::Unit,
-        )
-        .await;
-        report_payload(ctx, result).await
+        accept_as(ctx, input, Review::Unit).await
     }
 
     /// Compiles the province report of a period from the accepted reports
@@ -1430,17 +1448,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
-        let id = report_id(&input.report)?;
-        let result = reports::accept(
-            db(ctx),
-            Authority::Viewer(viewer),
-            id,
-            input.expected_version,
-            Review::Compiled,
-        )
-        .await;
-        report_payload(ctx, result).await
+        accept_as(ctx, input, Review::Compiled).await
     }
 
     /// Returns the compiled province report to Sở Nội vụ with a reason
@@ -1451,18 +1459,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: ReturnReportInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
-        let id = report_id(&input.report)?;
-        let result = reports::return_report(
-            db(ctx),
-            Authority::Viewer(viewer),
-            id,
-            input.expected_version,
-            &input.reason,
-            Review::Compiled,
-        )
-        .await;
-        report_payload(ctx, result).await
+        return_as(ctx, input, Review::Compiled).await
     }
 
     /// Records a reminder to every reporter of the period that has not

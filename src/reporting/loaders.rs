@@ -32,6 +32,15 @@ impl ReportLoaders {
     }
 }
 
+/// Rows grouped under their key, in their order.
+fn group_by<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut map: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
 /// The items of reports, in creation order.
 pub struct ItemsOf(DatabaseConnection);
 
@@ -45,11 +54,7 @@ impl Loader<Uuid> for ItemsOf {
             .order_by_asc(report_item::Column::Id)
             .all(&self.0)
             .await?;
-        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            map.entry(row.report_id).or_default().push(row);
-        }
-        Ok(map)
+        Ok(group_by(rows, |r| r.report_id))
     }
 }
 
@@ -65,11 +70,7 @@ impl Loader<Uuid> for ValuesOf {
             .filter(report_value::Column::ReportId.is_in(keys.iter().copied()))
             .all(&self.0)
             .await?;
-        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            map.entry(row.report_id).or_default().push(row);
-        }
-        Ok(map)
+        Ok(group_by(rows, |r| r.report_id))
     }
 }
 
@@ -114,10 +115,6 @@ impl Loader<Uuid> for IndicatorsOf {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
         let rows = super::regimes::indicators_of(&self.0, keys).await?;
-        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            map.entry(row.regime_id).or_default().push(row);
-        }
-        Ok(map)
+        Ok(group_by(rows, |r| r.regime_id))
     }
 }

@@ -292,11 +292,7 @@ pub async fn rebuild(
         .into_values()
         .map(IntoActiveModel::into_active_model)
         .collect();
-    for chunk in rows.chunks(400) {
-        report_rollup::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    super::regimes::insert_all(&txn, rows).await?;
     let rows: Vec<_> = totals
         .into_iter()
         .map(|((unit_id, code), (total, reports))| {
@@ -310,11 +306,7 @@ pub async fn rebuild(
             .into_active_model()
         })
         .collect();
-    for chunk in rows.chunks(400) {
-        indicator_rollup::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    super::regimes::insert_all(&txn, rows).await?;
     txn.commit().await?;
     Ok(written)
 }

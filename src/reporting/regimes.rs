@@ -29,8 +29,22 @@ use crate::mandates::service::{check_code, check_text, territory};
 use crate::units::admin::existing as existing_unit;
 use crate::units::service::{path_ids, subtree_of, valid_on};
 
-/// Rows per multi-row INSERT: well under SQLite's bound-parameter limit.
-const CHUNK: usize = 400;
+/// Rows per multi-row INSERT or `IN` list: well under SQLite's and
+/// PostgreSQL's bound-parameter limits.
+pub const CHUNK: usize = 400;
+
+/// Inserts `rows` in multi-row statements of [`CHUNK`] rows.
+pub async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+{
+    for chunk in rows.chunks(CHUNK) {
+        <A::Entity as EntityTrait>::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
 
 /// An indicator as defined.
 #[derive(Debug, Clone)]
@@ -253,11 +267,7 @@ pub async fn create_regime(
             .into_active_model()
         })
         .collect();
-    if !indicators.is_empty() {
-        regime_indicator::Entity::insert_many(indicators)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_all(&txn, indicators).await?;
     let change = Change {
         action: "createRegime",
         entity_type: "ReportingRegime",
@@ -593,16 +603,8 @@ async fn create_reports(
             rollups.entry(*unit_id).or_insert((parent, 0)).1 += 1;
         }
     }
-    for chunk in reports.chunks(CHUNK) {
-        report::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    for chunk in items.chunks(CHUNK) {
-        report_item::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_all(txn, reports).await?;
+    insert_all(txn, items).await?;
     let counters: Vec<_> = rollups
         .iter()
         .map(|(unit_id, (parent, expected))| {
@@ -620,11 +622,7 @@ async fn create_reports(
             .into_active_model()
         })
         .collect();
-    for chunk in counters.chunks(CHUNK) {
-        report_rollup::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_all(txn, counters).await?;
     let totals: Vec<_> = rollups
         .keys()
         .flat_map(|unit_id| {
@@ -640,11 +638,7 @@ async fn create_reports(
             })
         })
         .collect();
-    for chunk in totals.chunks(CHUNK) {
-        indicator_rollup::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_all(txn, totals).await?;
     Ok(())
 }
 
@@ -705,11 +699,7 @@ pub async fn refresh_items(
         .filter(|m| !present.contains(m))
         .map(|m| blank_item(report.id, *m).into_active_model())
         .collect();
-    if !missing.is_empty() {
-        report_item::Entity::insert_many(missing)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    insert_all(txn, missing).await?;
     Ok(())
 }
 

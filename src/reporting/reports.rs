@@ -180,11 +180,13 @@ async fn bump(
     Ok(())
 }
 
-/// The unit report `id`, for a change by the REPORTER of its unit.
+/// The unit report `id`, for a change by the REPORTER of its unit, read
+/// at `expected_version` and still with its reporter.
 async fn for_reporter(
     txn: &DatabaseTransaction,
     by: Authority<'_>,
     id: Uuid,
+    expected_version: i32,
 ) -> AppResult<(report::Model, Actor)> {
     let r = existing(txn, id).await?;
     let reporter = existing_unit(txn, r.reporter_unit_id).await?;
@@ -196,6 +198,10 @@ async fn for_reporter(
             "a compiled report is made by compileReport",
         ));
     }
+    if r.version != expected_version {
+        return Err(conflict(&r));
+    }
+    require_editable(&r)?;
     Ok((r, actor))
 }
 
@@ -258,11 +264,7 @@ pub async fn save_draft(
     input: DraftInput,
 ) -> AppResult<Transition> {
     let txn = db.begin().await?;
-    let (current, actor) = for_reporter(&txn, by, id).await?;
-    if current.version != expected_version {
-        return Err(conflict(&current));
-    }
-    require_editable(&current)?;
+    let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     let period = existing_period(&txn, current.period_id).await?;
     regimes::refresh_items(&txn, &current, &period).await?;
     let values_before = values_of(&txn, id).await?;
@@ -452,11 +454,7 @@ pub async fn submit(
     expected_version: i32,
 ) -> AppResult<Transition> {
     let txn = db.begin().await?;
-    let (current, actor) = for_reporter(&txn, by, id).await?;
-    if current.version != expected_version {
-        return Err(conflict(&current));
-    }
-    require_editable(&current)?;
+    let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     check_complete(&txn, &current).await?;
     let now = Utc::now();
     let mut next = current.clone();
@@ -796,11 +794,7 @@ pub async fn compile(
             )
         })
         .collect();
-    if !values.is_empty() {
-        report_value::Entity::insert_many(values)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    super::regimes::insert_all(&txn, values).await?;
     audit_report(
         &txn,
         &actor,
@@ -850,11 +844,7 @@ pub async fn remind_missing(
             .into_active_model()
         })
         .collect();
-    for chunk in reminders.chunks(400) {
-        report_reminder::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    super::regimes::insert_all(&txn, reminders).await?;
     let ids: Vec<Uuid> = missing.iter().map(|r| r.id).collect();
     for chunk in ids.chunks(400) {
         report::Entity::update_many()
