@@ -9,8 +9,8 @@ use entity::regime_indicator::{self, Aggregation};
 use entity::report::{self, ReportStatus};
 use entity::{indicator_rollup, report_rollup, report_value, reporting_period};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -215,16 +215,15 @@ pub async fn progress(
 /// Recomputes the rollups of `period` from its reports, replacing what is
 /// stored; returns how many counter rows it wrote.
 pub async fn rebuild(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     period: &reporting_period::Model,
 ) -> AppResult<usize> {
-    let txn = db.begin().await?;
     let reports = report::Entity::find()
         .filter(report::Column::PeriodId.eq(period.id))
         .filter(report::Column::Compiled.eq(false))
-        .all(&txn)
+        .all(txn)
         .await?;
-    let indicators = super::regimes::indicators_of(&txn, &[period.regime_id]).await?;
+    let indicators = super::regimes::indicators_of(txn, &[period.regime_id]).await?;
     let mut counters: BTreeMap<Uuid, report_rollup::Model> = BTreeMap::new();
     let mut totals: BTreeMap<(Uuid, String), (f64, i32)> = BTreeMap::new();
     let mut accepted_ids = Vec::new();
@@ -267,7 +266,7 @@ pub async fn rebuild(
     for chunk in accepted_ids.chunks(400) {
         let values = report_value::Entity::find()
             .filter(report_value::Column::ReportId.is_in(chunk.iter().map(|(id, _)| *id)))
-            .all(&txn)
+            .all(txn)
             .await?;
         let paths: HashMap<Uuid, &Vec<Uuid>> = chunk.iter().map(|(id, p)| (*id, p)).collect();
         for v in values {
@@ -281,18 +280,18 @@ pub async fn rebuild(
     }
     report_rollup::Entity::delete_many()
         .filter(report_rollup::Column::PeriodId.eq(period.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     indicator_rollup::Entity::delete_many()
         .filter(indicator_rollup::Column::PeriodId.eq(period.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let written = counters.len();
     let rows: Vec<_> = counters
         .into_values()
         .map(IntoActiveModel::into_active_model)
         .collect();
-    super::regimes::insert_all(&txn, rows).await?;
+    super::regimes::insert_all(txn, rows).await?;
     let rows: Vec<_> = totals
         .into_iter()
         .map(|((unit_id, code), (total, reports))| {
@@ -306,20 +305,22 @@ pub async fn rebuild(
             .into_active_model()
         })
         .collect();
-    super::regimes::insert_all(&txn, rows).await?;
-    txn.commit().await?;
+    super::regimes::insert_all(txn, rows).await?;
     Ok(written)
 }
 
-/// Rebuilds every period's rollups; returns (periods, counter rows).
+/// Rebuilds every period's rollups in one transaction (one commit, not
+/// one per period); returns (periods, counter rows).
 pub async fn rebuild_all(db: &DatabaseConnection) -> AppResult<(usize, usize)> {
+    let txn = db.begin().await?;
     let periods = reporting_period::Entity::find()
         .order_by_asc(reporting_period::Column::Code)
-        .all(db)
+        .all(&txn)
         .await?;
     let mut rows = 0;
     for period in &periods {
-        rows += rebuild(db, period).await?;
+        rows += rebuild(&txn, period).await?;
     }
+    txn.commit().await?;
     Ok((periods.len(), rows))
 }

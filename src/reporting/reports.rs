@@ -942,7 +942,15 @@ pub fn cursor(r: &report::Model) -> Cursor {
 }
 
 fn filter_condition(viewer: Option<&Viewer>, filter: &ReportFilter) -> Condition {
-    let mut cond = Condition::all().add(visible_to(viewer));
+    // Within a subtree one of the viewer's grants covers, every report is
+    // visible: the condition stays a plain range on the reporter's path.
+    let covered = filter.within.as_ref().is_some_and(|path| {
+        viewer.is_some_and(|v| v.grants.iter().any(|g| path.starts_with(&g.scope.path)))
+    });
+    let mut cond = Condition::all();
+    if !covered {
+        cond = cond.add(visible_to(viewer));
+    }
     if let Some(period) = &filter.period {
         cond = cond.add(report::Column::PeriodCode.eq(period.as_str()));
     }
