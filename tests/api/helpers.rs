@@ -619,7 +619,7 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
     use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
     let db = app.db();
     // One mandate per commune serves every cycle.
-    let code = format!("RM-{}", &province.commune.simple().to_string()[..12]);
+    let code = format!("RM-{}", province.commune.simple());
     let held = entity::mandate::Entity::find()
         .filter(entity::mandate::Column::Code.eq(code.as_str()))
         .one(db)

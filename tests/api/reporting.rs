@@ -293,6 +293,16 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
         "{compiled}"
     );
     let cid = compiled["id"].clone();
+    // While UBND tỉnh holds it, it is not compiled again.
+    let code = refused(
+        &app,
+        &coordinator,
+        compile,
+        json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
+        "compileReport",
+    )
+    .await;
+    assert_eq!(code, "NOT_EDITABLE");
     // A reviewer of Sở Nội vụ cannot act on it; the unit-report mutation refuses it.
     let root = app.token("root").await;
     let code = refused(
@@ -442,12 +452,11 @@ async fn every_refusal_of_a_report_has_its_code_and_changes_nothing() {
         gid(NodeKind::Mandate, items[0].mandate_id)
     };
     let stranger = {
-        let other = reporting_cycle(&app, &fixture.outside, 2).await;
+        reporting_cycle(&app, &fixture.outside, 2).await;
         let items = entity::report_item::Entity::find()
             .all(app.db())
             .await
             .unwrap();
-        let _ = other;
         let foreign = items
             .iter()
             .find(|i| gid(NodeKind::Mandate, i.mandate_id) != mandate)
@@ -595,6 +604,33 @@ async fn every_refusal_of_a_report_has_its_code_and_changes_nothing() {
     )
     .await;
     assert_eq!(code, "NOT_COMPILED");
+}
+
+#[tokio::test]
+async fn a_value_that_is_not_a_number_is_refused_by_the_service() {
+    // JSON cannot carry NaN; other callers of the service can.
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
+    let before = app.snapshot().await;
+    let draft = phancap::reporting::reports::DraftInput {
+        values: vec![("HO_SO".into(), f64::NAN)],
+        ..Default::default()
+    };
+    let refused =
+        phancap::reporting::reports::save_draft(app.db(), Authority::Cli, cycle.report, 1, draft)
+            .await;
+    assert!(
+        matches!(
+            refused,
+            Err(phancap::error::AppError::Rule {
+                code: "INVALID_VALUE",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(app.snapshot().await, before);
 }
 
 #[tokio::test]
@@ -1193,6 +1229,20 @@ async fn subscribers_hear_status_changes_within_their_scope() {
     assert_eq!(answer["payload"]["data"], Value::Null, "{answer}");
     assert_eq!(
         answer["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{answer}"
+    );
+    // Subscribing under a unit outside one's grants is refused.
+    let mut nosy = connect(Some(token(&app, Role::Viewer).await)).await;
+    assert_eq!(next_json(&mut nosy).await["type"], "connection_ack");
+    let outside_sub = json!({ "id": "2", "type": "subscribe", "payload": {
+        "query": "subscription($w: ID) { reportStatusChanged(within: $w) { status } }",
+        "variables": { "w": gid(NodeKind::Unit, fixture.outside.id) } } });
+    nosy.send(Message::text(outside_sub.to_string()))
+        .await
+        .unwrap();
+    let answer = next_json(&mut nosy).await;
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{answer}"
     );
     let mut forged = connect(Some("not-a-token".into())).await;
