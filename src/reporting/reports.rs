@@ -295,6 +295,16 @@ pub async fn save_draft(
         };
         let mut item = item.clone();
         if let Some(status) = change.implementation_status {
+            if !IMPLEMENTATION.contains(&status.as_str()) {
+                return Err(AppError::rule(
+                    Some("items"),
+                    "INVALID_STATUS",
+                    format!(
+                        "an implementation status is one of {}",
+                        IMPLEMENTATION.join(", ")
+                    ),
+                ));
+            }
             item.implementation_status = Some(status);
         }
         for (slot, value) in [
@@ -327,6 +337,13 @@ pub async fn save_draft(
             item.difficulties = Some(text).filter(|t| !t.is_empty());
         }
         if let Some(proposal) = change.proposal {
+            if !PROPOSALS.contains(&proposal.as_str()) {
+                return Err(AppError::rule(
+                    Some("items"),
+                    "INVALID_PROPOSAL",
+                    format!("a proposal is one of {}", PROPOSALS.join(", ")),
+                ));
+            }
             item.proposal = Some(proposal);
         }
         if let Some(text) = optional_text("items", change.proposal_note, 5_000)? {

@@ -607,8 +607,9 @@ async fn every_refusal_of_a_report_has_its_code_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_value_that_is_not_a_number_is_refused_by_the_service() {
-    // JSON cannot carry NaN; other callers of the service can.
+async fn values_and_texts_the_api_cannot_send_are_refused_by_the_service() {
+    // JSON cannot carry NaN, nor GraphQL enums an unknown text; other
+    // callers of the service can.
     let app = spawn_app().await;
     let fixture = app.seed().await;
     let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
@@ -630,6 +631,49 @@ async fn a_value_that_is_not_a_number_is_refused_by_the_service() {
         ),
         "{refused:?}"
     );
+    // Nor can they name a status or a proposal the API does not know.
+    use phancap::reporting::reports::{DraftInput, ItemInput};
+    let mandate = entity::report_item::Entity::find()
+        .all(app.db())
+        .await
+        .unwrap()[0]
+        .mandate_id;
+    let cases = [
+        (
+            ItemInput {
+                mandate,
+                implementation_status: Some("FINISHED".into()),
+                ..Default::default()
+            },
+            "INVALID_STATUS",
+        ),
+        (
+            ItemInput {
+                mandate,
+                proposal: Some("ABOLISH".into()),
+                ..Default::default()
+            },
+            "INVALID_PROPOSAL",
+        ),
+    ];
+    for (item, code) in cases {
+        let draft = DraftInput {
+            items: vec![item],
+            ..Default::default()
+        };
+        let refused = phancap::reporting::reports::save_draft(
+            app.db(),
+            Authority::Cli,
+            cycle.report,
+            1,
+            draft,
+        )
+        .await;
+        assert!(
+            matches!(&refused, Err(phancap::error::AppError::Rule { code: c, .. }) if *c == code),
+            "{refused:?}"
+        );
+    }
     assert_eq!(app.snapshot().await, before);
 }
 
