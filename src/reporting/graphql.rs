@@ -594,11 +594,13 @@ impl Report {
         if !self.0.compiled {
             return Ok(Vec::new());
         }
-        Ok(reports::compiled_from(db(ctx), &self.0)
-            .await?
-            .into_iter()
-            .map(Report)
-            .collect())
+        Ok(
+            reports::compiled_from(db(ctx), ctx.data_opt::<Viewer>(), &self.0)
+                .await?
+                .into_iter()
+                .map(Report)
+                .collect(),
+        )
     }
 
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {

@@ -61,14 +61,14 @@ pub async fn install_shipped(db: &impl ConnectionTrait) -> Result<usize, sea_orm
     Ok(count)
 }
 
-/// The working calendar around `from..=to` (a margin of two months after
-/// `to` leaves room for deadlines past the end).
+/// The working calendar from `from` to well past `to`: the longest
+/// deadline (90 working days) ends within 400 days of its cut-off.
 pub async fn calendar(
     db: &impl ConnectionTrait,
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<WorkCalendar> {
-    let until = to + chrono::Days::new(120);
+    let until = to + chrono::Days::new(400);
     let days = holiday::Entity::find()
         .filter(holiday::Column::Day.between(from, until))
         .all(db)

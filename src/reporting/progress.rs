@@ -244,7 +244,7 @@ pub async fn rebuild(
             row.expected += 1;
             if let Some(at) = r.first_submitted_at {
                 row.submitted += 1;
-                if at > r.deadline_at {
+                if at >= r.deadline_at {
                     row.late += 1;
                 } else {
                     row.on_time += 1;
@@ -313,6 +313,7 @@ pub async fn rebuild(
 /// one per period); returns (periods, counter rows).
 pub async fn rebuild_all(db: &DatabaseConnection) -> AppResult<(usize, usize)> {
     let txn = db.begin().await?;
+    super::reports::lock_reports(&txn).await?;
     let periods = reporting_period::Entity::find()
         .order_by_asc(reporting_period::Column::Code)
         .all(&txn)

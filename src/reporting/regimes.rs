@@ -183,6 +183,13 @@ pub async fn create_regime(
     let content = check_text("content", &input.content, 4000)?;
     check_deadlines(&input)?;
     check_indicators(&input.indicators)?;
+    if !matches!(recipient.kind, UnitKind::Department | UnitKind::Province) {
+        return Err(AppError::rule(
+            Some("recipient"),
+            "INVALID_RECIPIENT",
+            "reports go to a provincial body (Sở Nội vụ) or the province; a compiled report goes on to the province",
+        ));
+    }
     let (kinds, units) = match &input.reporters {
         Reporters::Holders => (None, None),
         Reporters::Kinds(kinds) => {
@@ -193,7 +200,9 @@ pub async fn create_regime(
                     "name departments, districts or communes; the province report is compiled",
                 ));
             }
-            let names: Vec<String> = kinds.iter().map(|k| k.to_value()).collect();
+            let mut names: Vec<String> = kinds.iter().map(|k| k.to_value()).collect();
+            names.sort();
+            names.dedup();
             (Some(names.join(",")), None)
         }
         Reporters::Units(ids) => {

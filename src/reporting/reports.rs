@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::regime_indicator::Aggregation;
 use entity::report::{self, ReportStatus};
 use entity::role_grant::Role;
@@ -29,7 +29,6 @@ use super::regimes::{self, end_of_day, existing_period, indicators_of};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::mandates::service::territory;
 use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::admin::existing as existing_unit;
 use crate::units::service::path_ids;
@@ -81,8 +80,8 @@ pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<report::
 /// Whether a report went in after its deadline, or is still out after it.
 pub fn is_late(r: &report::Model, now: DateTime<Utc>) -> bool {
     match r.first_submitted_at {
-        Some(at) => at > r.deadline_at,
-        None => now > r.deadline_at,
+        Some(at) => at >= r.deadline_at,
+        None => now >= r.deadline_at,
     }
 }
 
@@ -110,7 +109,7 @@ async fn audit_report(
     txn: &DatabaseTransaction,
     actor: &Actor,
     action: &str,
-    before: &report::Model,
+    before: Option<&report::Model>,
     after: &report::Model,
     values_before: &[(String, f64)],
 ) -> AppResult<()> {
@@ -120,7 +119,7 @@ async fn audit_report(
         entity_type: "Report",
         entity_id: after.id,
         scope_unit_id: Some(after.reporter_unit_id),
-        before: Some(report_json(before, values_before)),
+        before: before.map(|b| report_json(b, values_before)),
         after: Some(report_json(after, &values_after)),
     };
     audit::record(txn, actor, change).await?;
@@ -147,8 +146,13 @@ async fn write(
     }
     next.version = expected + 1;
     next.updated_at = Utc::now();
+    let mut changes = next.clone().into_active_model().reset_all();
+    // Reminders are counted by remindMissing without a version bump; a
+    // concurrent edit must not write back the count it read.
+    changes.reminder_count = sea_orm::ActiveValue::NotSet;
+    changes.last_reminded_at = sea_orm::ActiveValue::NotSet;
     let result = report::Entity::update_many()
-        .set(next.clone().into_active_model().reset_all())
+        .set(changes)
         .filter(report::Column::Id.eq(current.id))
         .filter(report::Column::Version.eq(expected))
         .exec(txn)
@@ -285,6 +289,14 @@ pub async fn save_draft(
         .into_iter()
         .map(|i| (i.mandate_id, i))
         .collect();
+    let distinct: std::collections::HashSet<Uuid> = input.items.iter().map(|i| i.mandate).collect();
+    if distinct.len() != input.items.len() {
+        return Err(AppError::rule(
+            Some("items"),
+            "DUPLICATE_ITEM",
+            "give each mandate's item once",
+        ));
+    }
     for change in input.items {
         let Some(item) = items.get(&change.mandate) else {
             return Err(AppError::rule(
@@ -397,7 +409,7 @@ pub async fn save_draft(
         &txn,
         &actor,
         "saveReportDraft",
-        &current,
+        Some(&current),
         &next,
         &values_before,
     )
@@ -473,7 +485,8 @@ pub async fn submit(
     let txn = db.begin().await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     check_complete(&txn, &current).await?;
-    let now = Utc::now();
+    // Stored to the microsecond on both databases: compare what is stored.
+    let now = Utc::now().trunc_subsecs(6);
     let mut next = current.clone();
     next.status = ReportStatus::Submitted;
     next.submitted_at = Some(now);
@@ -481,7 +494,7 @@ pub async fn submit(
     if current.first_submitted_at.is_none() {
         next.first_submitted_at = Some(now);
         deltas.push((report_rollup::Column::Submitted, 1));
-        if now > current.deadline_at {
+        if now >= current.deadline_at {
             deltas.push((report_rollup::Column::Late, 1));
         } else {
             deltas.push((report_rollup::Column::OnTime, 1));
@@ -493,7 +506,7 @@ pub async fn submit(
     let next = write(&txn, &current, expected_version, next).await?;
     bump(&txn, &next, &deltas).await?;
     let values = values_of(&txn, id).await?;
-    audit_report(&txn, &actor, "submitReport", &current, &next, &values).await?;
+    audit_report(&txn, &actor, "submitReport", Some(&current), &next, &values).await?;
     txn.commit().await?;
     Ok(Transition {
         previous: current.status,
@@ -588,7 +601,7 @@ pub async fn return_report(
         Review::Unit => "returnReport",
         Review::Compiled => "returnCompiledReport",
     };
-    audit_report(&txn, &actor, action, &current, &next, &values).await?;
+    audit_report(&txn, &actor, action, Some(&current), &next, &values).await?;
     txn.commit().await?;
     Ok(Transition {
         previous: current.status,
@@ -636,12 +649,23 @@ pub async fn accept(
         Review::Unit => "acceptReport",
         Review::Compiled => "acceptCompiledReport",
     };
-    audit_report(&txn, &actor, action, &current, &next, &values).await?;
+    audit_report(&txn, &actor, action, Some(&current), &next, &values).await?;
     txn.commit().await?;
     Ok(Transition {
         previous: current.status,
         report: next,
     })
+}
+
+/// Holds off report writes until this transaction ends, so that what it
+/// reads of reports and rollups is one consistent state (compiling,
+/// rebuilding). Writers queue behind it; SQLite has one writer anyway.
+pub async fn lock_reports(txn: &DatabaseTransaction) -> AppResult<()> {
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE report IN SHARE MODE")
+            .await?;
+    }
+    Ok(())
 }
 
 /// The value of an indicator over `reports` reports totalling `total`.
@@ -669,11 +693,10 @@ pub async fn compile(
     let regime = regimes::existing(&txn, period.regime_id).await?;
     let recipient = existing_unit(&txn, regime.recipient_unit_id).await?;
     let actor = by.require(Role::Coordinator, &recipient)?;
-    let area = territory(&txn, &recipient).await?;
-    let province = path_ids(&area)
-        .last()
-        .copied()
-        .ok_or(AppError::NotFound("unit"))?;
+    lock_reports(&txn).await?;
+    // The province at the root of the recipient's path (a department's
+    // parent, or the province itself).
+    let province = path_ids(&recipient.path)[0];
     let accepted = report::Entity::find()
         .filter(report::Column::PeriodId.eq(period.id))
         .filter(report::Column::Compiled.eq(false))
@@ -781,7 +804,6 @@ pub async fn compile(
     next.submitted_at = Some(now);
     next.first_submitted_at.get_or_insert(now);
     let values_before = values_of(&txn, id).await?;
-    let before = current.clone().unwrap_or_else(|| next.clone());
     let next = match &current {
         Some(current) => write(&txn, current, current.version, next).await?,
         None => {
@@ -816,7 +838,7 @@ pub async fn compile(
         &txn,
         &actor,
         "compileReport",
-        &before,
+        current.as_ref(),
         &next,
         &values_before,
     )
@@ -871,6 +893,7 @@ pub async fn remind_missing(
             )
             .col_expr(report::Column::LastRemindedAt, Expr::value(now))
             .filter(report::Column::Id.is_in(chunk.iter().copied()))
+            .filter(report::Column::FirstSubmittedAt.is_null())
             .exec(&txn)
             .await?;
     }
@@ -990,18 +1013,29 @@ fn filter_condition(viewer: Option<&Viewer>, filter: &ReportFilter) -> Condition
         cond = cond.add(report::Column::Compiled.eq(compiled));
     }
     if let Some(late) = filter.late {
+        // Written out both ways: NOT over a NULL comparison would drop the
+        // reports not yet submitted.
         let now = Utc::now();
-        let late_cond = Condition::any()
-            .add(
-                Expr::col(report::Column::FirstSubmittedAt)
-                    .gt(Expr::col(report::Column::DeadlineAt)),
-            )
-            .add(
-                Condition::all()
-                    .add(report::Column::FirstSubmittedAt.is_null())
-                    .add(report::Column::DeadlineAt.lt(now)),
-            );
-        cond = cond.add(if late { late_cond } else { late_cond.not() });
+        let first = || Expr::col(report::Column::FirstSubmittedAt);
+        let deadline = || Expr::col(report::Column::DeadlineAt);
+        let (submitted, missing) = if late {
+            (first().gte(deadline()), report::Column::DeadlineAt.lte(now))
+        } else {
+            (first().lt(deadline()), report::Column::DeadlineAt.gt(now))
+        };
+        cond = cond.add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(report::Column::FirstSubmittedAt.is_not_null())
+                        .add(submitted),
+                )
+                .add(
+                    Condition::all()
+                        .add(report::Column::FirstSubmittedAt.is_null())
+                        .add(missing),
+                ),
+        );
     }
     cond
 }
@@ -1038,15 +1072,22 @@ pub async fn count(
         .await?)
 }
 
-/// The accepted unit reports a compiled report was made from.
+/// The accepted unit reports a compiled report was made from (accepted by
+/// its latest compilation), those `viewer` may read.
 pub async fn compiled_from(
     db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
     compiled: &report::Model,
 ) -> AppResult<Vec<report::Model>> {
+    let Some(compiled_at) = compiled.submitted_at else {
+        return Ok(Vec::new());
+    };
     Ok(report::Entity::find()
+        .filter(visible_to(viewer))
         .filter(report::Column::PeriodId.eq(compiled.period_id))
         .filter(report::Column::Compiled.eq(false))
         .filter(report::Column::Status.eq(ReportStatus::Accepted))
+        .filter(report::Column::AcceptedAt.lte(compiled_at))
         .order_by_asc(report::Column::ReporterPath)
         .all(db)
         .await?)

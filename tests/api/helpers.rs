@@ -611,9 +611,16 @@ pub struct Cycle {
     pub report: Uuid,
 }
 
+/// The period a reporting cycle opens: the fourth quarter of next year,
+/// whose deadline is always ahead, so submissions are on time.
+pub fn cycle_period() -> String {
+    use chrono::Datelike;
+    format!("{}Q4", today().year() + 1)
+}
+
 /// Sets up, from the command line, a quarterly regime of `province`'s Sở
-/// Nội vụ in which its commune reports on a mandate it holds, with 2026Q4
-/// open. `n` keeps codes apart.
+/// Nội vụ in which its commune reports on a mandate it holds, with
+/// [`cycle_period`] open. `n` keeps codes apart.
 pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cycle {
     use phancap::reporting::periods::Period;
     use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
@@ -658,10 +665,7 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
         Authority::Cli,
         regime.id,
         None,
-        vec![Period::Quarter {
-            year: 2026,
-            quarter: 4,
-        }],
+        vec![cycle_period().parse::<Period>().unwrap()],
     )
     .await
     .unwrap();

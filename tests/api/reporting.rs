@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    TestApp, accept_report, bundled_rows, error_code, fill_report, gid, reporting_cycle, role_user,
-    spawn_app, submit_report,
+    TestApp, accept_report, bundled_rows, cycle_period, error_code, fill_report, gid,
+    reporting_cycle, role_user, spawn_app, submit_report,
 };
 
 const REPORT_FIELDS: &str = "report { id status version late returnReason deadline \
@@ -190,7 +190,7 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
         body["data"]["submitReport"]["report"]["status"], "SUBMITTED",
         "{body}"
     );
-    let progress = progress_of(&app, &coordinator, "2026Q4", fixture.inside.id).await;
+    let progress = progress_of(&app, &coordinator, &cycle_period(), fixture.inside.id).await;
     assert_eq!(
         (
             progress["submitted"].clone(),
@@ -218,7 +218,7 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
     assert_eq!(report["status"], "RETURNED", "{body}");
     assert_eq!(report["returnReason"], "Số liệu chưa khớp");
     assert_eq!(
-        progress_of(&app, &coordinator, "2026Q4", fixture.inside.id).await["returned"],
+        progress_of(&app, &coordinator, &cycle_period(), fixture.inside.id).await["returned"],
         1
     );
     // Fixed and sent again; then accepted, which locks it.
@@ -252,7 +252,7 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
         body["data"]["acceptReport"]["report"]["status"], "ACCEPTED",
         "{body}"
     );
-    let progress = progress_of(&app, &coordinator, "2026Q4", fixture.inside.id).await;
+    let progress = progress_of(&app, &coordinator, &cycle_period(), fixture.inside.id).await;
     assert_eq!(progress["accepted"], 1);
     assert_eq!(progress["returned"], 0);
     assert_eq!(
@@ -494,6 +494,12 @@ async fn every_refusal_of_a_report_has_its_code_and_changes_nothing() {
         (
             "saveReportDraft",
             &save,
+            json!({ "input": { "report": id, "expectedVersion": 1, "items": [{ "mandate": mandate, "received": 1 }, { "mandate": mandate, "received": 2 }] } }),
+            "DUPLICATE_ITEM",
+        ),
+        (
+            "saveReportDraft",
+            &save,
             json!({ "input": { "report": id, "expectedVersion": 1, "values": [{ "indicator": "KHONG_CO", "value": 1 }] } }),
             "UNKNOWN_INDICATOR",
         ),
@@ -725,6 +731,10 @@ async fn every_refusal_of_a_regime_or_period_has_its_code() {
         (
             json!({ "reporterUnits": [gid(NodeKind::Unit, fixture.outside.commune)] }),
             "REPORTER_OUTSIDE_TERRITORY",
+        ),
+        (
+            json!({ "recipient": gid(NodeKind::Unit, fixture.inside.commune) }),
+            "INVALID_RECIPIENT",
         ),
     ];
     for (extra, expected) in cases {
@@ -970,6 +980,17 @@ async fn reminders_go_to_every_reporter_that_has_not_submitted() {
     let coordinator = token(&app, Role::Coordinator).await;
     let remind = "mutation($input: PeriodInput!) { remindMissing(input: $input) { reminded { reporter { code } reminderCount lastRemindedAt } userErrors { code } } }";
     let vars = json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } });
+    // Not yet due: not late, and listed as such.
+    let late = "query($late: Boolean) { reports(filter: { late: $late }) { totalCount nodes { status late } } }";
+    let body = app
+        .graphql_as(&coordinator, late, json!({ "late": false }))
+        .await;
+    assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
+    assert_eq!(body["data"]["reports"]["nodes"][0]["late"], false);
+    let body = app
+        .graphql_as(&coordinator, late, json!({ "late": true }))
+        .await;
+    assert_eq!(body["data"]["reports"]["totalCount"], 0, "{body}");
     let body = app.graphql_as(&coordinator, remind, vars.clone()).await;
     let reminded = &body["data"]["remindMissing"]["reminded"];
     assert_eq!(reminded[0]["reporter"]["code"], "05482", "{body}");
@@ -1011,7 +1032,7 @@ async fn reports_are_read_only_within_a_grant_and_filtered() {
         .graphql_as(
             &viewer,
             list,
-            json!({ "f": { "status": ["ACCEPTED"], "period": "2026Q4", "late": false } }),
+            json!({ "f": { "status": ["ACCEPTED"], "period": cycle_period(), "late": false } }),
         )
         .await;
     assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
@@ -1046,14 +1067,14 @@ async fn reports_are_read_only_within_a_grant_and_filtered() {
     let body = app
         .graphql_as(
             &viewer,
-            "query($w: ID) { reportingProgress(period: \"2026Q4\", within: $w) { expected } }",
-            json!({ "w": gid(NodeKind::Unit, fixture.outside.id) }),
+            "query($p: Period!, $w: ID) { reportingProgress(period: $p, within: $w) { expected } }",
+            json!({ "p": cycle_period(), "w": gid(NodeKind::Unit, fixture.outside.id) }),
         )
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     // Without `within`: the provinces one has a grant over.
     let body = app
-        .graphql_as(&viewer, "{ reportingProgress(period: \"2026Q4\") { expected accepted children { unit { code } expected } } }", json!({}))
+        .graphql_as(&viewer, "query($p: Period!) { reportingProgress(period: $p) { expected accepted children { unit { code } expected } } }", json!({ "p": cycle_period() }))
         .await;
     assert_eq!(body["data"]["reportingProgress"]["expected"], 1, "{body}");
     assert_eq!(
@@ -1062,7 +1083,7 @@ async fn reports_are_read_only_within_a_grant_and_filtered() {
     );
     let root = app.token("root").await;
     let body = app
-        .graphql_as(&root, "{ reportingProgress(period: \"2026Q4\") { expected accepted children { unit { code } } } }", json!({}))
+        .graphql_as(&root, "query($p: Period!) { reportingProgress(period: $p) { expected accepted children { unit { code } } } }", json!({ "p": cycle_period() }))
         .await;
     assert_eq!(body["data"]["reportingProgress"]["expected"], 2, "{body}");
     assert_eq!(body["data"]["reportingProgress"]["accepted"], 1);
@@ -1112,7 +1133,7 @@ async fn maintained_rollups_equal_a_rebuild_from_the_reports() {
     assert_eq!(periods, 3);
     assert_eq!(rows().await, maintained);
     let period = regimes::existing_period(app.db(), a.period).await.unwrap();
-    assert_eq!(period.code, "2026Q4");
+    assert_eq!(period.code, cycle_period());
 }
 
 #[tokio::test]
