@@ -449,11 +449,13 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             report.mandates_created
         );
     }
-    if report.reports_created > 0 {
+    if let Some(reporting) = &report.reporting {
         println!(
-            "demo reporting: regime {} with the 2026 quarters, {} reports (2026Q3 compiled for UBND tỉnh; 2026Q4 in every state)",
+            "demo reporting: regime {}, {} reports ({} closed and compiled for UBND tỉnh; {} open, reports in every state)",
             crate::demo::DEMO_REGIME,
-            report.reports_created
+            reporting.reports,
+            reporting.closed,
+            reporting.open
         );
     }
     if !report.users_created.is_empty() {

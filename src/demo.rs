@@ -186,8 +186,17 @@ pub struct DemoReport {
     pub users_created: Vec<String>,
     /// How many demo mandates were created.
     pub mandates_created: usize,
-    /// How many demo reports were created (0 when the regime existed).
-    pub reports_created: usize,
+    /// The demo reports, when this load created them.
+    pub reporting: Option<DemoReporting>,
+}
+
+/// What loading the demo's reporting created.
+pub struct DemoReporting {
+    pub reports: usize,
+    /// The last closed quarter, compiled for UBND tỉnh.
+    pub closed: String,
+    /// The open quarter, with reports in every state.
+    pub open: String,
 }
 
 async fn demo_unit(db: &DatabaseConnection, spec: &str) -> Result<unit::Model, BoxError> {
@@ -273,13 +282,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     }
     let users_created = load_users(db).await?;
     let mandates_created = load_mandates(db).await?;
-    let reports_created = load_reporting(db).await?;
+    let reporting = load_reporting(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
         users_created,
         mandates_created,
-        reports_created,
+        reporting,
     })
 }
 
@@ -637,12 +646,12 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
 pub const DEMO_REGIME: &str = "19-BC-PCPQ-QUY";
 
 /// The quarterly regime of seed 003 (reports on decentralisation to Sở Nội
-/// vụ, compiled for UBND tỉnh), its 2026 periods, and reports in every
-/// state: in 2026Q3 (closed; anything sent now is late) three accepted and
-/// compiled for UBND tỉnh, one submitted, the rest missing; in 2026Q4 one
-/// accepted, one submitted, one returned with a reason, one draft, the rest
-/// not started.
-async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
+/// vụ, compiled for UBND tỉnh), its quarters from last year to next, and
+/// reports in every state: in the last closed quarter (anything sent now is
+/// late) three accepted and compiled for UBND tỉnh, one submitted, the rest
+/// missing; in the open quarter one accepted, one submitted, one returned
+/// with a reason, one draft, the rest not started.
+async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>, BoxError> {
     use crate::reporting::periods::Period;
     use crate::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
     use crate::reporting::reports::{self as reps, DraftInput, ItemInput, Review};
@@ -655,7 +664,7 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
         .one(db)
         .await?;
     if exists.is_some() {
-        return Ok(0);
+        return Ok(None);
     }
     let snv = demo_unit(db, "19-SNV").await?;
     let indicator = |code: &str, name: &str, measure: &str, aggregation| IndicatorInput {
@@ -702,23 +711,31 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
         },
     )
     .await?;
-    let periods =
-        regimes::open_periods(db, Authority::Cli, regime.id, Some(2026), Vec::new()).await?;
-    let period = |p: Period| {
-        periods
-            .iter()
-            .find(|x| x.code == p.to_string())
-            .cloned()
-            .ok_or("a 2026 quarter was not opened")
-    };
-    let q3 = period(Period::Quarter {
-        year: 2026,
-        quarter: 3,
-    })?;
-    let q4 = period(Period::Quarter {
-        year: 2026,
-        quarter: 4,
-    })?;
+    // The quarters closing from four months ago to a year ahead (while Sở
+    // Nội vụ exists): whenever the demo is loaded it has a closed quarter
+    // and an open one.
+    use chrono::{Datelike, Days};
+    let today = crate::calendar::today();
+    let (earliest, latest) = (today - Days::new(120), today + Days::new(366));
+    let quarters: Vec<Period> = (today.year() - 1..=today.year() + 1)
+        .flat_map(|year| Period::all_in(year, Frequency::Quarter))
+        .filter(|p| {
+            let cutoff = p.window(CutoffRule::Decree09).1;
+            (earliest..=latest).contains(&cutoff)
+                && snv.valid_from.is_none_or(|from| cutoff >= from)
+        })
+        .collect();
+    let periods = regimes::open_periods(db, Authority::Cli, regime.id, None, quarters).await?;
+    let closed = periods
+        .iter()
+        .rfind(|p| p.deadline < today)
+        .cloned()
+        .ok_or("no demo quarter has closed yet")?;
+    let open = periods
+        .iter()
+        .find(|p| p.deadline >= today)
+        .cloned()
+        .ok_or("no demo quarter is open")?;
     let mut created = 0;
     for p in &periods {
         created += entity::report::Entity::find()
@@ -792,16 +809,16 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
                 .report,
         )
     };
-    // 2026Q3, closed: whatever goes in now is late.
+    // The last closed quarter: whatever goes in now is late.
     for (code, seed) in [("19-STP", 1), ("19-STC", 2), ("19-SXD", 3)] {
-        accept(report_of(q3.id, code).await?.id, seed).await?;
+        accept(report_of(closed.id, code).await?.id, seed).await?;
     }
-    submit(report_of(q3.id, "19-SCT").await?.id, 4).await?;
-    reps::compile(db, Authority::Cli, q3.id).await?;
-    // 2026Q4, open: on time so far.
-    accept(report_of(q4.id, "19-STP").await?.id, 5).await?;
-    submit(report_of(q4.id, "19-STC").await?.id, 6).await?;
-    let returned = submit(report_of(q4.id, "19-SXD").await?.id, 7).await?;
+    submit(report_of(closed.id, "19-SCT").await?.id, 4).await?;
+    reps::compile(db, Authority::Cli, closed.id).await?;
+    // The open quarter: on time so far.
+    accept(report_of(open.id, "19-STP").await?.id, 5).await?;
+    submit(report_of(open.id, "19-STC").await?.id, 6).await?;
+    let returned = submit(report_of(open.id, "19-SXD").await?.id, 7).await?;
     reps::return_report(
         db,
         Authority::Cli,
@@ -811,6 +828,10 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<usize, BoxError> {
         Review::Unit,
     )
     .await?;
-    fill(report_of(q4.id, "05482").await?.id, 8).await?;
-    Ok(created)
+    fill(report_of(open.id, "05482").await?.id, 8).await?;
+    Ok(Some(DemoReporting {
+        reports: created,
+        closed: closed.code,
+        open: open.code,
+    }))
 }

@@ -1314,3 +1314,69 @@ async fn subscribers_hear_status_changes_within_their_scope() {
     let answer = next_json(&mut forged).await;
     assert!(answer["closed"].is_number(), "{answer}");
 }
+
+#[tokio::test]
+async fn the_demo_dashboard_shows_reports_in_every_state() {
+    let app = crate::helpers::national();
+    let body = app
+        .graphql(
+            "mutation { login(input: { username: \"viewer.tn\", password: \"phancap-demo-2026\" }) { accessToken } }",
+            json!({}),
+        )
+        .await;
+    let token = body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = app
+        .graphql_as(
+            &token,
+            "{ regimes { code periods { period } } unitByCode(code: \"19\") { id } }",
+            json!({}),
+        )
+        .await;
+    let regime = &body["data"]["regimes"][0];
+    assert_eq!(regime["code"], "19-BC-PCPQ-QUY", "{body}");
+    let province = body["data"]["unitByCode"]["id"].clone();
+    let mut progress = Vec::new();
+    for period in regime["periods"].as_array().unwrap() {
+        let body = app
+            .graphql_as(
+                &token,
+                "query($p: Period!, $w: ID) { reportingProgress(period: $p, within: $w) { expected late missing returned accepted awaitingReview indicators { value } } }",
+                json!({ "p": period["period"], "w": province }),
+            )
+            .await;
+        progress.push(body["data"]["reportingProgress"].clone());
+    }
+    let closed = progress
+        .iter()
+        .find(|p| p["accepted"] == 3)
+        .unwrap_or_else(|| panic!("a closed quarter with three accepted reports: {progress:?}"));
+    assert_eq!(
+        closed["late"], 4,
+        "everything sent for a closed quarter is late"
+    );
+    assert!(closed["missing"].as_i64().unwrap() > 0);
+    assert!(closed["indicators"][0]["value"].as_f64().unwrap() > 0.0);
+    let open = progress
+        .iter()
+        .find(|p| p["returned"] == 1)
+        .unwrap_or_else(|| panic!("an open quarter with a returned report: {progress:?}"));
+    assert_eq!(open["accepted"], 1);
+    assert_eq!(open["awaitingReview"], 1);
+    assert_eq!(open["late"], 0);
+    assert!(
+        open["missing"].as_i64().unwrap() > 1,
+        "a draft and the not started are missing"
+    );
+    let body = app
+        .graphql_as(&token, "{ reports(filter: { status: [DRAFT], compiled: false }) { totalCount } compiled: reports(filter: { compiled: true }) { nodes { status recipient { code } } } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
+    assert_eq!(body["data"]["compiled"]["nodes"][0]["status"], "SUBMITTED");
+    assert_eq!(
+        body["data"]["compiled"]["nodes"][0]["recipient"]["code"],
+        "19"
+    );
+}
