@@ -24,8 +24,8 @@
 #   KEEP_DB=1      do not drop the database at the end
 #   PG_SOCKET_DIR  PostgreSQL's Unix socket directory [/var/run/postgresql];
 #                  when the socket exists the server is measured over it too,
-#                  beside TCP (sqlx 0.9.0 does not set TCP_NODELAY, so over
-#                  TCP round trips can stall ~40 ms on Nagle's algorithm)
+#                  beside TCP (phancap sets TCP_NODELAY itself while sqlx
+#                  0.9.0 does not; this shows what TCP still costs)
 #   CARGO_TARGET_DIR is honoured for the binary's location.
 set -euo pipefail
 cd "$(dirname "$0")/.."

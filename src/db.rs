@@ -49,9 +49,23 @@ pub async fn connect(
         options
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10));
-    }
-    if let Some(schema) = schema {
-        options.set_schema_search_path(schema);
+        // One hook per pool: it sets the tests' schema too, which
+        // `set_schema_search_path` would do through a hook of its own.
+        let search_path = schema.map(|s| format!("SET search_path TO \"{}\"", s.replace('"', "")));
+        options.map_sqlx_postgres_pool_opts(move |pool| {
+            let search_path = search_path.clone();
+            pool.after_connect(move |conn, _| {
+                let search_path = search_path.clone();
+                Box::pin(async move {
+                    disable_nagle();
+                    if let Some(sql) = search_path {
+                        sea_orm::sqlx::Executor::execute(conn, sea_orm::sqlx::AssertSqlSafe(sql))
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+        });
     }
     let mut db = Database::connect(options).await?;
     let count = counter.0.clone();
@@ -59,6 +73,42 @@ pub async fn connect(
         count.fetch_add(1, Ordering::Relaxed);
     });
     Ok(db)
+}
+
+/// sqlx 0.9.0 stopped setting `TCP_NODELAY` (sqlx issue #4335, fixed
+/// upstream by #4336, not yet released): a statement sent in pieces then
+/// waits ~40 ms for the server's delayed ACK. sqlx does not hand out a
+/// connection's socket, so after each new connection every TCP socket of
+/// the process gets the option (harmless for the others: HTTP wants it
+/// too). Remove once sqlx sets it again.
+fn disable_nagle() {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let socket = std::fs::read_link(entry.path())
+                .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
+            let fd = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok());
+            if let (true, Some(fd)) = (socket, fd) {
+                let on: libc::c_int = 1;
+                // SAFETY: setsockopt reads `size_of::<c_int>()` bytes from
+                // `on`, which lives across the call. A descriptor that is no
+                // TCP socket (or was closed and reused since) makes it fail
+                // with an error, which changes nothing and is ignored.
+                unsafe {
+                    libc::setsockopt(
+                        fd,
+                        libc::IPPROTO_TCP,
+                        libc::TCP_NODELAY,
+                        (&raw const on).cast(),
+                        std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Applies every pending migration and installs the shipped holiday days
@@ -87,6 +137,17 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_tcp_socket_of_the_process_gets_nodelay() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        client.set_nodelay(false).unwrap();
+        assert!(!client.nodelay().unwrap());
+        disable_nagle();
+        assert!(client.nodelay().unwrap());
+    }
 
     #[test]
     fn passwords_never_reach_logs() {
