@@ -90,7 +90,10 @@ fn disable_nagle() {
         for entry in entries.flatten() {
             let socket = std::fs::read_link(entry.path())
                 .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
-            let fd = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok());
+            let fd = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok());
             if let (true, Some(fd)) = (socket, fd) {
                 let on: libc::c_int = 1;
                 // SAFETY: setsockopt reads `size_of::<c_int>()` bytes from
