@@ -696,7 +696,10 @@ pub async fn compile(
     lock_reports(&txn).await?;
     // The province at the root of the recipient's path (a department's
     // parent, or the province itself).
-    let province = path_ids(&recipient.path)[0];
+    let province = path_ids(&recipient.path)
+        .first()
+        .copied()
+        .ok_or(AppError::NotFound("unit"))?;
     let accepted = report::Entity::find()
         .filter(report::Column::PeriodId.eq(period.id))
         .filter(report::Column::Compiled.eq(false))
