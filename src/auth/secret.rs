@@ -2,25 +2,53 @@
 //! embedded SQLite default only, a file generated at first start next to
 //! the database (`<db>.jwt-secret`, mode 0600). An in-memory database gets
 //! a secret that lives as long as the process.
+//!
+//! No secret is ever shipped: `*.jwt-secret` is ignored by git and CI fails
+//! when a file named like a secret or a key is tracked. A secret file that
+//! others may read, or one too short to resist guessing, stops the server
+//! with a message that says how to fix it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use super::tokens::MIN_SECRET_BYTES;
 use crate::BoxError;
 
 /// The secret for `database_url`, given the configured one if any.
 pub fn resolve(configured: Option<&str>, database_url: &str) -> Result<Vec<u8>, BoxError> {
     if let Some(secret) = configured.filter(|s| !s.is_empty()) {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!(
+                "PHANCAP_JWT_SECRET has {} bytes; it needs at least {MIN_SECRET_BYTES} \
+                 (generate one with: openssl rand -hex 32)",
+                secret.len()
+            )
+            .into());
+        }
         return Ok(secret.as_bytes().to_vec());
     }
     let Some(file) = sqlite_file(database_url) else {
-        return Err("PHANCAP_JWT_SECRET must be set (at least 32 bytes): only the embedded SQLite default generates its own".into());
+        return Err("PHANCAP_JWT_SECRET must be set (at least 32 bytes, e.g. `openssl rand -hex 32`): only the embedded SQLite default generates its own".into());
     };
     let Some(db_path) = file else {
         return Ok(random_secret()?.into_bytes());
     };
     let path = PathBuf::from(format!("{}.jwt-secret", db_path.display()));
     match std::fs::read_to_string(&path) {
-        Ok(secret) => Ok(secret.trim().as_bytes().to_vec()),
+        Ok(secret) => {
+            check_private(&path)?;
+            let secret = secret.trim();
+            if secret.len() < MIN_SECRET_BYTES {
+                return Err(format!(
+                    "the token secret in {} has {} bytes; it needs at least {MIN_SECRET_BYTES}. \
+                     Delete the file to have a new one generated at the next start \
+                     (every token issued so far stops working)",
+                    path.display(),
+                    secret.len()
+                )
+                .into());
+            }
+            Ok(secret.as_bytes().to_vec())
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             let secret = random_secret()?;
             write_private(&path, &secret)?;
@@ -29,6 +57,29 @@ pub fn resolve(configured: Option<&str>, database_url: &str) -> Result<Vec<u8>, 
         }
         Err(err) => Err(format!("cannot read {}: {err}", path.display()).into()),
     }
+}
+
+/// Refuses a secret file that anyone but its owner may read or write.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), BoxError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "the token secret {} may be read by others (mode {mode:04o}); \
+             run `chmod 600 {}`, and if others may have read it, delete it so \
+             a new one is generated (every token issued so far stops working)",
+            path.display(),
+            path.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> Result<(), BoxError> {
+    Ok(())
 }
 
 /// For a SQLite URL: Some(Some(file)) or Some(None) for an in-memory
@@ -51,7 +102,7 @@ fn random_secret() -> Result<String, BoxError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn write_private(path: &PathBuf, secret: &str) -> Result<(), BoxError> {
+fn write_private(path: &Path, secret: &str) -> Result<(), BoxError> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -68,6 +119,13 @@ fn write_private(path: &PathBuf, secret: &str) -> Result<(), BoxError> {
 mod tests {
     use super::*;
 
+    fn scratch() -> (PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("phancap-secret-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("x.db").display());
+        (dir, url)
+    }
+
     #[test]
     fn only_sqlite_may_go_without_a_configured_secret() {
         assert!(resolve(None, "postgres://u@h/db").is_err());
@@ -81,12 +139,59 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_secret_is_generated_once_and_kept() {
-        let dir = std::env::temp_dir().join(format!("phancap-secret-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.join("x.db").display());
+    fn a_configured_secret_shorter_than_32_bytes_is_refused() {
+        let err = resolve(Some("x".repeat(31).as_str()), "postgres://u@h/db").unwrap_err();
+        assert!(err.to_string().contains("at least 32"), "{err}");
+    }
+
+    #[test]
+    fn the_embedded_secret_is_generated_once_private_and_kept() {
+        let (dir, url) = scratch();
         let first = resolve(None, &url).unwrap();
+        assert_eq!(first.len(), 64);
         assert_eq!(resolve(None, &url).unwrap(), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("x.db.jwt-secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_file_others_may_read_stops_the_server() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, url) = scratch();
+        resolve(None, &url).unwrap();
+        let path = dir.join("x.db.jwt-secret");
+        for mode in [0o644, 0o640, 0o604, 0o620] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let err = resolve(None, &url).unwrap_err().to_string();
+            assert!(err.contains("chmod 600"), "{mode:o}: {err}");
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(
+            resolve(None, &url).is_ok(),
+            "read-only for its owner is fine"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_short_secret_file_stops_the_server() {
+        let (dir, url) = scratch();
+        let path = dir.join("x.db.jwt-secret");
+        write_private(&path, "too-short-a-secret").unwrap();
+        let err = resolve(None, &url).unwrap_err().to_string();
+        assert!(
+            err.contains("at least 32") && err.contains("Delete the file"),
+            "{err}"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -174,18 +174,18 @@ async fn a_bad_or_expired_token_is_a_401_never_anonymous() {
 
 #[tokio::test]
 async fn tokens_of_a_configured_identity_provider_are_accepted() {
-    let public = include_bytes!("../fixtures/idp-ed25519.pub.pem");
-    let private = include_bytes!("../fixtures/idp-ed25519.pem");
+    // A key pair made for this run: no private key is ever committed.
+    let (private, public) = ed25519_pem_pair();
     let external = ExternalKey::from_pem(
         Algorithm::EdDSA,
-        public,
+        public.as_bytes(),
         "https://idp.example".into(),
         "phancap".into(),
     )
     .unwrap();
     let app = spawn_app_full(Settings::default(), test_tokens(Some(external))).await;
     app.seed().await;
-    let key = EncodingKey::from_ed_pem(private).unwrap();
+    let key = EncodingKey::from_ed_pem(private.as_bytes()).unwrap();
     let now = chrono::Utc::now().timestamp();
     let sign = |claims: Value| {
         jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &key).unwrap()
@@ -237,4 +237,30 @@ async fn anonymous_callers_read_units_and_nothing_else() {
         .graphql("mutation { createUnit(input: { parent: \"x\", code: \"X-1\", name: \"x\", adminType: BAN }) { unit { id } } }", json!({}))
         .await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+/// A fresh Ed25519 key pair as PKCS#8 and SPKI PEM (RFC 8410 layouts).
+fn ed25519_pem_pair() -> (String, String) {
+    use base64::Engine;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).unwrap();
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+        .verifying_key()
+        .to_bytes();
+    let pem = |label: &str, prefix: &[u8], key: &[u8]| {
+        let der = [prefix, key].concat();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n")
+    };
+    const PKCS8: [u8; 16] = [
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    const SPKI: [u8; 12] = [
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+    ];
+    (
+        pem("PRIVATE KEY", &PKCS8, &seed),
+        pem("PUBLIC KEY", &SPKI, &public),
+    )
 }
