@@ -223,6 +223,16 @@ struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "PHANCAP_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     max_body_bytes: usize,
+    /// Origins whose pages may call the API from a browser (CORS), comma
+    /// separated, e.g. https://portal.thainguyen.gov.vn; none by default.
+    #[arg(long, env = "PHANCAP_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+    /// Serve /metrics on this address instead of the main one.
+    #[arg(long, env = "PHANCAP_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    /// Seconds a browser or CDN may keep an anonymous query fetched by GET.
+    #[arg(long, env = "PHANCAP_PUBLIC_MAX_AGE", default_value_t = Settings::default().public_max_age)]
+    public_max_age: u32,
 }
 
 /// Parses the command line and runs it.
@@ -493,6 +503,14 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
         },
         max_batch: args.max_batch,
         max_body_bytes: args.max_body_bytes,
+        cors_origins: args
+            .cors_origins
+            .into_iter()
+            .filter(|o| !o.trim().is_empty())
+            .collect(),
+        metrics_listen: args.metrics_listen,
+        public_max_age: args.public_max_age,
+        ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;
     let app = Application::build(&settings, conn, tokens).await?;
@@ -503,6 +521,9 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
         graphiql = settings.graphiql,
         "phancap listening"
     );
+    if let Some(metrics) = app.metrics_addr() {
+        println!("metrics: http://{metrics}/metrics");
+    }
     if settings.graphiql {
         println!("GraphiQL: http://{addr}/graphql");
     }

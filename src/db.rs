@@ -51,17 +51,23 @@ pub async fn connect(
             .acquire_timeout(Duration::from_secs(10));
         // One hook per pool: it sets the tests' schema too, which
         // `set_schema_search_path` would do through a hook of its own.
-        let search_path = schema.map(|s| format!("SET search_path TO \"{}\"", s.replace('"', "")));
+        // Notices ("relation seaql_migrations already exists, skipping")
+        // are not news for a server or a command: warnings and worse only.
+        let setup = match schema {
+            Some(s) => format!(
+                "SET client_min_messages TO warning; SET search_path TO \"{}\"",
+                s.replace('"', "")
+            ),
+            None => "SET client_min_messages TO warning".to_owned(),
+        };
         options.map_sqlx_postgres_pool_opts(move |pool| {
-            let search_path = search_path.clone();
+            let setup = setup.clone();
             pool.after_connect(move |conn, _| {
-                let search_path = search_path.clone();
+                let setup = setup.clone();
                 Box::pin(async move {
                     disable_nagle();
-                    if let Some(sql) = search_path {
-                        sea_orm::sqlx::Executor::execute(conn, sea_orm::sqlx::AssertSqlSafe(sql))
-                            .await?;
-                    }
+                    sea_orm::sqlx::Executor::execute(conn, sea_orm::sqlx::AssertSqlSafe(setup))
+                        .await?;
                     Ok(())
                 })
             })

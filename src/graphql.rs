@@ -1,10 +1,12 @@
 //! The GraphQL schema: root objects, the `Node` interface, shared scalars,
 //! limits, and the HTTP handler that executes requests.
 
+mod graphiql;
 mod http;
 mod ids;
 mod payload;
 mod scalars;
+mod shape;
 
 use std::sync::Arc;
 
@@ -13,10 +15,14 @@ use async_graphql::{
 };
 use sea_orm::DatabaseConnection;
 
-pub use http::{GraphqlState, graphiql, graphql_post, graphql_ws};
+pub use graphiql::{ASSETS as GRAPHIQL_ASSETS, asset as graphiql_asset};
+pub use http::{
+    ClientAddr, GraphqlState, PersistedQueries, RequestNote, graphql_get, graphql_post, graphql_ws,
+};
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
 pub use payload::{UserError, split};
 pub use scalars::Date;
+pub use shape::TypeIndex;
 
 use crate::audit::graphql::AuditQuery;
 use crate::auth::TokenService;
@@ -24,6 +30,7 @@ use crate::error::AppError;
 use crate::mandates::graphql::{
     Document, Mandate, MandateAssignment, MandateMutation, MandateQuery,
 };
+use crate::metrics::Metrics;
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
     Regime, Report, ReportingMutation, ReportingPeriod, ReportingQuery, ReportingSubscription,
@@ -179,15 +186,18 @@ pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscrip
     }
 }
 
-/// The schema served over `db`, issuing tokens with `tokens`.
+/// The schema served over `db`, issuing tokens with `tokens` and counting
+/// in `metrics`.
 pub fn build_schema(
     db: DatabaseConnection,
     tokens: Arc<TokenService>,
     limits: Limits,
+    metrics: Arc<Metrics>,
 ) -> AppSchema {
     schema_builder(limits)
         .data(db)
         .data(tokens)
+        .data(metrics)
         .data(ReportEvents::default())
         .finish()
 }

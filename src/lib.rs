@@ -19,6 +19,8 @@ pub mod error;
 pub mod graphql;
 /// Mandates, their rules, and legal documents.
 pub mod mandates;
+/// Prometheus metrics.
+pub mod metrics;
 /// Relay cursor pagination.
 pub mod pagination;
 

@@ -2,28 +2,46 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 
 use crate::auth::TokenService;
-use crate::graphql::{self, GraphqlState, Limits};
+use crate::graphql::{self, GraphqlState, Limits, PersistedQueries, RequestNote, TypeIndex};
+use crate::metrics::Metrics;
 
 /// How the server is run; the CLI fills it from flags and environment.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
-    /// Serve GraphiQL at `GET /graphql`.
+    /// Serve GraphiQL at `GET /graphql` (to browsers) and its files at
+    /// `/graphiql/`.
     pub graphiql: bool,
     pub limits: Limits,
     /// Most operations in one batched request.
     pub max_batch: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Origins whose browser pages may call the API (CORS); none by
+    /// default. Each is `scheme://host[:port]`.
+    pub cors_origins: Vec<String>,
+    /// Where `/metrics` is served: None on the main address, Some on a
+    /// separate one (then not on the main address).
+    pub metrics_listen: Option<SocketAddr>,
+    /// `max-age` of anonymous query results fetched with GET, in seconds.
+    pub public_max_age: u32,
+    /// Query text kept for automatic persisted queries, in bytes.
+    pub persisted_query_bytes: usize,
 }
 
 impl Default for Settings {
@@ -34,6 +52,10 @@ impl Default for Settings {
             limits: Limits::default(),
             max_batch: 10,
             max_body_bytes: 256 * 1024,
+            cors_origins: Vec::new(),
+            metrics_listen: None,
+            public_max_age: 60,
+            persisted_query_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -42,6 +64,7 @@ impl Default for Settings {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -52,25 +75,59 @@ impl Application {
         db: DatabaseConnection,
         tokens: Arc<TokenService>,
     ) -> std::io::Result<Self> {
+        let cors = cors_layer(&settings.cors_origins)?;
+        let metrics = Arc::new(Metrics::default());
+        let schema =
+            graphql::build_schema(db.clone(), tokens.clone(), settings.limits, metrics.clone());
+        let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {
-            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.limits),
+            schema,
             db,
             tokens,
             max_batch: settings.max_batch,
+            metrics,
+            types,
+            persisted: Arc::new(PersistedQueries::new(settings.persisted_query_bytes)),
+            public_max_age: settings.public_max_age,
+            graphiql: settings.graphiql,
         };
-        let graphql_route = if settings.graphiql {
-            get(graphql::graphiql).post(graphql::graphql_post)
-        } else {
-            post(graphql::graphql_post)
-        };
-        let router = Router::new()
-            .route("/graphql", graphql_route)
+        let mut router = Router::new()
+            .route(
+                "/graphql",
+                get(graphql::graphql_get).post(graphql::graphql_post),
+            )
             .route("/graphql/ws", get(graphql::graphql_ws))
-            .route("/healthz", get(healthz))
+            .route("/healthz", get(healthz));
+        if settings.graphiql {
+            router = router.route("/graphiql/{file}", get(graphql::graphiql_asset));
+        }
+        let metrics = match settings.metrics_listen {
+            None => {
+                router = router.route("/metrics", get(metrics_text));
+                None
+            }
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).await?;
+                let router = Router::new()
+                    .route("/metrics", get(metrics_text))
+                    .with_state(state.clone());
+                Some((listener, router))
+            }
+        };
+        let mut router = router
             .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+            .layer(CompressionLayer::new())
+            .layer(middleware::from_fn(access_log))
             .with_state(state);
+        if let Some(cors) = cors {
+            router = router.layer(cors);
+        }
         let listener = TcpListener::bind(settings.listen).await?;
-        Ok(Application { listener, router })
+        Ok(Application {
+            listener,
+            router,
+            metrics,
+        })
     }
 
     /// The address actually bound.
@@ -78,15 +135,111 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The address `/metrics` is bound to when it has its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        if let Some((listener, router)) = self.metrics {
+            tokio::spawn(async move {
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                if let Err(err) = axum::serve(listener, service).await {
+                    tracing::error!(error = %err, "the metrics listener stopped");
+                }
+            });
+        }
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+/// CORS for the configured origins, or none (the browser's same-origin
+/// rule then stands). Credentials (cookies, HTTP auth) are allowed only
+/// for a listed origin; preflights are cached for 10 minutes.
+fn cors_layer(origins: &[String]) -> std::io::Result<Option<CorsLayer>> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let mut allowed = Vec::with_capacity(origins.len());
+    for origin in origins {
+        let origin = origin.trim().trim_end_matches('/');
+        let valid = (origin.starts_with("http://") || origin.starts_with("https://"))
+            && !origin["https://".len().min(origin.len())..].contains('/')
+            && origin != "*";
+        let value = HeaderValue::from_str(origin).ok().filter(|_| valid).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("PHANCAP_CORS_ORIGINS: `{origin}` is not an origin like https://portal.example.gov.vn"),
+            )
+        })?;
+        allowed.push(value);
+    }
+    let listed = allowed.clone();
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(allowed))
+            .allow_credentials(AllowCredentials::predicate(move |origin, _| {
+                listed.contains(origin)
+            }))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([
+                AUTHORIZATION,
+                CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+            ])
+            .max_age(Duration::from_secs(600)),
+    ))
+}
+
+/// One line per request (target `phancap::access`): never a token, a
+/// password, a query or its variables.
+async fn access_log(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let note = response.extensions().get::<RequestNote>();
+    let user = note.and_then(|n| n.user).map(|u| u.to_string());
+    tracing::info!(
+        target: "phancap::access",
+        method = %method,
+        path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        operation = note.map(|n| n.operation.as_str()).filter(|o| !o.is_empty()),
+        outcome = note.and_then(|n| n.outcome).map(|o| o.as_str()),
+        user = user.as_deref(),
+        client = %peer.ip(),
+        "request"
+    );
+    response
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics_text(State(state): State<GraphqlState>) -> Response {
+    (
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        state.metrics.render(&state.db),
+    )
+        .into_response()
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -1,27 +1,38 @@
-//! `POST /graphql`: parses single or batched requests, caps batches,
-//! attaches per-request DataLoaders, and gives every error a stable code.
+//! GraphQL over HTTP: `POST /graphql` (one operation or a batch), `GET
+//! /graphql?query=…` for queries a cache may keep, Apollo's automatic
+//! persisted queries on both, and the websocket at `/graphql/ws`. Every
+//! response is put in the specification's shape ([`super::shape`]), every
+//! error carries a stable code, and every operation is counted.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql::{Request, Response, ServerError};
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Response, ServerError, Variables};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, VARY, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use sea_orm::DatabaseConnection;
+use serde::Deserialize;
 use serde_json::{Value, json};
-
-use std::sync::Arc;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use super::AppSchema;
+use super::shape::{Plan, TypeIndex};
 use crate::auth::{TokenService, Viewer};
 use crate::error::AppError;
 use crate::mandates::loaders::MandateLoaders;
+use crate::metrics::{Metrics, Outcome, operation_label};
 use crate::reporting::loaders::ReportLoaders;
 use crate::units::loaders::UnitLoaders;
 
-/// What the GraphQL handler needs.
+/// What the GraphQL handlers need.
 #[derive(Clone)]
 pub struct GraphqlState {
     pub schema: AppSchema,
@@ -29,34 +40,198 @@ pub struct GraphqlState {
     pub tokens: Arc<TokenService>,
     /// Most operations accepted in one batched request.
     pub max_batch: usize,
+    pub metrics: Arc<Metrics>,
+    pub types: Arc<TypeIndex>,
+    pub persisted: Arc<PersistedQueries>,
+    /// `max-age` of anonymous query results fetched with GET, in seconds.
+    pub public_max_age: u32,
+    /// Serve GraphiQL to browsers at `GET /graphql`.
+    pub graphiql: bool,
 }
 
-/// Executes a GraphQL request (or a JSON array of them).
+/// The address a request came from, for the sign-in log.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+/// What the access log line tells of a GraphQL request, handed from the
+/// handler to the logging middleware in the response's extensions.
+#[derive(Debug, Clone, Default)]
+pub struct RequestNote {
+    /// Operation names (comma-separated for a batch).
+    pub operation: String,
+    pub outcome: Option<Outcome>,
+    pub user: Option<Uuid>,
+}
+
+/// `POST /graphql`: one operation or a JSON array of them.
 pub async fn graphql_post(
     State(state): State<GraphqlState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> axum::response::Response {
-    let viewer = match authenticate(&state, &headers).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
+    let started = Instant::now();
+    let operations = match parse_body(&body, state.max_batch) {
+        Ok(operations) => operations,
+        Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
     };
-    let requests = match parse_body(&body, state.max_batch) {
-        Ok(requests) => requests,
-        Err(message) => return reject(message),
+    respond(&state, &headers, peer, operations, Method::Post, started).await
+}
+
+/// `GET /graphql`: a query from the URL (`query`, `operationName`,
+/// `variables`, `extensions`), or GraphiQL for a browser.
+pub async fn graphql_get(
+    State(state): State<GraphqlState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> axum::response::Response {
+    let started = Instant::now();
+    let params: HashMap<String, String> = query
+        .as_deref()
+        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+        .unwrap_or_default();
+    let accept = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let has_operation = params.contains_key("query") || params.contains_key("extensions");
+    // A browser opening a link (it asks for HTML) gets GraphiQL, with the
+    // link's query in the editor; programs (`fetch`, curl: `*/*` or JSON)
+    // get the query's result. With no query, only a program that accepts
+    // JSON alone is told what is missing.
+    let json_only = accept.contains("json") && !accept.contains("text/html");
+    let page = if has_operation {
+        accept.contains("text/html")
+    } else {
+        !json_only
     };
-    match requests {
-        Operations::Single(request) => {
-            Json(execute(&state, *request, viewer.as_ref()).await).into_response()
-        }
-        Operations::Batch(requests) => {
-            let mut responses = Vec::with_capacity(requests.len());
-            for request in requests {
-                responses.push(execute(&state, request, viewer.as_ref()).await);
-            }
-            Json(responses).into_response()
-        }
+    if state.graphiql && page {
+        return super::graphiql::page().into_response();
     }
+    if !has_operation {
+        return rejected(
+            &state,
+            started,
+            StatusCode::BAD_REQUEST,
+            "a GET request needs a `query` (or a persisted query's `extensions`) parameter".into(),
+        );
+    }
+    let operation = match operation_from_params(params) {
+        Ok(operation) => operation,
+        Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
+    };
+    respond(
+        &state,
+        &headers,
+        peer,
+        Operations::Single(operation),
+        Method::Get,
+        started,
+    )
+    .await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+async fn respond(
+    state: &GraphqlState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    operations: Operations,
+    method: Method,
+    started: Instant,
+) -> axum::response::Response {
+    let names = operations.names();
+    let viewer = match authenticate(state, headers).await {
+        Ok(viewer) => viewer,
+        Err((response, outcome)) => {
+            let mut response = response;
+            note(&mut response, names.join(","), outcome, None);
+            for name in &names {
+                state
+                    .metrics
+                    .record_request(name, outcome, started.elapsed());
+            }
+            return response;
+        }
+    };
+    let client = ClientAddr(peer.ip());
+    let user = viewer.as_ref().map(|v| v.user.id);
+    let (mut response, outcome, ok) = match operations {
+        Operations::Single(operation) => {
+            let done = run(state, operation, viewer.as_ref(), client, method, started).await;
+            let ok = done.response.is_ok();
+            let outcome = done.outcome;
+            let response = match done.refusal {
+                Some(refusal) => refusal,
+                None => Json(done.response).into_response(),
+            };
+            (response, outcome, ok)
+        }
+        Operations::Batch(operations) => {
+            let mut responses = Vec::with_capacity(operations.len());
+            let mut worst = Outcome::Ok;
+            for operation in operations {
+                let done = run(state, operation, viewer.as_ref(), client, method, started).await;
+                worst = worst.max(done.outcome);
+                responses.push(done.response);
+            }
+            let ok = responses.iter().all(Response::is_ok);
+            (Json(responses).into_response(), worst, ok)
+        }
+    };
+    let cache = match (
+        method,
+        viewer.is_some(),
+        ok && response.status() == StatusCode::OK,
+    ) {
+        (_, true, _) => "private, no-store".to_owned(),
+        (Method::Get, false, true) => format!("public, max-age={}", state.public_max_age),
+        _ => "no-store".to_owned(),
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&cache) {
+        headers.insert(CACHE_CONTROL, value);
+    }
+    headers.append(VARY, HeaderValue::from_static("authorization"));
+    note(&mut response, names.join(","), outcome, user);
+    response
+}
+
+fn note(
+    response: &mut axum::response::Response,
+    operation: String,
+    outcome: Outcome,
+    user: Option<Uuid>,
+) {
+    response.extensions_mut().insert(RequestNote {
+        operation,
+        outcome: Some(outcome),
+        user,
+    });
+}
+
+/// A request refused before any operation ran: counted, noted, coded.
+fn rejected(
+    state: &GraphqlState,
+    started: Instant,
+    status: StatusCode,
+    message: String,
+) -> axum::response::Response {
+    state
+        .metrics
+        .record_request("anonymous", Outcome::Rejected, started.elapsed());
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
+    });
+    let mut response = (status, Json(body)).into_response();
+    note(&mut response, String::new(), Outcome::Rejected, None);
+    response
 }
 
 /// The viewer of a bearer token. No `Authorization` header means an
@@ -65,7 +240,7 @@ pub async fn graphql_post(
 async fn authenticate(
     state: &GraphqlState,
     headers: &HeaderMap,
-) -> Result<Option<Viewer>, axum::response::Response> {
+) -> Result<Option<Viewer>, (axum::response::Response, Outcome)> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -75,17 +250,20 @@ async fn authenticate(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let Some(subject) = token.and_then(|t| state.tokens.verify(t)) else {
-        return Err(unauthenticated());
+        return Err((unauthenticated(), Outcome::Unauthenticated));
     };
     match Viewer::load(&state.db, &subject).await {
         Ok(Some(viewer)) => Ok(Some(viewer)),
-        Ok(None) => Err(unauthenticated()),
+        Ok(None) => Err((unauthenticated(), Outcome::Unauthenticated)),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
             let body = json!({
                 "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }]
             });
-            Err((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response())
+            Err((
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response(),
+                Outcome::Internal,
+            ))
         }
     }
 }
@@ -105,13 +283,38 @@ fn unauthenticated() -> axum::response::Response {
     response
 }
 
+/// One operation as a client sent it, before persisted queries are looked
+/// up.
+#[derive(Debug, Deserialize)]
+struct RawOperation {
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default, rename = "operationName")]
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: Option<Value>,
+    #[serde(default)]
+    extensions: Option<Value>,
+}
+
 enum Operations {
-    Single(Box<Request>),
-    Batch(Vec<Request>),
+    Single(RawOperation),
+    Batch(Vec<RawOperation>),
+}
+
+impl Operations {
+    /// The metric labels of the operations, in order.
+    fn names(&self) -> Vec<String> {
+        let label = |o: &RawOperation| operation_label(o.operation_name.as_deref()).to_owned();
+        match self {
+            Operations::Single(o) => vec![label(o)],
+            Operations::Batch(ops) => ops.iter().map(label).collect(),
+        }
+    }
 }
 
 /// Reads one operation or a batch of at most `max_batch`; each must carry
-/// a non-empty `query`.
+/// a non-empty `query` or a persisted query's hash.
 fn parse_body(body: &[u8], max_batch: usize) -> Result<Operations, String> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
@@ -127,41 +330,226 @@ fn parse_body(body: &[u8], max_batch: usize) -> Result<Operations, String> {
                 .map(parse_operation)
                 .collect::<Result<_, _>>()?,
         )),
-        value => Ok(Operations::Single(Box::new(parse_operation(value)?))),
+        value => Ok(Operations::Single(parse_operation(value)?)),
     }
 }
 
-fn parse_operation(value: Value) -> Result<Request, String> {
-    let has_query = value
-        .get("query")
-        .and_then(Value::as_str)
-        .is_some_and(|q| !q.trim().is_empty());
-    if !has_query {
-        return Err("each operation needs a non-empty `query` string".into());
-    }
-    serde_json::from_value(value).map_err(|e| format!("not a GraphQL request: {e}"))
+fn parse_operation(value: Value) -> Result<RawOperation, String> {
+    let operation: RawOperation =
+        serde_json::from_value(value).map_err(|e| format!("not a GraphQL request: {e}"))?;
+    operation.check()?;
+    Ok(operation)
 }
 
-async fn execute(state: &GraphqlState, request: Request, viewer: Option<&Viewer>) -> Response {
+impl RawOperation {
+    fn check(&self) -> Result<(), String> {
+        let has_query = self.query.as_deref().is_some_and(|q| !q.trim().is_empty());
+        if !has_query && self.persisted_hash().is_none() {
+            return Err(
+                "each operation needs a non-empty `query` string or a persisted query's hash"
+                    .into(),
+            );
+        }
+        if self
+            .variables
+            .as_ref()
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
+            return Err("`variables` must be an object".into());
+        }
+        Ok(())
+    }
+
+    /// `extensions.persistedQuery` as (version, sha256Hash).
+    fn persisted_hash(&self) -> Option<(i64, &str)> {
+        let pq = self.extensions.as_ref()?.get("persistedQuery")?;
+        Some((
+            pq.get("version")?.as_i64()?,
+            pq.get("sha256Hash")?.as_str()?,
+        ))
+    }
+}
+
+/// The operation of a GET's URL parameters; `variables` and `extensions`
+/// are JSON text.
+fn operation_from_params(mut params: HashMap<String, String>) -> Result<RawOperation, String> {
+    let json = |name: &str, text: Option<String>| -> Result<Option<Value>, String> {
+        text.filter(|t| !t.is_empty())
+            .map(|t| serde_json::from_str(&t).map_err(|e| format!("`{name}` is not JSON: {e}")))
+            .transpose()
+    };
+    let operation = RawOperation {
+        query: params.remove("query"),
+        operation_name: params.remove("operationName").filter(|n| !n.is_empty()),
+        variables: json("variables", params.remove("variables"))?,
+        extensions: json("extensions", params.remove("extensions"))?,
+    };
+    operation.check()?;
+    Ok(operation)
+}
+
+/// An operation's response, how it ended, and, for a GET that may not run
+/// it, the refusal to send instead.
+struct Done {
+    response: Response,
+    outcome: Outcome,
+    refusal: Option<axum::response::Response>,
+}
+
+impl Done {
+    fn error(code: &'static str, message: &str, outcome: Outcome) -> Done {
+        let mut error = ServerError::new(message, None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+        Done {
+            response: Response::from_errors(vec![error]),
+            outcome,
+            refusal: None,
+        }
+    }
+}
+
+async fn run(
+    state: &GraphqlState,
+    operation: RawOperation,
+    viewer: Option<&Viewer>,
+    client: ClientAddr,
+    method: Method,
+    started: Instant,
+) -> Done {
+    let label = operation_label(operation.operation_name.as_deref()).to_owned();
+    let done = run_inner(state, operation, viewer, client, method).await;
+    state
+        .metrics
+        .record_request(&label, done.outcome, started.elapsed());
+    done
+}
+
+async fn run_inner(
+    state: &GraphqlState,
+    operation: RawOperation,
+    viewer: Option<&Viewer>,
+    client: ClientAddr,
+    method: Method,
+) -> Done {
+    let persisted = operation
+        .persisted_hash()
+        .map(|(version, hash)| (version, hash.to_ascii_lowercase()));
+    let query = match (&persisted, operation.query.filter(|q| !q.trim().is_empty())) {
+        (Some((version, _)), _) if *version != 1 => {
+            return Done::error(
+                "BAD_USER_INPUT",
+                "only version 1 of persisted queries is supported",
+                Outcome::Rejected,
+            );
+        }
+        (Some((_, hash)), None) => match state.persisted.get(hash) {
+            Some(query) => query.to_string(),
+            None => {
+                return Done::error(
+                    "PERSISTED_QUERY_NOT_FOUND",
+                    "PersistedQueryNotFound",
+                    Outcome::Rejected,
+                );
+            }
+        },
+        (Some((_, hash)), Some(query)) => {
+            if sha256_hex(&query) != *hash {
+                return Done::error(
+                    "PERSISTED_QUERY_HASH_MISMATCH",
+                    "the persisted query's sha256Hash is not the SHA-256 of its query",
+                    Outcome::Rejected,
+                );
+            }
+            query
+        }
+        (None, Some(query)) => query,
+        (None, None) => unreachable!("checked when parsed"),
+    };
+    let mut request = Request::new(query.clone());
+    if let Some(name) = operation.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = operation.variables {
+        request = request.variables(Variables::from_json(variables));
+    }
+    let operation_name = request.operation_name.clone();
+    let plan = match request.parsed_query() {
+        Ok(document) => Plan::new(&state.types, document, operation_name.as_deref()),
+        Err(mut error) => {
+            ensure_code(&mut error);
+            return Done {
+                response: Response::from_errors(vec![error]),
+                outcome: Outcome::Errors,
+                refusal: None,
+            };
+        }
+    };
+    if let Some((_, hash)) = persisted {
+        state.persisted.insert(hash, &query);
+    }
+    if method == Method::Get
+        && let Some(plan) = &plan
+        && plan.ty != OperationType::Query
+    {
+        let mut done = Done::error(
+            "BAD_USER_INPUT",
+            "only queries may be sent with GET; send mutations and subscriptions with POST",
+            Outcome::Rejected,
+        );
+        let mut refusal = (
+            StatusCode::METHOD_NOT_ALLOWED,
+            Json(std::mem::take(&mut done.response)),
+        )
+            .into_response();
+        refusal
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        done.refusal = Some(refusal);
+        return done;
+    }
     let mut request = request
         .data(UnitLoaders::new(&state.db))
         .data(MandateLoaders::new(&state.db))
-        .data(ReportLoaders::new(&state.db));
+        .data(ReportLoaders::new(&state.db))
+        .data(client);
     if let Some(viewer) = viewer {
         request = request.data(viewer.clone());
     }
     let mut response = state.schema.execute(request).await;
-    for error in &mut response.errors {
-        ensure_code(error);
+    if let Some(plan) = &plan {
+        plan.apply(&mut response);
     }
-    response
+    let mut outcome = Outcome::Ok;
+    for error in &mut response.errors {
+        let code = ensure_code(error);
+        outcome = outcome.max(if code == "INTERNAL" {
+            Outcome::Internal
+        } else {
+            Outcome::Errors
+        });
+    }
+    Done {
+        response,
+        outcome,
+        refusal: None,
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Sets `extensions.code` from the error's [`AppError`] source, logging an
 /// internal cause once (its message to the client is already generic).
 /// Errors without that source come from parsing, validation, limits or
 /// argument coercion: the caller's query was wrong, so BAD_USER_INPUT.
-fn ensure_code(error: &mut ServerError) {
+fn ensure_code(error: &mut ServerError) -> &'static str {
     let code = match error.source::<AppError>() {
         Some(app) => {
             if let AppError::Internal(cause) = app {
@@ -175,23 +563,59 @@ fn ensure_code(error: &mut ServerError) {
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code);
+    code
 }
 
-fn reject(message: String) -> axum::response::Response {
-    let body = json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
-    });
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+/// Queries registered by Apollo's automatic persisted queries protocol,
+/// by SHA-256. Bounded in total size: the oldest go first. Each server
+/// keeps its own; a client whose hash is unknown here sends the query
+/// again, as the protocol provides.
+pub struct PersistedQueries {
+    max_bytes: usize,
+    inner: Mutex<PersistedInner>,
 }
 
-/// GraphiQL, for trying the API from a browser.
-pub async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("phancap")
-            .finish(),
-    )
+#[derive(Default)]
+struct PersistedInner {
+    queries: HashMap<String, Arc<str>>,
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl PersistedQueries {
+    /// A store holding at most `max_bytes` of query text.
+    pub fn new(max_bytes: usize) -> Self {
+        PersistedQueries {
+            max_bytes,
+            inner: Mutex::default(),
+        }
+    }
+
+    fn get(&self, hash: &str) -> Option<Arc<str>> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.queries.get(hash).cloned()
+    }
+
+    fn insert(&self, hash: String, query: &str) {
+        if query.len() > self.max_bytes {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.queries.contains_key(&hash) {
+            return;
+        }
+        while inner.bytes + query.len() > self.max_bytes {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = inner.queries.remove(&oldest) {
+                inner.bytes -= gone.len();
+            }
+        }
+        inner.bytes += query.len();
+        inner.order.push_back(hash.clone());
+        inner.queries.insert(hash, Arc::from(query));
+    }
 }
 
 /// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the
@@ -200,27 +624,32 @@ pub async fn graphiql() -> impl IntoResponse {
 /// connection, none subscribes anonymously (and is then refused).
 pub async fn graphql_ws(
     State(state): State<GraphqlState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> axum::response::Response {
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
+            let _open = state.metrics.websocket_opened();
             let schema = state.schema.clone();
             async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| connection_data(state, payload))
+                .on_connection_init(move |payload| connection_data(state, payload, peer))
                 .serve()
+                .await
         })
 }
 
 async fn connection_data(
     state: GraphqlState,
     payload: Value,
+    peer: SocketAddr,
 ) -> async_graphql::Result<async_graphql::Data> {
     let mut data = async_graphql::Data::default();
     data.insert(UnitLoaders::new(&state.db));
     data.insert(MandateLoaders::new(&state.db));
     data.insert(ReportLoaders::new(&state.db));
+    data.insert(ClientAddr(peer.ip()));
     let header = ["Authorization", "authorization"]
         .iter()
         .find_map(|k| payload.get(*k).and_then(Value::as_str));
@@ -242,5 +671,45 @@ async fn connection_data(
             tracing::error!(error = %err, "loading the viewer failed");
             Err(async_graphql::Error::new("internal error"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persisted_queries_keep_within_their_budget() {
+        let store = PersistedQueries::new(10);
+        store.insert("a".into(), "{ aaaa }");
+        assert!(store.get("a").is_some());
+        store.insert("b".into(), "{ bbbb }");
+        assert!(store.get("a").is_none(), "the oldest made room");
+        assert_eq!(store.get("b").as_deref(), Some("{ bbbb }"));
+        store.insert("c".into(), "{ far too long for the store }");
+        assert!(store.get("c").is_none());
+        assert!(store.get("b").is_some());
+    }
+
+    #[test]
+    fn a_get_carries_its_variables_as_json() {
+        let params = HashMap::from([
+            (
+                "query".to_owned(),
+                "query($c: String!) { unitByCode(code: $c) { name } }".to_owned(),
+            ),
+            ("variables".to_owned(), "{\"c\":\"19\"}".to_owned()),
+        ]);
+        let op = operation_from_params(params).unwrap();
+        assert_eq!(op.variables, Some(json!({ "c": "19" })));
+        let params = HashMap::from([
+            ("query".to_owned(), "{ x }".to_owned()),
+            ("variables".to_owned(), "{oops".to_owned()),
+        ]);
+        assert!(
+            operation_from_params(params)
+                .unwrap_err()
+                .contains("variables")
+        );
     }
 }

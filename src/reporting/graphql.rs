@@ -1549,6 +1549,10 @@ impl ReportingSubscription {
         };
         let events = ctx.data_opt::<ReportEvents>().cloned().unwrap_or_default();
         let receiver = events.subscribe();
+        // Counted as open until the client stops it or goes away.
+        let open = ctx
+            .data_opt::<std::sync::Arc<crate::metrics::Metrics>>()
+            .map(|m| m.subscription_opened());
         let stream = async_graphql::futures_util::stream::unfold(receiver, |mut rx| async move {
             loop {
                 match rx.recv().await {
@@ -1567,6 +1571,7 @@ impl ReportingSubscription {
                 let inside = within
                     .as_ref()
                     .is_none_or(|path| event.report.reporter_path.starts_with(path));
+                let _ = &open;
                 std::future::ready(visible && inside)
             })
             .map(ReportStatusChange))

@@ -13,7 +13,9 @@ use super::{login, service};
 use crate::auth::viewer::active_grants;
 use crate::auth::{Authority, RoleGuard, TokenService, Viewer, viewer};
 use crate::error::{AppError, AppResult};
+use crate::graphql::ClientAddr;
 use crate::graphql::{NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::metrics::Metrics;
 use crate::units::graphql::Unit;
 use crate::units::loaders::UnitLoaders;
 use crate::{calendar, units};
@@ -282,8 +284,12 @@ impl UserMutation {
     ) -> async_graphql::Result<LoginPayload> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tokens = ctx.data_unchecked::<Arc<TokenService>>();
+        let origin = login::Origin {
+            client: ctx.data_opt::<ClientAddr>().map(|c| c.0),
+            metrics: ctx.data_opt::<Arc<Metrics>>().map(Arc::as_ref),
+        };
         let (session, user_errors) =
-            split(login::login(db, tokens, &input.username, &input.password).await)?;
+            split(login::login(db, tokens, &input.username, &input.password, origin).await)?;
         Ok(match session {
             Some(s) => LoginPayload {
                 access_token: Some(s.access_token),

@@ -1,6 +1,8 @@
 //! Signing in with a password, with throttling per username. Neither the
 //! errors nor the time taken tell whether a username exists.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::app_user::{self, UserKind};
 use entity::login_throttle;
@@ -13,6 +15,7 @@ use super::service::by_username;
 use crate::audit::{self, Actor, Change};
 use crate::auth::{TokenService, password};
 use crate::error::{AppError, AppResult};
+use crate::metrics::Metrics;
 
 /// Failed attempts allowed within [`WINDOW`] before the username is locked.
 pub const MAX_FAILURES: i32 = 5;
@@ -28,14 +31,52 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Checks the password and issues an access token.
+/// Where a sign-in comes from, for the security log and the metrics.
+#[derive(Default, Clone, Copy)]
+pub struct Origin<'a> {
+    pub client: Option<IpAddr>,
+    pub metrics: Option<&'a Metrics>,
+}
+
+/// Checks the password and issues an access token. Failed and throttled
+/// attempts are logged (target `phancap::security`) with the username and
+/// the client's address, so that an attack can be seen, and counted.
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenService,
     username: &str,
     pass: &str,
+    origin: Origin<'_>,
 ) -> AppResult<Session> {
     let username = username.trim().to_lowercase();
+    let result = attempt(db, tokens, &username, pass).await;
+    let client = origin.client.map(|c| c.to_string());
+    let client = client.as_deref().unwrap_or("-");
+    match &result {
+        Err(AppError::Rule { code, .. }) if *code == "THROTTLED" => {
+            tracing::warn!(target: "phancap::security", username = %username, client, "sign-in refused: the username is locked");
+            if let Some(metrics) = origin.metrics {
+                metrics.login_throttled();
+            }
+        }
+        Err(AppError::Rule { code, .. }) if *code == "INVALID_CREDENTIALS" => {
+            tracing::warn!(target: "phancap::security", username = %username, client, "sign-in failed");
+            if let Some(metrics) = origin.metrics {
+                metrics.login_failed();
+            }
+        }
+        _ => {}
+    }
+    result
+}
+
+async fn attempt(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    username: &str,
+    pass: &str,
+) -> AppResult<Session> {
+    let username = username.to_owned();
     let now = Utc::now();
     let throttle = login_throttle::Entity::find_by_id(username.clone())
         .one(db)
