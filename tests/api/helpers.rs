@@ -38,13 +38,69 @@ pub struct TestApp {
     /// None for the shared app, whose connection lives on another runtime.
     pub db: Option<DatabaseConnection>,
     pub statements: StatementCounter,
+    /// `http://addr` of `/metrics` when it has its own listener.
+    pub metrics_address: Option<String>,
+    /// The PostgreSQL schema this app's database lives in, dropped with it.
+    pub pg_schema: Option<String>,
 }
 
-/// A fresh, migrated, empty database, named for the log of a failure.
-async fn fresh_database(counter: &StatementCounter) -> DatabaseConnection {
-    let conn = match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
+/// The PostgreSQL server of the tests, when they run on PostgreSQL.
+pub fn pg_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// Drops a test schema and everything in it, from a thread of its own so
+/// that it works from `Drop` and at exit, whatever runtime is current.
+pub fn drop_pg_schema(schema: &str) {
+    let Some(url) = pg_url() else {
+        return;
+    };
+    let sql = format!("SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let admin = db::connect(&url, None, &StatementCounter::default()).await?;
+            let done = admin.execute_unprepared(&sql).await.map(|_| ());
+            admin.close().await.ok();
+            done
+        })
+    })
+    .join();
+    if let Ok(Err(err)) = dropped {
+        eprintln!("could not drop test schema {schema}: {err}");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(schema) = self.pg_schema.take() {
+            drop_pg_schema(&schema);
+        }
+    }
+}
+
+/// The shared app's schema, dropped when the test binary exits.
+static NATIONAL_SCHEMA: OnceLock<String> = OnceLock::new();
+
+extern "C" fn drop_national_schema() {
+    if let Some(schema) = NATIONAL_SCHEMA.get() {
+        drop_pg_schema(schema);
+    }
+}
+
+/// A fresh, migrated, empty database, named for the log of a failure, and
+/// its PostgreSQL schema.
+async fn fresh_database(counter: &StatementCounter) -> (DatabaseConnection, Option<String>) {
+    let mut pg_schema = None;
+    let conn = match pg_url() {
+        Some(url) => {
             let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+            pg_schema = Some(schema.clone());
             let admin = db::connect(&url, None, &StatementCounter::default())
                 .await
                 .expect("TEST_DATABASE_URL must be reachable");
@@ -62,11 +118,12 @@ async fn fresh_database(counter: &StatementCounter) -> DatabaseConnection {
             .expect("open SQLite in memory"),
     };
     db::migrate(&conn).await.expect("migrations apply");
-    conn
+    (conn, pg_schema)
 }
 
 async fn serve(
     conn: DatabaseConnection,
+    pg_schema: Option<String>,
     statements: StatementCounter,
     settings: Settings,
     tokens: Arc<TokenService>,
@@ -79,6 +136,7 @@ async fn serve(
         .await
         .expect("server binds");
     let address = format!("http://{}", app.local_addr().unwrap());
+    let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
@@ -92,6 +150,8 @@ async fn serve(
             .unwrap(),
         db: Some(conn),
         statements,
+        metrics_address,
+        pg_schema,
     }
 }
 
@@ -108,8 +168,8 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
 /// The server with `settings` and `tokens` on a fresh, empty database.
 pub async fn spawn_app_full(settings: Settings, tokens: Arc<TokenService>) -> TestApp {
     let statements = StatementCounter::default();
-    let conn = fresh_database(&statements).await;
-    serve(conn, statements, settings, tokens).await
+    let (conn, pg_schema) = fresh_database(&statements).await;
+    serve(conn, pg_schema, statements, settings, tokens).await
 }
 
 /// The server over one shared database holding the real national data and
@@ -123,9 +183,22 @@ pub fn national() -> &'static TestApp {
             let runtime = tokio::runtime::Runtime::new().unwrap();
             runtime.block_on(async move {
                 let statements = StatementCounter::default();
-                let conn = fresh_database(&statements).await;
+                let (conn, pg_schema) = fresh_database(&statements).await;
+                if let Some(schema) = pg_schema {
+                    NATIONAL_SCHEMA.set(schema).ok();
+                    // SAFETY: registers a plain `extern "C" fn` with no
+                    // arguments, as atexit requires.
+                    unsafe { libc::atexit(drop_national_schema) };
+                }
                 phancap::demo::load(&conn).await.expect("demo data loads");
-                let mut app = serve(conn, statements, Settings::default(), test_tokens(None)).await;
+                let mut app = serve(
+                    conn,
+                    None,
+                    statements,
+                    Settings::default(),
+                    test_tokens(None),
+                )
+                .await;
                 app.db = None;
                 tx.send(app).unwrap();
                 std::future::pending::<()>().await;
@@ -742,4 +815,32 @@ pub async fn accept_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
         .unwrap()
         .report
         .version
+}
+
+/// What phancap has logged (JSON lines) since the first call, in this
+/// test binary: the tests of the access and security logs read it.
+pub fn logs() -> String {
+    static BUFFER: OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = OnceLock::new();
+    let buffer = BUFFER.get_or_init(|| {
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        phancap::telemetry::init_with(phancap::telemetry::LogFormat::Json, false, move || {
+            LogSink(sink.clone())
+        });
+        buffer
+    });
+    String::from_utf8_lossy(&buffer.lock().unwrap()).into_owned()
+}
+
+struct LogSink(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
