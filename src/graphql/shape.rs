@@ -1,54 +1,90 @@
 //! Puts a response in the shape the GraphQL specification gives it.
 //!
 //! async-graphql 7.2 resolves sibling fields concurrently and inserts each
-//! into the response object when it completes, and it drops a field whose
-//! resolver failed instead of nulling it. Clients rely on both rules of the
-//! specification: response keys in the order of the selection set
-//! ("Serialized Map Ordering"), and an error in a field nulling that field,
-//! or, when the field is non-null, its parent, up to the nearest nullable
-//! position ("Handling Field Errors"); `data` is null when the error
-//! reaches the root. [`Shape`] is planned from the query document before
-//! execution (nothing is parsed twice) and applied to the response after.
+//! into the response object when it completes, drops a field whose
+//! resolver failed instead of nulling it, and answers null for an object
+//! none of whose fields were selected or resolved. Clients rely on the
+//! specification's rules: response keys in the order of the selection set
+//! for the object's runtime type ("Serialized Map Ordering", "CollectFields"),
+//! and an error in a field nulling that field, or, when the field is
+//! non-null, its parent, up to the nearest nullable position ("Handling
+//! Field Errors"); `data` is null when the error reaches the root.
+//!
+//! [`Plan::new`] reads the query document before execution, within a
+//! budget (a document is refused when following its fragments would take
+//! too long or go too deep), and marks the selection sets whose runtime
+//! type or emptiness it must learn with a `__typename` under the reserved
+//! alias [`MARKER`]. [`Plan::apply`] then shapes the response and removes
+//! the marks.
 
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet, Type,
-    TypeKind,
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationType, Selection,
+    SelectionSet, Type, TypeKind,
 };
 use async_graphql::parser::{Positioned, parse_schema};
 use async_graphql::{Name, PathSegment, Response, Value};
 
-/// The declared type of every field of every object and interface, read
-/// once from the schema's SDL.
+/// The alias under which phancap asks for `__typename` where it needs it;
+/// reserved: a document using it is refused.
+pub const MARKER: &str = "_phancapType";
+
+/// Most selections a plan visits, fragments followed as often as spread.
+const BUDGET: usize = 50_000;
+/// Deepest nesting of fields and fragment spreads a plan follows.
+const MAX_DEPTH: usize = 64;
+
+/// What the plan needs of the schema, read once from its SDL: the declared
+/// type of every field of every object and interface, and which object
+/// types an interface or union may be at run time.
 pub struct TypeIndex {
     fields: HashMap<String, HashMap<String, Type>>,
+    possible: HashMap<String, Vec<String>>,
     roots: [String; 3],
 }
 
 impl TypeIndex {
     /// Reads the SDL of the served schema.
     pub fn from_sdl(sdl: &str) -> TypeIndex {
-        let mut fields = HashMap::new();
-        let mut roots = ["Query".into(), "Mutation".into(), "Subscription".into()];
+        let mut index = TypeIndex {
+            fields: HashMap::new(),
+            possible: HashMap::new(),
+            roots: ["Query".into(), "Mutation".into(), "Subscription".into()],
+        };
         let Ok(document) = parse_schema(sdl) else {
-            return TypeIndex { fields, roots };
+            return index;
         };
         use async_graphql::parser::types::TypeSystemDefinition as Def;
+        let mut implements: Vec<(String, String)> = Vec::new();
         for definition in document.definitions {
             match definition {
                 Def::Type(ty) => {
                     let ty = ty.node;
+                    let name = ty.name.node.to_string();
                     let defs = match ty.kind {
-                        TypeKind::Object(o) => o.fields,
-                        TypeKind::Interface(i) => i.fields,
+                        TypeKind::Object(o) => {
+                            for interface in o.implements {
+                                implements.push((interface.node.to_string(), name.clone()));
+                            }
+                            o.fields
+                        }
+                        TypeKind::Interface(i) => {
+                            index.possible.entry(name.clone()).or_default();
+                            i.fields
+                        }
+                        TypeKind::Union(u) => {
+                            let members = u.members.into_iter().map(|m| m.node.to_string());
+                            index.possible.entry(name).or_default().extend(members);
+                            continue;
+                        }
                         _ => continue,
                     };
                     let by_name = defs
                         .into_iter()
                         .map(|f| (f.node.name.node.to_string(), f.node.ty.node))
                         .collect();
-                    fields.insert(ty.name.node.to_string(), by_name);
+                    index.fields.insert(name, by_name);
                 }
                 Def::Schema(schema) => {
                     let s = schema.node;
@@ -57,14 +93,17 @@ impl TypeIndex {
                         .enumerate()
                     {
                         if let Some(name) = name {
-                            roots[slot] = name.node.to_string();
+                            index.roots[slot] = name.node.to_string();
                         }
                     }
                 }
                 Def::Directive(_) => {}
             }
         }
-        TypeIndex { fields, roots }
+        for (interface, object) in implements {
+            index.possible.entry(interface).or_default().push(object);
+        }
+        index
     }
 
     fn field(&self, parent: &str, name: &str) -> Option<Type> {
@@ -72,6 +111,22 @@ impl TypeIndex {
             return Some(Type::new("String!").expect("a valid type"));
         }
         self.fields.get(parent)?.get(name).cloned()
+    }
+
+    fn is_abstract(&self, ty: &str) -> bool {
+        self.possible.contains_key(ty)
+    }
+
+    /// Whether a fragment on `condition` applies to an object of
+    /// `runtime` type. Types the index does not know (introspection's)
+    /// are taken to match.
+    fn applies(&self, condition: &str, runtime: &str) -> bool {
+        condition == runtime
+            || self
+                .possible
+                .get(condition)
+                .is_some_and(|types| types.iter().any(|t| t == runtime))
+            || (!self.fields.contains_key(runtime) && !self.possible.contains_key(condition))
     }
 
     fn root(&self, ty: OperationType) -> &str {
@@ -83,128 +138,327 @@ impl TypeIndex {
     }
 }
 
-/// The response keys of one selection set, in order of first appearance,
-/// with what each selects below it.
+/// The response keys of one selection set for one runtime type, in order
+/// of first appearance, with what each selects below it.
 #[derive(Debug, Default)]
 pub struct Shape {
     fields: Vec<FieldShape>,
+    positions: HashMap<Name, usize>,
 }
 
 #[derive(Debug)]
 struct FieldShape {
     key: Name,
+    /// The field's name (the key is its alias, if any).
+    name: Name,
     /// The declared type; None for fields the index does not know
     /// (introspection), which are treated as nullable.
     ty: Option<Type>,
-    sub: Shape,
+    sub: Sub,
+}
+
+/// What a field selects below it.
+#[derive(Debug)]
+enum Sub {
+    Leaf,
+    Object(Shape),
+    /// An interface or union: one shape per possible runtime type, chosen
+    /// by the marker's `__typename`.
+    Abstract(HashMap<String, Shape>),
+}
+
+impl Sub {
+    /// The shape for `object`, whose runtime type the marker tells.
+    fn shape_for(&self, object: &async_graphql::indexmap::IndexMap<Name, Value>) -> Option<&Shape> {
+        match self {
+            Sub::Leaf => None,
+            Sub::Object(shape) => Some(shape),
+            Sub::Abstract(shapes) => match object.get(MARKER) {
+                Some(Value::String(ty)) => shapes.get(ty),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// The operation a request runs: its type and its shape.
 pub struct Plan {
     pub ty: OperationType,
-    shape: Shape,
+    root: Sub,
 }
+
+/// A document refused before execution.
+#[derive(Debug)]
+pub struct Refused(pub String);
 
 impl Plan {
     /// Plans the operation `operation_name` selects in `document` (the
-    /// only one when None); None when the choice is ambiguous or unknown,
-    /// which execution then reports.
+    /// only one when None) and marks the document where the plan needs the
+    /// runtime type. Ok(None) when the operation is ambiguous or unknown,
+    /// which execution then reports; Err when the document uses the
+    /// reserved alias, nests too deep or would take too long to follow.
     pub fn new(
         index: &TypeIndex,
-        document: &ExecutableDocument,
+        document: &mut ExecutableDocument,
         operation_name: Option<&str>,
-    ) -> Option<Plan> {
+    ) -> Result<Option<Plan>, Refused> {
         let operation = match (&document.operations, operation_name) {
-            (DocumentOperations::Single(op), _) => op,
-            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-            _ => return None,
+            (DocumentOperations::Single(op), _) => Some(op),
+            (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+            (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+            _ => None,
+        };
+        let Some(operation) = operation else {
+            return Ok(None);
         };
         let ty = operation.node.ty;
-        let mut shape = Shape::default();
-        let mut visiting = Vec::new();
-        collect(
+        let root = index.root(ty).to_owned();
+        let mut builder = Builder {
             index,
             document,
-            &operation.node.selection_set,
-            index.root(ty),
-            &mut shape,
-            &mut visiting,
-        );
-        Some(Plan { ty, shape })
+            budget: BUDGET,
+        };
+        let shape = builder.shape(&[&operation.node.selection_set.node], &root, 0)?;
+        mark_document(index, document);
+        Ok(Some(Plan {
+            ty,
+            root: Sub::Object(shape),
+        }))
     }
 
-    /// Orders the response's keys and propagates its field errors.
+    /// How many root fields named `name` the operation selects (aliases
+    /// and fragments included).
+    pub fn root_fields_named(&self, name: &str) -> usize {
+        match &self.root {
+            Sub::Object(shape) => shape.fields.iter().filter(|f| f.name == name).count(),
+            _ => 0,
+        }
+    }
+
+    /// Orders the response's keys, propagates its field errors, removes
+    /// the marks.
     pub fn apply(&self, response: &mut Response) {
         for error in &response.errors {
             if !error.path.is_empty() {
-                reopen(&mut response.data, &self.shape, &error.path);
+                reopen(&mut response.data, &self.root, &error.path);
             }
         }
         for error in &response.errors {
-            if !error.path.is_empty() && null_failed(&mut response.data, &self.shape, &error.path) {
+            if !error.path.is_empty() && null_failed(&mut response.data, &self.root, &error.path) {
                 response.data = Value::Null;
                 return;
             }
         }
-        reorder(&mut response.data, &self.shape);
+        reorder(&mut response.data, &self.root);
     }
 }
 
-fn collect<'a>(
-    index: &TypeIndex,
+struct Builder<'a> {
+    index: &'a TypeIndex,
     document: &'a ExecutableDocument,
-    set: &'a Positioned<SelectionSet>,
-    parent: &str,
-    shape: &mut Shape,
-    visiting: &mut Vec<&'a str>,
-) {
-    for selection in &set.node.items {
-        match &selection.node {
-            Selection::Field(field) => {
-                let field = &field.node;
-                let key = field.alias.as_ref().unwrap_or(&field.name).node.clone();
-                let ty = index.field(parent, &field.name.node);
+    budget: usize,
+}
+
+/// A response key being collected: the field it names and every selection
+/// set selected under it.
+struct Entry<'a> {
+    key: Name,
+    field: &'a Name,
+    sets: Vec<&'a SelectionSet>,
+}
+
+impl<'a> Builder<'a> {
+    fn shape(
+        &mut self,
+        sets: &[&'a SelectionSet],
+        runtime: &str,
+        depth: usize,
+    ) -> Result<Shape, Refused> {
+        if depth > MAX_DEPTH {
+            return Err(Refused(format!(
+                "the document nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        let mut entries: Vec<Entry<'a>> = Vec::new();
+        let mut positions: HashMap<Name, usize> = HashMap::new();
+        let mut spreads = Vec::new();
+        for set in sets {
+            self.gather(
+                set,
+                runtime,
+                &mut entries,
+                &mut positions,
+                &mut spreads,
+                depth,
+            )?;
+        }
+        let mut shape = Shape {
+            fields: Vec::with_capacity(entries.len()),
+            positions,
+        };
+        for entry in entries {
+            let ty = self.index.field(runtime, entry.field);
+            let sub = if entry.sets.iter().all(|s| s.items.is_empty()) {
+                Sub::Leaf
+            } else {
                 let child = ty.as_ref().map(named).unwrap_or_default().to_owned();
-                let at = match shape.fields.iter().position(|f| f.key == key) {
-                    Some(at) => at,
-                    None => {
-                        shape.fields.push(FieldShape {
-                            key,
-                            ty,
-                            sub: Shape::default(),
-                        });
-                        shape.fields.len() - 1
+                match self.index.possible.get(&child) {
+                    Some(types) => {
+                        let mut shapes = HashMap::with_capacity(types.len());
+                        for t in types {
+                            shapes.insert(t.clone(), self.shape(&entry.sets, t, depth + 1)?);
+                        }
+                        Sub::Abstract(shapes)
                     }
-                };
-                collect(
-                    index,
-                    document,
-                    &field.selection_set,
-                    &child,
-                    &mut shape.fields[at].sub,
-                    visiting,
-                );
+                    None => Sub::Object(self.shape(&entry.sets, &child, depth + 1)?),
+                }
+            };
+            shape.fields.push(FieldShape {
+                key: entry.key,
+                name: entry.field.clone(),
+                ty,
+                sub,
+            });
+        }
+        Ok(shape)
+    }
+
+    /// CollectFields for `runtime`: fields in order, fragments that apply
+    /// followed where they are spread.
+    fn gather(
+        &mut self,
+        set: &'a SelectionSet,
+        runtime: &str,
+        entries: &mut Vec<Entry<'a>>,
+        positions: &mut HashMap<Name, usize>,
+        spreads: &mut Vec<&'a str>,
+        depth: usize,
+    ) -> Result<(), Refused> {
+        for selection in &set.items {
+            self.budget = self.budget.checked_sub(1).ok_or_else(|| {
+                Refused("the document is too large to plan once its fragments are followed".into())
+            })?;
+            match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let key = &field.alias.as_ref().unwrap_or(&field.name).node;
+                    if key.as_str() == MARKER {
+                        return Err(Refused(format!("the alias {MARKER} is reserved")));
+                    }
+                    match positions.get(key) {
+                        Some(&at) => entries[at].sets.push(&field.selection_set.node),
+                        None => {
+                            positions.insert(key.clone(), entries.len());
+                            entries.push(Entry {
+                                key: key.clone(),
+                                field: &field.name.node,
+                                sets: vec![&field.selection_set.node],
+                            });
+                        }
+                    }
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let Some(fragment) = self.document.fragments.get(name) else {
+                        continue;
+                    };
+                    let on = fragment.node.type_condition.node.on.node.as_str();
+                    if spreads.contains(&name) || !self.index.applies(on, runtime) {
+                        continue;
+                    }
+                    if spreads.len() + depth > MAX_DEPTH {
+                        return Err(Refused(format!(
+                            "the document nests deeper than {MAX_DEPTH} levels"
+                        )));
+                    }
+                    spreads.push(name);
+                    self.gather(
+                        &fragment.node.selection_set.node,
+                        runtime,
+                        entries,
+                        positions,
+                        spreads,
+                        depth,
+                    )?;
+                    spreads.pop();
+                }
+                Selection::InlineFragment(inline) => {
+                    let applies = inline
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .is_none_or(|c| self.index.applies(c.node.on.node.as_str(), runtime));
+                    if applies {
+                        self.gather(
+                            &inline.node.selection_set.node,
+                            runtime,
+                            entries,
+                            positions,
+                            spreads,
+                            depth,
+                        )?;
+                    }
+                }
             }
-            Selection::FragmentSpread(spread) => {
-                let name = spread.node.fragment_name.node.as_str();
-                let Some(fragment) = document.fragments.get(name) else {
-                    continue;
-                };
-                if visiting.contains(&name) {
+        }
+        Ok(())
+    }
+}
+
+/// Adds the marker to every selection set whose object the plan must
+/// identify: those on an interface or union, and those that might select
+/// nothing (every field under a directive or a type condition), which
+/// async-graphql would answer with null instead of `{}`.
+fn mark_document(index: &TypeIndex, document: &mut ExecutableDocument) {
+    let operations: Vec<_> = match &mut document.operations {
+        DocumentOperations::Single(op) => vec![op],
+        DocumentOperations::Multiple(ops) => ops.values_mut().collect(),
+    };
+    for operation in operations {
+        let root = index.root(operation.node.ty).to_owned();
+        mark_set(index, &mut operation.node.selection_set.node, &root);
+    }
+    for fragment in document.fragments.values_mut() {
+        let on = fragment.node.type_condition.node.on.node.to_string();
+        mark_set(index, &mut fragment.node.selection_set.node, &on);
+    }
+}
+
+fn mark_set(index: &TypeIndex, set: &mut SelectionSet, parent: &str) {
+    for selection in &mut set.items {
+        match &mut selection.node {
+            Selection::Field(field) => {
+                let field = &mut field.node;
+                if field.selection_set.node.items.is_empty() {
                     continue;
                 }
-                visiting.push(name);
-                let on = fragment.node.type_condition.node.on.node.to_string();
-                collect(
-                    index,
-                    document,
-                    &fragment.node.selection_set,
-                    &on,
-                    shape,
-                    visiting,
+                let child = index
+                    .field(parent, &field.name.node)
+                    .as_ref()
+                    .map(named)
+                    .unwrap_or_default()
+                    .to_owned();
+                let set = &mut field.selection_set;
+                let plain = set.node.items.iter().any(
+                    |s| matches!(&s.node, Selection::Field(f) if f.node.directives.is_empty()),
                 );
-                visiting.pop();
+                if index.is_abstract(&child) || !plain {
+                    let pos = set.pos;
+                    set.node.items.push(Positioned::new(
+                        Selection::Field(Positioned::new(
+                            Field {
+                                alias: Some(Positioned::new(Name::new(MARKER), pos)),
+                                name: Positioned::new(Name::new("__typename"), pos),
+                                arguments: Vec::new(),
+                                directives: Vec::new(),
+                                selection_set: Positioned::new(SelectionSet::default(), pos),
+                            },
+                            pos,
+                        )),
+                        pos,
+                    ));
+                }
+                mark_set(index, &mut set.node, &child);
             }
             Selection::InlineFragment(inline) => {
                 let on = inline
@@ -212,15 +466,9 @@ fn collect<'a>(
                     .type_condition
                     .as_ref()
                     .map_or_else(|| parent.to_owned(), |c| c.node.on.node.to_string());
-                collect(
-                    index,
-                    document,
-                    &inline.node.selection_set,
-                    &on,
-                    shape,
-                    visiting,
-                );
+                mark_set(index, &mut inline.node.selection_set.node, &on);
             }
+            Selection::FragmentSpread(_) => {}
         }
     }
 }
@@ -244,19 +492,28 @@ fn nullable(ty: Option<&Type>) -> bool {
     ty.is_none_or(|t| t.nullable)
 }
 
+impl Shape {
+    fn get(&self, key: &str) -> Option<&FieldShape> {
+        self.positions.get(key).map(|&at| &self.fields[at])
+    }
+}
+
 /// async-graphql answers null for an object none of whose fields resolved;
 /// on the way to a failed field such an object is an object again, so
 /// that the failure is judged where it happened.
-fn reopen(value: &mut Value, shape: &Shape, path: &[PathSegment]) {
+fn reopen(value: &mut Value, sub: &Sub, path: &[PathSegment]) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     match first {
         PathSegment::Field(key) => {
-            if matches!(value, Value::Null) {
+            if matches!(value, Value::Null) && matches!(sub, Sub::Object(_)) {
                 *value = Value::Object(Default::default());
             }
-            let (Value::Object(map), Some(field)) = (value, shape.get(key)) else {
+            let Value::Object(map) = value else {
+                return;
+            };
+            let Some(field) = sub.shape_for(map).and_then(|s| s.get(key)) else {
                 return;
             };
             if let Some(child) = map.get_mut(key.as_str()) {
@@ -267,16 +524,16 @@ fn reopen(value: &mut Value, shape: &Shape, path: &[PathSegment]) {
             if let Value::List(items) = value
                 && let Some(item) = items.get_mut(*i)
             {
-                reopen(item, shape, rest);
+                reopen(item, sub, rest);
             }
         }
     }
 }
 
-/// Nulls the field at `path`, or the nearest nullable position above it
-/// when it is non-null; true when that reaches the value itself (which the
-/// caller must then null).
-fn null_failed(value: &mut Value, shape: &Shape, path: &[PathSegment]) -> bool {
+/// Nulls the field at `path` of the object `value`, or the nearest
+/// nullable position above it when it is non-null; true when that reaches
+/// the object itself (which the caller must then null).
+fn null_failed(value: &mut Value, sub: &Sub, path: &[PathSegment]) -> bool {
     let Some((PathSegment::Field(key), rest)) = path.split_first() else {
         return false;
     };
@@ -284,7 +541,7 @@ fn null_failed(value: &mut Value, shape: &Shape, path: &[PathSegment]) -> bool {
         // Already nulled by an earlier error's propagation.
         return false;
     };
-    let Some(field) = shape.get(key) else {
+    let Some(field) = sub.shape_for(map).and_then(|s| s.get(key)) else {
         return false;
     };
     let failed_here = match map.get_mut(key.as_str()) {
@@ -307,12 +564,7 @@ fn null_failed(value: &mut Value, shape: &Shape, path: &[PathSegment]) -> bool {
 
 /// Like [`null_failed`] for a field's value of type `ty`: true when the
 /// value's own position must be nulled.
-fn null_failed_in(
-    value: &mut Value,
-    ty: Option<&Type>,
-    shape: &Shape,
-    path: &[PathSegment],
-) -> bool {
+fn null_failed_in(value: &mut Value, ty: Option<&Type>, sub: &Sub, path: &[PathSegment]) -> bool {
     match (value, path.split_first()) {
         (Value::List(items), Some((PathSegment::Index(i), rest))) => {
             let item_ty = element(ty);
@@ -322,7 +574,7 @@ fn null_failed_in(
             if matches!(item, Value::Null) {
                 return false;
             }
-            if !null_failed_in(item, item_ty, shape, rest) {
+            if !null_failed_in(item, item_ty, sub, rest) {
                 return false;
             }
             if nullable(item_ty) {
@@ -332,20 +584,24 @@ fn null_failed_in(
                 true
             }
         }
-        (value @ Value::Object(_), _) => null_failed(value, shape, path),
+        (value @ Value::Object(_), _) => null_failed(value, sub, path),
         _ => false,
     }
 }
 
-impl Shape {
-    fn get(&self, key: &str) -> Option<&FieldShape> {
-        self.fields.iter().find(|f| f.key.as_str() == key)
-    }
-}
-
-fn reorder(value: &mut Value, shape: &Shape) {
+/// Orders every object by its shape and removes the marks.
+fn reorder(value: &mut Value, sub: &Sub) {
     match value {
-        Value::Object(map) if !shape.fields.is_empty() => {
+        Value::Object(map) => {
+            let marker = map.swap_remove(MARKER);
+            let shape = match (sub, &marker) {
+                (Sub::Object(shape), _) => shape,
+                (Sub::Abstract(shapes), Some(Value::String(ty))) => match shapes.get(ty) {
+                    Some(shape) => shape,
+                    None => return,
+                },
+                _ => return,
+            };
             let in_order = map
                 .keys()
                 .zip(&shape.fields)
@@ -368,7 +624,7 @@ fn reorder(value: &mut Value, shape: &Shape) {
         }
         Value::List(items) => {
             for item in items {
-                reorder(item, shape);
+                reorder(item, sub);
             }
         }
         _ => {}
@@ -381,11 +637,13 @@ mod tests {
     use async_graphql::{PathSegment, Response, ServerError, Value};
     use serde_json::json;
 
-    use super::{Plan, TypeIndex};
+    use super::{MARKER, Plan, TypeIndex};
 
     const SDL: &str = "
-        type Query { a: A! b: A list: [A!] items: [A]! }
-        type A { x: Int! y: Int inner: A }
+        type Query { a: A! b: A list: [A!] items: [A]! node: Node nodes: [Node]! }
+        interface Node { id: ID! }
+        type A implements Node { id: ID! x: Int! y: Int inner: A }
+        type B implements Node { id: ID! y: Int }
         schema { query: Query }
     ";
 
@@ -393,8 +651,8 @@ mod tests {
     /// JSON text, in its order.
     fn shaped(query: &str, data: serde_json::Value, paths: &[&[PathSegment]]) -> String {
         let index = TypeIndex::from_sdl(SDL);
-        let document = parse_query(query).unwrap();
-        let plan = Plan::new(&index, &document, None).unwrap();
+        let mut document = parse_query(query).unwrap();
+        let plan = Plan::new(&index, &mut document, None).unwrap().unwrap();
         let mut response = Response::new(Value::from_json(data).unwrap());
         for path in paths {
             let mut error = ServerError::new("boom", None);
@@ -486,5 +744,62 @@ mod tests {
             &[&[f("b"), f("inner"), f("x")], &[f("b"), f("inner"), f("y")]],
         );
         assert_eq!(out, r#"{"b":{"inner":null}}"#);
+    }
+
+    #[test]
+    fn objects_of_an_interface_are_ordered_by_their_own_type() {
+        let out = shaped(
+            "{ nodes { ... on B { y id } ... on A { id x } } }",
+            json!({ "nodes": [
+                { "x": 1, "id": "a", MARKER: "A" },
+                { "id": "b", "y": 2, MARKER: "B" },
+            ] }),
+            &[],
+        );
+        assert_eq!(out, r#"{"nodes":[{"id":"a","x":1},{"y":2,"id":"b"}]}"#);
+        // Nothing selected for the runtime type: an empty object, not null.
+        let out = shaped(
+            "{ node { ... on B { y } } }",
+            json!({ "node": { MARKER: "A" } }),
+            &[],
+        );
+        assert_eq!(out, r#"{"node":{}}"#);
+    }
+
+    #[test]
+    fn the_document_is_marked_where_the_runtime_type_matters() {
+        let index = TypeIndex::from_sdl(SDL);
+        let mut document = parse_query("{ node { id } b { x @skip(if: true) } a { x } }").unwrap();
+        Plan::new(&index, &mut document, None).unwrap().unwrap();
+        let text = format!("{document:?}");
+        assert_eq!(text.matches(MARKER).count(), 2, "node and b, not a");
+        let mut reserved = parse_query(format!("{{ a {{ {MARKER}: x }} }}")).unwrap();
+        assert!(Plan::new(&index, &mut reserved, None).is_err());
+    }
+
+    #[test]
+    fn documents_too_deep_or_too_large_to_plan_are_refused() {
+        let index = TypeIndex::from_sdl(SDL);
+        // A chain of 3,000 fragments overflowed the stack.
+        let mut chain = String::from("{ ...F0 }");
+        for i in 0..3000 {
+            chain.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        chain.push_str(" fragment F3000 on Query { __typename }");
+        let mut document = parse_query(&chain).unwrap();
+        assert!(Plan::new(&index, &mut document, None).is_err());
+        // Each fragment spreading the next twice doubles the work.
+        let mut doubling = String::from("{ ...F0 }");
+        for i in 0..30 {
+            doubling.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        doubling.push_str(" fragment F30 on Query { __typename }");
+        let mut document = parse_query(&doubling).unwrap();
+        let started = std::time::Instant::now();
+        assert!(Plan::new(&index, &mut document, None).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }
