@@ -13,8 +13,25 @@ use std::path::{Path, PathBuf};
 use super::tokens::MIN_SECRET_BYTES;
 use crate::BoxError;
 
+/// Secrets that have been public: the SHA-256 of each. Until November 2026
+/// the repository held `phancap.db.jwt-secret`; a server still using it
+/// would accept tokens anyone can sign.
+const PUBLISHED: &[&str] = &["a130a7d538504838871050990e42813a15093cbd4dc03f14ac60dbf2bd9727e2"];
+
+fn published(secret: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let digest: String = Sha256::digest(secret.trim().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    PUBLISHED.contains(&digest.as_str())
+}
+
 /// The secret for `database_url`, given the configured one if any.
 pub fn resolve(configured: Option<&str>, database_url: &str) -> Result<Vec<u8>, BoxError> {
+    if configured.is_some_and(published) {
+        return Err("PHANCAP_JWT_SECRET is a secret that was published in phancap's repository: anyone can sign tokens with it. Set a new one (openssl rand -hex 32)".into());
+    }
     if let Some(secret) = configured.filter(|s| !s.is_empty()) {
         if secret.len() < MIN_SECRET_BYTES {
             return Err(format!(
@@ -35,6 +52,15 @@ pub fn resolve(configured: Option<&str>, database_url: &str) -> Result<Vec<u8>, 
     let path = PathBuf::from(format!("{}.jwt-secret", db_path.display()));
     match std::fs::read_to_string(&path) {
         Ok(secret) => {
+            if published(&secret) {
+                return Err(format!(
+                    "{} holds the token secret that was published in phancap's repository: \
+                     anyone can sign tokens with it. Delete the file; a new secret is \
+                     generated at the next start (every token issued so far stops working)",
+                    path.display()
+                )
+                .into());
+            }
             check_private(&path)?;
             let secret = secret.trim();
             if secret.len() < MIN_SECRET_BYTES {
@@ -66,9 +92,10 @@ fn check_private(path: &Path) -> Result<(), BoxError> {
     let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(format!(
-            "the token secret {} may be read by others (mode {mode:04o}); \
-             run `chmod 600 {}`, and if others may have read it, delete it so \
-             a new one is generated (every token issued so far stops working)",
+            "the token secret {} may be read by others (mode {mode:04o}). If \
+             anyone else may have read it, delete it: a new one is generated at \
+             the next start (every token issued so far stops working). \
+             Otherwise run `chmod 600 {}`",
             path.display(),
             path.display()
         )
@@ -178,6 +205,21 @@ mod tests {
         assert!(
             resolve(None, &url).is_ok(),
             "read-only for its owner is fine"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn the_published_secret_stops_the_server_from_a_file_or_the_environment() {
+        let old = "e9d85fc0f7c1727c668eb5a64a8d323a548fdef2f55f61985dcef5b8b074f0d6";
+        let err = resolve(Some(old), "postgres://u@h/db").unwrap_err();
+        assert!(err.to_string().contains("published"), "{err}");
+        let (dir, url) = scratch();
+        write_private(&dir.join("x.db.jwt-secret"), &format!("{old}\n")).unwrap();
+        let err = resolve(None, &url).unwrap_err().to_string();
+        assert!(
+            err.contains("published") && err.contains("Delete the file"),
+            "{err}"
         );
         std::fs::remove_dir_all(dir).ok();
     }
