@@ -11,8 +11,9 @@
  * connection_init payload, which is where phancap reads the token.
  *
  * `?query=`, `?variables=` and `?operationName=` in the page's address set
- * the initial editors, and the address follows edits, so it can be shared.
- * Headers are never put in the address (they hold tokens).
+ * the initial editors, and the address follows the query while it only
+ * reads, so it can be shared. Mutations (a sign-in holds a password),
+ * variables and headers (tokens) are never put in the address.
  *
  * window.phancapFetcher is the fetcher, for tests and the console.
  */
@@ -64,7 +65,7 @@
     '#',
     '# Ctrl-Enter runs, Ctrl-Space completes, and Docs',
     '# (on the left) shows the schema. The address bar',
-    '# follows the query: share it.',
+    '# follows a query (never a mutation): share it.',
     '',
     '{',
     '  unitByCode(code: "19") {',
@@ -342,9 +343,16 @@
   function updateAddress() {
     addressTimer = null;
     var next = new URLSearchParams(location.search);
+    // Only reads travel in the address: a mutation (a sign-in, with its
+    // password) or variables would land in the browser's history and in
+    // the logs of every proxy on the way.
+    var reads = state.query && scanOperations(state.query).every(function (op) {
+      return op.type !== 'mutation';
+    });
     ['query', 'variables', 'operationName'].forEach(function (key) {
       // The welcome text is not worth an address of its own.
-      var keep = state[key] && !(key === 'query' && state[key] === DEFAULT_QUERY);
+      var keep = reads && key !== 'variables' && state[key] &&
+        !(key === 'query' && state[key] === DEFAULT_QUERY);
       if (keep) next.set(key, state[key]);
       else next.delete(key);
     });
