@@ -15,8 +15,11 @@ use std::time::Duration;
 
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 
-/// Most distinct operation names kept as labels.
-pub const MAX_OPERATIONS: usize = 200;
+/// Most distinct operation names kept as labels from signed-in callers.
+pub const MAX_OPERATIONS: usize = 150;
+/// Most distinct operation names kept as labels from anonymous callers: a
+/// stranger cannot use up the labels of the signed-in.
+pub const MAX_ANONYMOUS_OPERATIONS: usize = 50;
 
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -61,6 +64,9 @@ struct Histogram {
 struct Requests {
     counts: BTreeMap<(String, Outcome), u64>,
     latency: BTreeMap<String, Histogram>,
+    /// Labels taken by signed-in and by anonymous callers.
+    signed_in_names: usize,
+    anonymous_names: usize,
 }
 
 /// The server's counters; one per application.
@@ -107,11 +113,22 @@ fn is_graphql_name(name: &str) -> bool {
 }
 
 impl Metrics {
-    /// Counts one GraphQL request (or one operation of a batch).
-    pub fn record_request(&self, operation: &str, outcome: Outcome, took: Duration) {
+    /// Counts one GraphQL operation (one of a batch counts alone).
+    pub fn record_request(
+        &self,
+        operation: &str,
+        signed_in: bool,
+        outcome: Outcome,
+        took: Duration,
+    ) {
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        let known = requests.latency.contains_key(operation);
-        let label = if known || requests.latency.len() < MAX_OPERATIONS {
+        let label = if requests.latency.contains_key(operation) {
+            operation
+        } else if signed_in && requests.signed_in_names < MAX_OPERATIONS {
+            requests.signed_in_names += 1;
+            operation
+        } else if !signed_in && requests.anonymous_names < MAX_ANONYMOUS_OPERATIONS {
+            requests.anonymous_names += 1;
             operation
         } else {
             "other"
@@ -197,40 +214,36 @@ impl Metrics {
             "# HELP phancap_db_pool_connections Database connections by state.\n# TYPE phancap_db_pool_connections gauge\nphancap_db_pool_connections{{state=\"in_use\"}} {}\nphancap_db_pool_connections{{state=\"idle\"}} {idle}\n# HELP phancap_db_pool_max_connections Most connections the pool opens.\n# TYPE phancap_db_pool_max_connections gauge\nphancap_db_pool_max_connections {max}\n",
             (size as usize).saturating_sub(idle)
         );
-        let gauges = [
+        let singles = [
             (
                 "phancap_subscriptions_open",
                 "Subscription streams being served.",
+                "gauge",
                 self.subscriptions.load(Ordering::Relaxed),
             ),
             (
                 "phancap_websockets_open",
                 "Websocket connections at /graphql/ws.",
+                "gauge",
                 self.websockets.load(Ordering::Relaxed),
             ),
-        ];
-        for (name, help, value) in gauges {
-            let _ = write!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
-            );
-        }
-        let counters = [
             (
                 "phancap_login_failures_total",
                 "Sign-ins refused for a wrong password or an unknown or inactive user.",
-                self.login_failures.load(Ordering::Relaxed),
+                "counter",
+                self.login_failures.load(Ordering::Relaxed) as i64,
             ),
             (
                 "phancap_login_throttled_total",
                 "Sign-ins refused because the username was locked.",
-                self.login_throttled.load(Ordering::Relaxed),
+                "counter",
+                self.login_throttled.load(Ordering::Relaxed) as i64,
             ),
         ];
-        for (name, help, value) in counters {
+        for (name, help, kind, value) in singles {
             let _ = write!(
                 out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
             );
         }
         out
@@ -271,12 +284,20 @@ mod tests {
         assert_eq!(operation_label(Some("x\"} 1\n")), "invalid");
         assert_eq!(operation_label(Some(&"a".repeat(65))), "invalid");
         let metrics = Metrics::default();
+        for i in 0..MAX_ANONYMOUS_OPERATIONS + 5 {
+            let name = format!("Anon{i}");
+            metrics.record_request(&name, false, Outcome::Ok, Duration::from_millis(3));
+        }
         for i in 0..MAX_OPERATIONS + 5 {
-            metrics.record_request(&format!("Op{i}"), Outcome::Ok, Duration::from_millis(3));
+            let name = format!("Op{i}");
+            metrics.record_request(&name, true, Outcome::Ok, Duration::from_millis(3));
         }
         let requests = metrics.requests.lock().unwrap();
-        assert_eq!(requests.latency.len(), MAX_OPERATIONS + 1);
-        assert_eq!(requests.counts[&("other".to_owned(), Outcome::Ok)], 5);
+        assert_eq!(
+            requests.latency.len(),
+            MAX_ANONYMOUS_OPERATIONS + MAX_OPERATIONS + 1
+        );
+        assert_eq!(requests.counts[&("other".to_owned(), Outcome::Ok)], 10);
         let h = &requests.latency["Op0"];
         assert_eq!((h.count, h.buckets[0], h.buckets[2]), (1, 0, 1));
     }

@@ -117,11 +117,12 @@ impl Application {
         let mut router = router
             .layer(DefaultBodyLimit::max(settings.max_body_bytes))
             .layer(CompressionLayer::new())
-            .layer(middleware::from_fn(access_log))
             .with_state(state);
         if let Some(cors) = cors {
             router = router.layer(cors);
         }
+        // Outermost, so that preflights answered by CORS are logged too.
+        let router = router.layer(middleware::from_fn(access_log));
         let listener = TcpListener::bind(settings.listen).await?;
         Ok(Application {
             listener,

@@ -13,19 +13,25 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError, Variables};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, RawQuery, State};
-use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, VARY, WWW_AUTHENTICATE};
+use axum::http::header::{
+    ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+#[cfg(test)]
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::AppSchema;
-use super::shape::{Plan, TypeIndex};
-use crate::auth::{TokenService, Viewer};
+use super::shape::{Plan, Refused, TypeIndex};
+use crate::auth::tokens::bearer;
+use crate::auth::{Session, TokenService, Viewer};
 use crate::error::AppError;
 use crate::mandates::loaders::MandateLoaders;
 use crate::metrics::{Metrics, Outcome, operation_label};
@@ -68,9 +74,30 @@ pub async fn graphql_post(
     State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> axum::response::Response {
     let started = Instant::now();
+    // Only JSON: a page elsewhere can send text/plain or a form without
+    // asking first (no CORS preflight), and must not reach the API so.
+    let json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+    if !json {
+        return rejected(
+            &state,
+            started,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as JSON (Content-Type: application/json)".into(),
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            return rejected(&state, started, status, rejection.body_text());
+        }
+    };
     let operations = match parse_body(&body, state.max_batch) {
         Ok(operations) => operations,
         Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
@@ -146,30 +173,36 @@ async fn respond(
     method: Method,
     started: Instant,
 ) -> axum::response::Response {
-    let names = operations.names();
     let viewer = match authenticate(state, headers).await {
         Ok(viewer) => viewer,
-        Err((response, outcome)) => {
-            let mut response = response;
-            note(&mut response, names.join(","), outcome, None);
-            for name in &names {
+        Err((mut response, outcome)) => {
+            let count = operations.count();
+            note(&mut response, String::new(), outcome, None);
+            for _ in 0..count {
                 state
                     .metrics
-                    .record_request(name, outcome, started.elapsed());
+                    .record_request(UNKNOWN, false, outcome, started.elapsed());
             }
             return response;
         }
     };
-    let client = ClientAddr(peer.ip());
-    let user = viewer.as_ref().map(|v| v.user.id);
+    let mut context = Context {
+        state,
+        viewer: viewer.as_ref(),
+        client: ClientAddr(peer.ip()),
+        method,
+        logins: 0,
+    };
+    let mut names = Vec::new();
     let (mut response, outcome, ok) = match operations {
         Operations::Single(operation) => {
-            let done = run(state, operation, viewer.as_ref(), client, method, started).await;
+            let done = context.run(operation).await;
+            names.push(done.label.clone());
             let ok = done.response.is_ok();
             let outcome = done.outcome;
             let response = match done.refusal {
                 Some(refusal) => refusal,
-                None => Json(done.response).into_response(),
+                None => Json(Body(&done.response)).into_response(),
             };
             (response, outcome, ok)
         }
@@ -177,12 +210,14 @@ async fn respond(
             let mut responses = Vec::with_capacity(operations.len());
             let mut worst = Outcome::Ok;
             for operation in operations {
-                let done = run(state, operation, viewer.as_ref(), client, method, started).await;
+                let done = context.run(operation).await;
                 worst = worst.max(done.outcome);
+                names.push(done.label);
                 responses.push(done.response);
             }
             let ok = responses.iter().all(Response::is_ok);
-            (Json(responses).into_response(), worst, ok)
+            let bodies: Vec<Body<'_>> = responses.iter().map(Body).collect();
+            (Json(bodies).into_response(), worst, ok)
         }
     };
     let cache = match (
@@ -199,7 +234,16 @@ async fn respond(
         headers.insert(CACHE_CONTROL, value);
     }
     headers.append(VARY, HeaderValue::from_static("authorization"));
-    note(&mut response, names.join(","), outcome, user);
+    if method == Method::Get {
+        // The same URL is GraphiQL for a browser asking for HTML.
+        headers.append(VARY, HeaderValue::from_static("accept"));
+    }
+    note(
+        &mut response,
+        names.join(","),
+        outcome,
+        viewer.map(|v| v.user.id),
+    );
     response
 }
 
@@ -225,13 +269,64 @@ fn rejected(
 ) -> axum::response::Response {
     state
         .metrics
-        .record_request("anonymous", Outcome::Rejected, started.elapsed());
-    let body = json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
-    });
-    let mut response = (status, Json(body)).into_response();
+        .record_request(UNKNOWN, false, Outcome::Rejected, started.elapsed());
+    let mut response = error_response(status, "BAD_USER_INPUT", &message);
     note(&mut response, String::new(), Outcome::Rejected, None);
     response
+}
+
+/// The metric label of operations that did not run as named.
+const UNKNOWN: &str = "unknown";
+
+/// `{"errors":[{"message":…,"extensions":{"code":…}}]}`, keys in that
+/// order, with `status`.
+fn error_response(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        errors: [Item<'a>; 1],
+    }
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        message: &'a str,
+        extensions: Code<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Code<'a> {
+        code: &'a str,
+    }
+    let body = Body {
+        errors: [Item {
+            message,
+            extensions: Code { code },
+        }],
+    };
+    (status, Json(body)).into_response()
+}
+
+/// A GraphQL response as the specification writes it: `data` absent when
+/// the request failed before execution (errors without a path), `errors`
+/// and `extensions` only when there are some.
+struct Body<'a>(&'a Response);
+
+impl serde::Serialize for Body<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let response = self.0;
+        let executed = !matches!(response.data, async_graphql::Value::Null)
+            || response.errors.is_empty()
+            || response.errors.iter().any(|e| !e.path.is_empty());
+        let mut map = serializer.serialize_map(None)?;
+        if executed {
+            map.serialize_entry("data", &response.data)?;
+        }
+        if !response.errors.is_empty() {
+            map.serialize_entry("errors", &response.errors)?;
+        }
+        if !response.extensions.is_empty() {
+            map.serialize_entry("extensions", &response.extensions)?;
+        }
+        map.end()
+    }
 }
 
 /// The viewer of a bearer token. No `Authorization` header means an
@@ -244,24 +339,21 @@ async fn authenticate(
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let Some(subject) = token.and_then(|t| state.tokens.verify(t)) else {
+    let token = value.to_str().ok().and_then(bearer);
+    let Some(verified) = token.and_then(|t| state.tokens.verify(t)) else {
         return Err((unauthenticated(), Outcome::Unauthenticated));
     };
-    match Viewer::load(&state.db, &subject).await {
+    match Viewer::load(&state.db, &verified.subject).await {
         Ok(Some(viewer)) => Ok(Some(viewer)),
         Ok(None) => Err((unauthenticated(), Outcome::Unauthenticated)),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
-            let body = json!({
-                "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }]
-            });
             Err((
-                (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response(),
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "internal error",
+                ),
                 Outcome::Internal,
             ))
         }
@@ -269,13 +361,11 @@ async fn authenticate(
 }
 
 fn unauthenticated() -> axum::response::Response {
-    let body = json!({
-        "errors": [{
-            "message": "the access token is invalid, expired or of an inactive user",
-            "extensions": { "code": "UNAUTHENTICATED" }
-        }]
-    });
-    let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    let mut response = error_response(
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHENTICATED",
+        "the access token is invalid, expired or of an inactive user",
+    );
     response.headers_mut().insert(
         WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer error=\"invalid_token\""),
@@ -303,12 +393,10 @@ enum Operations {
 }
 
 impl Operations {
-    /// The metric labels of the operations, in order.
-    fn names(&self) -> Vec<String> {
-        let label = |o: &RawOperation| operation_label(o.operation_name.as_deref()).to_owned();
+    fn count(&self) -> usize {
         match self {
-            Operations::Single(o) => vec![label(o)],
-            Operations::Batch(ops) => ops.iter().map(label).collect(),
+            Operations::Single(_) => 1,
+            Operations::Batch(ops) => ops.len(),
         }
     }
 }
@@ -344,7 +432,11 @@ fn parse_operation(value: Value) -> Result<RawOperation, String> {
 impl RawOperation {
     fn check(&self) -> Result<(), String> {
         let has_query = self.query.as_deref().is_some_and(|q| !q.trim().is_empty());
-        if !has_query && self.persisted_hash().is_none() {
+        let persisted = self
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("persistedQuery").is_some());
+        if !has_query && !persisted {
             return Err(
                 "each operation needs a non-empty `query` string or a persisted query's hash"
                     .into(),
@@ -360,13 +452,24 @@ impl RawOperation {
         Ok(())
     }
 
-    /// `extensions.persistedQuery` as (version, sha256Hash).
-    fn persisted_hash(&self) -> Option<(i64, &str)> {
-        let pq = self.extensions.as_ref()?.get("persistedQuery")?;
-        Some((
-            pq.get("version")?.as_i64()?,
-            pq.get("sha256Hash")?.as_str()?,
-        ))
+    /// The SHA-256 (lower-case hex) of `extensions.persistedQuery`, when
+    /// the operation has one; an error when it is not version 1 with a
+    /// `sha256Hash` string.
+    fn persisted_hash(&self) -> Result<Option<String>, &'static str> {
+        let Some(pq) = self
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("persistedQuery"))
+        else {
+            return Ok(None);
+        };
+        if pq.get("version").and_then(Value::as_f64) != Some(1.0) {
+            return Err("only version 1 of persisted queries is supported (`\"version\": 1`)");
+        }
+        match pq.get("sha256Hash").and_then(Value::as_str) {
+            Some(hash) => Ok(Some(hash.to_ascii_lowercase())),
+            None => Err("a persisted query needs its `sha256Hash` as a string"),
+        }
     }
 }
 
@@ -388,11 +491,12 @@ fn operation_from_params(mut params: HashMap<String, String>) -> Result<RawOpera
     Ok(operation)
 }
 
-/// An operation's response, how it ended, and, for a GET that may not run
-/// it, the refusal to send instead.
+/// An operation's response, how it ended, its metric label, and, for a
+/// GET that may not run it, the refusal to send instead.
 struct Done {
     response: Response,
     outcome: Outcome,
+    label: String,
     refusal: Option<axum::response::Response>,
 }
 
@@ -406,135 +510,163 @@ impl Done {
         Done {
             response: Response::from_errors(vec![error]),
             outcome,
+            label: UNKNOWN.to_owned(),
             refusal: None,
         }
     }
 }
 
-async fn run(
-    state: &GraphqlState,
-    operation: RawOperation,
-    viewer: Option<&Viewer>,
+/// Sign-ins one HTTP request may carry (a batch included): each costs a
+/// password hash, so aliases and batches must not multiply them.
+const LOGINS_PER_REQUEST: usize = 1;
+
+/// What the operations of one HTTP request share.
+struct Context<'a> {
+    state: &'a GraphqlState,
+    viewer: Option<&'a Viewer>,
     client: ClientAddr,
     method: Method,
-    started: Instant,
-) -> Done {
-    let label = operation_label(operation.operation_name.as_deref()).to_owned();
-    let done = run_inner(state, operation, viewer, client, method).await;
-    state
-        .metrics
-        .record_request(&label, done.outcome, started.elapsed());
-    done
+    /// Sign-ins run so far in this request.
+    logins: usize,
 }
 
-async fn run_inner(
-    state: &GraphqlState,
-    operation: RawOperation,
-    viewer: Option<&Viewer>,
-    client: ClientAddr,
-    method: Method,
-) -> Done {
-    let persisted = operation
-        .persisted_hash()
-        .map(|(version, hash)| (version, hash.to_ascii_lowercase()));
-    let query = match (&persisted, operation.query.filter(|q| !q.trim().is_empty())) {
-        (Some((version, _)), _) if *version != 1 => {
-            return Done::error(
-                "BAD_USER_INPUT",
-                "only version 1 of persisted queries is supported",
-                Outcome::Rejected,
-            );
-        }
-        (Some((_, hash)), None) => match state.persisted.get(hash) {
-            Some(query) => query.to_string(),
-            None => {
-                return Done::error(
-                    "PERSISTED_QUERY_NOT_FOUND",
-                    "PersistedQueryNotFound",
-                    Outcome::Rejected,
-                );
-            }
-        },
-        (Some((_, hash)), Some(query)) => {
-            if sha256_hex(&query) != *hash {
-                return Done::error(
-                    "PERSISTED_QUERY_HASH_MISMATCH",
-                    "the persisted query's sha256Hash is not the SHA-256 of its query",
-                    Outcome::Rejected,
-                );
-            }
-            query
-        }
-        (None, Some(query)) => query,
-        (None, None) => unreachable!("checked when parsed"),
-    };
-    let mut request = Request::new(query.clone());
-    if let Some(name) = operation.operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(variables) = operation.variables {
-        request = request.variables(Variables::from_json(variables));
-    }
-    let operation_name = request.operation_name.clone();
-    let plan = match request.parsed_query() {
-        Ok(document) => Plan::new(&state.types, document, operation_name.as_deref()),
-        Err(mut error) => {
-            ensure_code(&mut error);
-            return Done {
-                response: Response::from_errors(vec![error]),
-                outcome: Outcome::Errors,
-                refusal: None,
-            };
-        }
-    };
-    if let Some((_, hash)) = persisted {
-        state.persisted.insert(hash, &query);
-    }
-    if method == Method::Get
-        && let Some(plan) = &plan
-        && plan.ty != OperationType::Query
-    {
-        let mut done = Done::error(
-            "BAD_USER_INPUT",
-            "only queries may be sent with GET; send mutations and subscriptions with POST",
-            Outcome::Rejected,
+impl Context<'_> {
+    /// Runs one operation and counts it.
+    async fn run(&mut self, operation: RawOperation) -> Done {
+        let started = Instant::now();
+        let done = self.run_inner(operation).await;
+        self.state.metrics.record_request(
+            &done.label,
+            self.viewer.is_some(),
+            done.outcome,
+            started.elapsed(),
         );
-        let mut refusal = (
-            StatusCode::METHOD_NOT_ALLOWED,
-            Json(std::mem::take(&mut done.response)),
-        )
-            .into_response();
-        refusal
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("POST"));
-        done.refusal = Some(refusal);
-        return done;
+        done
     }
-    let mut request = request
-        .data(UnitLoaders::new(&state.db))
-        .data(MandateLoaders::new(&state.db))
-        .data(ReportLoaders::new(&state.db))
-        .data(client);
-    if let Some(viewer) = viewer {
-        request = request.data(viewer.clone());
-    }
-    let mut response = state.schema.execute(request).await;
-    if let Some(plan) = &plan {
-        plan.apply(&mut response);
-    }
-    let mut outcome = Outcome::Ok;
-    for error in &mut response.errors {
-        let code = ensure_code(error);
-        outcome = outcome.max(if code == "INTERNAL" {
-            Outcome::Internal
-        } else {
-            Outcome::Errors
-        });
-    }
-    Done {
-        response,
-        outcome,
-        refusal: None,
+
+    async fn run_inner(&mut self, operation: RawOperation) -> Done {
+        let state = self.state;
+        let persisted = match operation.persisted_hash() {
+            Ok(persisted) => persisted,
+            Err(message) => return Done::error("BAD_USER_INPUT", message, Outcome::Rejected),
+        };
+        let query = match (&persisted, operation.query.filter(|q| !q.trim().is_empty())) {
+            (Some(hash), None) => match state.persisted.get(hash) {
+                Some(query) => query.to_string(),
+                None => {
+                    return Done::error(
+                        "PERSISTED_QUERY_NOT_FOUND",
+                        "PersistedQueryNotFound",
+                        Outcome::Rejected,
+                    );
+                }
+            },
+            (Some(hash), Some(query)) => {
+                if sha256_hex(&query) != *hash {
+                    return Done::error(
+                        "PERSISTED_QUERY_HASH_MISMATCH",
+                        "the persisted query's sha256Hash is not the SHA-256 of its query",
+                        Outcome::Rejected,
+                    );
+                }
+                query
+            }
+            (None, Some(query)) => query,
+            (None, None) => unreachable!("checked when parsed"),
+        };
+        let mut request = Request::new(query.clone());
+        if let Some(name) = operation.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Some(variables) = operation.variables {
+            request = request.variables(Variables::from_json(variables));
+        }
+        let mut document = match async_graphql::parser::parse_query(&query) {
+            Ok(document) => document,
+            Err(error) => {
+                let mut error = ServerError::from(error);
+                ensure_code(&mut error);
+                let mut done = Done::error("BAD_USER_INPUT", "", Outcome::Errors);
+                done.response = Response::from_errors(vec![error]);
+                return done;
+            }
+        };
+        let plan = match Plan::new(
+            &state.types,
+            &mut document,
+            request.operation_name.as_deref(),
+        ) {
+            Ok(plan) => plan,
+            Err(Refused(message)) => {
+                return Done::error("BAD_USER_INPUT", &message, Outcome::Rejected);
+            }
+        };
+        request.set_parsed_query(document);
+        if let Some(hash) = persisted {
+            state.persisted.insert(hash, &query);
+        }
+        // Named only once the name is known to select an operation: a
+        // client cannot fill the metric labels with names that run nothing.
+        let label = match &plan {
+            Some(_) => operation_label(request.operation_name.as_deref()).to_owned(),
+            None => UNKNOWN.to_owned(),
+        };
+        if let Some(plan) = &plan {
+            if self.method == Method::Get && plan.ty != OperationType::Query {
+                let mut done = Done::error(
+                    "BAD_USER_INPUT",
+                    "only queries may be sent with GET; send mutations and subscriptions with POST",
+                    Outcome::Rejected,
+                );
+                let mut refusal =
+                    (StatusCode::METHOD_NOT_ALLOWED, Json(Body(&done.response))).into_response();
+                refusal
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static("POST"));
+                done.refusal = Some(refusal);
+                done.label = label;
+                return done;
+            }
+            if plan.ty == OperationType::Mutation {
+                self.logins += plan.root_fields_named("login");
+                if self.logins > LOGINS_PER_REQUEST {
+                    let mut done = Done::error(
+                        "BAD_USER_INPUT",
+                        "a request may sign in once: send one `login` per request",
+                        Outcome::Rejected,
+                    );
+                    done.label = label;
+                    return done;
+                }
+            }
+        }
+        let mut request = request
+            .data(UnitLoaders::new(&state.db))
+            .data(MandateLoaders::new(&state.db))
+            .data(ReportLoaders::new(&state.db))
+            .data(self.client);
+        if let Some(viewer) = self.viewer {
+            request = request.data(viewer.clone());
+        }
+        let mut response = state.schema.execute(request).await;
+        if let Some(plan) = &plan {
+            plan.apply(&mut response);
+        }
+        let mut outcome = Outcome::Ok;
+        for error in &mut response.errors {
+            let code = ensure_code(error);
+            outcome = outcome.max(if code == "INTERNAL" {
+                Outcome::Internal
+            } else {
+                Outcome::Errors
+            });
+        }
+        Done {
+            response,
+            outcome,
+            label,
+            refusal: None,
+        }
     }
 }
 
@@ -656,14 +788,16 @@ async fn connection_data(
     let Some(header) = header else {
         return Ok(data);
     };
-    let subject = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    let verified = bearer(header)
         .and_then(|t| state.tokens.verify(t))
         .ok_or_else(|| async_graphql::Error::new("the access token is invalid or expired"))?;
-    match Viewer::load(&state.db, &subject).await {
+    match Viewer::load(&state.db, &verified.subject).await {
         Ok(Some(viewer)) => {
             data.insert(viewer);
+            data.insert(Session {
+                subject: verified.subject,
+                expires: verified.expires,
+            });
             Ok(data)
         }
         Ok(None) => Err(async_graphql::Error::new("the user is unknown or inactive")),

@@ -41,6 +41,11 @@ async fn raw(
     request.send().await.expect("the server answers")
 }
 
+/// A GET of `path` with `headers`.
+async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    raw(app, reqwest::Method::GET, path, headers, None).await
+}
+
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
@@ -188,9 +193,9 @@ async fn a_server_started_the_readme_way_refuses_the_published_secret() {
         "an access line names the operation, status, user and client: {access:?}"
     );
     assert!(
-        access
-            .iter()
-            .any(|l| l["operation"] == "Me" && l["status"] == 401 && l["user"].is_null()),
+        access.iter().any(|l| l["status"] == 401
+            && l["outcome"] == "unauthenticated"
+            && l["user"].is_null()),
         "{access:?}"
     );
     assert!(
@@ -209,14 +214,7 @@ async fn a_server_started_the_readme_way_refuses_the_published_secret() {
 #[tokio::test]
 async fn graphiql_and_its_scripts_come_from_the_server_itself() {
     let app = spawn_app().await;
-    let page = raw(
-        &app,
-        reqwest::Method::GET,
-        "/graphql",
-        &[("accept", "text/html")],
-        None,
-    )
-    .await;
+    let page = get(&app, "/graphql", &[("accept", "text/html")]).await;
     assert_eq!(page.status(), 200);
     assert!(
         header(&page, "content-type")
@@ -237,7 +235,7 @@ async fn graphiql_and_its_scripts_come_from_the_server_itself() {
     }
     assert!(referenced.len() >= 5, "{referenced:?}");
     for url in &referenced {
-        let response = raw(&app, reqwest::Method::GET, url, &[], None).await;
+        let response = get(&app, url, &[]).await;
         assert_eq!(response.status(), 200, "{url}");
         let kind = header(&response, "content-type").unwrap().to_owned();
         let text = response.text().await.unwrap();
@@ -253,39 +251,19 @@ async fn graphiql_and_its_scripts_come_from_the_server_itself() {
         }
     }
     // Subscriptions go to the server's own websocket.
-    let script = raw(
-        &app,
-        reqwest::Method::GET,
-        "/graphiql/phancap-graphiql.js",
-        &[],
-        None,
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let script = get(&app, "/graphiql/phancap-graphiql.js", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(script.contains("/graphql/ws"));
     // The licences ship beside the files.
     for licence in ["graphiql", "react", "react-dom", "graphql-ws"] {
-        let response = raw(
-            &app,
-            reqwest::Method::GET,
-            &format!("/graphiql/LICENSE.{licence}.txt"),
-            &[],
-            None,
-        )
-        .await;
+        let response = get(&app, &format!("/graphiql/LICENSE.{licence}.txt"), &[]).await;
         assert_eq!(response.status(), 200);
         assert!(response.text().await.unwrap().contains("MIT License"));
     }
-    let missing = raw(
-        &app,
-        reqwest::Method::GET,
-        "/graphiql/../Cargo.toml",
-        &[],
-        None,
-    )
-    .await;
+    let missing = get(&app, "/graphiql/../Cargo.toml", &[]).await;
     assert_eq!(missing.status(), 404);
     // Without GraphiQL, neither the page nor its files are served.
     let bare = spawn_app_with(Settings {
@@ -293,23 +271,9 @@ async fn graphiql_and_its_scripts_come_from_the_server_itself() {
         ..Settings::default()
     })
     .await;
-    let page = raw(
-        &bare,
-        reqwest::Method::GET,
-        "/graphql",
-        &[("accept", "text/html")],
-        None,
-    )
-    .await;
+    let page = get(&bare, "/graphql", &[("accept", "text/html")]).await;
     assert_eq!(page.status(), 400);
-    let file = raw(
-        &bare,
-        reqwest::Method::GET,
-        "/graphiql/graphiql.min.js",
-        &[],
-        None,
-    )
-    .await;
+    let file = get(&bare, "/graphiql/graphiql.min.js", &[]).await;
     assert_eq!(file.status(), 404);
 }
 
@@ -574,7 +538,7 @@ async fn automatic_persisted_queries_follow_apollos_protocol() {
         urlencode(&extensions.to_string()),
         urlencode(&variables.to_string())
     );
-    let response = raw(&app, reqwest::Method::GET, &url, &[], None).await;
+    let response = get(&app, &url, &[]).await;
     assert_eq!(response.status(), 200);
     assert!(
         header(&response, "cache-control")
@@ -614,14 +578,7 @@ async fn queries_over_get_are_cacheable_and_mutations_are_not_allowed() {
     let app = spawn_app().await;
     let fixture = app.seed().await;
     let query = urlencode("{ unitByCode(code: \"19\") { name } }");
-    let response = raw(
-        &app,
-        reqwest::Method::GET,
-        &format!("/graphql?query={query}"),
-        &[],
-        None,
-    )
-    .await;
+    let response = get(&app, &format!("/graphql?query={query}"), &[]).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         header(&response, "cache-control"),
@@ -633,12 +590,10 @@ async fn queries_over_get_are_cacheable_and_mutations_are_not_allowed() {
     // A signed-in reader's answer is private.
     let token = app.token(&role_user(Role::Viewer)).await;
     let bearer = format!("Bearer {token}");
-    let response = raw(
+    let response = get(
         &app,
-        reqwest::Method::GET,
         &format!("/graphql?query={query}"),
         &[("authorization", &bearer)],
-        None,
     )
     .await;
     assert_eq!(
@@ -647,14 +602,7 @@ async fn queries_over_get_are_cacheable_and_mutations_are_not_allowed() {
     );
     // An error is not cached.
     let broken = urlencode("{ unitByCode { name } }");
-    let response = raw(
-        &app,
-        reqwest::Method::GET,
-        &format!("/graphql?query={broken}"),
-        &[],
-        None,
-    )
-    .await;
+    let response = get(&app, &format!("/graphql?query={broken}"), &[]).await;
     assert_eq!(header(&response, "cache-control"), Some("no-store"));
     // A mutation over GET is refused and changes nothing.
     let admin = app.token(&role_user(Role::Admin)).await;
@@ -677,12 +625,10 @@ async fn queries_over_get_are_cacheable_and_mutations_are_not_allowed() {
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(app.snapshot().await, before);
     // A browser following a link with a query gets GraphiQL, which shows it.
-    let response = raw(
+    let response = get(
         &app,
-        reqwest::Method::GET,
         &format!("/graphql?query={query}"),
         &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
-        None,
     )
     .await;
     assert!(
@@ -691,21 +637,12 @@ async fn queries_over_get_are_cacheable_and_mutations_are_not_allowed() {
             .starts_with("text/html")
     );
     // A GET without a query, from a program, is a bad request.
-    let response = raw(
-        &app,
-        reqwest::Method::GET,
-        "/graphql",
-        &[("accept", "application/json")],
-        None,
-    )
-    .await;
+    let response = get(&app, "/graphql", &[("accept", "application/json")]).await;
     assert_eq!(response.status(), 400);
-    let response = raw(
+    let response = get(
         &app,
-        reqwest::Method::GET,
         "/graphql?query=%7B%20__typename%20%7D&variables=%7Boops",
         &[],
-        None,
     )
     .await;
     assert_eq!(response.status(), 400);
@@ -798,11 +735,7 @@ async fn metrics_count_operations_sign_ins_and_subscriptions() {
     let mut text = String::new();
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        text = raw(&app, reqwest::Method::GET, "/metrics", &[], None)
-            .await
-            .text()
-            .await
-            .unwrap();
+        text = get(&app, "/metrics", &[]).await.text().await.unwrap();
         if metric(&text, "phancap_subscriptions_open") == Some(1.0) {
             break;
         }
@@ -856,11 +789,7 @@ async fn metrics_count_operations_sign_ins_and_subscriptions() {
     let mut closed = false;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let text = raw(&app, reqwest::Method::GET, "/metrics", &[], None)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let text = get(&app, "/metrics", &[]).await.text().await.unwrap();
         if metric(&text, "phancap_subscriptions_open") == Some(0.0)
             && metric(&text, "phancap_websockets_open") == Some(0.0)
         {
@@ -876,7 +805,7 @@ async fn metrics_count_operations_sign_ins_and_subscriptions() {
         ..Settings::default()
     })
     .await;
-    let main = raw(&separate, reqwest::Method::GET, "/metrics", &[], None).await;
+    let main = get(&separate, "/metrics", &[]).await;
     assert_eq!(main.status(), 404);
     let own = separate.metrics_address.clone().unwrap();
     let text = reqwest::get(format!("{own}/metrics"))
@@ -1006,4 +935,201 @@ async fn postgresql_runs_leave_no_schema_and_print_no_notice() {
     }
     crate::helpers::drop_pg_schema(&scratch);
     assert_eq!(count(admin, scratch).await, 0);
+}
+
+#[tokio::test]
+async fn objects_of_an_interface_follow_their_own_type_and_are_never_lost() {
+    let app = national();
+    let (_, body) = app
+        .post(json!({ "query": "{ units(kind: PROVINCE, first: 1) { nodes { id } } mandates(first: 1) { nodes { id } } }" }))
+        .await;
+    let unit = body["data"]["units"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mandate = body["data"]["mandates"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let text = |query: String| async move {
+        raw(
+            app,
+            reqwest::Method::POST,
+            "/graphql",
+            &[],
+            Some(json!({ "query": query })),
+        )
+        .await
+        .text()
+        .await
+        .unwrap()
+    };
+    // Each object in the order of the fragments that apply to its own type.
+    let out = text(format!(
+        r#"{{ nodes(ids: ["{unit}", "{mandate}"]) {{ ... on Mandate {{ code title }} ... on Unit {{ name code }} }} }}"#
+    ))
+    .await;
+    let unit_part = &out[..out.find("\"title\"").unwrap_or(out.len())];
+    assert!(
+        ascending(&offsets(unit_part, &["\"name\":", "\"code\":"])),
+        "{out}"
+    );
+    let mandate_part = &out[out.find("},{").unwrap()..];
+    assert!(
+        ascending(&offsets(mandate_part, &["\"code\":", "\"title\":"])),
+        "{out}"
+    );
+    // Nothing selected for the runtime type: `{}`, not null.
+    let out = text(format!(
+        r#"{{ node(id: "{unit}") {{ ... on Mandate {{ code }} }} }}"#
+    ))
+    .await;
+    assert_eq!(out, r#"{"data":{"node":{}}}"#);
+    let out =
+        text("{ units(kind: PROVINCE, first: 2) { nodes { code @skip(if: true) } } }".into()).await;
+    assert_eq!(out, r#"{"data":{"units":{"nodes":[{},{}]}}}"#);
+    // The same key selected twice, one of them skipped: nothing is lost.
+    let out = text(r#"{ a: unitByCode(code: "19") { code @skip(if: true) } a: unitByCode(code: "19") { name } }"#.into()).await;
+    assert_eq!(out, r#"{"data":{"a":{"name":"Tỉnh Thái Nguyên"}}}"#);
+    // The alias phancap uses for the runtime type is reserved.
+    let (_, body) = app
+        .post(json!({ "query": "{ _phancapType: __typename }" }))
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reserved")
+    );
+}
+
+#[tokio::test]
+async fn documents_that_would_exhaust_the_server_are_refused_and_it_stays_up() {
+    let app = spawn_app().await;
+    let mut chain = String::from("mutation { ...F0 }");
+    for i in 0..3000 {
+        chain.push_str(&format!(" fragment F{i} on Mutation {{ ...F{} }}", i + 1));
+    }
+    chain.push_str(" fragment F3000 on Mutation { __typename }");
+    let mut doubling = String::from("{ ...F0 }");
+    for i in 0..26 {
+        doubling.push_str(&format!(
+            " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+            n = i + 1
+        ));
+    }
+    doubling.push_str(" fragment F26 on Query { __typename }");
+    for query in [chain, doubling] {
+        let started = std::time::Instant::now();
+        let (status, body) = app.post(json!({ "query": query })).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+    let health = get(&app, "/healthz", &[]).await;
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn requests_refused_before_execution_say_so_plainly() {
+    let app = spawn_app().await;
+    // A page elsewhere may send text/plain without a preflight: refused.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "text/plain")
+        .body(r#"{"query":"mutation { login(input: {username: \"x.y\", password: \"wrong-password\"}) { accessToken } }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let metrics = get(&app, "/metrics", &[]).await.text().await.unwrap();
+    assert_eq!(metric(&metrics, "phancap_login_failures_total"), Some(0.0));
+    // Too large a body: 413, as JSON with a code.
+    let big = "x".repeat(300 * 1024);
+    let response = raw(
+        &app,
+        reqwest::Method::POST,
+        "/graphql",
+        &[],
+        Some(json!({ "query": big })),
+    )
+    .await;
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    // A request that never ran has no `data`; keys are message, extensions.
+    let text = raw(
+        &app,
+        reqwest::Method::POST,
+        "/graphql",
+        &[],
+        Some(json!({ "query": "{ nope }" })),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(text.starts_with(r#"{"errors":[{"message":"#), "{text}");
+    let text = raw(
+        &app,
+        reqwest::Method::POST,
+        "/graphql",
+        &[],
+        Some(json!({ "variables": {} })),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(text.starts_with(r#"{"errors":[{"message":"#), "{text}");
+    // A malformed persisted query says what is wrong with it.
+    let (_, body) = app
+        .post(json!({ "extensions": { "persistedQuery": { "version": "1", "sha256Hash": "ab" } } }))
+        .await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("version 1"),
+        "{body}"
+    );
+    // A GET answer varies with Accept (GraphiQL for a browser).
+    let response = get(&app, "/graphql?query=%7B__typename%7D", &[]).await;
+    let vary: Vec<_> = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(vary.iter().any(|v| v.contains("accept")), "{vary:?}");
+    // An operation name that selects nothing is not a metric label.
+    app.post(json!({ "query": "query Real { __typename }", "operationName": "Invented" }))
+        .await;
+    let metrics = get(&app, "/metrics", &[]).await.text().await.unwrap();
+    assert!(!metrics.contains("Invented"), "{metrics}");
+    assert!(metrics.contains(r#"operation="unknown""#));
+}
+
+#[tokio::test]
+async fn a_request_signs_in_at_most_once() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let twice = "mutation { a: login(input: {username: \"viewer.tn\", password: \"wrong-password-1\"}) { accessToken } b: login(input: {username: \"viewer.tn\", password: \"wrong-password-2\"}) { accessToken } }";
+    let (_, body) = app.post(json!({ "query": twice })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    let once = json!({ "query": "mutation { login(input: {username: \"viewer.tn\", password: \"wrong-password-3\"}) { userErrors { code } } }" });
+    let (_, bodies) = app.post(json!([once, once])).await;
+    assert_eq!(
+        bodies[0]["data"]["login"]["userErrors"][0]["code"],
+        "INVALID_CREDENTIALS"
+    );
+    assert_eq!(error_code(&bodies[1]), "BAD_USER_INPUT");
+    // Only the one that ran was counted.
+    let metrics = get(&app, "/metrics", &[]).await.text().await.unwrap();
+    assert_eq!(metric(&metrics, "phancap_login_failures_total"), Some(1.0));
 }

@@ -228,6 +228,19 @@ function originPage(label, phancap) {
 </script></body></html>`;
 }
 
+// Listens on 127.0.0.1 at a free port, resolves with the server's URL, and
+// closes it when the test ends.
+function listenLocal(srv, resolve, reject) {
+  srv.on('error', reject);
+  srv.listen(0, '127.0.0.1', () => {
+    cleanups.push(() => {
+      srv.closeAllConnections();
+      return new Promise((r) => srv.close(() => r()));
+    });
+    resolve(`http://127.0.0.1:${srv.address().port}`);
+  });
+}
+
 function startOrigin(label, getPhancap) {
   return new Promise((resolve, reject) => {
     const srv = http.createServer((req, res) => {
@@ -239,14 +252,7 @@ function startOrigin(label, getPhancap) {
         res.end('not found');
       }
     });
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => {
-        srv.closeAllConnections();
-        return new Promise((r) => srv.close(() => r()));
-      });
-      resolve(`http://127.0.0.1:${srv.address().port}`);
-    });
+    listenLocal(srv, resolve, reject);
   });
 }
 
@@ -327,14 +333,7 @@ function startTreeProxy(phancap) {
       up.on('error', close);
       socket.on('error', close);
     });
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => {
-        srv.closeAllConnections();
-        return new Promise((r) => srv.close(() => r()));
-      });
-      resolve(`http://127.0.0.1:${srv.address().port}`);
-    });
+    listenLocal(srv, resolve, reject);
   });
 }
 
