@@ -9,4 +9,4 @@ pub mod tokens;
 pub mod viewer;
 
 pub use tokens::{ExternalKey, TokenService};
-pub use viewer::{Authority, RoleGuard, ScopedGrant, Viewer, viewer};
+pub use viewer::{Authority, RoleGuard, ScopedGrant, Session, Viewer, viewer};

@@ -137,6 +137,10 @@ struct AuthArgs {
     /// Lifetime of the tokens `login` issues.
     #[arg(long, env = "PHANCAP_TOKEN_TTL", default_value = "1h")]
     token_ttl: String,
+    /// Longest lifetime of any token, issued here or by the identity
+    /// provider (service tokens included); longer-lived ones are refused.
+    #[arg(long, env = "PHANCAP_MAX_TOKEN_TTL", default_value = "30d")]
+    max_token_ttl: String,
     /// PEM public key of an external identity provider whose tokens are
     /// also accepted (their `sub` is the username).
     #[arg(long, env = "PHANCAP_EXTERNAL_JWT_KEY")]
@@ -182,7 +186,10 @@ impl AuthArgs {
                 )?)
             }
         };
-        Ok(Arc::new(TokenService::new(&secret, ttl, external)?))
+        let max = parse_ttl(&self.max_token_ttl)?;
+        Ok(Arc::new(
+            TokenService::new(&secret, ttl, external)?.with_max_lifetime(max)?,
+        ))
     }
 }
 
@@ -303,7 +310,7 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             if user.kind != UserKind::Service || !user.active {
                 return Err("tokens are issued here only for active service accounts; people sign in with `login`".into());
             }
-            let (token, expires) = tokens.issue(user.id, Some(ttl))?;
+            let (token, expires) = tokens.issue(user.id, user.token_version, Some(ttl))?;
             eprintln!("token for {} valid until {expires}:", user.username);
             println!("{token}");
             Ok(())

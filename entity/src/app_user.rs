@@ -26,6 +26,9 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// Tokens issued under another version are refused: changing the
+    /// password or deactivating the user bumps it.
+    pub token_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

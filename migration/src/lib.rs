@@ -7,6 +7,7 @@ mod m20261123_000001_units;
 mod m20261123_000002_identity_audit;
 mod m20261123_000003_mandates;
 mod m20261123_000004_reporting;
+mod m20261130_000005_sign_in_hardening;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity_audit::Migration),
             Box::new(m20261123_000003_mandates::Migration),
             Box::new(m20261123_000004_reporting::Migration),
+            Box::new(m20261130_000005_sign_in_hardening::Migration),
         ]
     }
 }

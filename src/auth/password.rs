@@ -38,6 +38,49 @@ pub fn verify_nothing(password: &str) {
     let _ = verify(password, &DUMMY);
 }
 
+/// At most this many hashes run at once: each takes tens of milliseconds
+/// of CPU and 19 MiB, so a flood of sign-ins queues here instead of taking
+/// every core and gigabytes.
+const CONCURRENT_HASHES: usize = 2;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs `work` (a hash or a verification) on the blocking pool, at most
+/// [`CONCURRENT_HASHES`] at a time, so that the async workers keep
+/// answering queries meanwhile. Call it outside any open transaction.
+pub async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|_| AppError::invalid("the server is shutting down"))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::invalid(format!("password hashing failed: {e}")))
+}
+
+/// [`verify`] off the runtime; with no hash, spends the same time and is
+/// false ([`verify_nothing`]).
+pub async fn verify_async(password: &str, hash: Option<&str>) -> AppResult<bool> {
+    let password = password.to_owned();
+    let hash = hash.map(str::to_owned);
+    off_the_runtime(move || match hash {
+        Some(hash) => verify(&password, &hash),
+        None => {
+            verify_nothing(&password);
+            false
+        }
+    })
+    .await
+}
+
+/// [`hash`] off the runtime.
+pub async fn hash_async(password: &str) -> AppResult<String> {
+    let password = password.to_owned();
+    off_the_runtime(move || hash(&password)).await?
+}
+
 /// The password policy: a length between [`MIN_LENGTH`] and [`MAX_LENGTH`].
 pub fn check_policy(password: &str) -> Result<(), String> {
     let n = password.chars().count();

@@ -2,7 +2,9 @@
 //! of an external identity provider signed RS256 or EdDSA when that
 //! provider's public key is configured. Validation follows RFC 8725: the
 //! algorithm is pinned per key, `exp`, `iat`, `iss`, `aud` and `sub` are
-//! required, `nbf` is checked when present, lifetimes are short by default.
+//! required, `nbf` is checked when present, `aud` may be a string or an
+//! array (RFC 7519 §4.1.3), lifetimes are short by default and never longer
+//! than the configured maximum, whoever signed the token.
 
 use std::time::Duration;
 
@@ -54,22 +56,45 @@ impl ExternalKey {
 /// Who a valid token names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    /// A phancap token: the user's id.
-    UserId(Uuid),
+    /// A phancap token: the user's id and the token version it was issued
+    /// under (see `app_user.token_version`).
+    User { id: Uuid, version: i32 },
     /// An external provider's token: the username.
     Username(String),
+}
+
+/// A token that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub subject: Subject,
+    /// `exp`, in Unix seconds: a subscription ends then.
+    pub expires: i64,
+}
+
+/// `aud`: one audience or several.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
     iss: String,
-    aud: String,
+    aud: Audience,
     exp: i64,
     iat: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     nbf: Option<i64>,
+    /// The user's token version; absent in external tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ver: Option<i32>,
 }
+
+/// Longest token lifetime accepted by default, service tokens included.
+pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
 
 /// Issues and verifies access tokens.
 pub struct TokenService {
@@ -79,6 +104,8 @@ pub struct TokenService {
     audience: String,
     /// Lifetime of the tokens `login` issues.
     pub ttl: Duration,
+    /// Longest lifetime (`exp - iat`) issued or accepted.
+    pub max_lifetime: Duration,
     external: Option<ExternalKey>,
 }
 
@@ -100,26 +127,50 @@ impl TokenService {
             issuer: "phancap".into(),
             audience: "phancap".into(),
             ttl,
+            max_lifetime: DEFAULT_MAX_LIFETIME.max(ttl),
             external,
         })
     }
 
-    /// A token for `user` valid for `ttl` (the default lifetime when None),
-    /// and when it expires.
+    /// The same service with a longest lifetime of `max` (at least the
+    /// default lifetime of `login`).
+    pub fn with_max_lifetime(mut self, max: Duration) -> Result<Self, String> {
+        if max < self.ttl {
+            return Err(format!(
+                "the longest token lifetime ({}s) is shorter than the lifetime of a sign-in ({}s)",
+                max.as_secs(),
+                self.ttl.as_secs()
+            ));
+        }
+        self.max_lifetime = max;
+        Ok(self)
+    }
+
+    /// A token for `user` under its token `version`, valid for `ttl` (the
+    /// default lifetime when None), and when it expires.
     pub fn issue(
         &self,
         user: Uuid,
+        version: i32,
         ttl: Option<Duration>,
     ) -> Result<(String, DateTime<Utc>), String> {
+        let ttl = ttl.unwrap_or(self.ttl);
+        if ttl > self.max_lifetime {
+            return Err(format!(
+                "a token may live at most {} days",
+                self.max_lifetime.as_secs() / 86_400
+            ));
+        }
         let now = Utc::now().timestamp();
-        let exp = now + ttl.unwrap_or(self.ttl).as_secs() as i64;
+        let exp = now + ttl.as_secs() as i64;
         let claims = Claims {
             sub: user.to_string(),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: Audience::One(self.audience.clone()),
             exp,
             iat: now,
             nbf: Some(now),
+            ver: Some(version),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| format!("token could not be signed: {e}"))?;
@@ -133,7 +184,7 @@ impl TokenService {
     /// The subject of a valid token; None for anything else (bad signature,
     /// unexpected algorithm, expired, not yet valid, wrong issuer or
     /// audience, missing claims).
-    pub fn verify(&self, token: &str) -> Option<Subject> {
+    pub fn verify(&self, token: &str) -> Option<Verified> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg == Algorithm::HS256 {
             let claims = self.decode(
@@ -143,7 +194,14 @@ impl TokenService {
                 &self.issuer,
                 &self.audience,
             )?;
-            return Uuid::parse_str(&claims.sub).ok().map(Subject::UserId);
+            let id = Uuid::parse_str(&claims.sub).ok()?;
+            return Some(Verified {
+                subject: Subject::User {
+                    id,
+                    version: claims.ver.unwrap_or(0),
+                },
+                expires: claims.exp,
+            });
         }
         let external = self
             .external
@@ -156,7 +214,10 @@ impl TokenService {
             &external.issuer,
             &external.audience,
         )?;
-        Some(Subject::Username(claims.sub))
+        Some(Verified {
+            expires: claims.exp,
+            subject: Subject::Username(claims.sub),
+        })
     }
 
     fn decode(
@@ -176,9 +237,22 @@ impl TokenService {
         let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
             .ok()?
             .claims;
-        // jsonwebtoken does not look at `iat`; a token issued in the future is forged or skewed.
-        (claims.iat <= Utc::now().timestamp() + LEEWAY_SECONDS as i64).then_some(claims)
+        // jsonwebtoken does not look at `iat`; a token issued in the future
+        // is forged or skewed, and one living longer than allowed is refused
+        // whoever signed it.
+        let skew = LEEWAY_SECONDS as i64;
+        let fresh = claims.iat <= Utc::now().timestamp() + skew;
+        let short = claims.exp - claims.iat <= self.max_lifetime.as_secs() as i64 + skew;
+        (fresh && short).then_some(claims)
     }
+}
+
+/// The token of an `Authorization` header value: the `Bearer` scheme in
+/// any case (RFC 7235 §2.1), then the token.
+pub fn bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Parses a lifetime such as `30d`, `12h`, `15m` or `90s`.
@@ -215,8 +289,14 @@ mod tests {
     fn an_issued_token_verifies_and_a_tampered_one_does_not() {
         let tokens = service();
         let user = Uuid::now_v7();
-        let (token, _) = tokens.issue(user, None).unwrap();
-        assert_eq!(tokens.verify(&token), Some(Subject::UserId(user)));
+        let (token, _) = tokens.issue(user, 3, None).unwrap();
+        assert_eq!(
+            tokens.verify(&token).map(|v| v.subject),
+            Some(Subject::User {
+                id: user,
+                version: 3
+            })
+        );
         let mut tampered = token.clone();
         tampered.pop();
         assert_eq!(tokens.verify(&tampered), None);
@@ -239,10 +319,11 @@ mod tests {
         let claims = |exp: i64, iat: i64, aud: &str| Claims {
             sub: Uuid::now_v7().to_string(),
             iss: "phancap".into(),
-            aud: aud.into(),
+            aud: Audience::One(aud.into()),
             exp,
             iat,
             nbf: None,
+            ver: None,
         };
         assert_eq!(
             tokens.verify(&sign(
@@ -275,6 +356,74 @@ mod tests {
                 .verify(&sign(&claims(now + 600, now, "phancap"), Algorithm::HS256))
                 .is_some()
         );
+    }
+
+    #[test]
+    fn an_audience_array_naming_phancap_is_accepted() {
+        let tokens = service();
+        let now = Utc::now().timestamp();
+        let sign = |aud: Audience| {
+            let claims = Claims {
+                sub: Uuid::now_v7().to_string(),
+                iss: "phancap".into(),
+                aud,
+                exp: now + 600,
+                iat: now,
+                nbf: None,
+                ver: None,
+            };
+            jsonwebtoken::encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(&[7u8; 32]),
+            )
+            .unwrap()
+        };
+        let both = Audience::Many(vec!["other".into(), "phancap".into()]);
+        assert!(tokens.verify(&sign(both)).is_some());
+        let neither = Audience::Many(vec!["other".into(), "another".into()]);
+        assert!(tokens.verify(&sign(neither)).is_none());
+    }
+
+    #[test]
+    fn no_token_outlives_the_longest_lifetime() {
+        let tokens = service()
+            .with_max_lifetime(Duration::from_secs(7 * 86_400))
+            .unwrap();
+        let user = Uuid::now_v7();
+        assert!(
+            tokens
+                .issue(user, 0, Some(Duration::from_secs(8 * 86_400)))
+                .is_err()
+        );
+        let (week, _) = tokens
+            .issue(user, 0, Some(Duration::from_secs(7 * 86_400)))
+            .unwrap();
+        assert!(tokens.verify(&week).is_some());
+        // A token signed elsewhere with the same key but a longer life is refused.
+        let long = TokenService::new(&[7u8; 32], Duration::from_secs(3600), None)
+            .unwrap()
+            .with_max_lifetime(Duration::from_secs(90 * 86_400))
+            .unwrap()
+            .issue(user, 0, Some(Duration::from_secs(60 * 86_400)))
+            .unwrap()
+            .0;
+        assert!(tokens.verify(&long).is_none());
+        assert!(
+            service()
+                .with_max_lifetime(Duration::from_secs(60))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer  abc "), Some("abc"));
+        assert_eq!(bearer("BEARER abc"), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearerabc"), None);
     }
 
     #[test]

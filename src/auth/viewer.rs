@@ -26,6 +26,35 @@ impl ScopedGrant {
     }
 }
 
+/// The token a websocket connection signed in with. A subscription checks
+/// it again when it starts and at every event, and ends when it expires,
+/// so that a deactivated user, a changed password or an ended token stops
+/// the listening.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub subject: Subject,
+    /// `exp` of the token, Unix seconds.
+    pub expires: i64,
+}
+
+impl Session {
+    /// When the token expires, for a timer.
+    pub fn deadline(&self) -> tokio::time::Instant {
+        let left = self.expires - chrono::Utc::now().timestamp();
+        tokio::time::Instant::now() + std::time::Duration::from_secs(left.max(0) as u64)
+    }
+
+    /// The session's viewer as the database has it now, with current
+    /// grants; None once the token has expired or no longer names an
+    /// active user under its token version.
+    pub async fn viewer(&self, db: &impl ConnectionTrait) -> AppResult<Option<Viewer>> {
+        if chrono::Utc::now().timestamp() >= self.expires {
+            return Ok(None);
+        }
+        Viewer::load(db, &self.subject).await
+    }
+}
+
 /// The signed-in user of a request, with their active grants.
 #[derive(Debug, Clone)]
 pub struct Viewer {
@@ -34,11 +63,15 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// The viewer a token names; None when the user is unknown or inactive.
+    /// The viewer a token names; None when the user is unknown or
+    /// inactive, or the token was issued before the user's password was
+    /// changed or the user deactivated (another token version).
     pub async fn load(db: &impl ConnectionTrait, subject: &Subject) -> AppResult<Option<Viewer>> {
         let query = app_user::Entity::find().filter(app_user::Column::Active.eq(true));
         let user = match subject {
-            Subject::UserId(id) => query.filter(app_user::Column::Id.eq(*id)),
+            Subject::User { id, version } => query
+                .filter(app_user::Column::Id.eq(*id))
+                .filter(app_user::Column::TokenVersion.eq(*version)),
             Subject::Username(name) => query.filter(app_user::Column::Username.eq(name.as_str())),
         }
         .one(db)

@@ -20,7 +20,7 @@ use super::periods::Period;
 use super::progress::{self, IndicatorTotal, Progress};
 use super::regimes::{self, IndicatorInput, RegimeInput, Reporters};
 use super::reports::{self, DraftInput, ItemInput, Review, Transition};
-use crate::auth::{Authority, RoleGuard, Viewer, viewer};
+use crate::auth::{Authority, RoleGuard, Session, Viewer, viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
@@ -1523,21 +1523,25 @@ pub struct ReportingSubscription;
 #[Subscription]
 impl ReportingSubscription {
     /// Status changes of the reports the caller may read, optionally only
-    /// those whose reporter lies under `within`.
+    /// those whose reporter lies under `within`. The caller's token is
+    /// checked again at every event: the stream ends when it expires, or
+    /// when the user is deactivated or changes their password.
     async fn report_status_changed(
         &self,
         ctx: &Context<'_>,
         within: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = ReportStatusChange> + use<>> {
-        use async_graphql::futures_util::StreamExt;
-        let viewer = ctx
-            .data_opt::<Viewer>()
-            .cloned()
-            .ok_or_else(|| coded(AppError::Unauthenticated))?;
+        let db = db(ctx).clone();
+        let session = ctx.data_opt::<Session>().cloned();
+        let viewer = match &session {
+            Some(session) => session.viewer(&db).await.map_err(coded)?,
+            None => ctx.data_opt::<Viewer>().cloned(),
+        }
+        .ok_or_else(|| coded(AppError::Unauthenticated))?;
         let within = match &within {
             Some(id) => {
                 let uuid = unit_id("within", id).map_err(coded)?;
-                let unit = crate::units::admin::existing(db(ctx), uuid)
+                let unit = crate::units::admin::existing(&db, uuid)
                     .await
                     .map_err(coded)?;
                 if !viewer.grants.iter().any(|g| g.covers(&unit)) {
@@ -1548,33 +1552,71 @@ impl ReportingSubscription {
             None => None,
         };
         let events = ctx.data_opt::<ReportEvents>().cloned().unwrap_or_default();
-        let receiver = events.subscribe();
-        // Counted as open until the client stops it or goes away.
-        let open = ctx
-            .data_opt::<std::sync::Arc<crate::metrics::Metrics>>()
-            .map(|m| m.subscription_opened());
-        let stream = async_graphql::futures_util::stream::unfold(receiver, |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(event) => return Some((event, rx)),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
+        let listener = Listener {
+            events: events.subscribe(),
+            deadline: session.as_ref().map(Session::deadline),
+            session,
+            db,
+            viewer,
+            within,
+            // Counted as open until the client stops it or goes away.
+            _open: ctx
+                .data_opt::<std::sync::Arc<crate::metrics::Metrics>>()
+                .map(|m| m.subscription_opened()),
+        };
+        Ok(async_graphql::futures_util::stream::unfold(
+            listener,
+            |mut listener| async move {
+                let event = listener.next().await?;
+                Some((ReportStatusChange(event), listener))
+            },
+        ))
+    }
+}
+
+/// One subscriber's state: what it hears, who it is, where it looks.
+struct Listener {
+    events: tokio::sync::broadcast::Receiver<ReportEvent>,
+    session: Option<Session>,
+    deadline: Option<tokio::time::Instant>,
+    db: DatabaseConnection,
+    viewer: Viewer,
+    within: Option<String>,
+    _open: Option<crate::metrics::OpenOwned>,
+}
+
+impl Listener {
+    /// The next event the viewer may see; None when the stream ends.
+    async fn next(&mut self) -> Option<ReportEvent> {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            let received = match self.deadline {
+                Some(deadline) => tokio::select! {
+                    received = self.events.recv() => received,
+                    () = tokio::time::sleep_until(deadline) => return None,
+                },
+                None => self.events.recv().await,
+            };
+            let event = match received {
+                Ok(event) => event,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            };
+            if let Some(session) = &self.session {
+                self.viewer = session.viewer(&self.db).await.ok().flatten()?;
             }
-        });
-        Ok(stream
-            .filter(move |event| {
-                let visible = viewer.grants.iter().any(|g| {
-                    event.report.reporter_path.starts_with(&g.scope.path)
-                        || event.recipient_path.starts_with(&g.scope.path)
-                });
-                let inside = within
-                    .as_ref()
-                    .is_none_or(|path| event.report.reporter_path.starts_with(path));
-                let _ = &open;
-                std::future::ready(visible && inside)
-            })
-            .map(ReportStatusChange))
+            let visible = self.viewer.grants.iter().any(|g| {
+                event.report.reporter_path.starts_with(&g.scope.path)
+                    || event.recipient_path.starts_with(&g.scope.path)
+            });
+            let inside = self
+                .within
+                .as_ref()
+                .is_none_or(|path| event.report.reporter_path.starts_with(path));
+            if visible && inside {
+                return Some(event);
+            }
+        }
     }
 }
 

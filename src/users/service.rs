@@ -13,6 +13,8 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use sea_orm::sea_query::{Expr, ExprTrait};
+
 use crate::audit::{self, Change, service::role_name};
 use crate::auth::{Authority, Viewer, password};
 use crate::error::{AppError, AppResult};
@@ -94,8 +96,10 @@ pub async fn create_user(
     by: Authority<'_>,
     input: CreateUser,
 ) -> AppResult<app_user::Model> {
-    let txn = db.begin().await?;
-    let home = existing_unit(&txn, input.home_unit).await?;
+    // Everything up to the password hash is checked before the
+    // transaction opens: hashing takes tens of milliseconds, during which
+    // no connection is held.
+    let home = existing_unit(db, input.home_unit).await?;
     let actor = by.require(Role::Admin, &home)?;
     let username = normalize_username(&input.username)?;
     let full_name = input.full_name.trim().to_owned();
@@ -110,7 +114,7 @@ pub async fn create_user(
         (UserKind::Human, Some(pw)) => {
             password::check_policy(pw)
                 .map_err(|m| AppError::rule(Some("password"), "WEAK_PASSWORD", m))?;
-            Some(password::hash(pw)?)
+            Some(password::hash_async(pw).await?)
         }
         (UserKind::Human, None) => {
             return Err(AppError::rule(
@@ -128,6 +132,7 @@ pub async fn create_user(
             ));
         }
     };
+    let txn = db.begin().await?;
     if by_username(&txn, &username).await?.is_some() {
         return Err(AppError::rule(
             Some("username"),
@@ -144,6 +149,7 @@ pub async fn create_user(
         password_hash,
         active: true,
         created_at: Utc::now(),
+        token_version: 0,
     };
     user.clone().into_active_model().insert(&txn).await?;
     audit::record(
@@ -293,6 +299,8 @@ pub async fn deactivate_user(
     }
     let mut row = before.clone().into_active_model();
     row.active = Set(false);
+    // Its tokens end now, and stay ended should it be reactivated.
+    row.token_version = Set(before.token_version + 1);
     let after = row.update(&txn).await?;
     audit::record(
         &txn,
@@ -311,19 +319,23 @@ pub async fn deactivate_user(
     Ok(after)
 }
 
-/// Changes the viewer's own password, given the current one.
+/// Changes the viewer's own password, given the current one, and ends
+/// every token issued before (the caller signs in again). The passwords are
+/// hashed before the transaction opens; the change applies only if the
+/// password did not change meanwhile (CONFLICT otherwise).
 pub async fn change_password(
     db: &DatabaseConnection,
     viewer: &Viewer,
     current: &str,
     new: &str,
 ) -> AppResult<app_user::Model> {
-    let txn = db.begin().await?;
-    let user = existing(&txn, viewer.user.id).await?;
-    let matches = user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(current, h));
+    let user = existing(db, viewer.user.id).await?;
+    let matches = match user.password_hash.as_deref() {
+        Some(hash) if current.chars().count() <= password::MAX_LENGTH => {
+            password::verify_async(current, Some(hash)).await?
+        }
+        _ => false,
+    };
     if !matches {
         return Err(AppError::rule(
             Some("currentPassword"),
@@ -333,9 +345,24 @@ pub async fn change_password(
     }
     password::check_policy(new)
         .map_err(|m| AppError::rule(Some("newPassword"), "WEAK_PASSWORD", m))?;
-    let mut row = user.clone().into_active_model();
-    row.password_hash = Set(Some(password::hash(new)?));
-    let after = row.update(&txn).await?;
+    let new_hash = password::hash_async(new).await?;
+    let txn = db.begin().await?;
+    let changed = app_user::Entity::update_many()
+        .col_expr(app_user::Column::PasswordHash, Expr::value(new_hash))
+        .col_expr(
+            app_user::Column::TokenVersion,
+            Expr::col(app_user::Column::TokenVersion).add(1),
+        )
+        .filter(app_user::Column::Id.eq(user.id))
+        .filter(app_user::Column::PasswordHash.eq(user.password_hash.clone()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the password was changed meanwhile; sign in again".into(),
+        ));
+    }
+    let after = existing(&txn, user.id).await?;
     audit::record(
         &txn,
         &viewer.actor(None),

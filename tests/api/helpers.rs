@@ -487,7 +487,10 @@ impl TestApp {
             .await
             .unwrap()
             .expect("user exists");
-        self.tokens.issue(user.id, None).unwrap().0
+        self.tokens
+            .issue(user.id, user.token_version, None)
+            .unwrap()
+            .0
     }
 
     /// Everything a refused call must leave as it was.

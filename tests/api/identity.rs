@@ -127,7 +127,7 @@ async fn a_bad_or_expired_token_is_a_401_never_anonymous() {
         .await
         .unwrap()
         .unwrap();
-    let other_secret = forged.issue(user.id, None).unwrap().0;
+    let other_secret = forged.issue(user.id, 0, None).unwrap().0;
     let expired = {
         let now = chrono::Utc::now().timestamp();
         let claims = json!({ "sub": user.id, "iss": "phancap", "aud": "phancap", "iat": now - 7200, "exp": now - 3600 });

@@ -8,6 +8,7 @@ mod api_limits;
 mod audit;
 mod authz;
 mod edge;
+mod hardening;
 mod identity;
 mod import;
 mod lineage;

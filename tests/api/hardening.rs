@@ -1,0 +1,329 @@
+//! Hardening: sign-ins that cannot be raced or used to lock officials out,
+//! tokens that end when they should, and subscriptions that stop with them.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_graphql::futures_util::{SinkExt, StreamExt};
+use entity::role_grant::Role;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::helpers::{
+    TestApp, error_code, fill_report, gid, reporting_cycle, role_user, spawn_app,
+};
+
+const LOGIN: &str = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken userErrors { code message } } }";
+
+/// Signs in as `username` from the loopback address `from` (127.0.0.x are
+/// all this machine, so each is a different client to the server); the
+/// access token, or the userError code.
+async fn sign_in(
+    app: &TestApp,
+    from: [u8; 4],
+    username: &str,
+    password: &str,
+) -> Result<String, String> {
+    let client = reqwest::Client::builder()
+        .local_address(IpAddr::from(from))
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": LOGIN, "variables": { "u": username, "p": password } }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    let login = &body["data"]["login"];
+    match login["accessToken"].as_str() {
+        Some(token) => Ok(token.to_owned()),
+        None => Err(login["userErrors"][0]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned()),
+    }
+}
+
+#[tokio::test]
+async fn failures_from_one_address_lock_that_address_only() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let viewer = role_user(Role::Viewer);
+    let attacker = [127, 0, 0, 1];
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in(&app, attacker, &viewer, "wrong-password-0").await,
+            Err("INVALID_CREDENTIALS".into())
+        );
+    }
+    // The attacker's address is locked, even with the right password ...
+    assert_eq!(
+        sign_in(&app, attacker, &viewer, "role-password-1").await,
+        Err("THROTTLED".into())
+    );
+    // ... while the official signs in from their own.
+    assert!(
+        sign_in(&app, [127, 0, 0, 2], &viewer, "role-password-1")
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn failures_from_many_addresses_lock_the_username_everywhere() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let viewer = role_user(Role::Viewer);
+    for host in 2..12u8 {
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in(&app, [127, 0, 1, host], &viewer, "wrong-password-0").await,
+                Err("INVALID_CREDENTIALS".into())
+            );
+        }
+    }
+    assert_eq!(
+        sign_in(&app, [127, 0, 2, 1], &viewer, "role-password-1").await,
+        Err("THROTTLED".into()),
+        "50 failures from anywhere lock the username"
+    );
+}
+
+#[tokio::test]
+async fn racing_guesses_get_no_more_tries_than_the_lock_allows() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let viewer = role_user(Role::Viewer);
+    let attempts = (0..40).map(|i| {
+        let app = &app;
+        let viewer = viewer.clone();
+        async move { sign_in(app, [127, 0, 0, 1], &viewer, &format!("wrong-password-{i}")).await }
+    });
+    let outcomes = async_graphql::futures_util::future::join_all(attempts).await;
+    let count = |code: &str| {
+        outcomes
+            .iter()
+            .filter(|o| o.as_ref().err().map(String::as_str) == Some(code))
+            .count()
+    };
+    assert_eq!(count("INVALID_CREDENTIALS"), 5, "{outcomes:?}");
+    assert_eq!(count("THROTTLED"), 35, "{outcomes:?}");
+    assert_eq!(
+        sign_in(&app, [127, 0, 0, 1], &viewer, "role-password-1").await,
+        Err("THROTTLED".into())
+    );
+}
+
+#[tokio::test]
+async fn an_impossible_username_is_refused_alike_and_stores_nothing() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let before = app.snapshot().await;
+    for username in [
+        "x".repeat(65),
+        "x".repeat(200_000),
+        "ghost\n\u{1b}[31m".into(),
+    ] {
+        assert_eq!(
+            sign_in(&app, [127, 0, 0, 1], &username, "some-password-1").await,
+            Err("INVALID_CREDENTIALS".into())
+        );
+    }
+    assert_eq!(app.snapshot().await, before);
+    let rows = entity::login_throttle::Entity::find()
+        .all(app.db())
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "{rows:?}");
+}
+
+#[tokio::test]
+async fn changing_the_password_or_deactivating_ends_the_tokens_issued_before() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let viewer = role_user(Role::Viewer);
+    let token = sign_in(&app, [127, 0, 0, 1], &viewer, "role-password-1")
+        .await
+        .unwrap();
+    let change = "mutation { changePassword(input: {currentPassword: \"role-password-1\", newPassword: \"role-password-2\"}) { userErrors { code } } }";
+    let body = app.graphql_as(&token, change, json!({})).await;
+    assert_eq!(
+        body["data"]["changePassword"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let (status, _) = app
+        .post_with(Some(&token), json!({ "query": "{ me { username } }" }))
+        .await;
+    assert_eq!(status, 401, "the token issued before the change is over");
+    let fresh = sign_in(&app, [127, 0, 0, 1], &viewer, "role-password-2")
+        .await
+        .unwrap();
+    let (status, _) = app
+        .post_with(Some(&fresh), json!({ "query": "{ me { username } }" }))
+        .await;
+    assert_eq!(status, 200);
+
+    // Deactivated: the token ends, and stays ended if the user returns.
+    let admin = app.token(&role_user(Role::Admin)).await;
+    let user = phancap::users::service::by_username(app.db(), &viewer)
+        .await
+        .unwrap()
+        .unwrap();
+    let body = app
+        .graphql_as(
+            &admin,
+            "mutation($u: ID!) { deactivateUser(input: {user: $u}) { userErrors { code } } }",
+            json!({ "u": gid(phancap::graphql::NodeKind::User, user.id) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["deactivateUser"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let mut row = entity::app_user::Entity::find_by_id(user.id)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    row.active = Set(true);
+    row.update(app.db()).await.unwrap();
+    let (status, _) = app
+        .post_with(Some(&fresh), json!({ "query": "{ me { username } }" }))
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let token = app.token(&role_user(Role::Viewer)).await;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("authorization", format!("{scheme} {token}"))
+            .json(&json!({ "query": "{ me { username } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["me"]["username"], "viewer.tn");
+    }
+    let (status, body) = app
+        .post_with(None, json!({ "query": "{ me { username } }" }))
+        .await;
+    assert_eq!((status, body["data"]["me"].clone()), (200, Value::Null));
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("authorization", format!("Basic {token}"))
+        .json(&json!({ "query": "{ me { username } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A subscription to report changes signed in with `token`, acknowledged.
+async fn subscribe(app: &TestApp, token: &str) -> Socket {
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("bearer {token}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    assert_eq!(next(&mut socket).await["type"], "connection_ack");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { reportStatusChanged { status } }" } });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    socket
+}
+
+async fn next(socket: &mut Socket) -> Value {
+    match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str(&text).unwrap(),
+        other => panic!("no message: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_subscription_ends_with_its_user_or_its_token() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
+    let viewer = role_user(Role::Viewer);
+    let user = phancap::users::service::by_username(app.db(), &viewer)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A token that expires in two seconds: the stream completes then,
+    // with no event needed.
+    let (short, _) = app
+        .tokens
+        .issue(user.id, user.token_version, Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut expiring = subscribe(&app, &short).await;
+    let done = next(&mut expiring).await;
+    assert_eq!(done["type"], "complete", "{done}");
+
+    // A user deactivated while listening hears nothing more.
+    let token = app.token(&viewer).await;
+    let mut listening = subscribe(&app, &token).await;
+    let report = gid(phancap::graphql::NodeKind::Report, cycle.report);
+    let version = fill_report(&app, cycle.report, 1.0).await;
+    let reporter = app.token(&role_user(Role::Reporter)).await;
+    let submit = "mutation($r: ID!, $v: Int!) { submitReport(input: {report: $r, expectedVersion: $v}) { report { version } userErrors { code } } }";
+    let body = app
+        .graphql_as(&reporter, submit, json!({ "r": report, "v": version }))
+        .await;
+    let version = body["data"]["submitReport"]["report"]["version"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{body}"));
+    let heard = next(&mut listening).await;
+    assert_eq!(heard["type"], "next", "{heard}");
+    let admin = app.token(&role_user(Role::Admin)).await;
+    let body = app
+        .graphql_as(
+            &admin,
+            "mutation($u: ID!) { deactivateUser(input: {user: $u}) { userErrors { code } } }",
+            json!({ "u": gid(phancap::graphql::NodeKind::User, user.id) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["deactivateUser"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let reviewer = app.token(&role_user(Role::Reviewer)).await;
+    let accept = "mutation($r: ID!, $v: Int!) { acceptReport(input: {report: $r, expectedVersion: $v}) { report { status } userErrors { code } } }";
+    let body = app
+        .graphql_as(&reviewer, accept, json!({ "r": report, "v": version }))
+        .await;
+    assert_eq!(
+        body["data"]["acceptReport"]["report"]["status"], "ACCEPTED",
+        "{body}"
+    );
+    let after = next(&mut listening).await;
+    assert_eq!(after["type"], "complete", "{after}");
+}
