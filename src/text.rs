@@ -28,6 +28,26 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Characters that reorder or hide text: the bidirectional embeddings,
+/// overrides and isolates, and the invisible direction marks. In a name
+/// they make "Sở Nội vụ" display as something else.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Whether a name or title reads as what it is: no control or
+/// bidirectional characters, and at least one character that is neither
+/// a space nor a combining mark (a name of accents alone shows nothing).
+pub fn readable(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() || is_bidi_control(c))
+        && text
+            .chars()
+            .any(|c| !c.is_whitespace() && !is_combining_mark(c))
+}
+
 /// Checks a free-text argument before it reaches SQL: PostgreSQL rejects a
 /// NUL byte in text, so it is refused here on every database alike.
 pub fn checked<'a>(field: &str, value: &'a str, max_chars: usize) -> AppResult<&'a str> {
@@ -55,6 +75,18 @@ mod tests {
         assert_eq!(fold("  Thai   Nguyen "), "thai nguyen");
         assert_eq!(fold("Đắk Lắk"), "dak lak");
         assert_eq!(fold("Phường Đống Đa"), "phuong dong da");
+    }
+
+    #[test]
+    fn names_with_direction_overrides_or_only_accents_are_unreadable() {
+        assert!(readable("Sở Nội vụ"));
+        assert!(readable("Phường Đống Đa"));
+        assert!(!readable("Sở \u{202E}vụ iộN"));
+        assert!(!readable("\u{2067}Sở Tư pháp\u{2069}"));
+        assert!(!readable("\u{0301}\u{0323}\u{0300}"));
+        assert!(!readable(" \u{0301} "));
+        assert!(!readable("tab\there"));
+        assert!(!readable(""));
     }
 
     #[test]

@@ -112,7 +112,9 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Audit events, newest first, about units within the scope of your
-    /// ADMIN or INSPECTOR grants; optionally about one entity, by one actor,
+    /// ADMIN or INSPECTOR grants, and the national ones that concern no unit
+    /// (the holiday calendar, documents of central bodies), which every
+    /// ADMIN and INSPECTOR sees; optionally about one entity, by one actor,
     /// or since a time. Pages forward with `first`/`after` (at most 100).
     #[graphql(
         guard = "RoleGuard(&[Role::Admin, Role::Inspector])",
@@ -129,7 +131,9 @@ impl AuditQuery {
     ) -> async_graphql::Result<AuditEventConnection> {
         let viewer = viewer(ctx)?;
         let page = PageRequest::parse(first, after.as_deref(), None, None)?;
-        let mut scope = Condition::any();
+        // National events: the calendar is changed by any ADMIN, and
+        // central bodies' documents concern every province.
+        let mut scope = Condition::any().add(audit_event::Column::ScopeUnitId.is_null());
         for unit in viewer.scopes(&[Role::Admin, Role::Inspector]) {
             scope = scope.add(
                 audit_event::Column::ScopeUnitId.in_subquery(

@@ -1040,6 +1040,7 @@ pub struct CreateDocumentInput {
 /// Resources that go with a power.
 #[derive(InputObject, Default)]
 pub struct ResourcesInput {
+    /// Budget in đồng: 0 to 2^53 − 1 (NEGATIVE_RESOURCES, BUDGET_TOO_LARGE).
     pub budget_vnd: Option<i64>,
     pub staff: Option<i32>,
     pub facilities: Option<String>,

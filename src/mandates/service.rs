@@ -130,11 +130,13 @@ pub async fn assignments_of(
 
 pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
     let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.contains('\0') {
+    if value.is_empty() || value.chars().count() > max || !crate::text::readable(value) {
         return Err(AppError::rule(
             Some(field),
             "INVALID_TEXT",
-            format!("{field} has 1 to {max} characters"),
+            format!(
+                "{field} has 1 to {max} characters, with no control or text-direction characters"
+            ),
         ));
     }
     Ok(value.to_owned())
@@ -201,11 +203,30 @@ pub(crate) async fn territory(db: &impl ConnectionTrait, unit: &unit::Model) -> 
     }
 }
 
-fn apply_resources(m: &mut mandate::Model, r: &Resources) {
+/// Largest budget accepted: 2^53 − 1 đồng, the largest integer a
+/// JavaScript client reads exactly (and far above a province's budget).
+pub const MAX_BUDGET_VND: i64 = (1 << 53) - 1;
+
+fn apply_resources(m: &mut mandate::Model, r: &Resources) -> AppResult<()> {
+    if r.budget_vnd.is_some_and(|b| b < 0) || r.staff.is_some_and(|s| s < 0) {
+        return Err(AppError::rule(
+            Some("resources"),
+            "NEGATIVE_RESOURCES",
+            "a budget or a number of staff cannot be negative",
+        ));
+    }
+    if r.budget_vnd.is_some_and(|b| b > MAX_BUDGET_VND) {
+        return Err(AppError::rule(
+            Some("resources"),
+            "BUDGET_TOO_LARGE",
+            format!("a budget is at most {MAX_BUDGET_VND} đồng"),
+        ));
+    }
     m.resource_budget_vnd = r.budget_vnd;
     m.resource_staff = r.staff;
     m.resource_facilities = r.facilities.clone().filter(|f| !f.trim().is_empty());
     m.resource_none_reason = r.none_reason.clone().filter(|f| !f.trim().is_empty());
+    Ok(())
 }
 
 async fn replace_assignments(
@@ -317,7 +338,7 @@ async fn new_mandate(
         ended_document_id: None,
         created_at: Utc::now(),
     };
-    apply_resources(&mut m, &input.resources);
+    apply_resources(&mut m, &input.resources)?;
     m.clone().into_active_model().insert(txn).await?;
     replace_assignments(txn, &m, &input.delegatees).await?;
     Ok(m)
@@ -401,7 +422,7 @@ pub async fn update_draft(
         m.conditions = patch.conditions.filter(|c| !c.trim().is_empty());
     }
     if let Some(resources) = &patch.resources {
-        apply_resources(&mut m, resources);
+        apply_resources(&mut m, resources)?;
     }
     if let Some(from) = patch.effective_from {
         m.effective_from = from;

@@ -999,8 +999,9 @@ impl ReportingQuery {
 
     /// The days of `year` that break the Monday–Friday week (public).
     async fn holidays(&self, ctx: &Context<'_>, year: i32) -> async_graphql::Result<Vec<Holiday>> {
-        if !(2000..=2100).contains(&year) {
-            return Err(AppError::invalid("a year from 2000 to 2100").into());
+        if !holidays::YEARS.contains(&year) {
+            let (first, last) = (holidays::YEARS.start(), holidays::YEARS.end());
+            return Err(AppError::invalid(format!("a year from {first} to {last}")).into());
         }
         Ok(holidays::of_year(db(ctx), year)
             .await?

@@ -96,9 +96,14 @@ pub struct NewHoliday {
     pub source: String,
 }
 
+/// The years the calendar holds: `holidays(year)` reads them, `addHoliday`
+/// writes them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 /// Adds a day (ADMIN, anywhere: the calendar is national). A HOLIDAY must
-/// fall on a weekday and a WORKDAY on a weekend; a day is recorded once.
-/// Deadlines of periods already open keep the dates they were given.
+/// fall on a weekday and a WORKDAY on a weekend; a day is recorded once,
+/// within [`YEARS`]. Deadlines of periods already open keep the dates they
+/// were given.
 pub async fn add_holiday(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -123,20 +128,19 @@ pub async fn add_holiday(
         }
         _ => {}
     }
-    let text = |field: &'static str, value: &str| {
-        let value = value.trim();
-        if value.is_empty() || value.chars().count() > 200 || value.contains('\0') {
-            Err(AppError::rule(
-                Some(field),
-                "INVALID_TEXT",
-                format!("{field} has 1 to 200 characters"),
-            ))
-        } else {
-            Ok(value.to_owned())
-        }
-    };
-    let name = text("name", &input.name)?;
-    let source = text("source", &input.source)?;
+    if !YEARS.contains(&input.day.year()) {
+        return Err(AppError::rule(
+            Some("date"),
+            "OUT_OF_RANGE",
+            format!(
+                "the calendar holds the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
+    let name = crate::mandates::service::check_text("name", &input.name, 200)?;
+    let source = crate::mandates::service::check_text("source", &input.source, 200)?;
     let txn = db.begin().await?;
     if holiday::Entity::find_by_id(input.day)
         .one(&txn)

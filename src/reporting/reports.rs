@@ -225,6 +225,11 @@ fn require_editable(r: &report::Model) -> AppResult<()> {
     }
 }
 
+/// Largest magnitude of an indicator value: far above any count or sum in
+/// đồng a report holds, and small enough that the totals of every unit of
+/// the country stay exact to the unit and finite on both databases.
+pub const MAX_VALUE: f64 = 1e15;
+
 fn check_count(value: Option<i32>) -> AppResult<()> {
     if value.is_some_and(|v| v < 0) {
         return Err(AppError::rule(
@@ -377,11 +382,11 @@ pub async fn save_draft(
                     format!("the regime has no indicator `{code}`"),
                 ));
             }
-            if !value.is_finite() {
+            if !value.is_finite() || value.abs() > MAX_VALUE {
                 return Err(AppError::rule(
                     Some("values"),
                     "INVALID_VALUE",
-                    "a finite number",
+                    format!("`{code}` needs a finite number between -10^15 and 10^15"),
                 ));
             }
             report_value::Entity::delete_many()

@@ -92,11 +92,11 @@ fn check_code(code: &str) -> AppResult<()> {
 
 fn check_name(name: &str) -> AppResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.contains('\0') {
+    if name.is_empty() || name.chars().count() > 200 || !crate::text::readable(name) {
         return Err(AppError::rule(
             Some("name"),
             "INVALID_NAME",
-            "a name has 1 to 200 characters",
+            "a name has 1 to 200 characters, with no control or text-direction characters",
         ));
     }
     Ok(name.to_owned())

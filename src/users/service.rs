@@ -103,7 +103,8 @@ pub async fn create_user(
     let actor = by.require(Role::Admin, &home)?;
     let username = normalize_username(&input.username)?;
     let full_name = input.full_name.trim().to_owned();
-    if full_name.is_empty() || full_name.chars().count() > 200 {
+    if full_name.is_empty() || full_name.chars().count() > 200 || !crate::text::readable(&full_name)
+    {
         return Err(AppError::rule(
             Some("fullName"),
             "INVALID_NAME",

@@ -327,3 +327,146 @@ async fn a_subscription_ends_with_its_user_or_its_token() {
     let after = next(&mut listening).await;
     assert_eq!(after["type"], "complete", "{after}");
 }
+
+/// The `userErrors` code of a mutation's payload, or the error code.
+fn refusal(body: &Value, field: &str) -> String {
+    match body["data"][field]["userErrors"][0]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None => error_code(body).to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn national_events_are_seen_by_every_admin_and_inspector() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let admin = app.token(&role_user(Role::Admin)).await;
+    let body = app
+        .graphql_as(
+            &admin,
+            "mutation { addHoliday(input: {date: \"2027-12-31\", kind: HOLIDAY, name: \"Nghỉ bù (thử)\", source: \"TB thử\"}) { userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["addHoliday"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let events = "{ auditEvents(first: 100) { edges { node { action } } } }";
+    for role in [Role::Admin, Role::Inspector] {
+        let token = app.token(&role_user(role)).await;
+        let body = app.graphql_as(&token, events, json!({})).await;
+        let actions: Vec<&str> = body["data"]["auditEvents"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["node"]["action"].as_str())
+            .collect();
+        assert!(actions.contains(&"addHoliday"), "{role:?}: {actions:?}");
+    }
+    let viewer = app.token(&role_user(Role::Viewer)).await;
+    let body = app.graphql_as(&viewer, events, json!({})).await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn values_budgets_names_and_days_stay_within_what_readers_can_use() {
+    use phancap::auth::Authority;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
+    let basis = crate::helpers::document(&app, "12/2025/QĐ-UBND", true).await;
+    let before = app.snapshot().await;
+
+    // Indicator values: finite and at most 10^15 in magnitude.
+    for value in [1.7e308, -1e16, f64::INFINITY] {
+        let draft = phancap::reporting::reports::DraftInput {
+            values: vec![("HO_SO".into(), value)],
+            ..Default::default()
+        };
+        let refused = phancap::reporting::reports::save_draft(
+            app.db(),
+            Authority::Cli,
+            cycle.report,
+            1,
+            draft,
+        )
+        .await;
+        assert!(
+            matches!(
+                refused,
+                Err(phancap::error::AppError::Rule {
+                    code: "INVALID_VALUE",
+                    ..
+                })
+            ),
+            "{value}: {refused:?}"
+        );
+    }
+
+    // Budgets: never negative, never beyond what JavaScript reads exactly.
+    for (budget, staff, code) in [
+        (Some(-1), None, "NEGATIVE_RESOURCES"),
+        (None, Some(-2), "NEGATIVE_RESOURCES"),
+        (Some(1i64 << 53), None, "BUDGET_TOO_LARGE"),
+    ] {
+        let mut input = crate::helpers::mandate_input(
+            "19-NS-01",
+            "NS-01",
+            fixture.inside.id,
+            vec![fixture.inside.commune],
+            basis,
+        );
+        input.resources.budget_vnd = budget;
+        input.resources.staff = staff;
+        let refused =
+            phancap::mandates::service::draft_mandate(app.db(), Authority::Cli, input).await;
+        assert!(
+            matches!(&refused, Err(phancap::error::AppError::Rule { code: c, .. }) if *c == code),
+            "{budget:?} {staff:?}: {refused:?}"
+        );
+    }
+
+    // Names: no text-direction overrides, not accents alone.
+    let admin = app.token(&role_user(Role::Admin)).await;
+    let parent = gid(phancap::graphql::NodeKind::Unit, fixture.inside.id);
+    for name in [
+        "Sở \u{202E}vụ iộN",
+        "\u{0301}\u{0323}",
+        "Ban\u{2067}x\u{2069}",
+    ] {
+        let body = app
+            .graphql_as(
+                &admin,
+                "mutation($p: ID!, $n: String!) { createUnit(input: {parent: $p, code: \"19-BQL\", name: $n, adminType: BAN}) { userErrors { code } } }",
+                json!({ "p": parent, "n": name }),
+            )
+            .await;
+        assert_eq!(
+            refusal(&body, "createUnit"),
+            "INVALID_NAME",
+            "{name:?}: {body}"
+        );
+    }
+
+    // Days: only within the years the calendar reads.
+    for date in ["1999-12-31", "2101-01-03"] {
+        let body = app
+            .graphql_as(
+                &admin,
+                "mutation($d: Date!) { addHoliday(input: {date: $d, kind: HOLIDAY, name: \"x\", source: \"y\"}) { userErrors { code } } }",
+                json!({ "d": date }),
+            )
+            .await;
+        assert_eq!(
+            refusal(&body, "addHoliday"),
+            "OUT_OF_RANGE",
+            "{date}: {body}"
+        );
+    }
+    assert!(
+        app.snapshot().await == before,
+        "a refusal changed the database"
+    );
+}
