@@ -237,6 +237,13 @@ struct ServeArgs {
     /// Serve /metrics on this address instead of the main one.
     #[arg(long, env = "PHANCAP_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// Requests without a token allowed per client address and minute
+    /// (0: no limit); more are answered 429 with Retry-After.
+    #[arg(long, env = "PHANCAP_ANONYMOUS_PER_MINUTE", default_value_t = Settings::default().anonymous_per_minute)]
+    anonymous_per_minute: u32,
+    /// Sign-ins allowed per client address and minute (0: no limit).
+    #[arg(long, env = "PHANCAP_LOGINS_PER_MINUTE", default_value_t = Settings::default().logins_per_minute)]
+    logins_per_minute: u32,
     /// Seconds a browser or CDN may keep an anonymous query fetched by GET.
     #[arg(long, env = "PHANCAP_PUBLIC_MAX_AGE", default_value_t = Settings::default().public_max_age)]
     public_max_age: u32,
@@ -517,6 +524,8 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
             .collect(),
         metrics_listen: args.metrics_listen,
         public_max_age: args.public_max_age,
+        anonymous_per_minute: args.anonymous_per_minute,
+        logins_per_minute: args.logins_per_minute,
         ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;

@@ -23,6 +23,8 @@ pub mod mandates;
 pub mod metrics;
 /// Relay cursor pagination.
 pub mod pagination;
+/// Per-address rate limits.
+pub mod ratelimit;
 
 pub mod reporting;
 /// The HTTP application and its lifecycle.

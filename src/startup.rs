@@ -19,6 +19,7 @@ use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use crate::auth::TokenService;
 use crate::graphql::{self, GraphqlState, Limits, PersistedQueries, RequestNote, TypeIndex};
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
 
 /// How the server is run; the CLI fills it from flags and environment.
 #[derive(Debug, Clone)]
@@ -42,6 +43,11 @@ pub struct Settings {
     pub public_max_age: u32,
     /// Query text kept for automatic persisted queries, in bytes.
     pub persisted_query_bytes: usize,
+    /// Requests without a token allowed per client address and minute
+    /// (0: no limit).
+    pub anonymous_per_minute: u32,
+    /// Sign-ins allowed per client address and minute (0: no limit).
+    pub logins_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -56,6 +62,8 @@ impl Default for Settings {
             metrics_listen: None,
             public_max_age: 60,
             persisted_query_bytes: 4 * 1024 * 1024,
+            anonymous_per_minute: 1200,
+            logins_per_minute: 20,
         }
     }
 }
@@ -90,6 +98,8 @@ impl Application {
             persisted: Arc::new(PersistedQueries::new(settings.persisted_query_bytes)),
             public_max_age: settings.public_max_age,
             graphiql: settings.graphiql,
+            anonymous_limit: Arc::new(RateLimiter::new(settings.anonymous_per_minute)),
+            login_limit: Arc::new(RateLimiter::new(settings.logins_per_minute)),
         };
         let mut router = Router::new()
             .route(

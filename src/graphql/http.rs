@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::header::{
-    ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY, WWW_AUTHENTICATE,
+    ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -35,6 +35,7 @@ use crate::auth::{Session, TokenService, Viewer};
 use crate::error::AppError;
 use crate::mandates::loaders::MandateLoaders;
 use crate::metrics::{Metrics, Outcome, operation_label};
+use crate::ratelimit::RateLimiter;
 use crate::reporting::loaders::ReportLoaders;
 use crate::units::loaders::UnitLoaders;
 
@@ -53,6 +54,10 @@ pub struct GraphqlState {
     pub public_max_age: u32,
     /// Serve GraphiQL to browsers at `GET /graphql`.
     pub graphiql: bool,
+    /// Requests without a token, per client address.
+    pub anonymous_limit: Arc<RateLimiter>,
+    /// Sign-ins, per client address.
+    pub login_limit: Arc<RateLimiter>,
 }
 
 /// The address a request came from, for the sign-in log.
@@ -186,12 +191,18 @@ async fn respond(
             return response;
         }
     };
+    if viewer.is_none()
+        && let Err(wait) = state.anonymous_limit.check(peer.ip())
+    {
+        return too_many(state, operations.count(), started, wait);
+    }
     let mut context = Context {
         state,
         viewer: viewer.as_ref(),
         client: ClientAddr(peer.ip()),
         method,
         logins: 0,
+        retry_after: None,
     };
     let mut names = Vec::new();
     let (mut response, outcome, ok) = match operations {
@@ -220,6 +231,10 @@ async fn respond(
             (Json(bodies).into_response(), worst, ok)
         }
     };
+    if let Some(wait) = context.retry_after {
+        // A sign-in over its limit: the whole request is refused.
+        return too_many(state, 0, started, wait);
+    }
     let cache = match (
         method,
         viewer.is_some(),
@@ -271,6 +286,30 @@ fn rejected(
         .metrics
         .record_request(UNKNOWN, false, Outcome::Rejected, started.elapsed());
     let mut response = error_response(status, "BAD_USER_INPUT", &message);
+    note(&mut response, String::new(), Outcome::Rejected, None);
+    response
+}
+
+/// 429 with `Retry-After`, counting `count` operations as rejected.
+fn too_many(
+    state: &GraphqlState,
+    count: usize,
+    started: Instant,
+    wait: u64,
+) -> axum::response::Response {
+    for _ in 0..count {
+        state
+            .metrics
+            .record_request(UNKNOWN, false, Outcome::Rejected, started.elapsed());
+    }
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        &format!("too many requests from this address; try again in {wait} s"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
     note(&mut response, String::new(), Outcome::Rejected, None);
     response
 }
@@ -528,6 +567,8 @@ struct Context<'a> {
     method: Method,
     /// Sign-ins run so far in this request.
     logins: usize,
+    /// Set when a sign-in went over the address's limit: seconds to wait.
+    retry_after: Option<u64>,
 }
 
 impl Context<'_> {
@@ -627,12 +668,26 @@ impl Context<'_> {
                 done.label = label;
                 return done;
             }
-            if plan.ty == OperationType::Mutation {
-                self.logins += plan.root_fields_named("login");
+            let logins = match plan.ty {
+                OperationType::Mutation => plan.root_fields_named("login"),
+                _ => 0,
+            };
+            if logins > 0 {
+                self.logins += logins;
                 if self.logins > LOGINS_PER_REQUEST {
                     let mut done = Done::error(
                         "BAD_USER_INPUT",
                         "a request may sign in once: send one `login` per request",
+                        Outcome::Rejected,
+                    );
+                    done.label = label;
+                    return done;
+                }
+                if let Err(wait) = state.login_limit.check(self.client.0) {
+                    self.retry_after = Some(wait);
+                    let mut done = Done::error(
+                        "RATE_LIMITED",
+                        "too many sign-ins from this address",
                         Outcome::Rejected,
                     );
                     done.label = label;

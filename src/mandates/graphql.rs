@@ -749,6 +749,7 @@ pub struct MandateFilter {
     /// By dated status (LAPSED cannot be filtered: it depends on the delegatees).
     pub status: Option<MandateStatus>,
     /// Words of the title, the start of the code, or the exact matter code.
+    #[graphql(validator(max_length = 100))]
     pub search: Option<String>,
 }
 
@@ -1021,6 +1022,7 @@ pub async fn delegated_by(
 #[derive(InputObject)]
 pub struct CreateDocumentInput {
     /// Number and symbol as written, e.g. "57/NQ-HĐND".
+    #[graphql(validator(max_length = 100))]
     pub number: String,
     pub r#type: DocumentType,
     /// A normative legal document (văn bản QPPL).
@@ -1028,7 +1030,9 @@ pub struct CreateDocumentInput {
     /// The issuing unit, when it is in the tree (you need APPROVER over it).
     pub issuer: Option<ID>,
     /// The issuing body's name (default: the issuer unit's name).
+    #[graphql(validator(max_length = 200))]
     pub issuer_name: Option<String>,
+    #[graphql(validator(max_length = 200))]
     pub signer: Option<String>,
     pub signer_capacity: Option<SignerCapacity>,
     pub issued_date: Date,
@@ -1043,8 +1047,10 @@ pub struct ResourcesInput {
     /// Budget in đồng: 0 to 2^53 − 1 (NEGATIVE_RESOURCES, BUDGET_TOO_LARGE).
     pub budget_vnd: Option<i64>,
     pub staff: Option<i32>,
+    #[graphql(validator(max_length = 10000))]
     pub facilities: Option<String>,
     /// Say why none go with it (and give no budget, staff or facilities).
+    #[graphql(validator(max_length = 10000))]
     pub none_reason: Option<String>,
 }
 
@@ -1063,16 +1069,21 @@ impl From<ResourcesInput> for service::Resources {
 #[derive(InputObject)]
 pub struct DraftMandateInput {
     /// Stable business code, e.g. "19-PC-XD-01".
+    #[graphql(validator(max_length = 64))]
     pub code: String,
+    #[graphql(validator(max_length = 500))]
     pub title: String,
     pub sector: Sector,
+    #[graphql(validator(max_length = 64))]
     pub matter_code: String,
     pub kind: MandateKind,
     pub delegator: ID,
     #[graphql(default_with = "DelegatorCapacity::Collective")]
     pub delegator_capacity: DelegatorCapacity,
     pub legal_basis: Option<ID>,
+    #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
     #[graphql(default)]
     pub resources: ResourcesInput,
@@ -1089,10 +1100,13 @@ pub struct DraftMandateInput {
 #[derive(InputObject)]
 pub struct UpdateDraftMandateInput {
     pub id: ID,
+    #[graphql(validator(max_length = 500))]
     pub title: Option<String>,
     pub sector: Option<Sector>,
     pub legal_basis: Option<ID>,
+    #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
     pub resources: Option<ResourcesInput>,
     pub effective_from: Option<Date>,
@@ -1112,12 +1126,16 @@ pub struct IssueMandateInput {
 pub struct AmendMandateInput {
     pub id: ID,
     /// Code of the new mandate.
+    #[graphql(validator(max_length = 64))]
     pub code: String,
     /// The amending document.
     pub legal_basis: ID,
     pub effective_from: Date,
+    #[graphql(validator(max_length = 500))]
     pub title: Option<String>,
+    #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
     pub resources: Option<ResourcesInput>,
     pub effective_to: Option<Date>,

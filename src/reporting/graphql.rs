@@ -1016,8 +1016,10 @@ impl ReportingQuery {
 pub struct AddHolidayInput {
     pub date: Date,
     pub kind: DayKind,
+    #[graphql(validator(max_length = 200))]
     pub name: String,
     /// The notice it comes from.
+    #[graphql(validator(max_length = 200))]
     pub source: String,
 }
 
@@ -1030,8 +1032,11 @@ pub struct HolidayPayload {
 /// An indicator of a new regime.
 #[derive(InputObject)]
 pub struct IndicatorInputObject {
+    #[graphql(validator(max_length = 64))]
     pub code: String,
+    #[graphql(validator(max_length = 300))]
     pub name: String,
+    #[graphql(validator(max_length = 50))]
     pub measure: String,
     pub aggregation: Aggregation,
 }
@@ -1039,8 +1044,11 @@ pub struct IndicatorInputObject {
 /// A new regime.
 #[derive(InputObject)]
 pub struct CreateRegimeInput {
+    #[graphql(validator(max_length = 64))]
     pub code: String,
+    #[graphql(validator(max_length = 300))]
     pub name: String,
+    #[graphql(validator(max_length = 4000))]
     pub content: String,
     /// The unit receiving reports (Sở Nội vụ).
     pub recipient: ID,
@@ -1090,8 +1098,10 @@ pub struct ReportItemInput {
     pub resolved_on_time: Option<i32>,
     pub resolved_late: Option<i32>,
     pub pending: Option<i32>,
+    #[graphql(validator(max_length = 10000))]
     pub difficulties: Option<String>,
     pub proposal: Option<Proposal>,
+    #[graphql(validator(max_length = 10000))]
     pub proposal_note: Option<String>,
 }
 
@@ -1099,6 +1109,7 @@ pub struct ReportItemInput {
 #[derive(InputObject)]
 pub struct IndicatorValueInput {
     /// The indicator's code.
+    #[graphql(validator(max_length = 64))]
     pub indicator: String,
     pub value: f64,
 }
@@ -1109,8 +1120,11 @@ pub struct SaveReportDraftInput {
     pub report: ID,
     /// The `version` last read; a stale one is a CONFLICT.
     pub expected_version: i32,
+    #[graphql(validator(max_length = 20000))]
     pub results: Option<String>,
+    #[graphql(validator(max_length = 20000))]
     pub difficulties: Option<String>,
+    #[graphql(validator(max_length = 20000))]
     pub proposals: Option<String>,
     #[graphql(default)]
     pub items: Vec<ReportItemInput>,
@@ -1132,6 +1146,7 @@ pub struct ReturnReportInput {
     pub report: ID,
     pub expected_version: i32,
     /// Why it goes back (required).
+    #[graphql(validator(max_length = 10000))]
     pub reason: String,
 }
 

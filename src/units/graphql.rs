@@ -504,7 +504,9 @@ pub struct CreateUnitInput {
     /// Id of the province the body belongs to (in your ADMIN scope).
     pub parent: ID,
     /// 2 to 32 letters, digits or dashes with at least one letter, e.g. `19-SNV`.
+    #[graphql(validator(max_length = 32))]
     pub code: String,
+    #[graphql(validator(max_length = 200))]
     pub name: String,
     /// SO, VAN_PHONG, THANH_TRA or BAN.
     pub admin_type: AdminType,
@@ -516,6 +518,7 @@ pub struct CreateUnitInput {
 #[derive(InputObject)]
 pub struct UpdateUnitInput {
     pub id: ID,
+    #[graphql(validator(max_length = 200))]
     pub name: Option<String>,
     /// Only for a provincial body.
     pub admin_type: Option<AdminType>,

@@ -180,7 +180,9 @@ impl UserQuery {
 /// Sign-in credentials.
 #[derive(InputObject)]
 pub struct LoginInput {
+    #[graphql(validator(max_length = 64))]
     pub username: String,
+    #[graphql(validator(max_length = 200))]
     pub password: String,
 }
 
@@ -201,13 +203,16 @@ pub struct LoginPayload {
 #[derive(InputObject)]
 pub struct CreateUserInput {
     /// 3 to 64 letters, digits, dots, dashes or underscores (stored lower case).
+    #[graphql(validator(max_length = 64))]
     pub username: String,
+    #[graphql(validator(max_length = 200))]
     pub full_name: String,
     /// Id of the unit the user belongs to; must be in your ADMIN scope.
     pub home_unit: ID,
     #[graphql(default_with = "UserKind::Human")]
     pub kind: UserKind,
     /// Required for a person (at least 10 characters); none for a service.
+    #[graphql(validator(max_length = 200))]
     pub password: Option<String>,
 }
 
@@ -235,7 +240,9 @@ pub struct DeactivateUserInput {
 /// A new password for the signed-in user.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    #[graphql(validator(max_length = 200))]
     pub current_password: String,
+    #[graphql(validator(max_length = 200))]
     pub new_password: String,
 }
 

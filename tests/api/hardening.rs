@@ -470,3 +470,269 @@ async fn values_budgets_names_and_days_stay_within_what_readers_can_use() {
         "a refusal changed the database"
     );
 }
+
+/// A POST from the loopback address `from`, with a token when given.
+async fn post_from(
+    app: &TestApp,
+    from: [u8; 4],
+    token: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .local_address(IpAddr::from(from))
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let mut request = client.post(format!("{}/graphql", app.address)).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_address_over_its_limits_waits_and_others_do_not() {
+    let app = crate::helpers::spawn_app_with(phancap::startup::Settings {
+        anonymous_per_minute: 4,
+        logins_per_minute: 2,
+        ..phancap::startup::Settings::default()
+    })
+    .await;
+    app.seed().await;
+    let read = json!({ "query": "{ unitByCode(code: \"19\") { name } }" });
+    for _ in 0..4 {
+        assert_eq!(
+            post_from(&app, [127, 0, 0, 1], None, read.clone())
+                .await
+                .status(),
+            200
+        );
+    }
+    let refused = post_from(&app, [127, 0, 0, 1], None, read.clone()).await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15).contains(&wait), "{wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    // Another address, and a signed-in caller, are not held back.
+    assert_eq!(
+        post_from(&app, [127, 0, 0, 2], None, read.clone())
+            .await
+            .status(),
+        200
+    );
+    let token = app.token(&role_user(Role::Viewer)).await;
+    assert_eq!(
+        post_from(&app, [127, 0, 0, 1], Some(&token), read)
+            .await
+            .status(),
+        200
+    );
+
+    // Sign-ins have a limit of their own, counted before the password.
+    let login =
+        |p: &str| json!({ "query": LOGIN, "variables": { "u": role_user(Role::Viewer), "p": p } });
+    for _ in 0..2 {
+        let response = post_from(&app, [127, 0, 0, 3], None, login("wrong-password-1")).await;
+        assert_eq!(response.status(), 200);
+    }
+    let refused = post_from(&app, [127, 0, 0, 3], None, login("role-password-1")).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"].to_str().unwrap(), "30");
+    let metrics = reqwest::get(format!("{}/metrics", app.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("phancap_login_failures_total 2"),
+        "{metrics}"
+    );
+}
+
+/// An introspected type reference, flattened to the GraphQL spelling
+/// (`[String!]!`) and its named type.
+fn type_ref(t: &Value) -> (String, String) {
+    match t["kind"].as_str().unwrap() {
+        "NON_NULL" => {
+            let (s, n) = type_ref(&t["ofType"]);
+            (format!("{s}!"), n)
+        }
+        "LIST" => {
+            let (s, n) = type_ref(&t["ofType"]);
+            (format!("[{s}]"), n)
+        }
+        _ => {
+            let name = t["name"].as_str().unwrap().to_owned();
+            (name.clone(), name)
+        }
+    }
+}
+
+/// A value of type `t` with every required field filled, and `long` put at
+/// `path` (input field names below this value).
+fn sample(types: &Value, t: &Value, path: &[String], long: &str, id: &str) -> Value {
+    match t["kind"].as_str().unwrap() {
+        "NON_NULL" => sample(types, &t["ofType"], path, long, id),
+        "LIST" => json!([sample(types, &t["ofType"], path, long, id)]),
+        _ => {
+            let name = t["name"].as_str().unwrap();
+            let ty = types
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["name"] == name)
+                .unwrap();
+            match ty["kind"].as_str().unwrap() {
+                "ENUM" => ty["enumValues"][0]["name"].clone(),
+                "INPUT_OBJECT" => {
+                    let mut object = serde_json::Map::new();
+                    for field in ty["inputFields"].as_array().unwrap() {
+                        let fname = field["name"].as_str().unwrap();
+                        let on_path = path.first().is_some_and(|p| p == fname);
+                        if on_path || field["type"]["kind"] == "NON_NULL" {
+                            let (rest, text) = if on_path {
+                                (&path[1..], long)
+                            } else {
+                                (&[][..], "")
+                            };
+                            object.insert(
+                                fname.to_owned(),
+                                sample(types, &field["type"], rest, text, id),
+                            );
+                        }
+                    }
+                    Value::Object(object)
+                }
+                _ if path.is_empty() && name == "String" && !long.is_empty() => json!(long),
+                _ => match name {
+                    "String" => json!("x"),
+                    "ID" => json!(id),
+                    "Int" => json!(1),
+                    "Float" => json!(1.0),
+                    "Boolean" => json!(false),
+                    "Date" => json!("2026-01-05"),
+                    "DateTime" => json!("2026-01-05T00:00:00Z"),
+                    "Period" => json!("2026Q1"),
+                    other => panic!("no sample for scalar {other}"),
+                },
+            }
+        }
+    }
+}
+
+/// Every path to a String input field below type `t`.
+fn string_paths(types: &Value, t: &Value, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+    let (_, name) = type_ref(t);
+    if name == "String" {
+        out.push(prefix);
+        return;
+    }
+    let Some(ty) = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == name.as_str() && x["kind"] == "INPUT_OBJECT")
+    else {
+        return;
+    };
+    for field in ty["inputFields"].as_array().unwrap() {
+        let mut path = prefix.clone();
+        path.push(field["name"].as_str().unwrap().to_owned());
+        if path.len() < 5 {
+            string_paths(types, &field["type"], path, out);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_string_input_of_every_mutation_is_bounded_before_the_database() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let root = app.token("root").await;
+    let id = gid(phancap::graphql::NodeKind::Unit, fixture.inside.id);
+    let schema = app
+        .graphql(
+            "{ __schema { mutationType { fields { name args { name type { ...T } } } }
+               types { name kind enumValues { name } inputFields { name type { ...T } } } } }
+             fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }",
+            json!({}),
+        )
+        .await;
+    let types = &schema["data"]["__schema"]["types"];
+    let mutations = schema["data"]["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .unwrap();
+    let mut checked = 0;
+    for mutation in mutations {
+        let name = mutation["name"].as_str().unwrap();
+        let args = mutation["args"].as_array().unwrap();
+        for (at, arg) in args.iter().enumerate() {
+            let mut paths = Vec::new();
+            string_paths(types, &arg["type"], Vec::new(), &mut paths);
+            for path in paths {
+                for length in [65, 201, 501, 100_000] {
+                    // Multi-byte letters where the column counts characters;
+                    // ASCII for the longest, to stay under the body limit.
+                    let long = if length < 100_000 {
+                        "ẫ".repeat(length)
+                    } else {
+                        "x".repeat(length)
+                    };
+                    let mut declared = Vec::new();
+                    let mut passed = Vec::new();
+                    let mut variables = serde_json::Map::new();
+                    for (i, a) in args.iter().enumerate() {
+                        let required = a["type"]["kind"] == "NON_NULL";
+                        if i != at && !required {
+                            continue;
+                        }
+                        let aname = a["name"].as_str().unwrap();
+                        let (spelled, _) = type_ref(&a["type"]);
+                        declared.push(format!("${aname}: {spelled}"));
+                        passed.push(format!("{aname}: ${aname}"));
+                        let (p, l) = if i == at {
+                            (&path[..], long.as_str())
+                        } else {
+                            (&[][..], "")
+                        };
+                        variables.insert(aname.to_owned(), sample(types, &a["type"], p, l, &id));
+                    }
+                    let query = format!(
+                        "mutation({}) {{ {name}({}) {{ __typename }} }}",
+                        declared.join(", "),
+                        passed.join(", ")
+                    );
+                    let (status, body) = app
+                        .post_with(
+                            Some(&root),
+                            json!({ "query": query, "variables": variables }),
+                        )
+                        .await;
+                    let code = body["errors"][0]["extensions"]["code"].as_str();
+                    let field = format!("{name}.{}.{}", arg["name"], path.join("."));
+                    assert!(
+                        status < 500 && code != Some("INTERNAL"),
+                        "{field} ({length}): {body}"
+                    );
+                    if length == 100_000 {
+                        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+                        assert_eq!(status, 200, "{field}: {body}");
+                        assert_eq!(code, Some("BAD_USER_INPUT"), "{field}: {body}");
+                        assert!(
+                            message.contains("length"),
+                            "{field} is bounded before any database work: {body}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}

@@ -155,9 +155,20 @@ async fn serve(
     }
 }
 
+/// The settings of `spawn_app` and `national`: the defaults without the
+/// per-address rate limits, since every test client is 127.0.0.1 (the
+/// limits have tests of their own).
+pub fn unlimited() -> Settings {
+    Settings {
+        anonymous_per_minute: 0,
+        logins_per_minute: 0,
+        ..Settings::default()
+    }
+}
+
 /// The server on a fresh, empty database.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(Settings::default()).await
+    spawn_app_with(unlimited()).await
 }
 
 /// The server with `settings` on a fresh, empty database.
