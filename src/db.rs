@@ -120,6 +120,40 @@ fn disable_nagle() {
     }
 }
 
+/// A set of rules that read before they write: the transactions of one
+/// set run one at a time, so that two of them cannot both pass a check the
+/// other's write would have failed (two mandates for the same matter and
+/// territory, one draft issued twice, a username taken twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteSet {
+    /// Units, documents and mandates: the mandate rules read all three.
+    Delegation = 1,
+    /// Users and their grants.
+    Identity = 2,
+    /// Regimes and the periods they open.
+    Reporting = 3,
+    /// The holiday calendar.
+    Calendar = 4,
+}
+
+/// Begins a transaction that holds `set` until it ends. On PostgreSQL a
+/// transaction-scoped advisory lock; SQLite serialises writers itself
+/// (phancap keeps one connection to it).
+pub async fn begin_write(
+    db: &DatabaseConnection,
+    set: WriteSet,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // The key space is phancap's own: 0x7068 ("ph") in the high bits.
+        let key = (0x7068_i64 << 32) | set as i64;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({key})"))
+            .await?;
+    }
+    Ok(txn)
+}
+
 /// Applies every pending migration and installs the shipped holiday days
 /// the database lacks.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -5,7 +5,7 @@ use entity::document;
 use entity::role_grant::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -65,7 +65,7 @@ pub async fn create_document(
     by: Authority<'_>,
     input: CreateDocument,
 ) -> AppResult<document::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let issuer = match input.issuer_unit {
         Some(id) => Some(existing_unit(&txn, id).await?),
         None => None,

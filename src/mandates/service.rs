@@ -13,7 +13,6 @@ use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -275,7 +274,7 @@ pub async fn draft_mandate(
     by: Authority<'_>,
     input: MandateInput,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let delegator = existing_unit(&txn, input.delegator).await?;
     let actor = by.require(Role::Approver, &delegator)?;
     let m = new_mandate(&txn, input, MandateState::Draft).await?;
@@ -400,7 +399,7 @@ pub async fn update_draft(
     id: Uuid,
     patch: MandatePatch,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
     require_draft(&before)?;
     let mut m = before.clone();
@@ -469,7 +468,7 @@ pub async fn issue_mandate(
     by: Authority<'_>,
     id: Uuid,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
     require_draft(&before)?;
     let delegatees = units_by_id(&txn, &current_delegatees(&txn, &before).await?).await?;
@@ -757,7 +756,7 @@ pub async fn amend_mandate(
     id: Uuid,
     amendment: Amendment,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (old, _, actor) = for_change(&txn, by, id).await?;
     let status = rules::dated_status(&old, amendment.effective_from);
     if old.state != MandateState::Issued
@@ -864,7 +863,7 @@ pub async fn revoke_mandate(
     document: Uuid,
     last_day: NaiveDate,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
     documents::existing(&txn, document).await?;
     if before.state != MandateState::Issued {
@@ -914,7 +913,7 @@ pub async fn extend_authorization(
     new_end: NaiveDate,
     document: Uuid,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
     documents::existing(&txn, document).await?;
     if before.kind != MandateKind::Authorization {
@@ -991,7 +990,7 @@ pub async fn transfer_assignments(
     document: Uuid,
     from: NaiveDate,
 ) -> AppResult<mandate::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let old = mandate_assignment::Entity::find_by_id(assignment)
         .one(&txn)
         .await?

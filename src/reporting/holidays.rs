@@ -7,7 +7,7 @@ use entity::holiday::{self, DayKind};
 use entity::role_grant::Role;
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -141,7 +141,7 @@ pub async fn add_holiday(
     }
     let name = crate::mandates::service::check_text("name", &input.name, 200)?;
     let source = crate::mandates::service::check_text("source", &input.source, 200)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Calendar).await?;
     if holiday::Entity::find_by_id(input.day)
         .one(&txn)
         .await?

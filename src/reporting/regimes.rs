@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -175,7 +175,7 @@ pub async fn create_regime(
     by: Authority<'_>,
     input: RegimeInput,
 ) -> AppResult<reporting_regime::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Reporting).await?;
     let recipient = existing_unit(&txn, input.recipient).await?;
     let actor = by.require(Role::Coordinator, &recipient)?;
     check_code(&input.code)?;
@@ -323,7 +323,7 @@ pub async fn open_periods(
     year: Option<i32>,
     explicit: Vec<Period>,
 ) -> AppResult<Vec<reporting_period::Model>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Reporting).await?;
     let regime = existing(&txn, regime_id).await?;
     let recipient = existing_unit(&txn, regime.recipient_unit_id).await?;
     let actor = by.require(Role::Coordinator, &recipient)?;

@@ -7,7 +7,7 @@ use entity::role_grant::Role;
 use entity::unit::{self, AdminType, UnitKind};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -119,7 +119,7 @@ pub async fn create_unit(
     by: Authority<'_>,
     input: CreateUnit,
 ) -> AppResult<unit::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let parent = existing(&txn, input.parent).await?;
     let actor = by.require(Role::Admin, &parent)?;
     if parent.kind != UnitKind::Province {
@@ -181,7 +181,7 @@ pub async fn update_unit(
     name: Option<String>,
     admin_type: Option<AdminType>,
 ) -> AppResult<unit::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let before = existing(&txn, id).await?;
     let actor = by.require(Role::Admin, &before)?;
     if !in_force(&before, calendar::today()) {
@@ -232,7 +232,7 @@ pub async fn end_unit(
     id: Uuid,
     valid_to: NaiveDate,
 ) -> AppResult<unit::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let before = existing(&txn, id).await?;
     let actor = by.require(Role::Admin, &before)?;
     if before.valid_to.is_some() {

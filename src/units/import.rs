@@ -17,7 +17,7 @@ use entity::unit::{self, AdminType, UnitKind};
 use entity::unit_lineage::{self, LineageKind};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -184,7 +184,7 @@ pub async fn import(
         rows,
     };
     let rows = parse_units(structure, csv).map_err(bad)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (created, updated, unchanged) = match apply_units(&txn, structure, &rows).await? {
         Ok(counts) => counts,
         Err(rows) => return Err(bad(rows)),

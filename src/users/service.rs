@@ -8,7 +8,7 @@ use entity::role_grant::{self, Role};
 use entity::unit;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -133,7 +133,7 @@ pub async fn create_user(
             ));
         }
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     if by_username(&txn, &username).await?.is_some() {
         return Err(AppError::rule(
             Some("username"),
@@ -180,7 +180,7 @@ pub async fn grant_role(
     role: Role,
     scope_id: Uuid,
 ) -> AppResult<role_grant::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     let user = existing(&txn, user_id).await?;
     let home = existing_unit(&txn, user.home_unit_id).await?;
     let scope = existing_unit(&txn, scope_id).await?;
@@ -240,7 +240,7 @@ pub async fn revoke_grant(
     by: Authority<'_>,
     grant_id: Uuid,
 ) -> AppResult<role_grant::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     let before = role_grant::Entity::find_by_id(grant_id)
         .one(&txn)
         .await?
@@ -280,7 +280,7 @@ pub async fn deactivate_user(
     by: Authority<'_>,
     user_id: Uuid,
 ) -> AppResult<app_user::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     let before = existing(&txn, user_id).await?;
     let home = existing_unit(&txn, before.home_unit_id).await?;
     let actor = by.require(Role::Admin, &home)?;
@@ -347,7 +347,7 @@ pub async fn change_password(
     password::check_policy(new)
         .map_err(|m| AppError::rule(Some("newPassword"), "WEAK_PASSWORD", m))?;
     let new_hash = password::hash_async(new).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     let changed = app_user::Entity::update_many()
         .col_expr(app_user::Column::PasswordHash, Expr::value(new_hash))
         .col_expr(

@@ -43,6 +43,7 @@ async fn sign_in(
         Some(token) => Ok(token.to_owned()),
         None => Err(login["userErrors"][0]["code"]
             .as_str()
+            .or_else(|| body["errors"][0]["extensions"]["code"].as_str())
             .unwrap_or_else(|| panic!("{body}"))
             .to_owned()),
     }
@@ -123,14 +124,15 @@ async fn an_impossible_username_is_refused_alike_and_stores_nothing() {
     let app = spawn_app().await;
     app.seed().await;
     let before = app.snapshot().await;
-    for username in [
-        "x".repeat(65),
-        "x".repeat(200_000),
-        "ghost\n\u{1b}[31m".into(),
+    // Too long: refused with the input; unprintable: like an unknown user.
+    for (username, code) in [
+        ("x".repeat(65), "BAD_USER_INPUT"),
+        ("x".repeat(200_000), "BAD_USER_INPUT"),
+        ("ghost\n\u{1b}[31m".into(), "INVALID_CREDENTIALS"),
     ] {
         assert_eq!(
             sign_in(&app, [127, 0, 0, 1], &username, "some-password-1").await,
-            Err("INVALID_CREDENTIALS".into())
+            Err(code.into())
         );
     }
     assert_eq!(app.snapshot().await, before);
@@ -735,4 +737,94 @@ async fn every_string_input_of_every_mutation_is_bounded_before_the_database() {
         }
     }
     assert!(checked > 150, "{checked}");
+}
+
+const ISSUE: &str = "mutation($id: ID!) { issueMandate(input: { id: $id }) { mandate { status } userErrors { code } } }";
+
+/// Runs `n` issueMandate calls for `ids` (round robin) at once; the codes
+/// (`ISSUED` for a success).
+async fn issue_at_once(app: &TestApp, token: &str, ids: &[String], n: usize) -> Vec<String> {
+    let calls = (0..n).map(|i| {
+        let id = ids[i % ids.len()].clone();
+        async move {
+            let body = app.graphql_as(token, ISSUE, json!({ "id": id })).await;
+            let payload = &body["data"]["issueMandate"];
+            match payload["userErrors"][0]["code"].as_str() {
+                Some(code) => code.to_owned(),
+                None if payload["mandate"]["status"].is_string() => "ISSUED".to_owned(),
+                None => panic!("{body}"),
+            }
+        }
+    });
+    async_graphql::futures_util::future::join_all(calls).await
+}
+
+#[tokio::test]
+async fn racing_issues_of_one_draft_or_one_matter_issue_exactly_one() {
+    use phancap::auth::Authority;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let basis = crate::helpers::document(&app, "15/2025/QĐ-UBND", true).await;
+    let root = app.token("root").await;
+    let draft = |code: &'static str, matter: &'static str| {
+        crate::helpers::mandate_input(
+            code,
+            matter,
+            fixture.inside.id,
+            vec![fixture.inside.commune],
+            basis,
+        )
+    };
+    // One draft issued ten times at once: issued once, audited once.
+    let one = phancap::mandates::service::draft_mandate(
+        app.db(),
+        Authority::Cli,
+        draft("19-RACE-01", "XD-RACE-1"),
+    )
+    .await
+    .unwrap();
+    let id = gid(phancap::graphql::NodeKind::Mandate, one.id);
+    let outcomes = issue_at_once(&app, &root, &[id], 10).await;
+    assert_eq!(
+        outcomes.iter().filter(|o| *o == "ISSUED").count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.iter().all(|o| o == "ISSUED" || o == "NOT_DRAFT"),
+        "{outcomes:?}"
+    );
+    let events = entity::audit_event::Entity::find()
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "issueMandate")
+        .count();
+    assert_eq!(events, 1);
+
+    // Two drafts of the same matter for the same commune, issued at once:
+    // one leads it, the other is refused.
+    let a = phancap::mandates::service::draft_mandate(
+        app.db(),
+        Authority::Cli,
+        draft("19-RACE-02", "XD-RACE-2"),
+    )
+    .await
+    .unwrap();
+    let b = phancap::mandates::service::draft_mandate(
+        app.db(),
+        Authority::Cli,
+        draft("19-RACE-03", "XD-RACE-2"),
+    )
+    .await
+    .unwrap();
+    let ids = [
+        gid(phancap::graphql::NodeKind::Mandate, a.id),
+        gid(phancap::graphql::NodeKind::Mandate, b.id),
+    ];
+    let outcomes = issue_at_once(&app, &root, &ids, 2).await;
+    let mut sorted = outcomes.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["ISSUED", "OVERLAPPING_LEAD"], "{outcomes:?}");
 }
