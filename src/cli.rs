@@ -244,6 +244,9 @@ struct ServeArgs {
     /// Sign-ins allowed per client address and minute (0: no limit).
     #[arg(long, env = "PHANCAP_LOGINS_PER_MINUTE", default_value_t = Settings::default().logins_per_minute)]
     logins_per_minute: u32,
+    /// How long an Idempotency-Key is remembered (30d, 24h, 15m).
+    #[arg(long, env = "PHANCAP_IDEMPOTENCY_TTL", default_value = "24h")]
+    idempotency_ttl: String,
     /// Seconds a browser or CDN may keep an anonymous query fetched by GET.
     #[arg(long, env = "PHANCAP_PUBLIC_MAX_AGE", default_value_t = Settings::default().public_max_age)]
     public_max_age: u32,
@@ -526,6 +529,7 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
         public_max_age: args.public_max_age,
         anonymous_per_minute: args.anonymous_per_minute,
         logins_per_minute: args.logins_per_minute,
+        idempotency_ttl: parse_ttl(&args.idempotency_ttl)?.as_secs(),
         ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;

@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 /// The GraphQL schema, scalars, ids and HTTP handler.
 pub mod graphql;
+/// Idempotency keys for retried mutations.
+pub mod idempotency;
 /// Mandates, their rules, and legal documents.
 pub mod mandates;
 /// Prometheus metrics.

@@ -48,6 +48,8 @@ pub struct Settings {
     pub anonymous_per_minute: u32,
     /// Sign-ins allowed per client address and minute (0: no limit).
     pub logins_per_minute: u32,
+    /// How long an idempotency key is remembered, in seconds.
+    pub idempotency_ttl: u64,
 }
 
 impl Default for Settings {
@@ -64,6 +66,7 @@ impl Default for Settings {
             persisted_query_bytes: 4 * 1024 * 1024,
             anonymous_per_minute: 1200,
             logins_per_minute: 20,
+            idempotency_ttl: 24 * 3600,
         }
     }
 }
@@ -100,6 +103,7 @@ impl Application {
             graphiql: settings.graphiql,
             anonymous_limit: Arc::new(RateLimiter::new(settings.anonymous_per_minute)),
             login_limit: Arc::new(RateLimiter::new(settings.logins_per_minute)),
+            idempotency_ttl: settings.idempotency_ttl,
         };
         let mut router = Router::new()
             .route(
@@ -208,6 +212,10 @@ fn cors_layer(origins: &[String]) -> std::io::Result<Option<CorsLayer>> {
                 AUTHORIZATION,
                 CONTENT_TYPE,
                 HeaderName::from_static("idempotency-key"),
+            ])
+            .expose_headers([
+                HeaderName::from_static("retry-after"),
+                HeaderName::from_static("idempotent-replayed"),
             ])
             .max_age(Duration::from_secs(600)),
     ))

@@ -8,6 +8,7 @@ mod m20261123_000002_identity_audit;
 mod m20261123_000003_mandates;
 mod m20261123_000004_reporting;
 mod m20261130_000005_sign_in_hardening;
+mod m20261130_000006_idempotency;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_mandates::Migration),
             Box::new(m20261123_000004_reporting::Migration),
             Box::new(m20261130_000005_sign_in_hardening::Migration),
+            Box::new(m20261130_000006_idempotency::Migration),
         ]
     }
 }

@@ -33,6 +33,7 @@ use super::shape::{Plan, Refused, TypeIndex};
 use crate::auth::tokens::bearer;
 use crate::auth::{Session, TokenService, Viewer};
 use crate::error::AppError;
+use crate::idempotency::{self, Claim};
 use crate::mandates::loaders::MandateLoaders;
 use crate::metrics::{Metrics, Outcome, operation_label};
 use crate::ratelimit::RateLimiter;
@@ -58,6 +59,8 @@ pub struct GraphqlState {
     pub anonymous_limit: Arc<RateLimiter>,
     /// Sign-ins, per client address.
     pub login_limit: Arc<RateLimiter>,
+    /// Seconds an idempotency key is remembered.
+    pub idempotency_ttl: u64,
 }
 
 /// The address a request came from, for the sign-in log.
@@ -107,7 +110,36 @@ pub async fn graphql_post(
         Ok(operations) => operations,
         Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
     };
-    respond(&state, &headers, peer, operations, Method::Post, started).await
+    // A retry of a signed-in caller's request is recognised by its key
+    // and the hash of its body.
+    let idempotent = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(value) => match value.to_str().ok().filter(|k| idempotency::valid_key(k)) {
+            Some(key) => Some(Idempotent {
+                key: key.to_owned(),
+                hash: sha256_hex_bytes(&body),
+            }),
+            None => {
+                return rejected(
+                    &state,
+                    started,
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "an Idempotency-Key has 1 to {} visible ASCII characters",
+                        idempotency::MAX_KEY
+                    ),
+                );
+            }
+        },
+    };
+    let request = Incoming {
+        headers: &headers,
+        peer,
+        method: Method::Post,
+        started,
+        idempotent,
+    };
+    respond(&state, request, operations).await
 }
 
 /// `GET /graphql`: a query from the URL (`query`, `operationName`,
@@ -153,15 +185,14 @@ pub async fn graphql_get(
         Ok(operation) => operation,
         Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
     };
-    respond(
-        &state,
-        &headers,
+    let request = Incoming {
+        headers: &headers,
         peer,
-        Operations::Single(operation),
-        Method::Get,
+        method: Method::Get,
         started,
-    )
-    .await
+        idempotent: None,
+    };
+    respond(&state, request, Operations::Single(operation)).await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -170,14 +201,33 @@ enum Method {
     Post,
 }
 
-async fn respond(
-    state: &GraphqlState,
-    headers: &HeaderMap,
+/// An `Idempotency-Key` and the hash of the body it came with.
+struct Idempotent {
+    key: String,
+    hash: String,
+}
+
+/// What `respond` needs of the HTTP request.
+struct Incoming<'a> {
+    headers: &'a HeaderMap,
     peer: SocketAddr,
-    operations: Operations,
     method: Method,
     started: Instant,
+    idempotent: Option<Idempotent>,
+}
+
+async fn respond(
+    state: &GraphqlState,
+    request: Incoming<'_>,
+    operations: Operations,
 ) -> axum::response::Response {
+    let Incoming {
+        headers,
+        peer,
+        method,
+        started,
+        idempotent,
+    } = request;
     let viewer = match authenticate(state, headers).await {
         Ok(viewer) => viewer,
         Err((mut response, outcome)) => {
@@ -195,6 +245,57 @@ async fn respond(
         && let Err(wait) = state.anonymous_limit.check(peer.ip())
     {
         return too_many(state, operations.count(), started, wait);
+    }
+    // Keys are a signed-in caller's: anonymous callers can only sign in,
+    // and a sign-in's token is never kept for a replay.
+    let idempotent = idempotent.zip(viewer.as_ref().map(|v| v.user.id.to_string()));
+    if let Some((idem, user)) = &idempotent {
+        let now = chrono::Utc::now().timestamp();
+        let ttl = state.idempotency_ttl as i64;
+        match idempotency::claim(&state.db, user, &idem.key, &idem.hash, now, ttl).await {
+            Ok(Claim::New) => {}
+            Ok(Claim::Replay { status, body }) => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                let mut response = (
+                    status,
+                    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    body,
+                )
+                    .into_response();
+                let headers = response.headers_mut();
+                headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+                headers.insert(REPLAYED, HeaderValue::from_static("true"));
+                note(
+                    &mut response,
+                    String::new(),
+                    Outcome::Ok,
+                    viewer.map(|v| v.user.id),
+                );
+                return response;
+            }
+            Ok(Claim::InProgress) => {
+                return error_response(
+                    StatusCode::CONFLICT,
+                    "CONFLICT",
+                    "a request with this Idempotency-Key is still being answered; retry shortly",
+                );
+            }
+            Ok(Claim::Reused) => {
+                return error_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "this Idempotency-Key was used for another request; use a new key",
+                );
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "claiming an idempotency key failed");
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "internal error",
+                );
+            }
+        }
     }
     let mut context = Context {
         state,
@@ -259,7 +360,36 @@ async fn respond(
         outcome,
         viewer.map(|v| v.user.id),
     );
-    response
+    match idempotent {
+        Some((idem, user)) => keep_for_replay(state, &user, &idem.key, response).await,
+        None => response,
+    }
+}
+
+/// Keeps an answered request's body for replays of its key; frees the key
+/// instead when the answer is not one to repeat (a server error) or too
+/// large to keep.
+async fn keep_for_replay(
+    state: &GraphqlState,
+    user: &str,
+    key: &str,
+    response: axum::response::Response,
+) -> axum::response::Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let text = std::str::from_utf8(&bytes).ok();
+    let kept = match text {
+        Some(text) if !parts.status.is_server_error() && bytes.len() <= idempotency::MAX_KEPT => {
+            idempotency::complete(&state.db, user, key, parts.status.as_u16(), text).await
+        }
+        _ => idempotency::release(&state.db, user, key).await,
+    };
+    if let Err(err) = kept {
+        tracing::error!(error = %err, "keeping an idempotent answer failed");
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn note(
@@ -726,11 +856,20 @@ impl Context<'_> {
 }
 
 fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+    sha256_hex_bytes(text.as_bytes())
+}
+
+fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The request header naming a retry's key.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// The response header of an answer given again.
+const REPLAYED: &str = "idempotent-replayed";
 
 /// Sets `extensions.code` from the error's [`AppError`] source, logging an
 /// internal cause once (its message to the client is already generic).

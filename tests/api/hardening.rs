@@ -828,3 +828,113 @@ async fn racing_issues_of_one_draft_or_one_matter_issue_exactly_one() {
     sorted.sort();
     assert_eq!(sorted, ["ISSUED", "OVERLAPPING_LEAD"], "{outcomes:?}");
 }
+
+/// A POST with an `Idempotency-Key`: status, replayed or not, body text.
+async fn post_keyed(app: &TestApp, token: &str, key: &str, body: &Value) -> (u16, bool, String) {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    (status, replayed, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_retried_mutation_returns_its_first_answer_and_changes_nothing_more() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let root = app.token("root").await;
+    let province = gid(phancap::graphql::NodeKind::Unit, fixture.inside.id);
+    // Mutations that succeed, each sent twice under one key.
+    let real = [
+        json!({ "query": "mutation($p: ID!) { createUnit(input: {parent: $p, code: \"19-BQLDA\", name: \"Ban Quản lý dự án\", adminType: BAN}) { unit { id } userErrors { code } } }", "variables": { "p": province } }),
+        json!({ "query": "mutation { addHoliday(input: {date: \"2027-12-30\", kind: HOLIDAY, name: \"Nghỉ (thử)\", source: \"TB thử\"}) { holiday { date } userErrors { code } } }" }),
+        json!({ "query": "mutation { createDocument(input: {number: \"77/2025/QĐ-UBND\", type: QD_UBND, normative: true, issuerName: \"UBND tỉnh Thái Nguyên\", issuedDate: \"2025-07-01\", effectiveFrom: \"2025-07-10\"}) { document { id } userErrors { code } } }" }),
+    ];
+    for (i, body) in real.iter().enumerate() {
+        let key = format!("retry-{i}");
+        let (status, replayed, first) = post_keyed(&app, &root, &key, body).await;
+        assert_eq!((status, replayed), (200, false), "{first}");
+        assert!(!first.contains("\"errors\""), "{first}");
+        let after_first = app.snapshot().await;
+        let (status, replayed, again) = post_keyed(&app, &root, &key, body).await;
+        assert_eq!((status, replayed), (200, true));
+        assert_eq!(again, first, "the first answer, word for word");
+        assert!(
+            app.snapshot().await == after_first,
+            "a replay changes nothing"
+        );
+        // The key with another request is refused, and changes nothing.
+        let other = json!({ "query": "{ __typename }" });
+        let (status, _, refused) = post_keyed(&app, &root, &key, &other).await;
+        assert_eq!(status, 422, "{refused}");
+        assert!(refused.contains("IDEMPOTENCY_KEY_REUSED"));
+        assert!(app.snapshot().await == after_first);
+    }
+    // Every mutation kind, even when refused, is answered once per key.
+    let schema = app
+        .graphql(
+            "{ __schema { mutationType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    for field in schema["data"]["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .unwrap()
+    {
+        let name = field["name"].as_str().unwrap();
+        let body =
+            json!({ "query": format!("mutation {{ {name}(input: {{}}) {{ __typename }} }}") });
+        let key = format!("kind-{name}");
+        let (_, _, first) = post_keyed(&app, &root, &key, &body).await;
+        let before = app.snapshot().await;
+        let (_, replayed, again) = post_keyed(&app, &root, &key, &body).await;
+        assert!(replayed, "{name}");
+        assert_eq!(again, first, "{name}");
+        assert!(app.snapshot().await == before, "{name}");
+    }
+    // A malformed key is refused.
+    let (status, _, _) = post_keyed(&app, &root, "two words", &real[0]).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn racing_retries_of_one_key_run_once_and_keys_expire() {
+    let app = crate::helpers::spawn_app_with(phancap::startup::Settings {
+        idempotency_ttl: 2,
+        ..crate::helpers::unlimited()
+    })
+    .await;
+    let fixture = app.seed().await;
+    let root = app.token("root").await;
+    let province = gid(phancap::graphql::NodeKind::Unit, fixture.inside.id);
+    let create = |code: &str| json!({ "query": "mutation($p: ID!, $c: String!) { createUnit(input: {parent: $p, code: $c, name: \"Ban thử\", adminType: BAN}) { unit { id } userErrors { code } } }", "variables": { "p": province, "c": code } });
+    let body = create("19-RACE");
+    let calls = (0..5).map(|_| post_keyed(&app, &root, "same-retry", &body));
+    let answers = async_graphql::futures_util::future::join_all(calls).await;
+    let created = answers
+        .iter()
+        .filter(|(status, replayed, text)| {
+            *status == 200 && !replayed && text.contains("\"unit\":{")
+        })
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(status, replayed, _)| (*status == 200) || (*status == 409 && !replayed)),
+        "{answers:?}"
+    );
+    // After the key expires, the same request runs again (and is refused
+    // by the code rule this time).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (status, replayed, text) = post_keyed(&app, &root, "same-retry", &body).await;
+    assert_eq!((status, replayed), (200, false));
+    assert!(text.contains("DUPLICATE_CODE"), "{text}");
+}
