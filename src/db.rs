@@ -24,26 +24,60 @@ impl StatementCounter {
 }
 
 /// Opens a pool on `url` (`sqlite:…` or `postgres://…`). `schema` puts a
-/// PostgreSQL session in that schema (the tests' isolation).
+/// PostgreSQL session in that schema (the tests' isolation). PostgreSQL
+/// statements are cancelled after `PHANCAP_STATEMENT_TIMEOUT` (default
+/// 60s, `0` for never).
 pub async fn connect(
     url: &str,
     schema: Option<&str>,
     counter: &StatementCounter,
 ) -> Result<DatabaseConnection, DbErr> {
+    let timeout = match std::env::var("PHANCAP_STATEMENT_TIMEOUT") {
+        Ok(text) if text.trim() == "0" => None,
+        Ok(text) => Some(
+            crate::auth::tokens::parse_ttl(text.trim())
+                .map_err(|e| DbErr::Custom(format!("PHANCAP_STATEMENT_TIMEOUT: {e}")))?,
+        ),
+        Err(_) => Some(DEFAULT_STATEMENT_TIMEOUT),
+    };
+    connect_with(url, schema, counter, timeout).await
+}
+
+/// How long a PostgreSQL statement may run by default: far beyond any
+/// request's, short enough that a runaway one does not hold a connection.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Readers an embedded SQLite file gets beside its writer.
+const SQLITE_CONNECTIONS: u32 = 4;
+
+/// [`connect`] with an explicit statement timeout for PostgreSQL.
+pub async fn connect_with(
+    url: &str,
+    schema: Option<&str>,
+    counter: &StatementCounter,
+    statement_timeout: Option<Duration>,
+) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // One connection: SQLite has one writer, and an in-memory database
-        // lives and dies with its connection, so it must never be recycled.
+        // A file gets several connections: in WAL mode readers proceed
+        // beside the one writer, and writers wait their turn (busy
+        // timeout; write transactions begin IMMEDIATE, see `begin`). An
+        // in-memory database lives and dies with its one connection, so it
+        // keeps exactly one, never recycled.
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let connections = if memory { 1 } else { SQLITE_CONNECTIONS };
         options
-            .max_connections(1)
+            .max_connections(connections)
             .min_connections(1)
             .idle_timeout(None::<Duration>)
             .max_lifetime(None::<Duration>)
+            .acquire_timeout(Duration::from_secs(30))
             .map_sqlx_sqlite_opts(|o| {
                 o.foreign_keys(true)
                     .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .busy_timeout(Duration::from_secs(5))
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
             });
     } else {
         options
@@ -53,13 +87,16 @@ pub async fn connect(
         // `set_schema_search_path` would do through a hook of its own.
         // Notices ("relation seaql_migrations already exists, skipping")
         // are not news for a server or a command: warnings and worse only.
-        let setup = match schema {
-            Some(s) => format!(
-                "SET client_min_messages TO warning; SET search_path TO \"{}\"",
-                s.replace('"', "")
-            ),
-            None => "SET client_min_messages TO warning".to_owned(),
-        };
+        let mut setup = String::from("SET client_min_messages TO warning");
+        if let Some(timeout) = statement_timeout {
+            setup.push_str(&format!(
+                "; SET statement_timeout = {}",
+                timeout.as_millis()
+            ));
+        }
+        if let Some(s) = schema {
+            setup.push_str(&format!("; SET search_path TO \"{}\"", s.replace('"', "")));
+        }
         options.map_sqlx_postgres_pool_opts(move |pool| {
             let setup = setup.clone();
             pool.after_connect(move |conn, _| {
@@ -136,15 +173,33 @@ pub enum WriteSet {
     Calendar = 4,
 }
 
-/// Begins a transaction that holds `set` until it ends. On PostgreSQL a
-/// transaction-scoped advisory lock; SQLite serialises writers itself
-/// (phancap keeps one connection to it).
+/// Begins a transaction that will write. On SQLite it takes the write lock
+/// at once (BEGIN IMMEDIATE), waiting for another writer if need be: a
+/// transaction that read first and then tried to write after another had
+/// written would fail instead.
+pub async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
+/// Begins a transaction that will write and holds `set` until it ends: on
+/// PostgreSQL a transaction-scoped advisory lock; on SQLite the write lock
+/// of [`begin`] already serialises every writer.
 pub async fn begin_write(
     db: &DatabaseConnection,
     set: WriteSet,
 ) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    use sea_orm::{ConnectionTrait, TransactionTrait};
-    let txn = db.begin().await?;
+    use sea_orm::ConnectionTrait;
+    let txn = begin(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // The key space is phancap's own: 0x7068 ("ph") in the high bits.
         let key = (0x7068_i64 << 32) | set as i64;

@@ -10,7 +10,7 @@ use entity::report::{self, ReportStatus};
 use entity::{indicator_rollup, report_rollup, report_value, reporting_period};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -312,7 +312,7 @@ pub async fn rebuild(
 /// Rebuilds every period's rollups in one transaction (one commit, not
 /// one per period); returns (periods, counter rows).
 pub async fn rebuild_all(db: &DatabaseConnection) -> AppResult<(usize, usize)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     super::reports::lock_reports(&txn).await?;
     let periods = reporting_period::Entity::find()
         .order_by_asc(reporting_period::Column::Code)

@@ -20,7 +20,6 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -272,7 +271,7 @@ pub async fn save_draft(
     expected_version: i32,
     input: DraftInput,
 ) -> AppResult<Transition> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     let period = existing_period(&txn, current.period_id).await?;
     regimes::refresh_items(&txn, &current, &period).await?;
@@ -487,7 +486,7 @@ pub async fn submit(
     id: Uuid,
     expected_version: i32,
 ) -> AppResult<Transition> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     check_complete(&txn, &current).await?;
     // Stored to the microsecond on both databases: compare what is stored.
@@ -585,7 +584,7 @@ pub async fn return_report(
     reason: &str,
     review: Review,
 ) -> AppResult<Transition> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let (current, actor) = for_review(&txn, by, id, expected_version, review).await?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 5_000 || reason.contains('\0') {
@@ -623,7 +622,7 @@ pub async fn accept(
     expected_version: i32,
     review: Review,
 ) -> AppResult<Transition> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let (current, actor) = for_review(&txn, by, id, expected_version, review).await?;
     let mut next = current.clone();
     next.status = ReportStatus::Accepted;
@@ -693,7 +692,7 @@ pub async fn compile(
     by: Authority<'_>,
     period_id: Uuid,
 ) -> AppResult<Transition> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let period = existing_period(&txn, period_id).await?;
     let regime = regimes::existing(&txn, period.regime_id).await?;
     let recipient = existing_unit(&txn, regime.recipient_unit_id).await?;
@@ -866,7 +865,7 @@ pub async fn remind_missing(
     by: Authority<'_>,
     period_id: Uuid,
 ) -> AppResult<Vec<report::Model>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let period = existing_period(&txn, period_id).await?;
     let regime = regimes::existing(&txn, period.regime_id).await?;
     let recipient = existing_unit(&txn, regime.recipient_unit_id).await?;

@@ -11,7 +11,7 @@ use entity::login_throttle;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    Statement, TransactionTrait,
+    Statement,
 };
 use serde_json::json;
 
@@ -161,7 +161,7 @@ async fn attempt(
     let (access_token, expires_at) = tokens
         .issue(user.id, user.token_version, None)
         .map_err(AppError::invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     // This address starts afresh; the attempt is taken back from the
     // username's count, which only failures should fill.
     login_throttle::Entity::delete_by_id(client_key)

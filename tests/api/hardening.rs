@@ -938,3 +938,85 @@ async fn racing_retries_of_one_key_run_once_and_keys_expire() {
     assert_eq!((status, replayed), (200, false));
     assert!(text.contains("DUPLICATE_CODE"), "{text}");
 }
+
+#[tokio::test]
+async fn one_busy_connection_holds_up_no_other_request() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    if let Some(url) = crate::helpers::pg_url() {
+        // PostgreSQL: a runaway statement is cancelled.
+        let conn = phancap::db::connect_with(
+            &url,
+            None,
+            &Default::default(),
+            Some(Duration::from_secs(1)),
+        )
+        .await
+        .unwrap();
+        let err = conn
+            .execute_unprepared("SELECT pg_sleep(5)")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("statement timeout"), "{err}");
+        return;
+    }
+    // An embedded SQLite file, as the README runs it.
+    let dir = std::env::temp_dir().join(format!("phancap-wal-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("phancap.db").display());
+    let conn = phancap::db::connect(&url, None, &Default::default())
+        .await
+        .unwrap();
+    phancap::db::migrate(&conn).await.unwrap();
+    let settings = phancap::startup::Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..crate::helpers::unlimited()
+    };
+    let app = phancap::startup::Application::build(
+        &settings,
+        conn.clone(),
+        crate::helpers::test_tokens(None),
+    )
+    .await
+    .unwrap();
+    let address = format!("http://{}", app.local_addr().unwrap());
+    tokio::spawn(app.run_until(std::future::pending()));
+
+    // A slow request holds a connection and the write lock ...
+    let slow = crate::helpers::begin_immediate(&conn).await;
+    // ... and a read still answers at once.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let read = client
+        .post(format!("{address}/graphql"))
+        .json(&json!({ "query": "{ holidays(year: 2026) { date } }" }))
+        .send()
+        .await
+        .expect("a read answers beside a write");
+    let body: Value = read.json().await.unwrap();
+    assert!(
+        body["data"]["holidays"]
+            .as_array()
+            .is_some_and(|h| !h.is_empty()),
+        "{body}"
+    );
+    // A write waits for the lock rather than failing, then goes through.
+    let writer = tokio::spawn({
+        let conn = conn.clone();
+        async move {
+            let txn = conn.begin().await.unwrap();
+            txn.execute_unprepared("UPDATE holiday SET name = name WHERE day = '2026-01-01'")
+                .await
+                .map(|_| ())
+                .and(txn.commit().await)
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    slow.commit().await.unwrap();
+    writer
+        .await
+        .unwrap()
+        .expect("the waiting write went through");
+    std::fs::remove_dir_all(dir).ok();
+}

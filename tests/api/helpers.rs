@@ -858,3 +858,10 @@ impl std::io::Write for LogSink {
         Ok(())
     }
 }
+
+/// A write transaction held open on `db`, as a slow request would.
+pub async fn begin_immediate(db: &DatabaseConnection) -> sea_orm::DatabaseTransaction {
+    phancap::db::begin(db)
+        .await
+        .expect("a write transaction begins")
+}
