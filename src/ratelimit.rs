@@ -70,7 +70,7 @@ impl RateLimiter {
 }
 
 /// The address a bucket is kept for: IPv4 as it is, IPv6 by its /64.
-fn bucket_key(client: IpAddr) -> IpAddr {
+pub fn bucket_key(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V4(_) => client,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -104,6 +104,13 @@ impl Application {
             anonymous_limit: Arc::new(RateLimiter::new(settings.anonymous_per_minute)),
             login_limit: Arc::new(RateLimiter::new(settings.logins_per_minute)),
             idempotency_ttl: settings.idempotency_ttl,
+            allowed_origins: Arc::new(
+                settings
+                    .cors_origins
+                    .iter()
+                    .map(|o| o.trim().trim_end_matches('/').to_owned())
+                    .collect(),
+            ),
         };
         let mut router = Router::new()
             .route(

@@ -48,6 +48,15 @@ pub fn readable(text: &str) -> bool {
             .any(|c| !c.is_whitespace() && !is_combining_mark(c))
 }
 
+/// Whether long free text (a description, conditions, a report's
+/// narrative) may be stored: lines and tabs are fine, other control
+/// characters and text-direction overrides are not.
+pub fn writable(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(c))
+}
+
 /// Checks a free-text argument before it reaches SQL: PostgreSQL rejects a
 /// NUL byte in text, so it is refused here on every database alike.
 pub fn checked<'a>(field: &str, value: &'a str, max_chars: usize) -> AppResult<&'a str> {
@@ -87,6 +96,14 @@ mod tests {
         assert!(!readable(" \u{0301} "));
         assert!(!readable("tab\there"));
         assert!(!readable(""));
+    }
+
+    #[test]
+    fn long_text_keeps_its_lines_but_no_other_control() {
+        assert!(writable("Điều 1.\nĐiều 2.\r\n\tKhoản 1."));
+        assert!(!writable("a\0b"));
+        assert!(!writable("a\u{1b}[31m"));
+        assert!(!writable("a\u{202E}b"));
     }
 
     #[test]

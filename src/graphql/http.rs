@@ -16,7 +16,8 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::header::{
-    ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+    ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, VARY,
+    WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -61,6 +62,8 @@ pub struct GraphqlState {
     pub login_limit: Arc<RateLimiter>,
     /// Seconds an idempotency key is remembered.
     pub idempotency_ttl: u64,
+    /// Origins listed for CORS, which may also open the websocket.
+    pub allowed_origins: Arc<Vec<String>>,
 }
 
 /// The address a request came from, for the sign-in log.
@@ -90,7 +93,9 @@ pub async fn graphql_post(
     let json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+        .and_then(|v| v.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
     if !json {
         return rejected(
             &state,
@@ -132,14 +137,36 @@ pub async fn graphql_post(
             }
         },
     };
-    let request = Incoming {
-        headers: &headers,
-        peer,
-        method: Method::Post,
-        started,
-        idempotent,
-    };
-    respond(&state, request, operations).await
+    if idempotent.is_none() {
+        let request = Incoming {
+            headers: &headers,
+            peer,
+            method: Method::Post,
+            started,
+            idempotent,
+        };
+        return respond(&state, request, operations).await;
+    }
+    // A keyed request runs to its end even if the client goes away, so
+    // that its answer is kept for the retry that will come.
+    let task = tokio::spawn(async move {
+        let request = Incoming {
+            headers: &headers,
+            peer,
+            method: Method::Post,
+            started,
+            idempotent,
+        };
+        respond(&state, request, operations).await
+    });
+    task.await.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "a keyed request failed");
+        error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error",
+        )
+    })
 }
 
 /// `GET /graphql`: a query from the URL (`query`, `operationName`,
@@ -303,6 +330,7 @@ async fn respond(
         client: ClientAddr(peer.ip()),
         method,
         logins: 0,
+        sign_ins: 0,
         retry_after: None,
     };
     let mut names = Vec::new();
@@ -333,9 +361,17 @@ async fn respond(
         }
     };
     if let Some(wait) = context.retry_after {
-        // A sign-in over its limit: the whole request is refused.
+        // A sign-in over its limit: the whole request is refused, and its
+        // key freed for the retry after the wait.
+        if let Some((idem, user)) = &idempotent
+            && let Err(err) = idempotency::release(&state.db, user, &idem.key).await
+        {
+            tracing::error!(error = %err, "freeing an idempotency key failed");
+        }
         return too_many(state, 0, started, wait);
     }
+    // A sign-in's answer holds a token: it is never kept.
+    let signs_in = context.sign_ins > 0;
     let cache = match (
         method,
         viewer.is_some(),
@@ -361,30 +397,35 @@ async fn respond(
         viewer.map(|v| v.user.id),
     );
     match idempotent {
-        Some((idem, user)) => keep_for_replay(state, &user, &idem.key, response).await,
+        Some((idem, user)) => keep_for_replay(state, &user, &idem.key, response, signs_in).await,
         None => response,
     }
 }
 
-/// Keeps an answered request's body for replays of its key; frees the key
-/// instead when the answer is not one to repeat (a server error) or too
-/// large to keep.
+/// Keeps an answered request's body for replays of its key. A server
+/// error frees the key (nothing was changed; a retry runs again). An
+/// answer too large to keep, or one holding a sign-in's token, is kept as
+/// a notice that the request ran, so that a retry never runs it twice.
 async fn keep_for_replay(
     state: &GraphqlState,
     user: &str,
     key: &str,
     response: axum::response::Response,
+    signs_in: bool,
 ) -> axum::response::Response {
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     let text = std::str::from_utf8(&bytes).ok();
+    const NOT_KEPT: &str = r#"{"errors":[{"message":"this request ran; its answer was not kept (too large, or a sign-in's token): read the result with a query","extensions":{"code":"ANSWER_NOT_KEPT"}}]}"#;
+    let status = parts.status.as_u16();
     let kept = match text {
-        Some(text) if !parts.status.is_server_error() && bytes.len() <= idempotency::MAX_KEPT => {
-            idempotency::complete(&state.db, user, key, parts.status.as_u16(), text).await
+        _ if parts.status.is_server_error() => idempotency::release(&state.db, user, key).await,
+        Some(text) if !signs_in && bytes.len() <= idempotency::MAX_KEPT => {
+            idempotency::complete(&state.db, user, key, status, text).await
         }
-        _ => idempotency::release(&state.db, user, key).await,
+        _ => idempotency::complete(&state.db, user, key, status, NOT_KEPT).await,
     };
     if let Err(err) = kept {
         tracing::error!(error = %err, "keeping an idempotent answer failed");
@@ -695,8 +736,10 @@ struct Context<'a> {
     viewer: Option<&'a Viewer>,
     client: ClientAddr,
     method: Method,
-    /// Sign-ins run so far in this request.
+    /// Password checks (sign-ins and changes) run so far in this request.
     logins: usize,
+    /// Sign-ins among them, whose answers hold a token.
+    sign_ins: usize,
     /// Set when a sign-in went over the address's limit: seconds to wait.
     retry_after: Option<u64>,
 }
@@ -717,6 +760,7 @@ impl Context<'_> {
 
     async fn run_inner(&mut self, operation: RawOperation) -> Done {
         let state = self.state;
+
         let persisted = match operation.persisted_hash() {
             Ok(persisted) => persisted,
             Err(message) => return Done::error("BAD_USER_INPUT", message, Outcome::Rejected),
@@ -798,16 +842,22 @@ impl Context<'_> {
                 done.label = label;
                 return done;
             }
+            // Each checks a password: a sign-in, or a change of password.
             let logins = match plan.ty {
-                OperationType::Mutation => plan.root_fields_named("login"),
+                OperationType::Mutation => {
+                    plan.root_fields_named("login") + plan.root_fields_named("changePassword")
+                }
                 _ => 0,
             };
+            if plan.ty == OperationType::Mutation {
+                self.sign_ins += plan.root_fields_named("login");
+            }
             if logins > 0 {
                 self.logins += logins;
                 if self.logins > LOGINS_PER_REQUEST {
                     let mut done = Done::error(
                         "BAD_USER_INPUT",
-                        "a request may sign in once: send one `login` per request",
+                        "a request may check one password: send one `login` or `changePassword` per request",
                         Outcome::Rejected,
                     );
                     done.label = label;
@@ -951,19 +1001,108 @@ impl PersistedQueries {
 pub async fn graphql_ws(
     State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> axum::response::Response {
+    // Browsers do not apply CORS to websockets: the origin is checked here.
+    if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let same = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host));
+        if !same && !state.allowed_origins.iter().any(|o| o == origin) {
+            return error_response(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "this origin may not open the websocket (PHANCAP_CORS_ORIGINS)",
+            );
+        }
+    }
+    // Each connection counts as one anonymous request of its address.
+    if let Err(wait) = state.anonymous_limit.check(peer.ip()) {
+        return too_many(&state, 0, Instant::now(), wait);
+    }
     upgrade
+        .max_message_size(WS_MAX_MESSAGE)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let _open = state.metrics.websocket_opened();
             let schema = state.schema.clone();
-            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+            async_graphql_axum::GraphQLWebSocket::new(socket, SubscriptionsOnly(schema), protocol)
                 .on_connection_init(move |payload| connection_data(state, payload, peer))
                 .serve()
                 .await
         })
+}
+
+/// Largest websocket message: a subscription document and its variables.
+const WS_MAX_MESSAGE: usize = 64 * 1024;
+
+/// The websocket's executor: only subscriptions, each within the size a
+/// document may have. Queries and mutations (a sign-in among them) go to
+/// `POST /graphql`, where the viewer is checked at every request and the
+/// per-request limits apply.
+#[derive(Clone)]
+struct SubscriptionsOnly(AppSchema);
+
+impl SubscriptionsOnly {
+    /// Why `request` is not served here, if it is not.
+    fn refusal(request: &Request) -> Option<ServerError> {
+        let document = match async_graphql::parser::parse_query(&request.query) {
+            Ok(document) => document,
+            Err(error) => return Some(ServerError::from(error)),
+        };
+        if let Err(Refused(message)) = super::shape::check_size(&document) {
+            return Some(coded_error(message, "BAD_USER_INPUT"));
+        }
+        let other = document
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty != OperationType::Subscription);
+        other.then(|| {
+            coded_error(
+                "only subscriptions are served over the websocket; send queries and mutations to POST /graphql".into(),
+                "BAD_USER_INPUT",
+            )
+        })
+    }
+}
+
+impl async_graphql::Executor for SubscriptionsOnly {
+    async fn execute(&self, request: Request) -> Response {
+        match Self::refusal(&request) {
+            Some(error) => Response::from_errors(vec![error]),
+            None => async_graphql::Executor::execute(&self.0, request).await,
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<async_graphql::Data>>,
+    ) -> async_graphql::futures_util::stream::BoxStream<'static, Response> {
+        use async_graphql::futures_util::StreamExt;
+        match Self::refusal(&request) {
+            Some(error) => async_graphql::futures_util::stream::once(async move {
+                Response::from_errors(vec![error])
+            })
+            .boxed(),
+            None => async_graphql::Executor::execute_stream(&self.0, request, session_data),
+        }
+    }
+}
+
+fn coded_error(message: String, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
 }
 
 async fn connection_data(

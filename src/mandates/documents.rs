@@ -75,7 +75,7 @@ pub async fn create_document(
         None => by.require_anywhere(Role::Approver)?,
     };
     let number = input.number.trim().to_owned();
-    if number.is_empty() || number.chars().count() > 100 || number.contains('\0') {
+    if number.is_empty() || number.chars().count() > 100 || !crate::text::readable(&number) {
         return Err(AppError::rule(
             Some("number"),
             "INVALID_NUMBER",
@@ -110,6 +110,21 @@ pub async fn create_document(
             "INVALID_DATE",
             "a document takes effect on or after its issue and ends after it takes effect",
         ));
+    }
+    for (field, text) in [
+        ("issuerName", &input.issuer_name),
+        ("signer", &input.signer),
+    ] {
+        if text
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty() && !crate::text::readable(t))
+        {
+            return Err(AppError::rule(
+                Some(field),
+                "INVALID_TEXT",
+                format!("{field} has no control or text-direction characters"),
+            ));
+        }
     }
     let issuer_name = match (&issuer, input.issuer_name.as_deref().map(str::trim)) {
         (_, Some(name)) if !name.is_empty() => name.to_owned(),

@@ -141,6 +141,28 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> AppRes
     Ok(value.to_owned())
 }
 
+/// Long free text: at most `max` characters, lines kept, no NUL, other
+/// control or text-direction characters; None when blank.
+pub(crate) fn check_long_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> AppResult<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > max || !crate::text::writable(value) {
+        return Err(AppError::rule(
+            Some(field),
+            "INVALID_TEXT",
+            format!(
+                "{field} has at most {max} characters, with no control or text-direction characters but lines and tabs"
+            ),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 pub(crate) fn check_code(code: &str) -> AppResult<()> {
     let ok = (2..=64).contains(&code.len())
         && code
@@ -223,8 +245,8 @@ fn apply_resources(m: &mut mandate::Model, r: &Resources) -> AppResult<()> {
     }
     m.resource_budget_vnd = r.budget_vnd;
     m.resource_staff = r.staff;
-    m.resource_facilities = r.facilities.clone().filter(|f| !f.trim().is_empty());
-    m.resource_none_reason = r.none_reason.clone().filter(|f| !f.trim().is_empty());
+    m.resource_facilities = check_long_text("resources", r.facilities.as_deref(), 10_000)?;
+    m.resource_none_reason = check_long_text("resources", r.none_reason.as_deref(), 10_000)?;
     Ok(())
 }
 
@@ -322,8 +344,12 @@ async fn new_mandate(
         delegator_unit_id: input.delegator,
         delegator_capacity: input.delegator_capacity,
         legal_basis_id: input.legal_basis,
-        legal_basis_article: input.legal_basis_article.filter(|a| !a.trim().is_empty()),
-        conditions: input.conditions.filter(|c| !c.trim().is_empty()),
+        legal_basis_article: check_long_text(
+            "legalBasisArticle",
+            input.legal_basis_article.as_deref(),
+            200,
+        )?,
+        conditions: check_long_text("conditions", input.conditions.as_deref(), 10_000)?,
         resource_budget_vnd: None,
         resource_staff: None,
         resource_facilities: None,
@@ -415,10 +441,14 @@ pub async fn update_draft(
         m.legal_basis_id = Some(basis);
     }
     if patch.legal_basis_article.is_some() {
-        m.legal_basis_article = patch.legal_basis_article.filter(|a| !a.trim().is_empty());
+        m.legal_basis_article = check_long_text(
+            "legalBasisArticle",
+            patch.legal_basis_article.as_deref(),
+            200,
+        )?;
     }
     if patch.conditions.is_some() {
-        m.conditions = patch.conditions.filter(|c| !c.trim().is_empty());
+        m.conditions = check_long_text("conditions", patch.conditions.as_deref(), 10_000)?;
     }
     if let Some(resources) = &patch.resources {
         apply_resources(&mut m, resources)?;

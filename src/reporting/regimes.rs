@@ -180,7 +180,14 @@ pub async fn create_regime(
     let actor = by.require(Role::Coordinator, &recipient)?;
     check_code(&input.code)?;
     let name = check_text("name", &input.name, 300)?;
-    let content = check_text("content", &input.content, 4000)?;
+    let content = crate::mandates::service::check_long_text("content", Some(&input.content), 4000)?
+        .ok_or_else(|| {
+            AppError::rule(
+                Some("content"),
+                "INVALID_TEXT",
+                "content has 1 to 4000 characters",
+            )
+        })?;
     check_deadlines(&input)?;
     check_indicators(&input.indicators)?;
     if !matches!(recipient.kind, UnitKind::Department | UnitKind::Province) {

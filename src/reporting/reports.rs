@@ -224,6 +224,9 @@ fn require_editable(r: &report::Model) -> AppResult<()> {
     }
 }
 
+/// Most values one report holds (a regime has far fewer indicators).
+pub const MAX_VALUES: usize = 500;
+
 /// Largest magnitude of an indicator value: far above any count or sum in
 /// đồng a report holds, and small enough that the totals of every unit of
 /// the country stay exact to the unit and finite on both databases.
@@ -366,6 +369,21 @@ pub async fn save_draft(
             item.proposal_note = Some(text).filter(|t| !t.is_empty());
         }
         item.into_active_model().reset_all().update(&txn).await?;
+    }
+    if input.values.len() > MAX_VALUES {
+        return Err(AppError::rule(
+            Some("values"),
+            "TOO_MANY_VALUES",
+            format!("a report holds at most {MAX_VALUES} values"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some((code, _)) = input.values.iter().find(|(code, _)| !seen.insert(code)) {
+        return Err(AppError::rule(
+            Some("values"),
+            "DUPLICATE_INDICATOR",
+            format!("`{code}` is given twice"),
+        ));
     }
     if !input.values.is_empty() {
         let known: Vec<String> = indicators_of(&txn, &[current.regime_id])

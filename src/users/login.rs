@@ -124,9 +124,14 @@ async fn attempt(
         return Err(invalid_credentials());
     }
     let now = Utc::now().timestamp();
+    // By the address's /64 for IPv6, as the rate limits count it: one
+    // subscriber's block is one client.
     let client_key = format!(
         "client:{}:{username}",
-        client.map_or_else(|| "-".to_owned(), |c| c.to_string())
+        client.map_or_else(
+            || "-".to_owned(),
+            |c| crate::ratelimit::bucket_key(c).to_string()
+        )
     );
     let user_key = format!("user:{username}");
     for (key, max) in [
@@ -206,7 +211,7 @@ async fn attempt(
 /// password is checked, and returns the attempts in the window and the
 /// lock. The window starts afresh once it is over (and any lock with it);
 /// the attempt that reaches `max` locks the key for [`LOCK`] seconds.
-async fn count_attempt(
+pub(crate) async fn count_attempt(
     db: &DatabaseConnection,
     key: &str,
     max: i32,

@@ -331,6 +331,20 @@ pub async fn change_password(
     new: &str,
 ) -> AppResult<app_user::Model> {
     let user = existing(db, viewer.user.id).await?;
+    // Wrong current passwords are counted like sign-ins, before the check:
+    // a stolen token must not become a way to guess the password.
+    let key = format!("password:{}", user.id);
+    let now = Utc::now().timestamp();
+    let (attempts, _) =
+        super::login::count_attempt(db, &key, super::login::MAX_FAILURES, now).await?;
+    if attempts > super::login::MAX_FAILURES {
+        tracing::warn!(target: "phancap::security", username = %user.username, "password change refused: too many wrong current passwords");
+        return Err(AppError::rule(
+            Some("currentPassword"),
+            "THROTTLED",
+            "too many wrong current passwords; try again in 15 minutes",
+        ));
+    }
     let matches = match user.password_hash.as_deref() {
         Some(hash) if current.chars().count() <= password::MAX_LENGTH => {
             password::verify_async(current, Some(hash)).await?
@@ -338,12 +352,16 @@ pub async fn change_password(
         _ => false,
     };
     if !matches {
+        tracing::warn!(target: "phancap::security", username = %user.username, "password change refused: wrong current password");
         return Err(AppError::rule(
             Some("currentPassword"),
             "INVALID_CREDENTIALS",
             "the current password is not correct",
         ));
     }
+    entity::login_throttle::Entity::delete_by_id(key)
+        .exec(db)
+        .await?;
     password::check_policy(new)
         .map_err(|m| AppError::rule(Some("newPassword"), "WEAK_PASSWORD", m))?;
     let new_hash = password::hash_async(new).await?;
