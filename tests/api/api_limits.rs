@@ -174,11 +174,11 @@ async fn nested_reads_cost_one_statement_per_level_not_per_row() {
         assert_eq!(read, communes, "province {code}");
     }
     // unit, districts, communes, lineage, successor units, their parents:
-    // six levels, six statements. A loaded machine may split one level's
-    // batch across the loaders' batch window, hence the slack; a per-row
-    // cost would be hundreds.
+    // six levels, six statements. A loaded machine (a build beside the
+    // tests) may split a level's batch across the loaders' batch window,
+    // hence the slack; a per-row cost would be hundreds.
     assert!(
-        statements.iter().all(|n| (6..=8).contains(n)),
+        statements.iter().all(|n| (6..=12).contains(n)),
         "statements per query for 19 and 06: {statements:?}"
     );
 }

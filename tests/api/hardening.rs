@@ -1172,3 +1172,94 @@ async fn what_the_edge_review_found_stays_fixed() {
         "{refused:?}"
     );
 }
+
+/// Resident and peak memory of process `pid`, in MiB.
+fn memory_mib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kib| kib.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 1024
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[tokio::test]
+async fn memory_stays_flat_under_repeated_sign_ins() {
+    if crate::helpers::pg_url().is_some() {
+        // The server process is the README's, on its embedded SQLite.
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("phancap-mem-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = env!("CARGO_BIN_EXE_phancap");
+    let run = |args: &[&str]| {
+        let mut command = std::process::Command::new(bin);
+        for (name, _) in std::env::vars() {
+            if name.starts_with("PHANCAP_") || name == "DATABASE_URL" {
+                command.env_remove(name);
+            }
+        }
+        command
+            .args(args)
+            .current_dir(&dir)
+            .env("PHANCAP_LOGINS_PER_MINUTE", "0")
+            .env("PHANCAP_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        command
+    };
+    assert!(
+        run(&["import-units", "--structure", "2025"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut server = run(&["serve", "--listen", "127.0.0.1:0"]).spawn().unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let address = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("GraphiQL: ").map(str::to_owned))
+    })
+    .await
+    .unwrap()
+    .expect("the server starts");
+    let client = reqwest::Client::new();
+    let attempt = |i: usize| {
+        let client = client.clone();
+        let address = address.clone();
+        async move {
+            let body = json!({ "query": LOGIN, "variables": { "u": format!("nobody.{i}"), "p": "wrong-password" } });
+            client
+                .post(&address)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for i in 0..10 {
+        assert_eq!(attempt(i).await, 200);
+    }
+    let (warm, _) = memory_mib(server.id());
+    for round in 0..4 {
+        let batch = (0..16).map(|i| attempt(100 + round * 16 + i));
+        async_graphql::futures_util::future::join_all(batch).await;
+    }
+    let (after, peak) = memory_mib(server.id());
+    server.kill().ok();
+    server.wait().ok();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        after <= warm + 48,
+        "74 more sign-ins grew the server from {warm} MiB to {after} MiB (peak {peak})"
+    );
+}
