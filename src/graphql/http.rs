@@ -711,6 +711,12 @@ struct Done {
 }
 
 impl Done {
+    /// The same, counted under the operation's `label`.
+    fn labelled(mut self, label: String) -> Done {
+        self.label = label;
+        self
+    }
+
     fn error(code: &'static str, message: &str, outcome: Outcome) -> Done {
         let mut error = ServerError::new(message, None);
         error
@@ -855,23 +861,21 @@ impl Context<'_> {
             if logins > 0 {
                 self.logins += logins;
                 if self.logins > LOGINS_PER_REQUEST {
-                    let mut done = Done::error(
+                    return Done::error(
                         "BAD_USER_INPUT",
                         "a request may check one password: send one `login` or `changePassword` per request",
                         Outcome::Rejected,
-                    );
-                    done.label = label;
-                    return done;
+                    )
+                    .labelled(label);
                 }
                 if let Err(wait) = state.login_limit.check(self.client.0) {
                     self.retry_after = Some(wait);
-                    let mut done = Done::error(
+                    return Done::error(
                         "RATE_LIMITED",
                         "too many sign-ins from this address",
                         Outcome::Rejected,
-                    );
-                    done.label = label;
-                    return done;
+                    )
+                    .labelled(label);
                 }
             }
         }
