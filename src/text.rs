@@ -73,6 +73,44 @@ pub fn checked<'a>(field: &str, value: &'a str, max_chars: usize) -> AppResult<&
     Ok(value)
 }
 
+/// A required single-line text (a name, a title, a number): trimmed, 1 to
+/// `max` characters, [`readable`]; `INVALID_TEXT` on `field` otherwise.
+pub fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || !readable(value) {
+        return Err(AppError::rule(
+            Some(field),
+            "INVALID_TEXT",
+            format!(
+                "{field} has 1 to {max} characters, with no control or text-direction characters"
+            ),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Long free text: at most `max` characters, lines kept, no NUL, other
+/// control or text-direction characters; None when blank.
+pub fn check_long_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> AppResult<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > max || !writable(value) {
+        return Err(AppError::rule(
+            Some(field),
+            "INVALID_TEXT",
+            format!(
+                "{field} has at most {max} characters, with no control or text-direction characters but lines and tabs"
+            ),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,7 +108,10 @@ impl TypeIndex {
 
     fn field(&self, parent: &str, name: &str) -> Option<Type> {
         if name == "__typename" {
-            return Some(Type::new("String!").expect("a valid type"));
+            return Some(Type {
+                base: BaseType::Named(Name::new("String")),
+                nullable: false,
+            });
         }
         self.fields.get(parent)?.get(name).cloned()
     }

@@ -127,41 +127,7 @@ pub async fn assignments_of(
         .await?)
 }
 
-pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || !crate::text::readable(value) {
-        return Err(AppError::rule(
-            Some(field),
-            "INVALID_TEXT",
-            format!(
-                "{field} has 1 to {max} characters, with no control or text-direction characters"
-            ),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// Long free text: at most `max` characters, lines kept, no NUL, other
-/// control or text-direction characters; None when blank.
-pub(crate) fn check_long_text(
-    field: &'static str,
-    value: Option<&str>,
-    max: usize,
-) -> AppResult<Option<String>> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if value.chars().count() > max || !crate::text::writable(value) {
-        return Err(AppError::rule(
-            Some(field),
-            "INVALID_TEXT",
-            format!(
-                "{field} has at most {max} characters, with no control or text-direction characters but lines and tabs"
-            ),
-        ));
-    }
-    Ok(Some(value.to_owned()))
-}
+pub(crate) use crate::text::{check_long_text, check_text};
 
 pub(crate) fn check_code(code: &str) -> AppResult<()> {
     let ok = (2..=64).contains(&code.len())

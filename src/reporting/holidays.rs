@@ -139,8 +139,8 @@ pub async fn add_holiday(
             ),
         ));
     }
-    let name = crate::mandates::service::check_text("name", &input.name, 200)?;
-    let source = crate::mandates::service::check_text("source", &input.source, 200)?;
+    let name = crate::text::check_text("name", &input.name, 200)?;
+    let source = crate::text::check_text("source", &input.source, 200)?;
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Calendar).await?;
     if holiday::Entity::find_by_id(input.day)
         .one(&txn)

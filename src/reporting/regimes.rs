@@ -25,7 +25,8 @@ use super::periods::Period;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult};
-use crate::mandates::service::{check_code, check_text, territory};
+use crate::mandates::service::{check_code, territory};
+use crate::text::check_text;
 use crate::units::admin::existing as existing_unit;
 use crate::units::service::{path_ids, subtree_of, valid_on};
 
@@ -180,8 +181,8 @@ pub async fn create_regime(
     let actor = by.require(Role::Coordinator, &recipient)?;
     check_code(&input.code)?;
     let name = check_text("name", &input.name, 300)?;
-    let content = crate::mandates::service::check_long_text("content", Some(&input.content), 4000)?
-        .ok_or_else(|| {
+    let content =
+        crate::text::check_long_text("content", Some(&input.content), 4000)?.ok_or_else(|| {
             AppError::rule(
                 Some("content"),
                 "INVALID_TEXT",

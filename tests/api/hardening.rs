@@ -324,6 +324,27 @@ async fn a_subscription_ends_with_its_user_or_its_token() {
     assert_eq!(after["type"], "complete", "{after}");
 }
 
+/// The rule code with which saving `values` into version 1 of `report`
+/// from the command line is refused.
+async fn draft_refusal(app: &TestApp, report: uuid::Uuid, values: Vec<(String, f64)>) -> String {
+    let draft = phancap::reporting::reports::DraftInput {
+        values,
+        ..Default::default()
+    };
+    let refused = phancap::reporting::reports::save_draft(
+        app.db(),
+        phancap::auth::Authority::Cli,
+        report,
+        1,
+        draft,
+    )
+    .await;
+    match refused {
+        Err(phancap::error::AppError::Rule { code, .. }) => code.to_owned(),
+        other => panic!("not refused by a rule: {other:?}"),
+    }
+}
+
 /// The `userErrors` code of a mutation's payload, or the error code.
 fn refusal(body: &Value, field: &str) -> String {
     match body["data"][field]["userErrors"][0]["code"].as_str() {
@@ -377,28 +398,8 @@ async fn values_budgets_names_and_days_stay_within_what_readers_can_use() {
 
     // Indicator values: finite and at most 10^15 in magnitude.
     for value in [1.7e308, -1e16, f64::INFINITY] {
-        let draft = phancap::reporting::reports::DraftInput {
-            values: vec![("HO_SO".into(), value)],
-            ..Default::default()
-        };
-        let refused = phancap::reporting::reports::save_draft(
-            app.db(),
-            Authority::Cli,
-            cycle.report,
-            1,
-            draft,
-        )
-        .await;
-        assert!(
-            matches!(
-                refused,
-                Err(phancap::error::AppError::Rule {
-                    code: "INVALID_VALUE",
-                    ..
-                })
-            ),
-            "{value}: {refused:?}"
-        );
+        let code = draft_refusal(&app, cycle.report, vec![("HO_SO".into(), value)]).await;
+        assert_eq!(code, "INVALID_VALUE", "{value}");
     }
 
     // Budgets: never negative, never beyond what JavaScript reads exactly.
@@ -1149,28 +1150,9 @@ async fn what_the_edge_review_found_stays_fixed() {
     );
     // Duplicate indicator values are refused.
     let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
-    let draft = phancap::reporting::reports::DraftInput {
-        values: vec![("HO_SO".into(), 1.0), ("HO_SO".into(), 2.0)],
-        ..Default::default()
-    };
-    let refused = phancap::reporting::reports::save_draft(
-        app.db(),
-        phancap::auth::Authority::Cli,
-        cycle.report,
-        1,
-        draft,
-    )
-    .await;
-    assert!(
-        matches!(
-            refused,
-            Err(phancap::error::AppError::Rule {
-                code: "DUPLICATE_INDICATOR",
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    let values = vec![("HO_SO".into(), 1.0), ("HO_SO".into(), 2.0)];
+    let code = draft_refusal(&app, cycle.report, values).await;
+    assert_eq!(code, "DUPLICATE_INDICATOR");
 }
 
 /// Resident and peak memory of process `pid`, in MiB.
