@@ -653,7 +653,7 @@ pub const DEMO_REGIME: &str = "19-BC-PCPQ-QUY";
 /// with a reason, one draft, the rest not started.
 async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>, BoxError> {
     use crate::reporting::periods::Period;
-    use crate::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
+    use crate::reporting::regimes::{self, IndicatorInput, RegimeInput};
     use crate::reporting::reports::{self as reps, DraftInput, ItemInput, Review};
     use entity::regime_indicator::Aggregation;
     use entity::reporting_regime::{self, CutoffRule, Frequency};
@@ -687,7 +687,8 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
             cutoff_rule: CutoffRule::Decree09,
             deadline_days: 5,
             compiled_deadline_days: 10,
-            reporters: Reporters::Holders,
+            reporter_kinds: None,
+            reporter_units: None,
             indicators: vec![
                 indicator(
                     "TTHC_TIEP_NHAN",

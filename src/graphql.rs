@@ -1,6 +1,7 @@
 //! The GraphQL schema: root objects, the `Node` interface, shared scalars,
 //! limits, and the HTTP handler that executes requests.
 
+mod codes;
 mod graphiql;
 mod http;
 mod ids;
@@ -168,6 +169,15 @@ pub fn batched<T>(loader: T) -> async_graphql::dataloader::DataLoader<T> {
     async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(BATCH_WINDOW)
 }
 
+/// Puts what one request's resolvers share into `data`: the DataLoaders
+/// of every domain (their caches live as long as the request). POST
+/// requests and websocket connections both call this.
+pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
+    data.insert(crate::units::loaders::UnitLoaders::new(db));
+    data.insert(crate::mandates::loaders::MandateLoaders::new(db));
+    data.insert(crate::reporting::loaders::ReportLoaders::new(db));
+}
+
 /// The schema with its limits, before per-deployment data is attached.
 pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscription> {
     let builder = Schema::build(
@@ -178,7 +188,8 @@ pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscrip
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_recursive_depth(32)
-    .limit_directives(8);
+    .limit_directives(8)
+    .extension(codes::ErrorCodes);
     if limits.introspection {
         builder
     } else {

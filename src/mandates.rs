@@ -8,3 +8,4 @@ pub mod graphql;
 pub mod loaders;
 pub mod rules;
 pub mod service;
+pub mod status;

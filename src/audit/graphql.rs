@@ -4,18 +4,13 @@ use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use entity::role_grant::Role;
-use entity::unit;
-use sea_orm::sea_query::Query;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::DatabaseConnection;
 use serde_json::Value;
 
-use crate::auth::{RoleGuard, viewer};
-use crate::error::AppError;
+use super::service;
+use crate::auth::{RoleGuard, Viewer, viewer};
 use crate::graphql::{NodeKind, decode_id, decode_id_of, encode_id};
-use crate::pagination::{Cursor, Page, PageInfo, PageRequest, page_complexity};
-use crate::units::service::subtree_of;
+use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 
 /// One recorded change.
 pub struct AuditEvent(audit_event::Model);
@@ -88,21 +83,50 @@ impl AuditEvent {
 }
 
 /// A page of audit events, newest first.
-#[derive(SimpleObject)]
 pub struct AuditEventConnection {
-    edges: Vec<AuditEventEdge>,
-    page_info: PageInfo,
+    page: Page<audit_event::Model>,
+    viewer: Viewer,
+    filter: service::EventFilter,
+}
+
+#[Object]
+impl AuditEventConnection {
+    /// The events of this page with their cursors.
+    async fn edges(&self) -> Vec<AuditEventEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|e| AuditEventEdge {
+                cursor: service::cursor(e).encode(),
+                node: AuditEvent(e.clone()),
+            })
+            .collect()
+    }
+
+    /// The events of this page.
+    async fn nodes(&self) -> Vec<AuditEvent> {
+        self.page.items.iter().cloned().map(AuditEvent).collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, service::cursor)
+    }
+
+    /// How many events match, over all pages (counted when asked).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(service::count(db, &self.viewer, &self.filter).await?)
+    }
 }
 
 /// An audit event and its cursor.
 #[derive(SimpleObject)]
 pub struct AuditEventEdge {
+    /// Pass as `after` to read older events.
     cursor: String,
+    /// The event.
     node: AuditEvent,
-}
-
-fn cursor(event: &audit_event::Model) -> Cursor {
-    Cursor::new(format!("{:020}", event.seq), event.id)
 }
 
 /// Reads of the audit trail.
@@ -131,57 +155,21 @@ impl AuditQuery {
     ) -> async_graphql::Result<AuditEventConnection> {
         let viewer = viewer(ctx)?;
         let page = PageRequest::parse(first, after.as_deref(), None, None)?;
-        // National events: the calendar is changed by any ADMIN, and
-        // central bodies' documents concern every province.
-        let mut scope = Condition::any().add(audit_event::Column::ScopeUnitId.is_null());
-        for unit in viewer.scopes(&[Role::Admin, Role::Inspector]) {
-            scope = scope.add(
-                audit_event::Column::ScopeUnitId.in_subquery(
-                    Query::select()
-                        .column(unit::Column::Id)
-                        .from(unit::Entity)
-                        .cond_where(subtree_of(&unit.path))
-                        .to_owned(),
-                ),
-            );
-        }
-        let mut query = audit_event::Entity::find().filter(scope);
-        if let Some(entity) = entity {
-            query = query.filter(audit_event::Column::EntityId.eq(decode_id(&entity)?.1));
-        }
-        if let Some(actor) = actor {
-            query = query.filter(audit_event::Column::ActorId.eq(decode_id_of(
-                NodeKind::User,
-                "actor",
-                &actor,
-            )?));
-        }
-        if let Some(since) = since {
-            query = query.filter(audit_event::Column::OccurredAt.gte(since));
-        }
-        if let Some(after) = &page.after {
-            let seq: i64 = after
-                .key
-                .parse()
-                .map_err(|_| AppError::invalid("`after` is not a valid cursor"))?;
-            query = query.filter(audit_event::Column::Seq.lt(seq));
-        }
-        let rows = query
-            .order_by_desc(audit_event::Column::Seq)
-            .limit(page.limit + 1)
-            .all(ctx.data_unchecked::<DatabaseConnection>())
-            .await?;
-        let page = Page::from_probe(rows, &page);
+        let filter = service::EventFilter {
+            entity: entity
+                .map(|id| decode_id(&id).map(|(_, uuid)| uuid))
+                .transpose()?,
+            actor: actor
+                .map(|id| decode_id_of(NodeKind::User, "actor", &id))
+                .transpose()?,
+            since,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let page = service::events(db, viewer, &filter, &page).await?;
         Ok(AuditEventConnection {
-            page_info: PageInfo::of(&page, cursor),
-            edges: page
-                .items
-                .into_iter()
-                .map(|e| AuditEventEdge {
-                    cursor: cursor(&e).encode(),
-                    node: AuditEvent(e),
-                })
-                .collect(),
+            page,
+            viewer: viewer.clone(),
+            filter,
         })
     }
 }

@@ -2,12 +2,18 @@
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use entity::role_grant::Role;
+use entity::unit;
 use entity::{audit_event, audit_head};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::pagination::{Cursor, Page, PageRequest};
+use crate::units::service::subtree_of;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -196,4 +202,84 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Result<i64, BrokenLink>
 
 fn audit_head_genesis() -> String {
     "0".repeat(64)
+}
+/// What `auditEvents` is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Events about this entity.
+    pub entity: Option<Uuid>,
+    /// Events by this user.
+    pub actor: Option<Uuid>,
+    /// Events at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// The cursor events are paged by: their place in the chain.
+pub fn cursor(event: &audit_event::Model) -> Cursor {
+    Cursor::new(format!("{:020}", event.seq), event.id)
+}
+
+/// The events `viewer` may read that match `filter`: those about units
+/// within their ADMIN or INSPECTOR grants, and the national ones that
+/// concern no unit (the calendar is changed by any ADMIN, and central
+/// bodies' documents concern every province).
+fn events_condition(viewer: &Viewer, filter: &EventFilter) -> Condition {
+    let mut scope = Condition::any().add(audit_event::Column::ScopeUnitId.is_null());
+    for unit in viewer.scopes(&[Role::Admin, Role::Inspector]) {
+        scope = scope.add(
+            audit_event::Column::ScopeUnitId.in_subquery(
+                Query::select()
+                    .column(unit::Column::Id)
+                    .from(unit::Entity)
+                    .cond_where(subtree_of(&unit.path))
+                    .to_owned(),
+            ),
+        );
+    }
+    let mut cond = Condition::all().add(scope);
+    if let Some(entity) = filter.entity {
+        cond = cond.add(audit_event::Column::EntityId.eq(entity));
+    }
+    if let Some(actor) = filter.actor {
+        cond = cond.add(audit_event::Column::ActorId.eq(actor));
+    }
+    if let Some(since) = filter.since {
+        cond = cond.add(audit_event::Column::OccurredAt.gte(since));
+    }
+    cond
+}
+
+/// One page of the events `viewer` may read, newest first.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &EventFilter,
+    page: &PageRequest,
+) -> AppResult<Page<audit_event::Model>> {
+    let mut query = audit_event::Entity::find().filter(events_condition(viewer, filter));
+    if let Some(after) = &page.after {
+        let seq: i64 = after
+            .key
+            .parse()
+            .map_err(|_| AppError::invalid("`after` is not a valid cursor"))?;
+        query = query.filter(audit_event::Column::Seq.lt(seq));
+    }
+    let rows = query
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_probe(rows, page))
+}
+
+/// How many events `viewer` may read match `filter`.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &EventFilter,
+) -> AppResult<u64> {
+    Ok(audit_event::Entity::find()
+        .filter(events_condition(viewer, filter))
+        .count(db)
+        .await?)
 }

@@ -81,6 +81,37 @@ impl Viewer {
         Ok(Some(Viewer { user, grants }))
     }
 
+    /// Whether one of the viewer's grants, of any role, covers `target`.
+    pub fn covers(&self, target: &unit::Model) -> bool {
+        self.covers_path(&target.path)
+    }
+
+    /// Whether one of the viewer's grants covers the unit at `path`.
+    pub fn covers_path(&self, path: &str) -> bool {
+        self.grants.iter().any(|g| path.starts_with(&g.scope.path))
+    }
+
+    /// The viewer and session an `Authorization` header value names: None
+    /// when it is not a bearer token, or the token is invalid, expired or
+    /// of a user who is unknown, inactive or of another token version.
+    /// POST requests and websocket connections both sign in here.
+    pub async fn from_authorization(
+        db: &impl ConnectionTrait,
+        tokens: &super::TokenService,
+        header: &str,
+    ) -> AppResult<Option<(Viewer, Session)>> {
+        let Some(verified) = super::tokens::bearer(header).and_then(|t| tokens.verify(t)) else {
+            return Ok(None);
+        };
+        let session = Session {
+            subject: verified.subject,
+            expires: verified.expires,
+        };
+        Ok(Viewer::load(db, &session.subject)
+            .await?
+            .map(|viewer| (viewer, session)))
+    }
+
     /// Whether the viewer holds `role` anywhere.
     pub fn holds(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.grant.role == role)

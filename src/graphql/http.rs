@@ -30,16 +30,12 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::AppSchema;
+use super::codes::{coded_error, set_code};
 use super::shape::{Plan, Refused, TypeIndex};
-use crate::auth::tokens::bearer;
-use crate::auth::{Session, TokenService, Viewer};
-use crate::error::AppError;
+use crate::auth::{TokenService, Viewer};
 use crate::idempotency::{self, Claim};
-use crate::mandates::loaders::MandateLoaders;
 use crate::metrics::{Metrics, Outcome, operation_label};
 use crate::ratelimit::RateLimiter;
-use crate::reporting::loaders::ReportLoaders;
-use crate::units::loaders::UnitLoaders;
 
 /// What the GraphQL handlers need.
 #[derive(Clone)]
@@ -549,12 +545,9 @@ async fn authenticate(
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
-    let token = value.to_str().ok().and_then(bearer);
-    let Some(verified) = token.and_then(|t| state.tokens.verify(t)) else {
-        return Err((unauthenticated(), Outcome::Unauthenticated));
-    };
-    match Viewer::load(&state.db, &verified.subject).await {
-        Ok(Some(viewer)) => Ok(Some(viewer)),
+    let header = value.to_str().unwrap_or("");
+    match Viewer::from_authorization(&state.db, &state.tokens, header).await {
+        Ok(Some((viewer, _))) => Ok(Some(viewer)),
         Ok(None) => Err((unauthenticated(), Outcome::Unauthenticated)),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
@@ -718,13 +711,8 @@ impl Done {
     }
 
     fn error(code: &'static str, message: &str, outcome: Outcome) -> Done {
-        let mut error = ServerError::new(message, None);
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
         Done {
-            response: Response::from_errors(vec![error]),
+            response: Response::from_errors(vec![coded_error(message, code)]),
             outcome,
             label: UNKNOWN.to_owned(),
             refusal: None,
@@ -806,7 +794,7 @@ impl Context<'_> {
             Ok(document) => document,
             Err(error) => {
                 let mut error = ServerError::from(error);
-                ensure_code(&mut error);
+                set_code(&mut error);
                 let mut done = Done::error("BAD_USER_INPUT", "", Outcome::Errors);
                 done.response = Response::from_errors(vec![error]);
                 return done;
@@ -879,11 +867,8 @@ impl Context<'_> {
                 }
             }
         }
-        let mut request = request
-            .data(UnitLoaders::new(&state.db))
-            .data(MandateLoaders::new(&state.db))
-            .data(ReportLoaders::new(&state.db))
-            .data(self.client);
+        let mut request = request.data(self.client);
+        super::per_request(&mut request.data, &state.db);
         if let Some(viewer) = self.viewer {
             request = request.data(viewer.clone());
         }
@@ -893,7 +878,7 @@ impl Context<'_> {
         }
         let mut outcome = Outcome::Ok;
         for error in &mut response.errors {
-            let code = ensure_code(error);
+            let code = set_code(error);
             outcome = outcome.max(if code == "INTERNAL" {
                 Outcome::Internal
             } else {
@@ -924,27 +909,6 @@ fn sha256_hex_bytes(bytes: &[u8]) -> String {
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The response header of an answer given again.
 const REPLAYED: &str = "idempotent-replayed";
-
-/// Sets `extensions.code` from the error's [`AppError`] source, logging an
-/// internal cause once (its message to the client is already generic).
-/// Errors without that source come from parsing, validation, limits or
-/// argument coercion: the caller's query was wrong, so BAD_USER_INPUT.
-fn ensure_code(error: &mut ServerError) -> &'static str {
-    let code = match error.source::<AppError>() {
-        Some(app) => {
-            if let AppError::Internal(cause) = app {
-                tracing::error!(error = %cause, path = ?error.path, "internal error");
-            }
-            app.code()
-        }
-        None => "BAD_USER_INPUT",
-    };
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    code
-}
 
 /// Queries registered by Apollo's automatic persisted queries protocol,
 /// by SHA-256. Bounded in total size: the oldest go first. Each server
@@ -1069,7 +1033,7 @@ impl SubscriptionsOnly {
             .any(|(_, op)| op.node.ty != OperationType::Subscription);
         other.then(|| {
             coded_error(
-                "only subscriptions are served over the websocket; send queries and mutations to POST /graphql".into(),
+                "only subscriptions are served over the websocket; send queries and mutations to POST /graphql",
                 "BAD_USER_INPUT",
             )
         })
@@ -1100,24 +1064,13 @@ impl async_graphql::Executor for SubscriptionsOnly {
     }
 }
 
-fn coded_error(message: String, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
-}
-
 async fn connection_data(
     state: GraphqlState,
     payload: Value,
     peer: SocketAddr,
 ) -> async_graphql::Result<async_graphql::Data> {
     let mut data = async_graphql::Data::default();
-    data.insert(UnitLoaders::new(&state.db));
-    data.insert(MandateLoaders::new(&state.db));
-    data.insert(ReportLoaders::new(&state.db));
+    super::per_request(&mut data, &state.db);
     data.insert(ClientAddr(peer.ip()));
     let header = ["Authorization", "authorization"]
         .iter()
@@ -1125,19 +1078,15 @@ async fn connection_data(
     let Some(header) = header else {
         return Ok(data);
     };
-    let verified = bearer(header)
-        .and_then(|t| state.tokens.verify(t))
-        .ok_or_else(|| async_graphql::Error::new("the access token is invalid or expired"))?;
-    match Viewer::load(&state.db, &verified.subject).await {
-        Ok(Some(viewer)) => {
+    match Viewer::from_authorization(&state.db, &state.tokens, header).await {
+        Ok(Some((viewer, session))) => {
             data.insert(viewer);
-            data.insert(Session {
-                subject: verified.subject,
-                expires: verified.expires,
-            });
+            data.insert(session);
             Ok(data)
         }
-        Ok(None) => Err(async_graphql::Error::new("the user is unknown or inactive")),
+        Ok(None) => Err(async_graphql::Error::new(
+            "the access token is invalid or expired, or the user is inactive",
+        )),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
             Err(async_graphql::Error::new("internal error"))

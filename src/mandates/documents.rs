@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult};
-use crate::units::admin::existing as existing_unit;
+use crate::units::service::existing as existing_unit;
 
 /// Document types (loại văn bản).
 pub const DOC_TYPES: &[&str] = &[

@@ -2,15 +2,14 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
-use entity::mandate::{self, MandateState};
+use entity::mandate;
 use entity::role_grant::Role;
 use entity::{document, mandate_assignment, unit};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::loaders::MandateLoaders;
-use super::rules::{self, DatedStatus};
-use super::{documents, service};
+use super::{documents, service, status};
 use crate::auth::{Authority, RoleGuard, Viewer, viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
@@ -146,6 +145,7 @@ pub enum MandateKind {
 
 /// Where a mandate stands on a date.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "status::MandateStatus")]
 pub enum MandateStatus {
     /// Being prepared; not binding.
     Draft,
@@ -164,35 +164,9 @@ pub enum MandateStatus {
     Superseded,
 }
 
-impl From<DatedStatus> for MandateStatus {
-    fn from(s: DatedStatus) -> Self {
-        match s {
-            DatedStatus::Draft => MandateStatus::Draft,
-            DatedStatus::Scheduled => MandateStatus::Scheduled,
-            DatedStatus::Active => MandateStatus::Active,
-            DatedStatus::Expired => MandateStatus::Expired,
-            DatedStatus::Revoked => MandateStatus::Revoked,
-            DatedStatus::Superseded => MandateStatus::Superseded,
-        }
-    }
-}
-
-impl MandateStatus {
-    fn dated(self) -> Option<DatedStatus> {
-        Some(match self {
-            MandateStatus::Draft => DatedStatus::Draft,
-            MandateStatus::Scheduled => DatedStatus::Scheduled,
-            MandateStatus::Active => DatedStatus::Active,
-            MandateStatus::Expired => DatedStatus::Expired,
-            MandateStatus::Revoked => DatedStatus::Revoked,
-            MandateStatus::Superseded => DatedStatus::Superseded,
-            MandateStatus::Lapsed => return None,
-        })
-    }
-}
-
 /// Where one delegatee's assignment stands on a date.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "status::AssignmentStatus")]
 pub enum AssignmentStatus {
     /// Not yet in force.
     Scheduled,
@@ -208,6 +182,14 @@ pub enum AssignmentStatus {
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a MandateLoaders {
     ctx.data_unchecked::<MandateLoaders>()
+}
+
+fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+fn units<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
+    ctx.data_unchecked::<UnitLoaders>()
 }
 
 async fn load_unit(
@@ -314,6 +296,19 @@ pub struct MandateViewerCan {
     pub transfer: bool,
 }
 
+impl From<service::Abilities> for MandateViewerCan {
+    fn from(a: service::Abilities) -> Self {
+        MandateViewerCan {
+            update: a.update,
+            issue: a.issue,
+            amend: a.amend,
+            revoke: a.revoke,
+            extend: a.extend,
+            transfer: a.transfer,
+        }
+    }
+}
+
 /// One delegated content (nội dung phân cấp, ủy quyền, phân quyền).
 pub struct Mandate {
     model: mandate::Model,
@@ -334,6 +329,20 @@ impl Mandate {
             .load_one(self.model.id)
             .await?
             .unwrap_or_default())
+    }
+
+    /// Its assignments' statuses on `day`.
+    async fn assignment_statuses(
+        &self,
+        ctx: &Context<'_>,
+        day: NaiveDate,
+    ) -> async_graphql::Result<Vec<status::AssignmentStatus>> {
+        let assignments = self.assignment_list(ctx).await?;
+        let mut statuses = Vec::with_capacity(assignments.len());
+        for a in &assignments {
+            statuses.push(assignment_status(ctx, a, &self.model, day).await?);
+        }
+        Ok(statuses)
     }
 }
 
@@ -372,23 +381,8 @@ impl Mandate {
 
     /// Where it stands on the date it is read as of.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<MandateStatus> {
-        let dated = rules::dated_status(&self.model, self.as_of);
-        if dated != DatedStatus::Active {
-            return Ok(dated.into());
-        }
-        let mut lapsed = false;
-        for a in self.assignment_list(ctx).await? {
-            match assignment_status(ctx, &a, &self.model, self.as_of).await? {
-                AssignmentStatus::Active => return Ok(MandateStatus::Active),
-                AssignmentStatus::Lapsed => lapsed = true,
-                _ => {}
-            }
-        }
-        Ok(if lapsed {
-            MandateStatus::Lapsed
-        } else {
-            MandateStatus::Active
-        })
+        let assignments = self.assignment_statuses(ctx, self.as_of).await?;
+        Ok(status::mandate(&self.model, assignments, self.as_of).into())
     }
 
     /// The unit that delegates.
@@ -503,39 +497,24 @@ impl Mandate {
 
     /// What the viewer may do with it now.
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<MandateViewerCan> {
-        let approver = match ctx.data_opt::<Viewer>() {
-            Some(v) => {
-                let delegator = ctx
-                    .data_unchecked::<UnitLoaders>()
-                    .by_id
-                    .load_one(self.model.delegator_unit_id)
-                    .await?;
-                delegator.is_some_and(|d| v.grant_covering(Role::Approver, &d).is_some())
-            }
-            None => false,
-        };
+        let delegator = units(ctx)
+            .by_id
+            .load_one(self.model.delegator_unit_id)
+            .await?
+            .ok_or(AppError::NotFound("unit"))?;
         let today = calendar::today();
-        let draft = self.model.state == MandateState::Draft;
-        let live = self.model.state == MandateState::Issued
-            && matches!(
-                rules::dated_status(&self.model, today),
-                DatedStatus::Active | DatedStatus::Scheduled
-            );
-        let mut lapsed = false;
-        for a in self.assignment_list(ctx).await? {
-            lapsed |=
-                assignment_status(ctx, &a, &self.model, today).await? == AssignmentStatus::Lapsed;
-        }
-        Ok(MandateViewerCan {
-            update: approver && draft,
-            issue: approver && draft,
-            amend: approver && live,
-            revoke: approver && live,
-            extend: approver
-                && live
-                && self.model.kind == entity::mandate::MandateKind::Authorization,
-            transfer: approver && live && lapsed,
-        })
+        let assignments = self.assignment_statuses(ctx, today).await?;
+        let viewer = ctx.data_opt::<Viewer>();
+        let can = service::viewer_can(
+            db(ctx),
+            viewer,
+            &self.model,
+            &delegator,
+            &assignments,
+            today,
+        )
+        .await?;
+        Ok(can.into())
     }
 }
 
@@ -544,31 +523,13 @@ async fn assignment_status(
     a: &mandate_assignment::Model,
     m: &mandate::Model,
     as_of: NaiveDate,
-) -> async_graphql::Result<AssignmentStatus> {
-    if a.transferred && a.valid_to.is_some_and(|to| to < as_of) {
-        return Ok(AssignmentStatus::Transferred);
-    }
-    match rules::dated_status(m, as_of) {
-        DatedStatus::Draft | DatedStatus::Scheduled => return Ok(AssignmentStatus::Scheduled),
-        DatedStatus::Active => {}
-        _ => return Ok(AssignmentStatus::Ended),
-    }
-    if as_of < a.valid_from {
-        return Ok(AssignmentStatus::Scheduled);
-    }
-    let delegatee = ctx
-        .data_unchecked::<UnitLoaders>()
+) -> async_graphql::Result<status::AssignmentStatus> {
+    let delegatee = units(ctx)
         .by_id
         .load_one(a.delegatee_unit_id)
-        .await?;
-    if delegatee.is_some_and(|d| !rules::in_force(&d, as_of)) {
-        return Ok(AssignmentStatus::Lapsed);
-    }
-    Ok(if rules::covers(a, as_of) {
-        AssignmentStatus::Active
-    } else {
-        AssignmentStatus::Ended
-    })
+        .await?
+        .ok_or(AppError::NotFound("unit"))?;
+    Ok(status::assignment(m, a, &delegatee, as_of))
 }
 
 /// One delegatee of a mandate.
@@ -602,7 +563,11 @@ impl MandateAssignment {
 
     /// Where it stands on the date read.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<AssignmentStatus> {
-        assignment_status(ctx, &self.model, &self.mandate, self.as_of).await
+        Ok(
+            assignment_status(ctx, &self.model, &self.mandate, self.as_of)
+                .await?
+                .into(),
+        )
     }
 
     /// For a lapsed or transferred assignment: the units the delegatee
@@ -611,7 +576,7 @@ impl MandateAssignment {
         let status = assignment_status(ctx, &self.model, &self.mandate, self.as_of).await?;
         if !matches!(
             status,
-            AssignmentStatus::Lapsed | AssignmentStatus::Transferred
+            status::AssignmentStatus::Lapsed | status::AssignmentStatus::Transferred
         ) {
             return Ok(Vec::new());
         }
@@ -700,7 +665,7 @@ pub async fn mandate_node(
         return Ok(None);
     };
     let db = ctx.data_unchecked::<DatabaseConnection>();
-    let delegator = crate::units::admin::existing(db, m.delegator_unit_id).await?;
+    let delegator = crate::units::service::existing(db, m.delegator_unit_id).await?;
     let viewer = ctx.data_opt::<Viewer>();
     if !service::can_see(viewer, &m, &delegator, as_of) {
         return Err(if viewer.is_some() {
@@ -746,7 +711,7 @@ pub struct MandateFilter {
     pub within: Option<ID>,
     pub sector: Option<Sector>,
     pub kind: Option<MandateKind>,
-    /// By dated status (LAPSED cannot be filtered: it depends on the delegatees).
+    /// Where they stand on `asOf`, as the `status` field reads.
     pub status: Option<MandateStatus>,
     /// Words of the title, the start of the code, or the exact matter code.
     #[graphql(validator(max_length = 100))]
@@ -757,6 +722,8 @@ pub struct MandateFilter {
 pub struct MandateConnection {
     page: Page<mandate::Model>,
     as_of: NaiveDate,
+    viewer: Option<Viewer>,
+    filter: service::MandateFilter,
 }
 
 #[Object]
@@ -785,6 +752,12 @@ impl MandateConnection {
     /// Where this page sits in the whole list.
     async fn page_info(&self) -> PageInfo {
         PageInfo::of(&self.page, service::cursor)
+    }
+
+    /// How many mandates match, over all pages (counted when asked).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let viewer = self.viewer.as_ref();
+        Ok(service::count(db(ctx), viewer, &self.filter, self.as_of).await?)
     }
 }
 
@@ -820,7 +793,7 @@ pub struct Coverage {
 
 async fn anchor(ctx: &Context<'_>, field: &str, id: &ID) -> AppResult<unit::Model> {
     let uuid = decode_id_of(NodeKind::Unit, field, id)?;
-    crate::units::admin::existing(ctx.data_unchecked::<DatabaseConnection>(), uuid).await
+    crate::units::service::existing(ctx.data_unchecked::<DatabaseConnection>(), uuid).await
 }
 
 /// Queries of mandates and documents.
@@ -888,13 +861,6 @@ impl MandateQuery {
             Some(s) => Some(text::checked("search", s, 100)?.to_owned()),
             None => None,
         };
-        let status = match filter.status {
-            Some(s) => Some(
-                s.dated()
-                    .ok_or_else(|| AppError::invalid("LAPSED cannot be filtered on"))?,
-            ),
-            None => None,
-        };
         let query = service::MandateFilter {
             delegator: filter
                 .delegator
@@ -909,12 +875,17 @@ impl MandateQuery {
             within,
             sector: filter.sector.map(|s| s.as_str().to_owned()),
             kind: filter.kind.map(Into::into),
-            status,
+            status: filter.status.map(Into::into),
             search,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let page = service::list(db, ctx.data_opt::<Viewer>(), &query, as_of, &page).await?;
-        Ok(MandateConnection { page, as_of })
+        let viewer = ctx.data_opt::<Viewer>();
+        let page = service::list(db(ctx), viewer, &query, as_of, &page).await?;
+        Ok(MandateConnection {
+            page,
+            as_of,
+            viewer: viewer.cloned(),
+            filter: query,
+        })
     }
 
     /// Authorizations (ủy quyền) in force that end within `withinDays`
@@ -951,13 +922,9 @@ impl MandateQuery {
         as_of: Option<Date>,
     ) -> async_graphql::Result<Coverage> {
         let viewer = viewer(ctx)?;
-        let unit = anchor(ctx, "within", &within).await?;
-        if !viewer.grants.iter().any(|g| g.covers(&unit)) {
-            return Err(AppError::Forbidden.into());
-        }
+        let within = decode_id_of(NodeKind::Unit, "within", &within)?;
         let as_of = as_of.map_or_else(calendar::today, |d| d.0);
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let matters = service::coverage(db, &unit.path, as_of).await?;
+        let found = service::coverage_for(db(ctx), viewer, within, as_of).await?;
         let convert = |c: service::MatterCoverage| MatterCoverage {
             matter_code: c.matter_code,
             latest: Mandate::new(c.latest, as_of),
@@ -971,21 +938,11 @@ impl MandateQuery {
                 })
                 .collect(),
         };
-        let total = matters.len() as i32;
-        let mut gaps = Vec::new();
-        let mut overlaps = Vec::new();
-        for c in matters {
-            if c.holders.is_empty() {
-                gaps.push(convert(c));
-            } else if c.overlapping {
-                overlaps.push(convert(c));
-            }
-        }
         Ok(Coverage {
             as_of: Date(as_of),
-            matters: total,
-            gaps,
-            overlaps,
+            matters: found.matters as i32,
+            gaps: found.gaps.into_iter().map(convert).collect(),
+            overlaps: found.overlaps.into_iter().map(convert).collect(),
         })
     }
 }

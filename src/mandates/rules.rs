@@ -21,10 +21,7 @@ pub fn level(kind: UnitKind) -> u8 {
     }
 }
 
-/// Whether `unit` is in force on `date`.
-pub fn in_force(unit: &unit::Model, date: NaiveDate) -> bool {
-    unit.valid_from.is_none_or(|d| d <= date) && unit.valid_to.is_none_or(|d| d >= date)
-}
+pub use crate::units::service::in_force;
 
 /// The path whose subtree a unit acts over: a department acts over its
 /// whole province, any other unit over its own subtree.
@@ -227,7 +224,7 @@ pub fn ranges_overlap(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -240,7 +237,7 @@ mod tests {
         assert!(level(UnitKind::District) < level(UnitKind::Commune));
     }
 
-    fn issued(from: &str, to: Option<&str>, state: MandateState) -> mandate::Model {
+    pub(crate) fn issued(from: &str, to: Option<&str>, state: MandateState) -> mandate::Model {
         mandate::Model {
             id: uuid::Uuid::now_v7(),
             code: "M".into(),

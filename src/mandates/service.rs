@@ -12,18 +12,20 @@ use entity::{document, mandate_assignment};
 use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::documents;
 use super::rules::{self, DatedStatus};
+use super::status::{self, AssignmentStatus, MandateStatus};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Page, PageRequest};
-use crate::units::admin::existing as existing_unit;
+use crate::units::service::existing as existing_unit;
 use crate::units::service::{self as units, subtree_of};
 
 /// Sectors (lĩnh vực) a mandate belongs to.
@@ -975,6 +977,31 @@ pub async fn extend_authorization(
     Ok(after)
 }
 
+/// Who acts for `delegator` on `day`: itself while in force; once it has
+/// ended, its successors in force.
+async fn acting_for(
+    db: &impl ConnectionTrait,
+    delegator: &unit::Model,
+    day: NaiveDate,
+) -> AppResult<Vec<unit::Model>> {
+    if rules::in_force(delegator, day) {
+        return Ok(vec![delegator.clone()]);
+    }
+    Ok(units::successors_of(db, delegator)
+        .await?
+        .into_iter()
+        .filter(|u| rules::in_force(u, day))
+        .collect())
+}
+
+/// The units an APPROVER over any of may transfer a mandate's
+/// assignments: the delegator and whoever acts for it.
+fn transferrers(acting: &[unit::Model], delegator: &unit::Model) -> Vec<unit::Model> {
+    let mut over = acting.to_vec();
+    over.push(delegator.clone());
+    over
+}
+
 /// Carries a lapsed assignment (its delegatee ended) to successor units
 /// from `from`, citing `document`. Without `successors`, the delegatee's
 /// successors through lineage.
@@ -993,19 +1020,8 @@ pub async fn transfer_assignments(
         .ok_or(AppError::NotFound("assignment"))?;
     let m = existing(&txn, old.mandate_id).await?;
     let delegator = existing_unit(&txn, m.delegator_unit_id).await?;
-    // A delegator that has itself ended acts through its successors.
-    let acting: Vec<unit::Model> = if rules::in_force(&delegator, from) {
-        vec![delegator.clone()]
-    } else {
-        units::successors_of(&txn, &delegator)
-            .await?
-            .into_iter()
-            .filter(|u| rules::in_force(u, from))
-            .collect()
-    };
-    let mut over = acting.clone();
-    over.push(delegator.clone());
-    let actor = by.require_any(Role::Approver, &over)?;
+    let acting = acting_for(&txn, &delegator, from).await?;
+    let actor = by.require_any(Role::Approver, &transferrers(&acting, &delegator))?;
     documents::existing(&txn, document).await?;
     if old.transferred {
         return Err(AppError::rule(
@@ -1022,9 +1038,7 @@ pub async fn transfer_assignments(
         ));
     }
     let delegatee = existing_unit(&txn, old.delegatee_unit_id).await?;
-    // Lapsed: the delegatee ended before `from` while this assignment ran.
-    let lapsed = delegatee.valid_to.is_some_and(|to| to < from) && old.valid_from < from;
-    if !lapsed {
+    if status::assignment(&m, &old, &delegatee, from) != AssignmentStatus::Lapsed {
         return Err(AppError::rule(
             Some("assignment"),
             "NOT_LAPSED",
@@ -1102,37 +1116,8 @@ pub struct MandateFilter {
     pub within: Option<String>,
     pub sector: Option<String>,
     pub kind: Option<MandateKind>,
-    pub status: Option<DatedStatus>,
+    pub status: Option<MandateStatus>,
     pub search: Option<String>,
-}
-
-fn active_on(as_of: NaiveDate) -> Condition {
-    Condition::all()
-        .add(mandate::Column::State.ne(MandateState::Draft))
-        .add(mandate::Column::EffectiveFrom.lte(as_of))
-        .add(
-            Condition::any()
-                .add(mandate::Column::EffectiveTo.is_null())
-                .add(mandate::Column::EffectiveTo.gte(as_of)),
-        )
-}
-
-fn status_condition(status: DatedStatus, as_of: NaiveDate) -> Condition {
-    let ended = |state: MandateState| {
-        Condition::all()
-            .add(mandate::Column::State.eq(state))
-            .add(mandate::Column::EffectiveTo.lt(as_of))
-    };
-    match status {
-        DatedStatus::Draft => Condition::all().add(mandate::Column::State.eq(MandateState::Draft)),
-        DatedStatus::Scheduled => Condition::all()
-            .add(mandate::Column::State.ne(MandateState::Draft))
-            .add(mandate::Column::EffectiveFrom.gt(as_of)),
-        DatedStatus::Active => active_on(as_of),
-        DatedStatus::Expired => ended(MandateState::Issued),
-        DatedStatus::Revoked => ended(MandateState::Revoked),
-        DatedStatus::Superseded => ended(MandateState::Superseded),
-    }
 }
 
 fn units_below(paths: &[&str]) -> SimpleExpr {
@@ -1171,7 +1156,7 @@ fn assigned_to(units: Condition) -> SimpleExpr {
 /// (transparency); anything else only to viewers with a grant over its
 /// delegator.
 pub fn visible_to(viewer: Option<&Viewer>, as_of: NaiveDate) -> Condition {
-    let mut cond = Condition::any().add(active_on(as_of));
+    let mut cond = Condition::any().add(status::in_force_by_dates(as_of));
     if let Some(viewer) = viewer {
         let paths: Vec<&str> = viewer
             .grants
@@ -1193,7 +1178,57 @@ pub fn can_see(
     as_of: NaiveDate,
 ) -> bool {
     rules::dated_status(m, as_of) == DatedStatus::Active
-        || viewer.is_some_and(|v| v.grants.iter().any(|g| g.covers(delegator)))
+        || viewer.is_some_and(|v| v.covers(delegator))
+}
+
+/// What a viewer may do with a mandate now (`viewerCan`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Abilities {
+    pub update: bool,
+    pub issue: bool,
+    pub amend: bool,
+    pub revoke: bool,
+    pub extend: bool,
+    pub transfer: bool,
+}
+
+/// What `viewer` may do with `m` today, its assignments reading
+/// `assignments`: an APPROVER over the delegator edits and issues drafts,
+/// amends, revokes and (for an authorization) extends what is in force or
+/// scheduled; an APPROVER over the delegator or whoever acts for it
+/// transfers a lapsed assignment. The mutations check the same roles
+/// (`for_change`, `transfer_assignments`) and states.
+pub async fn viewer_can(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
+    m: &mandate::Model,
+    delegator: &unit::Model,
+    assignments: &[AssignmentStatus],
+    today: NaiveDate,
+) -> AppResult<Abilities> {
+    let Some(viewer) = viewer else {
+        return Ok(Abilities::default());
+    };
+    let approver = viewer.grant_covering(Role::Approver, delegator).is_some();
+    let draft = m.state == MandateState::Draft;
+    let live = m.state == MandateState::Issued
+        && matches!(
+            status::mandate(m, assignments.iter().copied(), today),
+            MandateStatus::Active | MandateStatus::Scheduled | MandateStatus::Lapsed
+        );
+    let transfer = live
+        && assignments.contains(&AssignmentStatus::Lapsed)
+        && transferrers(&acting_for(db, delegator, today).await?, delegator)
+            .iter()
+            .any(|u| viewer.grant_covering(Role::Approver, u).is_some());
+    Ok(Abilities {
+        update: approver && draft,
+        issue: approver && draft,
+        amend: approver && live,
+        revoke: approver && live,
+        extend: approver && live && m.kind == MandateKind::Authorization,
+        transfer,
+    })
 }
 
 /// The cursor mandates are paged by: `(code, id)`.
@@ -1201,14 +1236,8 @@ pub fn cursor(m: &mandate::Model) -> Cursor {
     Cursor::new(m.code.clone(), m.id)
 }
 
-/// One page of the mandates `viewer` may see, ordered by code.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    viewer: Option<&Viewer>,
-    filter: &MandateFilter,
-    as_of: NaiveDate,
-    page: &PageRequest,
-) -> AppResult<Page<mandate::Model>> {
+/// The mandates `viewer` may see on `as_of` that match `filter`.
+fn list_condition(viewer: Option<&Viewer>, filter: &MandateFilter, as_of: NaiveDate) -> Condition {
     let mut cond = Condition::all().add(visible_to(viewer, as_of));
     if let Some(id) = filter.delegator {
         cond = cond.add(mandate::Column::DelegatorUnitId.eq(id));
@@ -1230,7 +1259,7 @@ pub async fn list(
         cond = cond.add(mandate::Column::Kind.eq(kind));
     }
     if let Some(status) = filter.status {
-        cond = cond.add(status_condition(status, as_of));
+        cond = cond.add(status::condition(status, as_of));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
         cond = cond.add(
@@ -1240,6 +1269,18 @@ pub async fn list(
                 .add(mandate::Column::MatterCode.eq(search)),
         );
     }
+    cond
+}
+
+/// One page of the mandates `viewer` may see, ordered by code.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
+    filter: &MandateFilter,
+    as_of: NaiveDate,
+    page: &PageRequest,
+) -> AppResult<Page<mandate::Model>> {
+    let mut cond = list_condition(viewer, filter, as_of);
     cond = cond.add(page.keyset(mandate::Column::Code, mandate::Column::Id));
     let rows = mandate::Entity::find()
         .filter(cond)
@@ -1251,6 +1292,19 @@ pub async fn list(
     Ok(Page::from_probe(rows, page))
 }
 
+/// How many mandates `viewer` may see on `as_of` match `filter`.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
+    filter: &MandateFilter,
+    as_of: NaiveDate,
+) -> AppResult<u64> {
+    Ok(mandate::Entity::find()
+        .filter(list_condition(viewer, filter, as_of))
+        .count(db)
+        .await?)
+}
+
 /// Active authorizations whose last day falls within `days` of `today`,
 /// delegated within `paths` (any when empty).
 pub async fn expiring_authorizations(
@@ -1260,7 +1314,7 @@ pub async fn expiring_authorizations(
     paths: &[&str],
 ) -> AppResult<Vec<mandate::Model>> {
     let mut cond = Condition::all()
-        .add(active_on(today))
+        .add(status::in_force_by_dates(today))
         .add(mandate::Column::Kind.eq(MandateKind::Authorization))
         .add(mandate::Column::EffectiveTo.lte(today + Days::new(days)));
     if !paths.is_empty() {
@@ -1288,6 +1342,43 @@ pub struct MatterCoverage {
     pub holders: Vec<(mandate_assignment::Model, mandate::Model)>,
     /// Pairs of holders whose territories overlap outside one chain.
     pub overlapping: bool,
+}
+
+/// A territory's coverage: how many matters were delegated in it, those
+/// nobody holds (gaps) and those whose holders overlap.
+#[derive(Debug, Clone)]
+pub struct CoverageReport {
+    pub matters: usize,
+    pub gaps: Vec<MatterCoverage>,
+    pub overlaps: Vec<MatterCoverage>,
+}
+
+/// `coverage` for `viewer` over the subtree of unit `within` (a grant of
+/// theirs must cover it) on `as_of`.
+pub async fn coverage_for(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    within: Uuid,
+    as_of: NaiveDate,
+) -> AppResult<CoverageReport> {
+    let unit = existing_unit(db, within).await?;
+    if !viewer.covers(&unit) {
+        return Err(AppError::Forbidden);
+    }
+    let matters = coverage(db, &unit.path, as_of).await?;
+    let mut report = CoverageReport {
+        matters: matters.len(),
+        gaps: Vec::new(),
+        overlaps: Vec::new(),
+    };
+    for c in matters {
+        if c.holders.is_empty() {
+            report.gaps.push(c);
+        } else if c.overlapping {
+            report.overlaps.push(c);
+        }
+    }
+    Ok(report)
 }
 
 /// For every matter delegated within the subtree at `path`: who holds it

@@ -3,11 +3,11 @@
 
 use async_graphql::futures_util::Stream;
 use async_graphql::{
-    ComplexObject, Context, Enum, ErrorExtensions, ID, InputObject, InputValueError,
-    InputValueResult, Object, Scalar, ScalarType, SimpleObject, Subscription, Value,
+    ComplexObject, Context, Enum, ID, InputObject, InputValueError, InputValueResult, Object,
+    Scalar, ScalarType, SimpleObject, Subscription, Value,
 };
 use chrono::{DateTime, Utc};
-use entity::report::{self, ReportStatus as DbStatus};
+use entity::report;
 use entity::role_grant::Role;
 use entity::{holiday, regime_indicator, report_item, reporting_period, reporting_regime};
 use sea_orm::DatabaseConnection;
@@ -425,6 +425,17 @@ pub struct ReportViewerCan {
     pub accept: bool,
 }
 
+impl From<reports::Abilities> for ReportViewerCan {
+    fn from(a: reports::Abilities) -> Self {
+        ReportViewerCan {
+            edit: a.edit,
+            submit: a.submit,
+            return_: a.return_,
+            accept: a.accept,
+        }
+    }
+}
+
 /// One unit's report for a period, or the province report compiled from
 /// them (`compiled`).
 pub struct Report(pub report::Model);
@@ -549,9 +560,7 @@ impl Report {
 
     /// Last day to submit.
     async fn deadline(&self) -> Date {
-        (self.0.deadline_at - chrono::Duration::hours(17))
-            .date_naive()
-            .into()
+        regimes::deadline_day(self.0.deadline_at).into()
     }
 
     /// Submitted after the deadline, or not submitted and the deadline has passed.
@@ -604,36 +613,14 @@ impl Report {
     }
 
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
-        let Some(v) = ctx.data_opt::<Viewer>() else {
-            return Ok(ReportViewerCan {
-                edit: false,
-                submit: false,
-                return_: false,
-                accept: false,
-            });
-        };
         let units = ctx.data_unchecked::<UnitLoaders>();
         let reporter = units.by_id.load_one(self.0.reporter_unit_id).await?;
         let recipient = units.by_id.load_one(self.0.recipient_unit_id).await?;
-        let reporter_ok = !self.0.compiled
-            && reporter.is_some_and(|u| v.grant_covering(Role::Reporter, &u).is_some());
-        let review_role = if self.0.compiled {
-            Role::Approver
-        } else {
-            Role::Reviewer
+        let (Some(reporter), Some(recipient)) = (reporter, recipient) else {
+            return Err(AppError::NotFound("unit").into());
         };
-        let reviewer_ok = recipient.is_some_and(|u| v.grant_covering(review_role, &u).is_some());
-        let editable = matches!(
-            self.0.status,
-            DbStatus::NotStarted | DbStatus::Draft | DbStatus::Returned
-        );
-        let submitted = self.0.status == DbStatus::Submitted;
-        Ok(ReportViewerCan {
-            edit: reporter_ok && editable,
-            submit: reporter_ok && editable && self.0.status != DbStatus::NotStarted,
-            return_: reviewer_ok && submitted,
-            accept: reviewer_ok && submitted,
-        })
+        let viewer = ctx.data_opt::<Viewer>();
+        Ok(reports::viewer_can(viewer, &self.0, &reporter, &recipient).into())
     }
 }
 
@@ -642,12 +629,12 @@ pub async fn report_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Report
     let Some(r) = report_by_id(db(ctx), id).await? else {
         return Ok(None);
     };
-    let recipient = crate::units::admin::existing(db(ctx), r.recipient_unit_id).await?;
+    let recipient = crate::units::service::existing(db(ctx), r.recipient_unit_id).await?;
     let viewer = ctx.data_opt::<Viewer>();
     if viewer.is_none() {
         return Err(AppError::Unauthenticated);
     }
-    if !reports::can_see(viewer, &r, &recipient) {
+    if !reports::can_see(viewer, &r.reporter_path, &recipient.path) {
         return Err(AppError::Forbidden);
     }
     Ok(Some(Report(r)))
@@ -896,7 +883,7 @@ impl ReportingQuery {
         let f = filter.unwrap_or_default();
         let within = match &f.within {
             Some(id) => Some(
-                crate::units::admin::existing(db(ctx), unit_id("within", id)?)
+                crate::units::service::existing(db(ctx), unit_id("within", id)?)
                     .await?
                     .path,
             ),
@@ -949,52 +936,18 @@ impl ReportingQuery {
             .as_ref()
             .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
             .transpose()?;
-        let within = match &within {
-            Some(id) => {
-                let unit = crate::units::admin::existing(db(ctx), unit_id("within", id)?).await?;
-                if !viewer.grants.iter().any(|g| g.covers(&unit)) {
-                    return Err(AppError::Forbidden.into());
-                }
-                Some(unit)
-            }
-            None => None,
-        };
-        let roots: Vec<String> = viewer
-            .grants
+        let within = within
+            .as_ref()
+            .map(|id| unit_id("within", id))
+            .transpose()?;
+        let period = period.0.to_string();
+        let (head, children) =
+            progress::progress_for(db(ctx), viewer, &period, regime, within).await?;
+        let children = children
             .iter()
-            .filter(|g| g.scope.parent_id.is_none())
-            .map(|g| g.scope.id.to_string())
+            .map(|c| ReportingProgress::from(c, Vec::new()))
             .collect();
-        let (head, children) = progress::progress(
-            db(ctx),
-            &period.0.to_string(),
-            regime,
-            within.as_ref().map(|u| u.id),
-            |id| within.is_some() || roots.contains(&id.to_string()),
-        )
-        .await?;
-        // Children in the tree's reading order: by kind, then code.
-        let ids: Vec<Uuid> = children.iter().filter_map(|c| c.unit_id).collect();
-        let units = ctx
-            .data_unchecked::<UnitLoaders>()
-            .by_id
-            .load_many(ids)
-            .await?;
-        let mut children: Vec<_> = children
-            .iter()
-            .map(|c| {
-                let key = c
-                    .unit_id
-                    .and_then(|id| units.get(&id))
-                    .map(|u| (u.kind as u8, u.code.clone()));
-                (key, ReportingProgress::from(c, Vec::new()))
-            })
-            .collect();
-        children.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(ReportingProgress::from(
-            &head,
-            children.into_iter().map(|(_, c)| c).collect(),
-        ))
+        Ok(ReportingProgress::from(&head, children))
     }
 
     /// The days of `year` that break the Monday–Friday week (public).
@@ -1289,26 +1242,14 @@ impl ReportingMutation {
         input: CreateRegimeInput,
     ) -> async_graphql::Result<RegimePayload> {
         let viewer = viewer(ctx)?;
-        let reporters = match (input.reporter_kinds, input.reporter_units) {
-            (Some(_), Some(_)) => {
-                return Ok(RegimePayload {
-                    regime: None,
-                    user_errors: vec![UserError {
-                        field: Some("reporterKinds".into()),
-                        code: "INVALID_REPORTERS".into(),
-                        message: "give reporterKinds or reporterUnits, not both".into(),
-                    }],
-                });
-            }
-            (Some(kinds), None) => Reporters::Kinds(kinds.into_iter().map(Into::into).collect()),
-            (None, Some(units)) => Reporters::Units(
-                units
-                    .iter()
+        let reporter_units = input
+            .reporter_units
+            .map(|ids| {
+                ids.iter()
                     .map(|id| unit_id("reporterUnits", id))
-                    .collect::<AppResult<_>>()?,
-            ),
-            (None, None) => Reporters::Holders,
-        };
+                    .collect::<AppResult<Vec<_>>>()
+            })
+            .transpose()?;
         let regime = RegimeInput {
             code: input.code,
             name: input.name,
@@ -1318,7 +1259,10 @@ impl ReportingMutation {
             cutoff_rule: input.cutoff_rule.into(),
             deadline_days: input.deadline_days,
             compiled_deadline_days: input.compiled_deadline_days,
-            reporters,
+            reporter_kinds: input
+                .reporter_kinds
+                .map(|kinds| kinds.into_iter().map(Into::into).collect()),
+            reporter_units,
             indicators: input
                 .indicators
                 .into_iter()
@@ -1526,11 +1470,6 @@ impl ReportStatusChange {
     }
 }
 
-fn coded(error: AppError) -> async_graphql::Error {
-    let code = error.code();
-    async_graphql::Error::new(error.to_string()).extend_with(|_, e| e.set("code", code))
-}
-
 /// Subscriptions (graphql-transport-ws at `/graphql/ws`; the token goes in
 /// the `connection_init` payload as `{"Authorization": "Bearer …"}`).
 #[derive(Default)]
@@ -1550,18 +1489,16 @@ impl ReportingSubscription {
         let db = db(ctx).clone();
         let session = ctx.data_opt::<Session>().cloned();
         let viewer = match &session {
-            Some(session) => session.viewer(&db).await.map_err(coded)?,
+            Some(session) => session.viewer(&db).await?,
             None => ctx.data_opt::<Viewer>().cloned(),
         }
-        .ok_or_else(|| coded(AppError::Unauthenticated))?;
+        .ok_or(AppError::Unauthenticated)?;
         let within = match &within {
             Some(id) => {
-                let uuid = unit_id("within", id).map_err(coded)?;
-                let unit = crate::units::admin::existing(&db, uuid)
-                    .await
-                    .map_err(coded)?;
-                if !viewer.grants.iter().any(|g| g.covers(&unit)) {
-                    return Err(coded(AppError::Forbidden));
+                let uuid = unit_id("within", id)?;
+                let unit = crate::units::service::existing(&db, uuid).await?;
+                if !viewer.covers(&unit) {
+                    return Err(AppError::Forbidden.into());
                 }
                 Some(unit.path)
             }
@@ -1621,10 +1558,11 @@ impl Listener {
             if let Some(session) = &self.session {
                 self.viewer = session.viewer(&self.db).await.ok().flatten()?;
             }
-            let visible = self.viewer.grants.iter().any(|g| {
-                event.report.reporter_path.starts_with(&g.scope.path)
-                    || event.recipient_path.starts_with(&g.scope.path)
-            });
+            let visible = reports::can_see(
+                Some(&self.viewer),
+                &event.report.reporter_path,
+                &event.recipient_path,
+            );
             let inside = self
                 .within
                 .as_ref()

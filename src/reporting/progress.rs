@@ -15,8 +15,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::reports::aggregate;
-use crate::error::AppResult;
-use crate::units::service::path_ids;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::units::service::{self as units, path_ids};
 
 /// Report counts of one subtree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,6 +89,44 @@ pub struct Progress {
     pub unit_id: Option<Uuid>,
     pub counts: Counts,
     pub indicators: Vec<IndicatorTotal>,
+}
+
+/// `reportingProgress` for `viewer`: under `within` (a unit one of their
+/// grants covers, else FORBIDDEN) and its children, or, without it, over
+/// the provinces their grants are rooted at. Children read in the tree's
+/// order: by kind, then code.
+pub async fn progress_for(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    period_code: &str,
+    regime: Option<Uuid>,
+    within: Option<Uuid>,
+) -> AppResult<(Progress, Vec<Progress>)> {
+    if let Some(id) = within {
+        let unit = units::existing(db, id).await?;
+        if !viewer.covers(&unit) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let roots: Vec<Uuid> = viewer
+        .grants
+        .iter()
+        .filter(|g| g.scope.parent_id.is_none())
+        .map(|g| g.scope.id)
+        .collect();
+    let (head, mut children) = progress(db, period_code, regime, within, |id| {
+        within.is_some() || roots.contains(&id)
+    })
+    .await?;
+    let ids: Vec<Uuid> = children.iter().filter_map(|c| c.unit_id).collect();
+    let found = units::find_many(db, &ids).await?;
+    let key = |c: &Progress| {
+        c.unit_id
+            .and_then(|id| found.iter().find(|u| u.id == id))
+            .map(|u| (u.kind as u8, u.code.clone()))
+    };
+    children.sort_by_cached_key(key);
+    Ok((head, children))
 }
 
 /// Progress for `period` under `within` (None: every province, as

@@ -27,8 +27,8 @@ use crate::auth::Authority;
 use crate::error::{AppError, AppResult};
 use crate::mandates::service::{check_code, territory};
 use crate::text::check_text;
-use crate::units::admin::existing as existing_unit;
-use crate::units::service::{path_ids, subtree_of, valid_on};
+use crate::units::service::existing as existing_unit;
+use crate::units::service::{in_force, path_ids, subtree_of, valid_on};
 
 /// Rows per multi-row INSERT or `IN` list: well under SQLite's and
 /// PostgreSQL's bound-parameter limits.
@@ -77,8 +77,27 @@ pub struct RegimeInput {
     pub cutoff_rule: CutoffRule,
     pub deadline_days: i32,
     pub compiled_deadline_days: i32,
-    pub reporters: Reporters,
+    /// Who reports: these kinds of units, or these units (not both), or,
+    /// with neither, every unit holding a mandate.
+    pub reporter_kinds: Option<Vec<UnitKind>>,
+    pub reporter_units: Option<Vec<Uuid>>,
     pub indicators: Vec<IndicatorInput>,
+}
+
+impl RegimeInput {
+    /// Who reports, as the input names them.
+    fn reporters(&self) -> AppResult<Reporters> {
+        match (&self.reporter_kinds, &self.reporter_units) {
+            (Some(_), Some(_)) => Err(AppError::rule(
+                Some("reporterKinds"),
+                "INVALID_REPORTERS",
+                "give reporterKinds or reporterUnits, not both",
+            )),
+            (Some(kinds), None) => Ok(Reporters::Kinds(kinds.clone())),
+            (None, Some(units)) => Ok(Reporters::Units(units.clone())),
+            (None, None) => Ok(Reporters::Holders),
+        }
+    }
 }
 
 /// The `reporter_kinds`/`reporter_units` columns read back.
@@ -198,7 +217,7 @@ pub async fn create_regime(
             "reports go to a provincial body (Sở Nội vụ) or the province; a compiled report goes on to the province",
         ));
     }
-    let (kinds, units) = match &input.reporters {
+    let (kinds, units) = match &input.reporters()? {
         Reporters::Holders => (None, None),
         Reporters::Kinds(kinds) => {
             if kinds.is_empty() || kinds.contains(&UnitKind::Province) {
@@ -311,6 +330,14 @@ pub async fn create_regime(
 pub fn end_of_day(day: NaiveDate) -> chrono::DateTime<Utc> {
     let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
     Utc.from_utc_datetime(&(next - chrono::Duration::hours(7)))
+}
+
+/// The deadline day that ends at `end` (the inverse of [`end_of_day`]).
+pub fn deadline_day(end: chrono::DateTime<Utc>) -> NaiveDate {
+    (end + chrono::Duration::hours(7))
+        .date_naive()
+        .pred_opt()
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// One expected reporter of a period.
@@ -453,10 +480,6 @@ pub async fn open_periods(
     }
     txn.commit().await?;
     Ok(opened)
-}
-
-fn in_force(unit: &unit::Model, day: NaiveDate) -> bool {
-    unit.valid_from.is_none_or(|from| from <= day) && unit.valid_to.is_none_or(|to| to >= day)
 }
 
 /// Assignments of issued mandates to `units` overlapping `from..=to`:
@@ -728,5 +751,6 @@ mod tests {
     fn a_deadline_day_ends_at_midnight_in_vietnam() {
         let end = end_of_day("2026-03-16".parse().unwrap());
         assert_eq!(end.to_rfc3339(), "2026-03-16T17:00:00+00:00");
+        assert_eq!(deadline_day(end), "2026-03-16".parse().unwrap());
     }
 }

@@ -29,7 +29,7 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Page, PageRequest};
-use crate::units::admin::existing as existing_unit;
+use crate::units::service::existing as existing_unit;
 use crate::units::service::path_ids;
 
 /// How a mandate's implementation stands in a report item.
@@ -977,13 +977,54 @@ pub fn visible_to(viewer: Option<&Viewer>) -> Condition {
     )
 }
 
-/// Whether `viewer` may read `r`, whose recipient is `recipient`.
-pub fn can_see(viewer: Option<&Viewer>, r: &report::Model, recipient: &unit::Model) -> bool {
-    viewer.is_some_and(|v| {
-        v.grants.iter().any(|g| {
-            r.reporter_path.starts_with(&g.scope.path) || recipient.path.starts_with(&g.scope.path)
-        })
-    })
+/// Whether `viewer` may read a report whose reporter is at
+/// `reporter_path` and whose recipient is at `recipient_path`: a grant
+/// over either side. Queries, `node` and the subscription all ask this.
+pub fn can_see(viewer: Option<&Viewer>, reporter_path: &str, recipient_path: &str) -> bool {
+    viewer.is_some_and(|v| v.covers_path(reporter_path) || v.covers_path(recipient_path))
+}
+
+/// What a viewer may do with a report now (`viewerCan`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Abilities {
+    pub edit: bool,
+    pub submit: bool,
+    pub return_: bool,
+    pub accept: bool,
+}
+
+/// What `viewer` may do with `r` (reporter `reporter`, recipient
+/// `recipient`): a REPORTER over the reporter edits a report not yet
+/// submitted or returned, and submits it once drafted; a REVIEWER over the
+/// recipient (an APPROVER for a compiled report) returns or accepts a
+/// submitted one. The transitions check the same.
+pub fn viewer_can(
+    viewer: Option<&Viewer>,
+    r: &report::Model,
+    reporter: &unit::Model,
+    recipient: &unit::Model,
+) -> Abilities {
+    let Some(v) = viewer else {
+        return Abilities::default();
+    };
+    let reporter_ok = !r.compiled && v.grant_covering(Role::Reporter, reporter).is_some();
+    let review_role = if r.compiled {
+        Role::Approver
+    } else {
+        Role::Reviewer
+    };
+    let reviewer_ok = v.grant_covering(review_role, recipient).is_some();
+    let editable = matches!(
+        r.status,
+        ReportStatus::NotStarted | ReportStatus::Draft | ReportStatus::Returned
+    );
+    let submitted = r.status == ReportStatus::Submitted;
+    Abilities {
+        edit: reporter_ok && editable,
+        submit: reporter_ok && editable && r.status != ReportStatus::NotStarted,
+        return_: reviewer_ok && submitted,
+        accept: reviewer_ok && submitted,
+    }
 }
 
 /// What reports are filtered by.
@@ -1009,9 +1050,10 @@ pub fn cursor(r: &report::Model) -> Cursor {
 fn filter_condition(viewer: Option<&Viewer>, filter: &ReportFilter) -> Condition {
     // Within a subtree one of the viewer's grants covers, every report is
     // visible: the condition stays a plain range on the reporter's path.
-    let covered = filter.within.as_ref().is_some_and(|path| {
-        viewer.is_some_and(|v| v.grants.iter().any(|g| path.starts_with(&g.scope.path)))
-    });
+    let covered = filter
+        .within
+        .as_ref()
+        .is_some_and(|path| viewer.is_some_and(|v| v.covers_path(path)));
     let mut cond = Condition::all();
     if !covered {
         cond = cond.add(visible_to(viewer));

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::service::{self, NewUnit, strictly_below};
+use super::service::{NewUnit, existing, in_force, strictly_below};
 use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::calendar;
@@ -60,18 +60,6 @@ async fn audit_unit(
     };
     audit::record(txn, actor, change).await?;
     Ok(())
-}
-
-/// Whether `unit` is in force on `date`.
-pub fn in_force(unit: &unit::Model, date: NaiveDate) -> bool {
-    unit.valid_from.is_none_or(|d| d <= date) && unit.valid_to.is_none_or(|d| d >= date)
-}
-
-/// Loads a unit that must exist.
-pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<unit::Model> {
-    service::find(db, id)
-        .await?
-        .ok_or(AppError::NotFound("unit"))
 }
 
 fn check_code(code: &str) -> AppResult<()> {

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Page, PageRequest};
 use crate::text;
 
@@ -331,9 +331,38 @@ impl NewUnit<'_> {
     }
 }
 
+/// Whether `unit` is in force on `date` (the one definition every
+/// domain uses).
+pub fn in_force(unit: &unit::Model, date: NaiveDate) -> bool {
+    unit.valid_from.is_none_or(|d| d <= date) && unit.valid_to.is_none_or(|d| d >= date)
+}
+
+/// Loads a unit that must exist (NOT_FOUND otherwise).
+pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<unit::Model> {
+    find(db, id).await?.ok_or(AppError::NotFound("unit"))
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A unit in force from `from` to `to`, for pure rules' tests.
+    pub(crate) fn unit_valid(from: Option<NaiveDate>, to: Option<NaiveDate>) -> unit::Model {
+        let id = Uuid::now_v7();
+        unit::Model {
+            id,
+            code: "00001".into(),
+            name: "Xã Thử".into(),
+            search_name: "xa thu".into(),
+            kind: entity::unit::UnitKind::Commune,
+            admin_type: entity::unit::AdminType::Xa,
+            parent_id: None,
+            path: child_path(None, id),
+            depth: 0,
+            valid_from: from,
+            valid_to: to,
+        }
+    }
 
     #[test]
     fn paths_list_ancestors_root_first() {

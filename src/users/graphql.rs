@@ -148,7 +148,7 @@ pub async fn user_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<User>> {
     let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let home = units::admin::existing(db, user.home_unit_id).await?;
+    let home = units::service::existing(db, user.home_unit_id).await?;
     if !service::can_read(viewer, &user, &home) {
         return Err(AppError::Forbidden);
     }

@@ -18,7 +18,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use crate::audit::{self, Change, service::role_name};
 use crate::auth::{Authority, Viewer, password};
 use crate::error::{AppError, AppResult};
-use crate::units::admin::existing as existing_unit;
+use crate::units::service::existing as existing_unit;
 
 /// A new user.
 pub struct CreateUser {
@@ -402,5 +402,5 @@ pub async fn change_password(
 /// Whether `viewer` may read `user`: themselves, or a user whose home unit
 /// one of their grants covers.
 pub fn can_read(viewer: &Viewer, user: &app_user::Model, home: &unit::Model) -> bool {
-    viewer.user.id == user.id || viewer.grants.iter().any(|g| g.covers(home))
+    viewer.user.id == user.id || viewer.covers(home)
 }

@@ -710,7 +710,7 @@ pub fn cycle_period() -> String {
 /// [`cycle_period`] open. `n` keeps codes apart.
 pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cycle {
     use phancap::reporting::periods::Period;
-    use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput, Reporters};
+    use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput};
     let db = app.db();
     // One mandate per commune serves every cycle.
     let code = format!("RM-{}", province.commune.simple());
@@ -736,7 +736,8 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
             cutoff_rule: entity::reporting_regime::CutoffRule::Decree09,
             deadline_days: 5,
             compiled_deadline_days: 10,
-            reporters: Reporters::Units(vec![province.commune]),
+            reporter_kinds: None,
+            reporter_units: Some(vec![province.commune]),
             indicators: vec![IndicatorInput {
                 code: "HO_SO".into(),
                 name: "Hồ sơ tiếp nhận".into(),

@@ -444,6 +444,29 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
     let lapsed = read(&s, "L-A", "2025-08-01").await;
     assert_eq!(lapsed["status"], "LAPSED", "{lapsed}");
     assert_eq!(lapsed["assignments"][0]["status"], "LAPSED");
+    // The list filter decides as the field does: LAPSED finds it, ACTIVE
+    // does not, on the same day; before the district ended, the reverse.
+    let listed = |status: &'static str, as_of: &'static str| {
+        let app = &s.app;
+        let root = &s.root;
+        async move {
+            let body = app
+                .graphql_as(
+                    root,
+                    "query($s: MandateStatus!, $d: Date!) { mandates(asOf: $d, filter: { status: $s, search: \"L-A\" }) { totalCount nodes { code status } } }",
+                    json!({ "s": status, "d": as_of }),
+                )
+                .await;
+            assert!(body["errors"].is_null(), "{body}");
+            body["data"]["mandates"].clone()
+        }
+    };
+    let found = listed("LAPSED", "2025-08-01").await;
+    assert_eq!(found["totalCount"], 1, "{found}");
+    assert_eq!(found["nodes"][0]["status"], "LAPSED");
+    assert_eq!(listed("ACTIVE", "2025-08-01").await["totalCount"], 0);
+    assert_eq!(listed("LAPSED", "2025-06-30").await["totalCount"], 0);
+    assert_eq!(listed("ACTIVE", "2025-06-30").await["totalCount"], 1);
     let successors: Vec<&str> = lapsed["assignments"][0]["successors"]
         .as_array()
         .unwrap()
@@ -475,11 +498,36 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
         .app
         .token(&role_user(entity::role_grant::Role::Approver))
         .await;
+    // viewerCan answers as the mutation will: the APPROVER may transfer
+    // today (the district ended in 2025), the VIEWER may not.
+    let can = "query($c: String!) { mandateByCode(code: $c) { viewerCan { transfer update } } }";
+    let asked = s
+        .app
+        .graphql_as(&approver, can, json!({ "c": "L-A" }))
+        .await;
+    assert_eq!(
+        asked["data"]["mandateByCode"]["viewerCan"],
+        json!({ "transfer": true, "update": false }),
+        "{asked}"
+    );
+    let asked = s.app.graphql_as(&viewer, can, json!({ "c": "L-A" })).await;
+    assert_eq!(
+        asked["data"]["mandateByCode"]["viewerCan"]["transfer"],
+        false
+    );
     let body = s.app.graphql_as(&approver, transfer, input.clone()).await;
     assert_eq!(
         body["data"]["transferAssignments"]["userErrors"],
         json!([]),
         "{body}"
+    );
+    let asked = s
+        .app
+        .graphql_as(&approver, can, json!({ "c": "L-A" }))
+        .await;
+    assert_eq!(
+        asked["data"]["mandateByCode"]["viewerCan"]["transfer"], false,
+        "{asked}"
     );
     let after = read(&s, "L-A", "2025-08-01").await;
     assert_eq!(after["status"], "ACTIVE", "{after}");
