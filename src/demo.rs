@@ -296,6 +296,11 @@ fn date(text: &str) -> NaiveDate {
     text.parse().expect("demo dates are valid")
 }
 
+/// The stored value `text` of an enum column, e.g. a sector.
+fn stored<T: sea_orm::ActiveEnum<Value = String>>(text: &str) -> T {
+    T::try_from_value(&text.to_owned()).expect("demo values are known")
+}
+
 /// Registers a demo document; its number marks it as illustrative.
 async fn demo_document(
     db: &DatabaseConnection,
@@ -308,12 +313,12 @@ async fn demo_document(
 ) -> Result<Uuid, BoxError> {
     let create = documents::CreateDocument {
         number: number.into(),
-        doc_type: doc_type.into(),
+        doc_type: stored(doc_type),
         normative,
         issuer_unit: issuer.map(|u| u.id),
         issuer_name: issuer.is_none().then(|| "Quốc hội".to_owned()),
         signer: None,
-        signer_capacity: issuer.map(|_| "KT".to_owned()),
+        signer_capacity: issuer.map(|_| stored("KT")),
         issued_date: date(issued),
         effective_from: date(effective),
         effective_to: None,
@@ -349,11 +354,11 @@ impl DemoMandate {
         MandateInput {
             code: self.code.into(),
             title: self.title.into(),
-            sector: self.sector.into(),
+            sector: stored(self.sector),
             matter_code: self.matter.into(),
             kind: self.kind,
             delegator,
-            delegator_capacity: if self.head { "HEAD" } else { "COLLECTIVE" }.into(),
+            delegator_capacity: stored(if self.head { "HEAD" } else { "COLLECTIVE" }),
             legal_basis: Some(basis),
             legal_basis_article: Some("Điều 2".into()),
             conditions: self.conditions.map(str::to_owned),
@@ -775,13 +780,13 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
                 .iter()
                 .map(|i| ItemInput {
                     mandate: i.mandate_id,
-                    implementation_status: Some("IN_PROGRESS".into()),
+                    implementation_status: Some(stored("IN_PROGRESS")),
                     received: Some(received),
                     resolved_on_time: Some(received - late - pending),
                     resolved_late: Some(late),
                     pending: Some(pending),
                     difficulties: None,
-                    proposal: Some(if seed % 2 == 0 { "KEEP" } else { "EXPAND" }.into()),
+                    proposal: Some(stored(if seed % 2 == 0 { "KEEP" } else { "EXPAND" })),
                     proposal_note: None,
                 })
                 .collect(),

@@ -31,6 +31,63 @@ pub enum MandateState {
     Superseded,
 }
 
+/// Sector (lĩnh vực) of a mandate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Sector {
+    /// Nội vụ.
+    #[sea_orm(string_value = "NOI_VU")]
+    NoiVu,
+    /// Tư pháp.
+    #[sea_orm(string_value = "TU_PHAP")]
+    TuPhap,
+    /// Tài chính (incl. former kế hoạch và đầu tư).
+    #[sea_orm(string_value = "TAI_CHINH")]
+    TaiChinh,
+    /// Công Thương.
+    #[sea_orm(string_value = "CONG_THUONG")]
+    CongThuong,
+    /// Nông nghiệp và Môi trường.
+    #[sea_orm(string_value = "NONG_NGHIEP_MOI_TRUONG")]
+    NongNghiepMoiTruong,
+    /// Đất đai.
+    #[sea_orm(string_value = "DAT_DAI")]
+    DatDai,
+    /// Xây dựng.
+    #[sea_orm(string_value = "XAY_DUNG")]
+    XayDung,
+    /// Khoa học và Công nghệ.
+    #[sea_orm(string_value = "KHOA_HOC_CONG_NGHE")]
+    KhoaHocCongNghe,
+    /// Văn hóa, Thể thao và Du lịch.
+    #[sea_orm(string_value = "VAN_HOA_THE_THAO_DU_LICH")]
+    VanHoaTheThaoDuLich,
+    /// Giáo dục và Đào tạo.
+    #[sea_orm(string_value = "GIAO_DUC_DAO_TAO")]
+    GiaoDucDaoTao,
+    /// Y tế.
+    #[sea_orm(string_value = "Y_TE")]
+    YTe,
+    /// Thanh tra.
+    #[sea_orm(string_value = "THANH_TRA")]
+    ThanhTra,
+    /// Another sector.
+    #[sea_orm(string_value = "KHAC")]
+    Khac,
+}
+
+/// Who delegates: the body as a whole or its head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DelegatorCapacity {
+    /// The committee or department as a collective (UBND, Sở).
+    #[sea_orm(string_value = "COLLECTIVE")]
+    Collective,
+    /// Its head (Chủ tịch UBND, Giám đốc Sở).
+    #[sea_orm(string_value = "HEAD")]
+    Head,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mandate")]
 pub struct Model {
@@ -39,13 +96,13 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub title: String,
-    pub sector: String,
+    pub sector: Sector,
     /// The matter (việc) this content is about; rules 3 and 5 compare it.
     pub matter_code: String,
     pub kind: MandateKind,
     pub delegator_unit_id: Uuid,
     /// COLLECTIVE (the committee, the department) or HEAD (its chairman, director).
-    pub delegator_capacity: String,
+    pub delegator_capacity: DelegatorCapacity,
     pub legal_basis_id: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,

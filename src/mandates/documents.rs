@@ -1,8 +1,9 @@
 //! Legal documents (văn bản): registered once, cited by mandates.
 
 use chrono::{NaiveDate, Utc};
-use entity::document;
+use entity::document::{self, DocumentType, SignerCapacity};
 use entity::role_grant::Role;
+use sea_orm::ActiveEnum;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter,
@@ -15,36 +16,15 @@ use crate::auth::Authority;
 use crate::error::{AppError, AppResult};
 use crate::units::service::existing as existing_unit;
 
-/// Document types (loại văn bản).
-pub const DOC_TYPES: &[&str] = &[
-    "LUAT",
-    "NQ_QH",
-    "NQ_UBTVQH",
-    "ND",
-    "QD_TTG",
-    "TT",
-    "NQ_HDND",
-    "QD_UBND",
-    "QD_CT_UBND",
-    "QD_SO",
-    "KH",
-    "CV",
-    "BC",
-    "TTR",
-];
-
-/// Signing capacities: thay mặt, ký thay, thừa lệnh, thừa ủy quyền.
-pub const CAPACITIES: &[&str] = &["TM", "KT", "TL", "TUQ"];
-
 /// A document to register.
 pub struct CreateDocument {
     pub number: String,
-    pub doc_type: String,
+    pub doc_type: DocumentType,
     pub normative: bool,
     pub issuer_unit: Option<Uuid>,
     pub issuer_name: Option<String>,
     pub signer: Option<String>,
-    pub signer_capacity: Option<String>,
+    pub signer_capacity: Option<SignerCapacity>,
     pub issued_date: NaiveDate,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
@@ -80,24 +60,6 @@ pub async fn create_document(
             Some("number"),
             "INVALID_NUMBER",
             "a number has 1 to 100 characters, e.g. 57/NQ-HĐND",
-        ));
-    }
-    if !DOC_TYPES.contains(&input.doc_type.as_str()) {
-        return Err(AppError::rule(
-            Some("type"),
-            "INVALID_TYPE",
-            "unknown document type",
-        ));
-    }
-    if input
-        .signer_capacity
-        .as_deref()
-        .is_some_and(|c| !CAPACITIES.contains(&c))
-    {
-        return Err(AppError::rule(
-            Some("signerCapacity"),
-            "INVALID_CAPACITY",
-            "TM, KT, TL or TUQ",
         ));
     }
     if input.effective_from < input.issued_date
@@ -171,7 +133,7 @@ pub async fn create_document(
         scope_unit_id: doc.issuer_unit_id,
         before: None,
         after: Some(json!({
-            "number": doc.number, "type": doc.doc_type, "normative": doc.normative,
+            "number": doc.number, "type": doc.doc_type.to_value(), "normative": doc.normative,
             "issuer": doc.issuer_name, "issuedDate": doc.issued_date,
             "effectiveFrom": doc.effective_from, "effectiveTo": doc.effective_to,
         })),

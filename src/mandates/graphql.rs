@@ -20,116 +20,95 @@ use crate::units::graphql::Unit;
 use crate::units::loaders::UnitLoaders;
 use crate::units::service as units;
 
-/// Declares a GraphQL enum stored as its own name in the database.
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// The stored form.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// The value stored as `text`.
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
+/// Sector (lĩnh vực) of a mandate.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::Sector")]
+pub enum Sector {
+    /// Nội vụ.
+    NoiVu,
+    /// Tư pháp.
+    TuPhap,
+    /// Tài chính (incl. former kế hoạch và đầu tư).
+    TaiChinh,
+    /// Công Thương.
+    CongThuong,
+    /// Nông nghiệp và Môi trường.
+    NongNghiepMoiTruong,
+    /// Đất đai.
+    DatDai,
+    /// Xây dựng.
+    XayDung,
+    /// Khoa học và Công nghệ.
+    KhoaHocCongNghe,
+    /// Văn hóa, Thể thao và Du lịch.
+    VanHoaTheThaoDuLich,
+    /// Giáo dục và Đào tạo.
+    GiaoDucDaoTao,
+    /// Y tế.
+    YTe,
+    /// Thanh tra.
+    ThanhTra,
+    /// Another sector.
+    Khac,
 }
 
-stored_enum!(
-    /// Sector (lĩnh vực) of a mandate.
-    Sector {
-        /// Nội vụ.
-        NoiVu = "NOI_VU",
-        /// Tư pháp.
-        TuPhap = "TU_PHAP",
-        /// Tài chính (incl. former kế hoạch và đầu tư).
-        TaiChinh = "TAI_CHINH",
-        /// Công Thương.
-        CongThuong = "CONG_THUONG",
-        /// Nông nghiệp và Môi trường.
-        NongNghiepMoiTruong = "NONG_NGHIEP_MOI_TRUONG",
-        /// Đất đai.
-        DatDai = "DAT_DAI",
-        /// Xây dựng.
-        XayDung = "XAY_DUNG",
-        /// Khoa học và Công nghệ.
-        KhoaHocCongNghe = "KHOA_HOC_CONG_NGHE",
-        /// Văn hóa, Thể thao và Du lịch.
-        VanHoaTheThaoDuLich = "VAN_HOA_THE_THAO_DU_LICH",
-        /// Giáo dục và Đào tạo.
-        GiaoDucDaoTao = "GIAO_DUC_DAO_TAO",
-        /// Y tế.
-        YTe = "Y_TE",
-        /// Thanh tra.
-        ThanhTra = "THANH_TRA",
-        /// Another sector.
-        Khac = "KHAC",
-    }
-);
+/// Type of a legal document (loại văn bản).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::document::DocumentType")]
+pub enum DocumentType {
+    /// Luật.
+    Luat,
+    /// Nghị quyết của Quốc hội.
+    NqQh,
+    /// Nghị quyết của Ủy ban Thường vụ Quốc hội.
+    NqUbtvqh,
+    /// Nghị định.
+    Nd,
+    /// Quyết định của Thủ tướng.
+    QdTtg,
+    /// Thông tư.
+    Tt,
+    /// Nghị quyết HĐND.
+    NqHdnd,
+    /// Quyết định UBND.
+    QdUbnd,
+    /// Quyết định của Chủ tịch UBND.
+    QdCtUbnd,
+    /// Quyết định của sở.
+    QdSo,
+    /// Kế hoạch.
+    Kh,
+    /// Công văn.
+    Cv,
+    /// Báo cáo.
+    Bc,
+    /// Tờ trình.
+    Ttr,
+}
 
-stored_enum!(
-    /// Type of a legal document (loại văn bản).
-    DocumentType {
-        /// Luật.
-        Luat = "LUAT",
-        /// Nghị quyết của Quốc hội.
-        NqQh = "NQ_QH",
-        /// Nghị quyết của Ủy ban Thường vụ Quốc hội.
-        NqUbtvqh = "NQ_UBTVQH",
-        /// Nghị định.
-        Nd = "ND",
-        /// Quyết định của Thủ tướng.
-        QdTtg = "QD_TTG",
-        /// Thông tư.
-        Tt = "TT",
-        /// Nghị quyết HĐND.
-        NqHdnd = "NQ_HDND",
-        /// Quyết định UBND.
-        QdUbnd = "QD_UBND",
-        /// Quyết định của Chủ tịch UBND.
-        QdCtUbnd = "QD_CT_UBND",
-        /// Quyết định của sở.
-        QdSo = "QD_SO",
-        /// Kế hoạch.
-        Kh = "KH",
-        /// Công văn.
-        Cv = "CV",
-        /// Báo cáo.
-        Bc = "BC",
-        /// Tờ trình.
-        Ttr = "TTR",
-    }
-);
+/// In which capacity a document was signed.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::document::SignerCapacity")]
+pub enum SignerCapacity {
+    /// Thay mặt (on behalf of a collective).
+    Tm,
+    /// Ký thay (a deputy signing for the head).
+    Kt,
+    /// Thừa lệnh.
+    Tl,
+    /// Thừa ủy quyền.
+    Tuq,
+}
 
-stored_enum!(
-    /// In which capacity a document was signed.
-    SignerCapacity {
-        /// Thay mặt (on behalf of a collective).
-        Tm = "TM",
-        /// Ký thay (a deputy signing for the head).
-        Kt = "KT",
-        /// Thừa lệnh.
-        Tl = "TL",
-        /// Thừa ủy quyền.
-        Tuq = "TUQ",
-    }
-);
-
-stored_enum!(
-    /// Who delegates: the body as a whole or its head.
-    DelegatorCapacity {
-        /// The committee or department as a collective (UBND, Sở).
-        Collective = "COLLECTIVE",
-        /// Its head (Chủ tịch UBND, Giám đốc Sở).
-        Head = "HEAD",
-    }
-);
+/// Who delegates: the body as a whole or its head.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::DelegatorCapacity")]
+pub enum DelegatorCapacity {
+    /// The committee or department as a collective (UBND, Sở).
+    Collective,
+    /// Its head (Chủ tịch UBND, Giám đốc Sở).
+    Head,
+}
 
 /// How a power moves.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,8 +200,8 @@ impl Document {
     }
 
     /// Type of document.
-    async fn r#type(&self) -> Option<DocumentType> {
-        DocumentType::parse(&self.0.doc_type)
+    async fn r#type(&self) -> DocumentType {
+        self.0.doc_type.into()
     }
 
     /// A normative legal document (văn bản quy phạm pháp luật).
@@ -250,10 +229,7 @@ impl Document {
 
     /// In which capacity.
     async fn signer_capacity(&self) -> Option<SignerCapacity> {
-        self.0
-            .signer_capacity
-            .as_deref()
-            .and_then(SignerCapacity::parse)
+        self.0.signer_capacity.map(Into::into)
     }
 
     /// Date of issue.
@@ -364,8 +340,8 @@ impl Mandate {
     }
 
     /// Sector (lĩnh vực).
-    async fn sector(&self) -> Option<Sector> {
-        Sector::parse(&self.model.sector)
+    async fn sector(&self) -> Sector {
+        self.model.sector.into()
     }
 
     /// The matter (việc) this content concerns, e.g. a procedure code; the
@@ -391,8 +367,8 @@ impl Mandate {
     }
 
     /// The body as a whole or its head.
-    async fn delegator_capacity(&self) -> Option<DelegatorCapacity> {
-        DelegatorCapacity::parse(&self.model.delegator_capacity)
+    async fn delegator_capacity(&self) -> DelegatorCapacity {
+        self.model.delegator_capacity.into()
     }
 
     /// The document it rests on.
@@ -873,7 +849,7 @@ impl MandateQuery {
                 .map(|id| decode_id_of(NodeKind::Unit, "delegatee", id))
                 .transpose()?,
             within,
-            sector: filter.sector.map(|s| s.as_str().to_owned()),
+            sector: filter.sector.map(Into::into),
             kind: filter.kind.map(Into::into),
             status: filter.status.map(Into::into),
             search,
@@ -1179,7 +1155,7 @@ impl MandateMutation {
         let viewer = viewer(ctx)?;
         let create = documents::CreateDocument {
             number: input.number,
-            doc_type: input.r#type.as_str().to_owned(),
+            doc_type: input.r#type.into(),
             normative: input.normative,
             issuer_unit: input
                 .issuer
@@ -1188,7 +1164,7 @@ impl MandateMutation {
                 .transpose()?,
             issuer_name: input.issuer_name,
             signer: input.signer,
-            signer_capacity: input.signer_capacity.map(|c| c.as_str().to_owned()),
+            signer_capacity: input.signer_capacity.map(Into::into),
             issued_date: input.issued_date.0,
             effective_from: input.effective_from.unwrap_or(input.issued_date).0,
             effective_to: input.effective_to.map(|d| d.0),
@@ -1213,11 +1189,11 @@ impl MandateMutation {
         let draft = service::MandateInput {
             code: input.code,
             title: input.title,
-            sector: input.sector.as_str().to_owned(),
+            sector: input.sector.into(),
             matter_code: input.matter_code,
             kind: input.kind.into(),
             delegator: decode_id_of(NodeKind::Unit, "delegator", &input.delegator)?,
-            delegator_capacity: input.delegator_capacity.as_str().to_owned(),
+            delegator_capacity: input.delegator_capacity.into(),
             legal_basis: input
                 .legal_basis
                 .as_ref()
@@ -1251,7 +1227,7 @@ impl MandateMutation {
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
         let patch = service::MandatePatch {
             title: input.title,
-            sector: input.sector.map(|s| s.as_str().to_owned()),
+            sector: input.sector.map(Into::into),
             legal_basis: input
                 .legal_basis
                 .as_ref()

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
-use entity::mandate::{self, MandateKind, MandateState};
+use entity::mandate::{self, DelegatorCapacity, MandateKind, MandateState, Sector};
 use entity::role_grant::Role;
 use entity::unit::{self, UnitKind};
 use entity::{document, mandate_assignment};
@@ -28,23 +28,6 @@ use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::{self as units, subtree_of};
 
-/// Sectors (lĩnh vực) a mandate belongs to.
-pub const SECTORS: &[&str] = &[
-    "NOI_VU",
-    "TU_PHAP",
-    "TAI_CHINH",
-    "CONG_THUONG",
-    "NONG_NGHIEP_MOI_TRUONG",
-    "DAT_DAI",
-    "XAY_DUNG",
-    "KHOA_HOC_CONG_NGHE",
-    "VAN_HOA_THE_THAO_DU_LICH",
-    "GIAO_DUC_DAO_TAO",
-    "Y_TE",
-    "THANH_TRA",
-    "KHAC",
-];
-
 /// Resources that go with a power (or explicitly none, with a reason).
 #[derive(Debug, Clone, Default)]
 pub struct Resources {
@@ -59,11 +42,11 @@ pub struct Resources {
 pub struct MandateInput {
     pub code: String,
     pub title: String,
-    pub sector: String,
+    pub sector: Sector,
     pub matter_code: String,
     pub kind: MandateKind,
     pub delegator: Uuid,
-    pub delegator_capacity: String,
+    pub delegator_capacity: DelegatorCapacity,
     pub legal_basis: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,
@@ -79,7 +62,7 @@ pub struct MandateInput {
 #[derive(Debug, Clone, Default)]
 pub struct MandatePatch {
     pub title: Option<String>,
-    pub sector: Option<String>,
+    pub sector: Option<Sector>,
     pub legal_basis: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,
@@ -93,9 +76,9 @@ pub struct MandatePatch {
 /// The audit form of a mandate.
 pub fn mandate_json(m: &mandate::Model, delegatees: &[Uuid]) -> Value {
     json!({
-        "code": m.code, "title": m.title, "sector": m.sector, "matterCode": m.matter_code,
+        "code": m.code, "title": m.title, "sector": m.sector.to_value(), "matterCode": m.matter_code,
         "kind": m.kind.to_value(), "state": m.state.to_value(),
-        "delegatorUnitId": m.delegator_unit_id, "delegatorCapacity": m.delegator_capacity,
+        "delegatorUnitId": m.delegator_unit_id, "delegatorCapacity": m.delegator_capacity.to_value(),
         "legalBasisId": m.legal_basis_id, "legalBasisArticle": m.legal_basis_article,
         "conditions": m.conditions,
         "resources": {
@@ -143,30 +126,6 @@ pub(crate) fn check_code(code: &str) -> AppResult<()> {
             Some("code"),
             "INVALID_CODE",
             "a code has 2 to 64 letters, digits, dashes, dots, slashes or underscores",
-        ))
-    }
-}
-
-fn check_sector(sector: &str) -> AppResult<()> {
-    if SECTORS.contains(&sector) {
-        Ok(())
-    } else {
-        Err(AppError::rule(
-            Some("sector"),
-            "INVALID_SECTOR",
-            "unknown sector",
-        ))
-    }
-}
-
-fn check_capacity(capacity: &str) -> AppResult<()> {
-    if matches!(capacity, "COLLECTIVE" | "HEAD") {
-        Ok(())
-    } else {
-        Err(AppError::rule(
-            Some("delegatorCapacity"),
-            "INVALID_CAPACITY",
-            "COLLECTIVE or HEAD",
         ))
     }
 }
@@ -281,8 +240,6 @@ async fn new_mandate(
     check_code(&input.code)?;
     let title = check_text("title", &input.title, 500)?;
     let matter_code = check_text("matterCode", &input.matter_code, 64)?;
-    check_sector(&input.sector)?;
-    check_capacity(&input.delegator_capacity)?;
     check_delegatee_list(&input.delegatees)?;
     units_by_id(txn, &input.delegatees).await?;
     if let Some(id) = input.legal_basis {
@@ -401,7 +358,6 @@ pub async fn update_draft(
         m.title = check_text("title", title, 500)?;
     }
     if let Some(sector) = patch.sector {
-        check_sector(&sector)?;
         m.sector = sector;
     }
     if let Some(basis) = patch.legal_basis {
@@ -787,11 +743,11 @@ pub async fn amend_mandate(
     let input = MandateInput {
         code: amendment.code,
         title: patch.title.unwrap_or_else(|| old.title.clone()),
-        sector: patch.sector.unwrap_or_else(|| old.sector.clone()),
+        sector: patch.sector.unwrap_or(old.sector),
         matter_code: old.matter_code.clone(),
         kind: old.kind,
         delegator: old.delegator_unit_id,
-        delegator_capacity: old.delegator_capacity.clone(),
+        delegator_capacity: old.delegator_capacity,
         legal_basis: Some(amendment.legal_basis),
         legal_basis_article: patch
             .legal_basis_article
@@ -1114,7 +1070,7 @@ pub struct MandateFilter {
     pub delegatee: Option<Uuid>,
     /// Path: delegator or a delegatee in this subtree.
     pub within: Option<String>,
-    pub sector: Option<String>,
+    pub sector: Option<Sector>,
     pub kind: Option<MandateKind>,
     pub status: Option<MandateStatus>,
     pub search: Option<String>,
@@ -1253,7 +1209,7 @@ fn list_condition(viewer: Option<&Viewer>, filter: &MandateFilter, as_of: NaiveD
         );
     }
     if let Some(sector) = &filter.sector {
-        cond = cond.add(mandate::Column::Sector.eq(sector.as_str()));
+        cond = cond.add(mandate::Column::Sector.eq(*sector));
     }
     if let Some(kind) = filter.kind {
         cond = cond.add(mandate::Column::Kind.eq(kind));

@@ -110,49 +110,25 @@ pub enum DayKind {
     Workday,
 }
 
-/// A GraphQL enum stored as text; the service checks the same texts
-/// (`reports::IMPLEMENTATION`, `reports::PROPOSALS`, kept equal by a test).
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident, { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            /// Every variant, in declaration order.
-            #[cfg(test)]
-            const ALL: &[$name] = &[$($name::$variant),+];
-
-            fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
+/// How a mandate's implementation stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report_item::ImplementationStatus")]
+pub enum ImplementationStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    Blocked,
 }
 
-text_enum!(
-    /// How a mandate's implementation stands.
-    ImplementationStatus, {
-        NotStarted = "NOT_STARTED",
-        InProgress = "IN_PROGRESS",
-        Done = "DONE",
-        Blocked = "BLOCKED",
-    }
-);
-
-text_enum!(
-    /// What the reporter proposes for a mandate.
-    Proposal, {
-        Keep = "KEEP",
-        Amend = "AMEND",
-        Revoke = "REVOKE",
-        Expand = "EXPAND",
-    }
-);
+/// What the reporter proposes for a mandate.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report_item::Proposal")]
+pub enum Proposal {
+    Keep,
+    Amend,
+    Revoke,
+    Expand,
+}
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a ReportLoaders {
     ctx.data_unchecked::<ReportLoaders>()
@@ -365,10 +341,7 @@ impl ReportItem {
     }
 
     async fn implementation_status(&self) -> Option<ImplementationStatus> {
-        self.0
-            .implementation_status
-            .as_deref()
-            .and_then(ImplementationStatus::parse)
+        self.0.implementation_status.map(Into::into)
     }
 
     async fn procedures(&self) -> ProcedureCounts {
@@ -385,7 +358,7 @@ impl ReportItem {
     }
 
     async fn proposal(&self) -> Option<Proposal> {
-        self.0.proposal.as_deref().and_then(Proposal::parse)
+        self.0.proposal.map(Into::into)
     }
 
     async fn proposal_note(&self) -> Option<&str> {
@@ -1322,13 +1295,13 @@ impl ReportingMutation {
             .map(|i| {
                 Ok(ItemInput {
                     mandate: decode_id_of(NodeKind::Mandate, "items", &i.mandate)?,
-                    implementation_status: i.implementation_status.map(|s| s.as_str().to_owned()),
+                    implementation_status: i.implementation_status.map(Into::into),
                     received: i.received,
                     resolved_on_time: i.resolved_on_time,
                     resolved_late: i.resolved_late,
                     pending: i.pending,
                     difficulties: i.difficulties,
-                    proposal: i.proposal.map(|p| p.as_str().to_owned()),
+                    proposal: i.proposal.map(Into::into),
                     proposal_note: i.proposal_note,
                 })
             })
@@ -1577,19 +1550,6 @@ impl Listener {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_graphql_enums_name_what_the_service_accepts() {
-        let statuses: Vec<_> = ImplementationStatus::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect();
-        assert_eq!(statuses, reports::IMPLEMENTATION);
-        let proposals: Vec<_> = Proposal::ALL.iter().map(|p| p.as_str()).collect();
-        assert_eq!(proposals, reports::PROPOSALS);
-        assert_eq!(Proposal::parse("REVOKE"), Some(Proposal::Revoke));
-        assert_eq!(Proposal::parse("revoke"), None);
-    }
 
     #[test]
     fn periods_travel_as_their_canonical_text() {

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::regime_indicator::Aggregation;
 use entity::report::{self, ReportStatus};
+use entity::report_item::{ImplementationStatus, Proposal};
 use entity::role_grant::Role;
 use entity::unit;
 use entity::{
@@ -32,22 +33,17 @@ use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::path_ids;
 
-/// How a mandate's implementation stands in a report item.
-pub const IMPLEMENTATION: &[&str] = &["NOT_STARTED", "IN_PROGRESS", "DONE", "BLOCKED"];
-/// What the reporter proposes for a mandate.
-pub const PROPOSALS: &[&str] = &["KEEP", "AMEND", "REVOKE", "EXPAND"];
-
 /// One item's figures as sent by the reporter; None leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct ItemInput {
     pub mandate: Uuid,
-    pub implementation_status: Option<String>,
+    pub implementation_status: Option<ImplementationStatus>,
     pub received: Option<i32>,
     pub resolved_on_time: Option<i32>,
     pub resolved_late: Option<i32>,
     pub pending: Option<i32>,
     pub difficulties: Option<String>,
-    pub proposal: Option<String>,
+    pub proposal: Option<Proposal>,
     pub proposal_note: Option<String>,
 }
 
@@ -314,16 +310,6 @@ pub async fn save_draft(
         };
         let mut item = item.clone();
         if let Some(status) = change.implementation_status {
-            if !IMPLEMENTATION.contains(&status.as_str()) {
-                return Err(AppError::rule(
-                    Some("items"),
-                    "INVALID_STATUS",
-                    format!(
-                        "an implementation status is one of {}",
-                        IMPLEMENTATION.join(", ")
-                    ),
-                ));
-            }
             item.implementation_status = Some(status);
         }
         for (slot, value) in [
@@ -356,13 +342,6 @@ pub async fn save_draft(
             item.difficulties = Some(text).filter(|t| !t.is_empty());
         }
         if let Some(proposal) = change.proposal {
-            if !PROPOSALS.contains(&proposal.as_str()) {
-                return Err(AppError::rule(
-                    Some("items"),
-                    "INVALID_PROPOSAL",
-                    format!("a proposal is one of {}", PROPOSALS.join(", ")),
-                ));
-            }
             item.proposal = Some(proposal);
         }
         if let Some(text) = optional_text("items", change.proposal_note, 5_000)? {

@@ -562,7 +562,11 @@ pub fn today() -> chrono::NaiveDate {
 pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
     let create = phancap::mandates::documents::CreateDocument {
         number: number.into(),
-        doc_type: if normative { "QD_UBND" } else { "CV" }.into(),
+        doc_type: if normative {
+            entity::document::DocumentType::QdUbnd
+        } else {
+            entity::document::DocumentType::Cv
+        },
         normative,
         issuer_unit: None,
         issuer_name: Some("UBND tỉnh (test)".into()),
@@ -590,11 +594,11 @@ pub fn mandate_input(
     MandateInput {
         code: code.into(),
         title: format!("Nội dung {code}"),
-        sector: "XAY_DUNG".into(),
+        sector: entity::mandate::Sector::XayDung,
         matter_code: matter.into(),
         kind: MandateKind::Decentralization,
         delegator,
-        delegator_capacity: "COLLECTIVE".into(),
+        delegator_capacity: entity::mandate::DelegatorCapacity::Collective,
         legal_basis: Some(basis),
         legal_basis_article: Some("Điều 1".into()),
         conditions: None,
@@ -792,13 +796,13 @@ pub async fn fill_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
             .iter()
             .map(|i| ItemInput {
                 mandate: i.mandate_id,
-                implementation_status: Some("DONE".into()),
+                implementation_status: Some(entity::report_item::ImplementationStatus::Done),
                 received: Some(10),
                 resolved_on_time: Some(7),
                 resolved_late: Some(1),
                 pending: Some(2),
                 difficulties: None,
-                proposal: Some("KEEP".into()),
+                proposal: Some(entity::report_item::Proposal::Keep),
                 proposal_note: None,
             })
             .collect(),
