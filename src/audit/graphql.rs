@@ -1,7 +1,6 @@
 //! `auditEvents`: the trail, for ADMIN and INSPECTOR within their scope.
 
-use async_graphql::{Context, ID, Json, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::audit_event;
 use entity::role_grant::Role;
 use entity::unit;
@@ -9,17 +8,19 @@ use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::Value;
 
 use crate::auth::{RoleGuard, viewer};
 use crate::error::AppError;
-use crate::graphql::{NodeKind, decode_id, decode_id_of, encode_id};
+use crate::graphql::{DateTime, Json, NodeKind, decode_id, decode_id_of, encode_id};
 use crate::pagination::{Cursor, Page, PageInfo, PageRequest, page_complexity};
 use crate::units::service::subtree_of;
 
 /// One recorded change.
 pub struct AuditEvent(audit_event::Model);
 
+/// One recorded change (nhật ký): who did what to which entity, with the
+/// entity before and after. The trail is append-only and hash-chained, so
+/// tampering is detectable.
 #[Object]
 impl AuditEvent {
     /// Position in the chain (1, 2, 3 … without gaps).
@@ -28,8 +29,8 @@ impl AuditEvent {
     }
 
     /// When it happened (UTC).
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
     }
 
     /// Username of the actor (`cli` for the command line).
@@ -42,7 +43,8 @@ impl AuditEvent {
         self.0.actor_id.map(|id| encode_id(NodeKind::User, id))
     }
 
-    /// The role the change was allowed under.
+    /// The role the change was allowed under, e.g. `ADMIN`; null when no
+    /// grant was needed (the command line, your own password).
     async fn role(&self) -> Option<&str> {
         self.0.role.as_deref()
     }
@@ -64,7 +66,7 @@ impl AuditEvent {
     }
 
     /// The entity before the change (null when it did not exist).
-    async fn before(&self) -> Option<Json<Value>> {
+    async fn before(&self) -> Option<Json> {
         self.0
             .before
             .as_deref()
@@ -73,7 +75,7 @@ impl AuditEvent {
     }
 
     /// The entity after the change.
-    async fn after(&self) -> Option<Json<Value>> {
+    async fn after(&self) -> Option<Json> {
         self.0
             .after
             .as_deref()
@@ -90,14 +92,18 @@ impl AuditEvent {
 /// A page of audit events, newest first.
 #[derive(SimpleObject)]
 pub struct AuditEventConnection {
+    /// The events of this page with their cursors.
     edges: Vec<AuditEventEdge>,
+    /// Where this page sits in the whole list.
     page_info: PageInfo,
 }
 
 /// An audit event and its cursor.
 #[derive(SimpleObject)]
 pub struct AuditEventEdge {
+    /// Pass as `after` to read older events.
     cursor: String,
+    /// The event.
     node: AuditEvent,
 }
 
@@ -123,10 +129,15 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        entity: Option<ID>,
-        actor: Option<ID>,
-        since: Option<DateTime<Utc>>,
-        first: Option<i32>,
+        #[graphql(desc = "Only events about this entity (any global id).")] entity: Option<ID>,
+        #[graphql(desc = "Only events by this user.")] actor: Option<ID>,
+        #[graphql(desc = "Only events that occurred at or after this instant.")] since: Option<
+            DateTime,
+        >,
+        #[graphql(desc = "At most this many events (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "Only events older than this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<AuditEventConnection> {
         let viewer = viewer(ctx)?;
@@ -157,7 +168,7 @@ impl AuditQuery {
             )?));
         }
         if let Some(since) = since {
-            query = query.filter(audit_event::Column::OccurredAt.gte(since));
+            query = query.filter(audit_event::Column::OccurredAt.gte(since.0));
         }
         if let Some(after) = &page.after {
             let seq: i64 = after
