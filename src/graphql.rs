@@ -22,7 +22,7 @@ pub use http::{
 };
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
 pub use payload::{UserError, split};
-pub use scalars::Date;
+pub use scalars::{Date, DateTime, Json};
 pub use shape::TypeIndex;
 
 use crate::audit::graphql::AuditQuery;
@@ -78,7 +78,10 @@ pub enum Node {
     Report(Report),
 }
 
-/// The root query.
+/// The root query: reads of the unit tree, mandates and documents, the
+/// reporting cycle, identity and the audit trail. Anonymous callers may
+/// read units, documents, the holiday calendar and mandates in force;
+/// everything else needs a token.
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQuery,
@@ -89,7 +92,10 @@ pub struct Query(
     AuditQuery,
 );
 
-/// The root mutation.
+/// The root mutation. Each mutation takes one `input` and returns a payload
+/// whose `userErrors` list the business rules that refused it (nothing is
+/// changed then); missing rights and malformed input are GraphQL errors
+/// with `extensions.code`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     UserMutation,
@@ -98,7 +104,8 @@ pub struct Mutation(
     ReportingMutation,
 );
 
-/// The root subscription.
+/// The root subscription, served over graphql-transport-ws at
+/// `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(ReportingSubscription);
 
@@ -110,7 +117,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Any object by its global id; null when it does not exist, FORBIDDEN
     /// when it exists outside what the caller may read.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An opaque global id, as returned in any `id` field.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         Ok(resolve_node(ctx, &id).await?)
     }
 
@@ -119,7 +130,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "Up to 100 opaque global ids.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(AppError::invalid(format!("at most {MAX_NODES} ids per call")).into());
@@ -213,7 +224,10 @@ pub fn build_schema(
         .finish()
 }
 
-/// The SDL clients build against (`phancap schema`).
+/// The SDL clients build against (`phancap schema`), with the
+/// `@specifiedBy` URLs of the scalars that follow a published format.
 pub fn sdl() -> String {
-    schema_builder(Limits::default()).finish().sdl()
+    schema_builder(Limits::default())
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

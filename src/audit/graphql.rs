@@ -1,20 +1,21 @@
 //! `auditEvents`: the trail, for ADMIN and INSPECTOR within their scope.
 
-use async_graphql::{Context, ID, Json, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::audit_event;
 use entity::role_grant::Role;
 use sea_orm::DatabaseConnection;
-use serde_json::Value;
 
 use super::service;
 use crate::auth::{RoleGuard, Viewer, viewer};
-use crate::graphql::{NodeKind, decode_id, decode_id_of, encode_id};
+use crate::graphql::{DateTime, Json, NodeKind, decode_id, decode_id_of, encode_id};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 
 /// One recorded change.
 pub struct AuditEvent(audit_event::Model);
 
+/// One recorded change (nhật ký): who did what to which entity, with the
+/// entity before and after. The trail is append-only and hash-chained, so
+/// tampering is detectable.
 #[Object]
 impl AuditEvent {
     /// Position in the chain (1, 2, 3 … without gaps).
@@ -23,8 +24,8 @@ impl AuditEvent {
     }
 
     /// When it happened (UTC).
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
     }
 
     /// Username of the actor (`cli` for the command line).
@@ -37,7 +38,8 @@ impl AuditEvent {
         self.0.actor_id.map(|id| encode_id(NodeKind::User, id))
     }
 
-    /// The role the change was allowed under.
+    /// The role the change was allowed under, e.g. `ADMIN`; null when no
+    /// grant was needed (the command line, your own password).
     async fn role(&self) -> Option<&str> {
         self.0.role.as_deref()
     }
@@ -59,7 +61,7 @@ impl AuditEvent {
     }
 
     /// The entity before the change (null when it did not exist).
-    async fn before(&self) -> Option<Json<Value>> {
+    async fn before(&self) -> Option<Json> {
         self.0
             .before
             .as_deref()
@@ -68,7 +70,7 @@ impl AuditEvent {
     }
 
     /// The entity after the change.
-    async fn after(&self) -> Option<Json<Value>> {
+    async fn after(&self) -> Option<Json> {
         self.0
             .after
             .as_deref()
@@ -89,6 +91,7 @@ pub struct AuditEventConnection {
     filter: service::EventFilter,
 }
 
+/// A page of audit events, newest first (Relay connection).
 #[Object]
 impl AuditEventConnection {
     /// The events of this page with their cursors.
@@ -147,10 +150,15 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        entity: Option<ID>,
-        actor: Option<ID>,
-        since: Option<DateTime<Utc>>,
-        first: Option<i32>,
+        #[graphql(desc = "Only events about this entity (any global id).")] entity: Option<ID>,
+        #[graphql(desc = "Only events by this user.")] actor: Option<ID>,
+        #[graphql(desc = "Only events that occurred at or after this instant.")] since: Option<
+            DateTime,
+        >,
+        #[graphql(desc = "At most this many events (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(
+            desc = "Only events older than this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
     ) -> async_graphql::Result<AuditEventConnection> {
         let viewer = viewer(ctx)?;
@@ -162,7 +170,7 @@ impl AuditQuery {
             actor: actor
                 .map(|id| decode_id_of(NodeKind::User, "actor", &id))
                 .transpose()?,
-            since,
+            since: since.map(|s| s.0),
         };
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let page = service::events(db, viewer, &filter, &page).await?;

@@ -187,6 +187,9 @@ async fn load_unit(
 /// A legal document (văn bản).
 pub struct Document(pub document::Model);
 
+/// A legal document (văn bản): a law, decree, resolution, decision or
+/// official letter, with its number, issuer, signer and dates. Documents
+/// are public.
 #[Object]
 impl Document {
     /// Opaque global id.
@@ -214,7 +217,8 @@ impl Document {
         &self.0.issuer_name
     }
 
-    /// The issuing unit, when it is in the tree.
+    /// The issuing unit, when it is in the tree; null for a central body
+    /// (Quốc hội, Chính phủ, a ministry).
     async fn issuer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         match self.0.issuer_unit_id {
             Some(id) => load_unit(ctx, id, self.0.issued_date).await,
@@ -222,12 +226,13 @@ impl Document {
         }
     }
 
-    /// Who signed it.
+    /// Who signed it, by name; null when not recorded.
     async fn signer(&self) -> Option<&str> {
         self.0.signer.as_deref()
     }
 
-    /// In which capacity.
+    /// In which capacity it was signed (TM, KT, TL, TUQ); null when not
+    /// recorded.
     async fn signer_capacity(&self) -> Option<SignerCapacity> {
         self.0.signer_capacity.map(Into::into)
     }
@@ -242,7 +247,7 @@ impl Document {
         Date(self.0.effective_from)
     }
 
-    /// Last day in force, when set.
+    /// Last day in force; null while it has no end date.
     async fn effective_to(&self) -> Option<Date> {
         self.0.effective_to.map(Date)
     }
@@ -251,24 +256,34 @@ impl Document {
 /// What goes with a power (nguồn lực).
 #[derive(SimpleObject)]
 pub struct Resources {
-    /// Budget in đồng.
+    /// Budget in đồng (VND); null when none is stated.
     pub budget_vnd: Option<i64>,
-    /// Staff positions.
+    /// Staff positions (biên chế); null when none are stated.
     pub staff: Option<i32>,
-    /// Facilities and equipment.
+    /// Facilities and equipment, as free text; null when none are stated.
     pub facilities: Option<String>,
-    /// Why no resources go with it, when none do.
+    /// Why no resources go with it; null when resources are stated.
     pub none_reason: Option<String>,
 }
 
-/// What the viewer may do with a mandate now.
+/// What the viewer may do with a mandate now: each flag is true when the
+/// viewer is APPROVER over the delegator and the mandate is in a state
+/// that allows the mutation.
 #[derive(SimpleObject)]
 pub struct MandateViewerCan {
+    /// `updateDraftMandate`: the mandate is a draft.
     pub update: bool,
+    /// `issueMandate`: the mandate is a draft.
     pub issue: bool,
+    /// `amendMandate`: issued and in force or scheduled.
     pub amend: bool,
+    /// `revokeMandate`: issued and in force or scheduled.
     pub revoke: bool,
+    /// `extendAuthorization`: an authorization (ủy quyền), issued and in
+    /// force or scheduled.
     pub extend: bool,
+    /// `transferAssignments`: issued, in force or scheduled, and a
+    /// delegatee has lapsed.
     pub transfer: bool,
 }
 
@@ -322,6 +337,10 @@ impl Mandate {
     }
 }
 
+/// One delegated content (nội dung phân cấp, ủy quyền, phân quyền): what
+/// power moves, from which delegator to which delegatees, on which legal
+/// basis, with which resources and for which dates. Fields are read as of
+/// the `asOf` the mandate was fetched with (default today).
 #[Object]
 impl Mandate {
     /// Opaque global id.
@@ -329,12 +348,13 @@ impl Mandate {
         encode_id(NodeKind::Mandate, self.model.id)
     }
 
-    /// Stable business code.
+    /// Stable business code, e.g. "19-PC-XD-01" (2 to 64 letters, digits,
+    /// `-`, `_`, `.` or `/`); unique across mandates.
     async fn code(&self) -> &str {
         &self.model.code
     }
 
-    /// What is delegated.
+    /// What is delegated, in words (at most 500 characters).
     async fn title(&self) -> &str {
         &self.model.title
     }
@@ -361,7 +381,7 @@ impl Mandate {
         Ok(status::mandate(&self.model, assignments, self.as_of).into())
     }
 
-    /// The unit that delegates.
+    /// The unit that delegates; null only if it is missing from the tree.
     async fn delegator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         load_unit(ctx, self.model.delegator_unit_id, self.as_of).await
     }
@@ -371,7 +391,8 @@ impl Mandate {
         self.model.delegator_capacity.into()
     }
 
-    /// The document it rests on.
+    /// The document it rests on (for a DECENTRALIZATION, a normative one);
+    /// null on a draft that does not cite one yet.
     async fn legal_basis(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
         match self.model.legal_basis_id {
             Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
@@ -379,17 +400,19 @@ impl Mandate {
         }
     }
 
-    /// Article, clause, point of the basis (điều, khoản, điểm).
+    /// Article, clause, point of the basis (điều, khoản, điểm), e.g.
+    /// "Điều 3, khoản 2"; null when not given.
     async fn legal_basis_article(&self) -> Option<&str> {
         self.model.legal_basis_article.as_deref()
     }
 
-    /// Conditions of use (required for an authorization).
+    /// Conditions of use (required for an authorization); null when none
+    /// are given.
     async fn conditions(&self) -> Option<&str> {
         self.model.conditions.as_deref()
     }
 
-    /// Resources that go with it.
+    /// Resources that go with it (nguồn lực), or why none do.
     async fn resources(&self) -> Resources {
         Resources {
             budget_vnd: self.model.resource_budget_vnd,
@@ -404,7 +427,8 @@ impl Mandate {
         Date(self.model.effective_from)
     }
 
-    /// Last day in force (required for an authorization).
+    /// Last day in force (required for an authorization); null while it
+    /// has no end date.
     async fn effective_to(&self) -> Option<Date> {
         self.model.effective_to.map(Date)
     }
@@ -414,7 +438,10 @@ impl Mandate {
         self.model.allow_onward
     }
 
-    /// The mandate this one passes on.
+    /// The mandate this one passes on (onward delegation), or the
+    /// devolution (phân quyền) by which the delegator holds the matter;
+    /// null when there is none (a province delegating what it holds, a
+    /// devolution) or when the caller may not see it.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
         let Some(id) = self.model.parent_mandate_id else {
             return Ok(None);
@@ -452,7 +479,8 @@ impl Mandate {
             .collect())
     }
 
-    /// The amendment that replaced it.
+    /// The amendment that replaced it; null unless SUPERSEDED (or when the
+    /// caller may not see the amendment).
     async fn superseded_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
         let Some(id) = self.model.superseded_by_id else {
             return Ok(None);
@@ -463,7 +491,7 @@ impl Mandate {
             .pop())
     }
 
-    /// The document that revoked it.
+    /// The document that revoked it; null unless revoked.
     async fn ended_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
         match self.model.ended_document_id {
             Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
@@ -515,6 +543,9 @@ pub struct MandateAssignment {
     as_of: NaiveDate,
 }
 
+/// One delegatee of a mandate (bên nhận phân cấp, ủy quyền), with its own
+/// dates: an assignment ends early when its unit ends and is carried over
+/// to the unit's successors.
 #[Object]
 impl MandateAssignment {
     /// Opaque global id (what `transferAssignments` takes).
@@ -522,17 +553,18 @@ impl MandateAssignment {
         encode_id(NodeKind::MandateAssignment, self.model.id)
     }
 
-    /// The unit that received the power.
+    /// The unit that received the power; null only if it is missing from
+    /// the tree.
     async fn delegatee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         load_unit(ctx, self.model.delegatee_unit_id, self.as_of).await
     }
 
-    /// First day.
+    /// First day the delegatee holds the power.
     async fn valid_from(&self) -> Date {
         Date(self.model.valid_from)
     }
 
-    /// Last day, when set.
+    /// Last day the delegatee holds the power; null while open-ended.
     async fn valid_to(&self) -> Option<Date> {
         self.model.valid_to.map(Date)
     }
@@ -547,7 +579,7 @@ impl MandateAssignment {
     }
 
     /// For a lapsed or transferred assignment: the units the delegatee
-    /// became, through lineage.
+    /// became, through lineage. Empty otherwise.
     async fn successors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Unit>> {
         let status = assignment_status(ctx, &self.model, &self.mandate, self.as_of).await?;
         if !matches!(
@@ -567,7 +599,8 @@ impl MandateAssignment {
             .collect())
     }
 
-    /// The lapsed assignment this one carries over.
+    /// The lapsed assignment this one carries over; null for an original
+    /// assignment.
     async fn successor_of(
         &self,
         ctx: &Context<'_>,
@@ -590,7 +623,7 @@ impl MandateAssignment {
             }))
     }
 
-    /// The document of the transfer.
+    /// The document of the transfer; null for an original assignment.
     async fn transfer_document(
         &self,
         ctx: &Context<'_>,
@@ -601,7 +634,7 @@ impl MandateAssignment {
         }
     }
 
-    /// The mandate.
+    /// The mandate this assignment belongs to.
     async fn mandate(&self) -> Mandate {
         Mandate::new(self.mandate.clone(), self.as_of)
     }
@@ -685,11 +718,14 @@ pub struct MandateFilter {
     pub delegatee: Option<ID>,
     /// Delegator or a delegatee in this unit's subtree.
     pub within: Option<ID>,
+    /// Of this sector (lĩnh vực).
     pub sector: Option<Sector>,
+    /// Of this kind: phân cấp, ủy quyền or phân quyền.
     pub kind: Option<MandateKind>,
     /// Where they stand on `asOf`, as the `status` field reads.
     pub status: Option<MandateStatus>,
-    /// Words of the title, the start of the code, or the exact matter code.
+    /// Text in the title, the start of the code, or the exact matter code
+    /// (at most 100 characters).
     #[graphql(validator(max_length = 100))]
     pub search: Option<String>,
 }
@@ -702,6 +738,7 @@ pub struct MandateConnection {
     filter: service::MandateFilter,
 }
 
+/// A page of mandates (Relay connection), ordered by code.
 #[Object]
 impl MandateConnection {
     /// The mandates of this page with their cursors.
@@ -740,24 +777,27 @@ impl MandateConnection {
 /// A mandate and its cursor.
 #[derive(SimpleObject)]
 pub struct MandateEdge {
+    /// Pass as `after` or `before` to page from here.
     cursor: String,
+    /// The mandate.
     node: Mandate,
 }
 
 /// A matter's coverage in a territory.
 #[derive(SimpleObject)]
 pub struct MatterCoverage {
-    /// The matter.
+    /// The matter (việc), as in `Mandate.matterCode`.
     pub matter_code: String,
-    /// Its latest mandate in the territory.
+    /// Its latest mandate in the territory (by first day in force).
     pub latest: Mandate,
-    /// Active holders on the date.
+    /// The assignments that hold it on the date; empty for a gap.
     pub holders: Vec<MandateAssignment>,
 }
 
 /// Matters without a holder and matters with overlapping holders.
 #[derive(SimpleObject)]
 pub struct Coverage {
+    /// The day the coverage is for.
     pub as_of: Date,
     /// How many matters have been delegated within the territory.
     pub matters: i32,
@@ -778,22 +818,28 @@ pub struct MandateQuery;
 
 #[Object]
 impl MandateQuery {
-    /// A mandate by id (anonymous callers see mandates in force only).
+    /// A mandate by id; null when there is none. Anyone may read a mandate
+    /// in force on `asOf`; any other needs a grant over its delegator
+    /// (FORBIDDEN, or UNAUTHENTICATED for an anonymous caller).
     async fn mandate(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The mandate's global id.")] id: ID,
+        #[graphql(desc = "The day to read the mandate on (default: today, Vietnam time).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Option<Mandate>> {
         let uuid = decode_id_of(NodeKind::Mandate, "id", &id)?;
         Ok(mandate_node(ctx, uuid, as_of.map_or_else(calendar::today, |d| d.0)).await?)
     }
 
-    /// A mandate by its code.
+    /// A mandate by its business code; null when no mandate has it
+    /// (visibility as for `mandate`).
     async fn mandate_by_code(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mandate's code, e.g. \"19-PC-XD-01\" (at most 64 characters).")]
         code: String,
+        #[graphql(desc = "The day to read the mandate on (default: today, Vietnam time).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Option<Mandate>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -819,11 +865,28 @@ impl MandateQuery {
     async fn mandates(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MandateFilter>,
+        #[graphql(desc = "What to list (default: everything the caller may see).")] filter: Option<
+            MandateFilter,
+        >,
+        #[graphql(
+            desc = "The day statuses and visibility are read on (default: today, Vietnam time)."
+        )]
         as_of: Option<Date>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<MandateConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
@@ -870,7 +933,11 @@ impl MandateQuery {
     async fn expiring_authorizations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "How many days ahead to look, 0 to 366 (0: those ending today).")]
         within_days: i32,
+        #[graphql(
+            desc = "Only authorizations whose delegator or a delegatee lies in this unit's subtree."
+        )]
         within: Option<ID>,
     ) -> async_graphql::Result<Vec<Mandate>> {
         if !(0..=366).contains(&within_days) {
@@ -894,8 +961,9 @@ impl MandateQuery {
     async fn coverage(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The unit whose territory is checked; you need a grant over it.")]
         within: ID,
-        as_of: Option<Date>,
+        #[graphql(desc = "The day to check (default: today, Vietnam time).")] as_of: Option<Date>,
     ) -> async_graphql::Result<Coverage> {
         let viewer = viewer(ctx)?;
         let within = decode_id_of(NodeKind::Unit, "within", &within)?;
@@ -957,6 +1025,7 @@ pub struct CreateDocumentInput {
     /// Number and symbol as written, e.g. "57/NQ-HĐND".
     #[graphql(validator(max_length = 100))]
     pub number: String,
+    /// Type of document (loại văn bản).
     pub r#type: DocumentType,
     /// A normative legal document (văn bản QPPL).
     pub normative: bool,
@@ -965,12 +1034,18 @@ pub struct CreateDocumentInput {
     /// The issuing body's name (default: the issuer unit's name).
     #[graphql(validator(max_length = 200))]
     pub issuer_name: Option<String>,
+    /// Name of the signer, at most 200 characters.
     #[graphql(validator(max_length = 200))]
     pub signer: Option<String>,
+    /// In which capacity it was signed (TM, KT, TL, TUQ).
     pub signer_capacity: Option<SignerCapacity>,
+    /// Date of issue (ngày ban hành).
     pub issued_date: Date,
-    /// Default: the issue date.
+    /// First day in force, not before the issue date (default: the issue
+    /// date).
     pub effective_from: Option<Date>,
+    /// Last day in force, not before `effectiveFrom`; omit while it has no
+    /// end date.
     pub effective_to: Option<Date>,
 }
 
@@ -979,10 +1054,13 @@ pub struct CreateDocumentInput {
 pub struct ResourcesInput {
     /// Budget in đồng: 0 to 2^53 − 1 (NEGATIVE_RESOURCES, BUDGET_TOO_LARGE).
     pub budget_vnd: Option<i64>,
+    /// Staff positions (biên chế), 0 or more.
     pub staff: Option<i32>,
+    /// Facilities and equipment, as free text (at most 10,000 characters).
     #[graphql(validator(max_length = 10000))]
     pub facilities: Option<String>,
-    /// Say why none go with it (and give no budget, staff or facilities).
+    /// Say why none go with it (and give no budget, staff or facilities);
+    /// at most 10,000 characters.
     #[graphql(validator(max_length = 10000))]
     pub none_reason: Option<String>,
 }
@@ -1001,96 +1079,143 @@ impl From<ResourcesInput> for service::Resources {
 /// A new mandate, drafted for issue.
 #[derive(InputObject)]
 pub struct DraftMandateInput {
-    /// Stable business code, e.g. "19-PC-XD-01".
+    /// Stable business code, e.g. "19-PC-XD-01": 2 to 64 letters, digits,
+    /// `-`, `_`, `.` or `/`, unique across mandates.
     #[graphql(validator(max_length = 64))]
     pub code: String,
+    /// What is delegated, 1 to 500 characters.
     #[graphql(validator(max_length = 500))]
     pub title: String,
+    /// Sector (lĩnh vực).
     pub sector: Sector,
+    /// The matter (việc) delegated, e.g. a procedure code, 1 to 64
+    /// characters; the two-level and one-lead rules compare mandates by it.
     #[graphql(validator(max_length = 64))]
     pub matter_code: String,
+    /// Phân cấp, ủy quyền or phân quyền.
     pub kind: MandateKind,
+    /// The delegating unit; you need APPROVER over it.
     pub delegator: ID,
+    /// Whether the body as a whole or its head delegates.
     #[graphql(default_with = "DelegatorCapacity::Collective")]
     pub delegator_capacity: DelegatorCapacity,
+    /// The document it rests on (a normative one for a DECENTRALIZATION or
+    /// DEVOLUTION); required to issue.
     pub legal_basis: Option<ID>,
+    /// Article, clause, point of the basis (điều, khoản, điểm), at most 200
+    /// characters.
     #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    /// Conditions of use, at most 10,000 characters; required to issue an
+    /// AUTHORIZATION.
     #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
+    /// Budget, staff or facilities that go with the power, or why none do;
+    /// required to issue, except for a DEVOLUTION.
     #[graphql(default)]
     pub resources: ResourcesInput,
+    /// First day in force.
     pub effective_from: Date,
+    /// Last day in force, not before `effectiveFrom`; required for an
+    /// AUTHORIZATION.
     pub effective_to: Option<Date>,
+    /// Whether the delegatees may pass it on (never for an AUTHORIZATION).
     #[graphql(default)]
     pub allow_onward: bool,
     /// The mandate this one passes on (onward delegation).
     pub parent_mandate: Option<ID>,
+    /// The receiving units, 1 to 500 distinct ids.
     pub delegatees: Vec<ID>,
 }
 
 /// Changes to a draft; omitted fields stay.
 #[derive(InputObject)]
 pub struct UpdateDraftMandateInput {
+    /// The draft to change; an issued mandate is amended instead.
     pub id: ID,
+    /// What is delegated, 1 to 500 characters.
     #[graphql(validator(max_length = 500))]
     pub title: Option<String>,
+    /// Sector (lĩnh vực).
     pub sector: Option<Sector>,
+    /// The document it rests on.
     pub legal_basis: Option<ID>,
+    /// Article, clause, point of the basis, at most 200 characters.
     #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    /// Conditions of use, at most 10,000 characters.
     #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
+    /// Replaces all the resources stated so far.
     pub resources: Option<ResourcesInput>,
+    /// First day in force.
     pub effective_from: Option<Date>,
+    /// Last day in force.
     pub effective_to: Option<Date>,
+    /// Whether the delegatees may pass it on (never for an AUTHORIZATION).
     pub allow_onward: Option<bool>,
+    /// Replaces the receiving units: 1 to 500 distinct ids.
     pub delegatees: Option<Vec<ID>>,
 }
 
 /// A mandate to issue.
 #[derive(InputObject)]
 pub struct IssueMandateInput {
+    /// The draft to issue.
     pub id: ID,
 }
 
 /// An amendment: a new mandate that supersedes `id` from `effectiveFrom`.
 #[derive(InputObject)]
 pub struct AmendMandateInput {
+    /// The issued mandate to amend; it must be in force on `effectiveFrom`.
     pub id: ID,
-    /// Code of the new mandate.
+    /// Code of the new mandate (2 to 64 letters, digits, `-`, `_`, `.` or
+    /// `/`; unique).
     #[graphql(validator(max_length = 64))]
     pub code: String,
     /// The amending document.
     pub legal_basis: ID,
+    /// First day of the new mandate, after the amended one's first day;
+    /// the amended one ends the day before.
     pub effective_from: Date,
+    /// New title, 1 to 500 characters (default: unchanged).
     #[graphql(validator(max_length = 500))]
     pub title: Option<String>,
+    /// New article, clause, point of the basis, at most 200 characters
+    /// (default: unchanged).
     #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
+    /// New conditions of use, at most 10,000 characters (default: unchanged).
     #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
+    /// New resources (default: unchanged).
     pub resources: Option<ResourcesInput>,
+    /// New last day in force (default: unchanged).
     pub effective_to: Option<Date>,
+    /// Whether the delegatees may pass it on (default: unchanged).
     pub allow_onward: Option<bool>,
+    /// New receiving units, 1 to 500 distinct ids (default: unchanged).
     pub delegatees: Option<Vec<ID>>,
 }
 
 /// A revocation.
 #[derive(InputObject)]
 pub struct RevokeMandateInput {
+    /// The issued mandate to revoke.
     pub id: ID,
     /// The revoking document.
     pub document: ID,
-    /// Last day in force.
+    /// Last day in force: from its first day to before its planned end.
     pub last_day: Date,
 }
 
 /// An extension of an authorization.
 #[derive(InputObject)]
 pub struct ExtendAuthorizationInput {
+    /// The authorization (ủy quyền) to extend, in force or scheduled.
     pub id: ID,
-    /// New last day.
+    /// New last day, after the current one.
     pub effective_to: Date,
     /// The extending document.
     pub document: ID,
@@ -1099,9 +1224,12 @@ pub struct ExtendAuthorizationInput {
 /// Carrying a lapsed assignment to successor units.
 #[derive(InputObject)]
 pub struct TransferAssignmentsInput {
+    /// The lapsed assignment (`MandateAssignment.id`) whose delegatee ended.
     pub assignment: ID,
-    /// Default: the delegatee's successors through lineage.
+    /// The units that take it over (default: the delegatee's successors
+    /// through lineage).
     pub successors: Option<Vec<ID>>,
+    /// The document that decides the transfer.
     pub document: ID,
     /// First day for the successors.
     pub effective_from: Date,
@@ -1110,14 +1238,19 @@ pub struct TransferAssignmentsInput {
 /// The result of a mutation on a document.
 #[derive(SimpleObject)]
 pub struct DocumentPayload {
+    /// The document registered; null when it was refused.
     pub document: Option<Document>,
+    /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
 /// The result of a mutation on a mandate.
 #[derive(SimpleObject)]
 pub struct MandatePayload {
+    /// The mandate as changed (for an amendment, the new one); null when
+    /// the change was refused.
     pub mandate: Option<Mandate>,
+    /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -1150,7 +1283,7 @@ impl MandateMutation {
     async fn create_document(
         &self,
         ctx: &Context<'_>,
-        input: CreateDocumentInput,
+        #[graphql(desc = "The document to register.")] input: CreateDocumentInput,
     ) -> async_graphql::Result<DocumentPayload> {
         let viewer = viewer(ctx)?;
         let create = documents::CreateDocument {
@@ -1183,7 +1316,7 @@ impl MandateMutation {
     async fn draft_mandate(
         &self,
         ctx: &Context<'_>,
-        input: DraftMandateInput,
+        #[graphql(desc = "The mandate to draft.")] input: DraftMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
         let draft = service::MandateInput {
@@ -1221,7 +1354,7 @@ impl MandateMutation {
     async fn update_draft_mandate(
         &self,
         ctx: &Context<'_>,
-        input: UpdateDraftMandateInput,
+        #[graphql(desc = "The draft and the fields to change.")] input: UpdateDraftMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
@@ -1254,7 +1387,7 @@ impl MandateMutation {
     async fn issue_mandate(
         &self,
         ctx: &Context<'_>,
-        input: IssueMandateInput,
+        #[graphql(desc = "The draft to issue.")] input: IssueMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
@@ -1267,7 +1400,7 @@ impl MandateMutation {
     async fn amend_mandate(
         &self,
         ctx: &Context<'_>,
-        input: AmendMandateInput,
+        #[graphql(desc = "The mandate to amend and the new version.")] input: AmendMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
@@ -1299,6 +1432,7 @@ impl MandateMutation {
     async fn revoke_mandate(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mandate, the revoking document and the last day.")]
         input: RevokeMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
@@ -1322,6 +1456,7 @@ impl MandateMutation {
     async fn extend_authorization(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The authorization, its new last day and the extending document.")]
         input: ExtendAuthorizationInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;
@@ -1345,6 +1480,7 @@ impl MandateMutation {
     async fn transfer_assignments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The lapsed assignment, its successors and the deciding document.")]
         input: TransferAssignmentsInput,
     ) -> async_graphql::Result<MandatePayload> {
         let viewer = viewer(ctx)?;

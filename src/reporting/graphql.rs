@@ -6,7 +6,7 @@ use async_graphql::{
     ComplexObject, Context, Enum, ID, InputObject, InputValueError, InputValueResult, Object,
     Scalar, ScalarType, SimpleObject, Subscription, Value,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::report;
 use entity::role_grant::Role;
 use entity::{holiday, regime_indicator, report_item, reporting_period, reporting_regime};
@@ -23,7 +23,7 @@ use super::reports::{self, DraftInput, ItemInput, Review, Transition};
 use crate::auth::{Authority, RoleGuard, Session, Viewer, viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::graphql::{Date, DateTime, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::mandates::graphql::Mandate;
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::units::graphql::{Unit, UnitKind};
@@ -35,6 +35,11 @@ use crate::units::loaders::UnitLoaders;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeriodValue(pub Period);
 
+/// A reporting period (kỳ báo cáo) as text: a month `2026M09` (input also
+/// `2026-09`), a quarter `2026Q1`, a half year `2026H1` or `2026H2`, nine
+/// months `2026N9`, a year `2026` (years 2000 to 2100), or an ad-hoc
+/// window `2026-03-15..2026-04-20` of at most a year. Output is always the
+/// canonical form (`2026M09`).
 #[Scalar(name = "Period")]
 impl ScalarType for PeriodValue {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -56,11 +61,18 @@ impl ScalarType for PeriodValue {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::reporting_regime::Frequency")]
 pub enum Frequency {
+    /// Monthly (báo cáo tháng): periods `2026M01` … `2026M12`.
     Month,
+    /// Quarterly (báo cáo quý): periods `2026Q1` … `2026Q4`.
     Quarter,
+    /// Half-yearly (báo cáo 6 tháng): periods `2026H1`, `2026H2`.
     HalfYear,
+    /// Nine months (báo cáo 9 tháng): period `2026N9`.
     NineMonth,
+    /// Yearly (báo cáo năm): period `2026`.
     Year,
+    /// Ad hoc (báo cáo đột xuất): periods with explicit dates,
+    /// `2026-03-15..2026-04-20`.
     AdHoc,
 }
 
@@ -79,8 +91,12 @@ pub enum CutoffRule {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::regime_indicator::Aggregation")]
 pub enum Aggregation {
+    /// The values of the accepted reports are added.
     Sum,
+    /// The values of the accepted reports are averaged.
     Avg,
+    /// Each unit's latest value (a stock, e.g. staff on hand), added over
+    /// units.
     Last,
 }
 
@@ -114,9 +130,13 @@ pub enum DayKind {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::report_item::ImplementationStatus")]
 pub enum ImplementationStatus {
+    /// Not started yet (chưa triển khai).
     NotStarted,
+    /// Being carried out (đang triển khai).
     InProgress,
+    /// Carried out (đã hoàn thành).
     Done,
+    /// Held up (vướng mắc); say why in `difficulties`.
     Blocked,
 }
 
@@ -124,9 +144,13 @@ pub enum ImplementationStatus {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::report_item::Proposal")]
 pub enum Proposal {
+    /// Keep the mandate as it is (giữ nguyên).
     Keep,
+    /// Amend it (sửa đổi, bổ sung).
     Amend,
+    /// Revoke it (bãi bỏ, thu hồi).
     Revoke,
+    /// Delegate more of the matter (mở rộng phân cấp).
     Expand,
 }
 
@@ -153,10 +177,13 @@ async fn load_unit(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<
 /// A figure every report of a regime gives (chỉ tiêu).
 #[derive(SimpleObject)]
 pub struct Indicator {
+    /// Code, unique within the regime; `IndicatorValueInput.indicator` names it.
     pub code: String,
+    /// What is counted or measured.
     pub name: String,
-    /// Unit of measure (đơn vị tính).
+    /// Unit of measure (đơn vị tính), e.g. "hồ sơ".
     pub measure: String,
+    /// How values combine over units in rollups.
     pub aggregation: Aggregation,
 }
 
@@ -174,6 +201,8 @@ impl From<&regime_indicator::Model> for Indicator {
 /// A reporting regime (chế độ báo cáo) after Nghị định 09/2019/NĐ-CP.
 pub struct Regime(pub reporting_regime::Model);
 
+/// A reporting regime (chế độ báo cáo) after Nghị định 09/2019/NĐ-CP: what
+/// is reported, by whom, to whom, how often and by when.
 #[Object]
 impl Regime {
     /// Opaque global id.
@@ -181,11 +210,12 @@ impl Regime {
         encode_id(NodeKind::Regime, self.0.id)
     }
 
-    /// Stable business code.
+    /// Stable business code, unique across regimes.
     async fn code(&self) -> &str {
         &self.0.code
     }
 
+    /// Name of the regime.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -196,15 +226,17 @@ impl Regime {
     }
 
     /// Who receives the reports (Sở Nội vụ); communes under a district
-    /// report to the district.
+    /// report to the district. Null only if missing from the tree.
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         load_unit(ctx, self.0.recipient_unit_id).await
     }
 
+    /// How often reports are due: the kind of period it opens.
     async fn frequency(&self) -> Frequency {
         self.0.frequency.into()
     }
 
+    /// Where each period's data window ends.
     async fn cutoff_rule(&self) -> CutoffRule {
         self.0.cutoff_rule.into()
     }
@@ -228,7 +260,7 @@ impl Regime {
         }
     }
 
-    /// The units that report, when the regime names them.
+    /// The units that report, when the regime names them; null otherwise.
     async fn reporter_units(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Unit>>> {
         let Reporters::Units(ids) = regimes::reporters_of(&self.0) else {
             return Ok(None);
@@ -245,6 +277,7 @@ impl Regime {
         matches!(regimes::reporters_of(&self.0), Reporters::Holders)
     }
 
+    /// The figures every report gives (chỉ tiêu), in order; may be empty.
     async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
         let list = loaders(ctx).indicators.load_one(self.0.id).await?;
         Ok(list
@@ -270,6 +303,8 @@ impl Regime {
 /// One period of a regime.
 pub struct ReportingPeriod(pub reporting_period::Model);
 
+/// One period of a regime (kỳ báo cáo), e.g. `2026Q1`, with its data
+/// window and deadlines in working days from the holiday calendar.
 #[Object]
 impl ReportingPeriod {
     /// Opaque global id.
@@ -282,6 +317,7 @@ impl ReportingPeriod {
         &self.0.code
     }
 
+    /// The regime the period belongs to.
     async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
         Ok(loaders(ctx)
             .regimes
@@ -310,24 +346,31 @@ impl ReportingPeriod {
         self.0.compiled_deadline.into()
     }
 
-    async fn opened_at(&self) -> DateTime<Utc> {
-        self.0.opened_at
+    /// When the period was opened (`openPeriods`).
+    async fn opened_at(&self) -> DateTime {
+        DateTime(self.0.opened_at)
     }
 }
 
 /// Procedure counts of a mandate in the period.
 #[derive(SimpleObject)]
 pub struct ProcedureCounts {
-    /// Administrative procedures handled in the period, carry-over included.
+    /// Administrative procedures handled in the period, carry-over included;
+    /// equals on time + late + pending. Null until the reporter gives it.
     pub received: Option<i32>,
+    /// Resolved by their due date (giải quyết đúng hạn); null until given.
     pub resolved_on_time: Option<i32>,
+    /// Resolved after their due date (quá hạn); null until given.
     pub resolved_late: Option<i32>,
+    /// Still being handled at the cut-off (đang giải quyết); null until
+    /// given.
     pub pending: Option<i32>,
 }
 
 /// A report's account of one mandate the reporter held in the period.
 pub struct ReportItem(report_item::Model);
 
+/// A report's account of one mandate the reporter held in the period.
 #[Object]
 impl ReportItem {
     /// The mandate reported on.
@@ -340,10 +383,12 @@ impl ReportItem {
         Ok(found.map(|m| Mandate::new(m, calendar::today())))
     }
 
+    /// How implementation stands; null until the reporter gives it.
     async fn implementation_status(&self) -> Option<ImplementationStatus> {
         self.0.implementation_status.map(Into::into)
     }
 
+    /// Counts of administrative procedures handled under the mandate.
     async fn procedures(&self) -> ProcedureCounts {
         ProcedureCounts {
             received: self.0.procedures_received,
@@ -353,14 +398,18 @@ impl ReportItem {
         }
     }
 
+    /// Difficulties met with this mandate (khó khăn, vướng mắc); null when
+    /// none are given.
     async fn difficulties(&self) -> Option<&str> {
         self.0.difficulties.as_deref()
     }
 
+    /// What the reporter proposes for the mandate; null until given.
     async fn proposal(&self) -> Option<Proposal> {
         self.0.proposal.map(Into::into)
     }
 
+    /// Why, or what to change; null when not given.
     async fn proposal_note(&self) -> Option<&str> {
         self.0.proposal_note.as_deref()
     }
@@ -369,7 +418,9 @@ impl ReportItem {
 /// A report's value of one indicator.
 #[derive(SimpleObject)]
 pub struct IndicatorValue {
+    /// The indicator.
     pub indicator: Indicator,
+    /// The figure, in the indicator's unit of measure.
     pub value: f64,
 }
 
@@ -413,6 +464,8 @@ impl From<reports::Abilities> for ReportViewerCan {
 /// them (`compiled`).
 pub struct Report(pub report::Model);
 
+/// A report (báo cáo): one unit's submission for one period of a regime,
+/// or the province report Sở Nội vụ compiles from them (`compiled`).
 #[Object]
 impl Report {
     /// Opaque global id.
@@ -443,6 +496,7 @@ impl Report {
         &self.0.period_code
     }
 
+    /// The period it reports on, with its window and deadlines.
     async fn reporting_period(
         &self,
         ctx: &Context<'_>,
@@ -454,6 +508,7 @@ impl Report {
             .map(ReportingPeriod))
     }
 
+    /// The regime it is due under.
     async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
         Ok(loaders(ctx)
             .regimes
@@ -462,10 +517,15 @@ impl Report {
             .map(Regime))
     }
 
+    /// The unit that reports (for a compiled report, the regime's
+    /// recipient, Sở Nội vụ).
     async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         load_unit(ctx, self.0.reporter_unit_id).await
     }
 
+    /// The unit it goes to: the regime's recipient; the district for a
+    /// commune under one; the province (UBND tỉnh) for the recipient's own
+    /// report and the compiled report.
     async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         load_unit(ctx, self.0.recipient_unit_id).await
     }
@@ -475,6 +535,8 @@ impl Report {
         self.0.compiled
     }
 
+    /// Where it stands: NOT_STARTED → DRAFT → SUBMITTED → RETURNED or
+    /// ACCEPTED.
     async fn status(&self) -> ReportStatus {
         self.0.status.into()
     }
@@ -484,6 +546,7 @@ impl Report {
         self.0.version
     }
 
+    /// The narrative part: results, difficulties, proposals.
     async fn narrative(&self) -> Narrative {
         Narrative {
             results: self.0.results.clone(),
@@ -492,7 +555,8 @@ impl Report {
         }
     }
 
-    /// Why the recipient returned it (the latest return).
+    /// Why the recipient returned it (the latest return); null if never
+    /// returned.
     async fn return_reason(&self) -> Option<&str> {
         self.0.return_reason.as_deref()
     }
@@ -541,20 +605,24 @@ impl Report {
         reports::is_late(&self.0, Utc::now())
     }
 
-    async fn first_submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.first_submitted_at
+    /// When it was first submitted, which decides `late`; null until then.
+    async fn first_submitted_at(&self) -> Option<DateTime> {
+        self.0.first_submitted_at.map(DateTime)
     }
 
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
+    /// When it was last submitted; null until then.
+    async fn submitted_at(&self) -> Option<DateTime> {
+        self.0.submitted_at.map(DateTime)
     }
 
-    async fn returned_at(&self) -> Option<DateTime<Utc>> {
-        self.0.returned_at
+    /// When it was last returned; null if never returned.
+    async fn returned_at(&self) -> Option<DateTime> {
+        self.0.returned_at.map(DateTime)
     }
 
-    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.accepted_at
+    /// When it was accepted; null until then.
+    async fn accepted_at(&self) -> Option<DateTime> {
+        self.0.accepted_at.map(DateTime)
     }
 
     /// Reminders sent while it was missing.
@@ -562,12 +630,14 @@ impl Report {
         self.0.reminder_count
     }
 
-    async fn last_reminded_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_reminded_at
+    /// When the latest reminder was sent (`remindMissing`); null if none.
+    async fn last_reminded_at(&self) -> Option<DateTime> {
+        self.0.last_reminded_at.map(DateTime)
     }
 
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 
     /// For a compiled report: the accepted unit reports it was made from
@@ -585,6 +655,8 @@ impl Report {
         )
     }
 
+    /// What the caller may do with it now (all false for an anonymous
+    /// caller).
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
         let units = ctx.data_unchecked::<UnitLoaders>();
         let reporter = units.by_id.load_one(self.0.reporter_unit_id).await?;
@@ -646,6 +718,7 @@ pub async fn period_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Report
 pub struct ReportFilter {
     /// Reports of this period (e.g. `2026Q1`), over every regime unless `regime` is given.
     pub period: Option<PeriodValue>,
+    /// Reports due under this regime.
     pub regime: Option<ID>,
     /// Reporters in this unit's subtree.
     pub within: Option<ID>,
@@ -653,7 +726,9 @@ pub struct ReportFilter {
     pub status: Option<Vec<ReportStatus>>,
     /// Late: submitted after the deadline, or still missing after it.
     pub late: Option<bool>,
+    /// Reports by this unit.
     pub reporter: Option<ID>,
+    /// Reports sent to this unit.
     pub recipient: Option<ID>,
     /// Only compiled province reports (true) or only unit reports (false).
     pub compiled: Option<bool>,
@@ -668,12 +743,16 @@ pub struct ReportConnection {
 /// A report and its cursor.
 #[derive(SimpleObject)]
 pub struct ReportEdge {
+    /// Pass as `after` or `before` to page from here.
     cursor: String,
+    /// The report.
     node: Report,
 }
 
+/// A page of reports (Relay connection), ordered down the unit tree.
 #[Object]
 impl ReportConnection {
+    /// The reports of this page with their cursors.
     async fn edges(&self) -> Vec<ReportEdge> {
         self.page
             .items
@@ -685,10 +764,12 @@ impl ReportConnection {
             .collect()
     }
 
+    /// The reports of this page.
     async fn nodes(&self) -> Vec<Report> {
         self.page.items.iter().cloned().map(Report).collect()
     }
 
+    /// Where this page sits in the whole list.
     async fn page_info(&self) -> PageInfo {
         PageInfo::of(&self.page, reports::cursor)
     }
@@ -699,12 +780,17 @@ impl ReportConnection {
     }
 }
 
-/// Indicator totals of a subtree.
+/// An indicator's total over a subtree's accepted reports.
 #[derive(SimpleObject)]
+#[graphql(name = "IndicatorTotal")]
 pub struct IndicatorTotalObject {
+    /// The indicator's code.
     pub code: String,
+    /// What is counted or measured.
     pub name: String,
+    /// Unit of measure (đơn vị tính).
     pub measure: String,
+    /// How values combine over units.
     pub aggregation: Aggregation,
     /// Sum of the accepted reports' values.
     pub total: f64,
@@ -789,8 +875,11 @@ impl ReportingProgress {
 /// A day of the holiday calendar.
 #[derive(SimpleObject)]
 pub struct Holiday {
+    /// The day.
     pub date: Date,
+    /// A weekday off or a weekend day worked.
     pub kind: DayKind,
+    /// What the day is, e.g. "Tết Nguyên đán" or "Nghỉ bù".
     pub name: String,
     /// The notice or law it comes from, or `derived` (from the Labour Code's
     /// rules, pending the year's official notice).
@@ -828,13 +917,24 @@ impl ReportingQuery {
             .collect())
     }
 
-    async fn regime(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Regime>> {
+    /// A regime by id; null when there is none, FORBIDDEN when it lies
+    /// outside the provinces the caller has a grant in.
+    async fn regime(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The regime's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Regime>> {
         let uuid = decode_id_of(NodeKind::Regime, "id", &id)?;
         Ok(regime_node(ctx, uuid).await?)
     }
 
-    /// A report, if the caller has a grant over its reporter or recipient.
-    async fn report(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Report>> {
+    /// A report, if the caller has a grant over its reporter or recipient;
+    /// null when there is none.
+    async fn report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Report>> {
         let uuid = decode_id_of(NodeKind::Report, "id", &id)?;
         Ok(report_node(ctx, uuid).await?)
     }
@@ -845,10 +945,23 @@ impl ReportingQuery {
     async fn reports(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to list (default: every report the caller may read).")]
         filter: Option<ReportFilter>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<ReportConnection> {
         let viewer = viewer(ctx)?;
@@ -900,8 +1013,10 @@ impl ReportingQuery {
     async fn reporting_progress(
         &self,
         ctx: &Context<'_>,
-        period: PeriodValue,
+        #[graphql(desc = "The period, e.g. `2026Q1`.")] period: PeriodValue,
+        #[graphql(desc = "The unit whose subtree is counted; you need a grant over it.")]
         within: Option<ID>,
+        #[graphql(desc = "Only this regime's reports (default: every regime with that period).")]
         regime: Option<ID>,
     ) -> async_graphql::Result<ReportingProgress> {
         let viewer = viewer(ctx)?;
@@ -924,7 +1039,11 @@ impl ReportingQuery {
     }
 
     /// The days of `year` that break the Monday–Friday week (public).
-    async fn holidays(&self, ctx: &Context<'_>, year: i32) -> async_graphql::Result<Vec<Holiday>> {
+    async fn holidays(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year, 2000 to 2100.")] year: i32,
+    ) -> async_graphql::Result<Vec<Holiday>> {
         if !holidays::YEARS.contains(&year) {
             let (first, last) = (holidays::YEARS.start(), holidays::YEARS.end());
             return Err(AppError::invalid(format!("a year from {first} to {last}")).into());
@@ -940,62 +1059,88 @@ impl ReportingQuery {
 /// A day to add to the calendar.
 #[derive(InputObject)]
 pub struct AddHolidayInput {
+    /// The day, in the years 2000 to 2100; a day is recorded once.
     pub date: Date,
+    /// HOLIDAY for a weekday, WORKDAY for a Saturday or Sunday.
     pub kind: DayKind,
+    /// What the day is, 1 to 200 characters, e.g. "Nghỉ bù Quốc khánh".
     #[graphql(validator(max_length = 200))]
     pub name: String,
-    /// The notice it comes from.
+    /// The notice it comes from, 1 to 200 characters.
     #[graphql(validator(max_length = 200))]
     pub source: String,
 }
 
+/// The result of `addHoliday`.
 #[derive(SimpleObject)]
 pub struct HolidayPayload {
+    /// The day added; null when it was refused.
     pub holiday: Option<Holiday>,
+    /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
-/// An indicator of a new regime.
+/// An indicator of a new regime (chỉ tiêu).
 #[derive(InputObject)]
+#[graphql(name = "IndicatorInput")]
 pub struct IndicatorInputObject {
+    /// Code, unique within the regime: 2 to 64 letters, digits, `-`, `_`,
+    /// `.` or `/`.
     #[graphql(validator(max_length = 64))]
     pub code: String,
+    /// What is counted or measured, 1 to 300 characters.
     #[graphql(validator(max_length = 300))]
     pub name: String,
+    /// Unit of measure (đơn vị tính), 1 to 50 characters, e.g. "hồ sơ".
     #[graphql(validator(max_length = 50))]
     pub measure: String,
+    /// How values combine over units in rollups.
     pub aggregation: Aggregation,
 }
 
 /// A new regime.
 #[derive(InputObject)]
 pub struct CreateRegimeInput {
+    /// Stable business code: 2 to 64 letters, digits, `-`, `_`, `.` or
+    /// `/`, unique across regimes.
     #[graphql(validator(max_length = 64))]
     pub code: String,
+    /// Name of the regime, 1 to 300 characters.
     #[graphql(validator(max_length = 300))]
     pub name: String,
+    /// What the reports cover, 1 to 4,000 characters.
     #[graphql(validator(max_length = 4000))]
     pub content: String,
-    /// The unit receiving reports (Sở Nội vụ).
+    /// The unit receiving reports (Sở Nội vụ): a provincial body or the
+    /// province, over which you hold COORDINATOR.
     pub recipient: ID,
+    /// How often reports are due.
     pub frequency: Frequency,
+    /// Where each period's data window ends (default: Nghị định 09/2019).
     #[graphql(default_with = "CutoffRule::Decree09")]
     pub cutoff_rule: CutoffRule,
     /// Working days after the cut-off (1 to 60).
     pub deadline_days: i32,
-    /// Working days after the cut-off for the compiled report (no fewer than `deadlineDays`).
+    /// Working days after the cut-off for the compiled report (up to 90, no
+    /// fewer than `deadlineDays`).
     pub compiled_deadline_days: i32,
     /// Kinds of unit that report; give this or `reporterUnits`, or neither
     /// for every unit holding a mandate in the period.
     pub reporter_kinds: Option<Vec<UnitKind>>,
+    /// The units that report (1 to 2,000, in the recipient's province);
+    /// give this or `reporterKinds`, not both.
     pub reporter_units: Option<Vec<ID>>,
+    /// The figures every report gives, in order (at most 50).
     #[graphql(default)]
     pub indicators: Vec<IndicatorInputObject>,
 }
 
+/// The result of `createRegime`.
 #[derive(SimpleObject)]
 pub struct RegimePayload {
+    /// The regime created; null when it was refused.
     pub regime: Option<Regime>,
+    /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -1003,30 +1148,50 @@ pub struct RegimePayload {
 /// regimes need the list, with dates).
 #[derive(InputObject)]
 pub struct OpenPeriodsInput {
+    /// The regime; you need COORDINATOR over its recipient.
     pub regime: ID,
+    /// Open every period of this year (2000 to 2100) at the regime's
+    /// frequency; not for an AD_HOC regime.
     pub year: Option<i32>,
+    /// Periods to open, of the regime's frequency; with `year`, 1 to 24
+    /// distinct periods in all, none already open.
     #[graphql(default)]
     pub periods: Vec<PeriodValue>,
 }
 
+/// The result of `openPeriods`.
 #[derive(SimpleObject)]
 pub struct OpenPeriodsPayload {
+    /// The periods opened; null when refused.
     pub periods: Option<Vec<ReportingPeriod>>,
+    /// Why they were refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
 /// An item's figures; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct ReportItemInput {
+    /// The mandate the item is about; one the reporter held in the period,
+    /// given once per save.
     pub mandate: ID,
+    /// How implementation stands.
     pub implementation_status: Option<ImplementationStatus>,
+    /// Procedures handled in the period, carry-over included (0 or more).
+    /// Once all four counts are known, received = on time + late + pending.
     pub received: Option<i32>,
+    /// Procedures resolved on time (0 or more).
     pub resolved_on_time: Option<i32>,
+    /// Procedures resolved late (0 or more).
     pub resolved_late: Option<i32>,
+    /// Procedures still pending at the cut-off (0 or more).
     pub pending: Option<i32>,
+    /// Difficulties met, at most 5,000 characters; an empty text clears it.
     #[graphql(validator(max_length = 10000))]
     pub difficulties: Option<String>,
+    /// What the reporter proposes for the mandate.
     pub proposal: Option<Proposal>,
+    /// Why, or what to change; at most 5,000 characters, an empty text
+    /// clears it.
     #[graphql(validator(max_length = 10000))]
     pub proposal_note: Option<String>,
 }
@@ -1037,23 +1202,34 @@ pub struct IndicatorValueInput {
     /// The indicator's code.
     #[graphql(validator(max_length = 64))]
     pub indicator: String,
+    /// The figure, a finite number between -10^15 and 10^15.
     pub value: f64,
 }
 
 /// Changes to a report; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct SaveReportDraftInput {
+    /// The report; NOT_STARTED, DRAFT or RETURNED, of a unit where you are
+    /// REPORTER.
     pub report: ID,
     /// The `version` last read; a stale one is a CONFLICT.
     pub expected_version: i32,
+    /// Results achieved (kết quả thực hiện), at most 20,000 characters; an
+    /// empty text clears it. Required to submit.
     #[graphql(validator(max_length = 20000))]
     pub results: Option<String>,
+    /// Difficulties met (khó khăn, vướng mắc), at most 20,000 characters;
+    /// an empty text clears it.
     #[graphql(validator(max_length = 20000))]
     pub difficulties: Option<String>,
+    /// Proposals (đề xuất, kiến nghị), at most 20,000 characters; an empty
+    /// text clears it.
     #[graphql(validator(max_length = 20000))]
     pub proposals: Option<String>,
+    /// Changes to mandate items; items not named stay as they are.
     #[graphql(default)]
     pub items: Vec<ReportItemInput>,
+    /// Indicator values to set (at most 500, each indicator once).
     #[graphql(default)]
     pub values: Vec<IndicatorValueInput>,
 }
@@ -1061,6 +1237,7 @@ pub struct SaveReportDraftInput {
 /// A transition of a report.
 #[derive(InputObject)]
 pub struct ReportTransitionInput {
+    /// The report.
     pub report: ID,
     /// The `version` last read; a stale one is a CONFLICT.
     pub expected_version: i32,
@@ -1069,9 +1246,11 @@ pub struct ReportTransitionInput {
 /// Sending a report back.
 #[derive(InputObject)]
 pub struct ReturnReportInput {
+    /// The submitted report.
     pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
     pub expected_version: i32,
-    /// Why it goes back (required).
+    /// Why it goes back (required, at most 10,000 characters).
     #[graphql(validator(max_length = 10000))]
     pub reason: String,
 }
@@ -1079,19 +1258,25 @@ pub struct ReturnReportInput {
 /// A period to act on.
 #[derive(InputObject)]
 pub struct PeriodInput {
+    /// The period's global id (`ReportingPeriod.id`).
     pub period: ID,
 }
 
+/// The result of a mutation on a report.
 #[derive(SimpleObject)]
 pub struct ReportPayload {
+    /// The report as changed; null when the change was refused.
     pub report: Option<Report>,
+    /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of `remindMissing`.
 #[derive(SimpleObject)]
 pub struct RemindMissingPayload {
     /// The reports of the reporters reminded.
     pub reminded: Option<Vec<Report>>,
+    /// Why nothing was sent; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -1186,7 +1371,7 @@ impl ReportingMutation {
     async fn add_holiday(
         &self,
         ctx: &Context<'_>,
-        input: AddHolidayInput,
+        #[graphql(desc = "The day to add.")] input: AddHolidayInput,
     ) -> async_graphql::Result<HolidayPayload> {
         let viewer = viewer(ctx)?;
         let result = holidays::add_holiday(
@@ -1212,7 +1397,7 @@ impl ReportingMutation {
     async fn create_regime(
         &self,
         ctx: &Context<'_>,
-        input: CreateRegimeInput,
+        #[graphql(desc = "The regime to create.")] input: CreateRegimeInput,
     ) -> async_graphql::Result<RegimePayload> {
         let viewer = viewer(ctx)?;
         let reporter_units = input
@@ -1260,7 +1445,7 @@ impl ReportingMutation {
     async fn open_periods(
         &self,
         ctx: &Context<'_>,
-        input: OpenPeriodsInput,
+        #[graphql(desc = "The regime and the periods to open.")] input: OpenPeriodsInput,
     ) -> async_graphql::Result<OpenPeriodsPayload> {
         let viewer = viewer(ctx)?;
         let regime = decode_id_of(NodeKind::Regime, "regime", &input.regime)?;
@@ -1285,6 +1470,7 @@ impl ReportingMutation {
     async fn save_report_draft(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The report, the version last read and the changes.")]
         input: SaveReportDraftInput,
     ) -> async_graphql::Result<ReportPayload> {
         let viewer = viewer(ctx)?;
@@ -1333,7 +1519,7 @@ impl ReportingMutation {
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportTransitionInput,
+        #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
         let viewer = viewer(ctx)?;
         let id = report_id(&input.report)?;
@@ -1352,6 +1538,7 @@ impl ReportingMutation {
     async fn return_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The report, the version last read and the reason.")]
         input: ReturnReportInput,
     ) -> async_graphql::Result<ReportPayload> {
         return_as(ctx, input, Review::Unit).await
@@ -1362,7 +1549,7 @@ impl ReportingMutation {
     async fn accept_report(
         &self,
         ctx: &Context<'_>,
-        input: ReportTransitionInput,
+        #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
         accept_as(ctx, input, Review::Unit).await
     }
@@ -1373,7 +1560,7 @@ impl ReportingMutation {
     async fn compile_report(
         &self,
         ctx: &Context<'_>,
-        input: PeriodInput,
+        #[graphql(desc = "The period to compile.")] input: PeriodInput,
     ) -> async_graphql::Result<ReportPayload> {
         let viewer = viewer(ctx)?;
         let id = period_id(&input.period)?;
@@ -1386,6 +1573,7 @@ impl ReportingMutation {
     async fn accept_compiled_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The compiled report and the version last read.")]
         input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
         accept_as(ctx, input, Review::Compiled).await
@@ -1397,6 +1585,7 @@ impl ReportingMutation {
     async fn return_compiled_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The compiled report, the version last read and the reason.")]
         input: ReturnReportInput,
     ) -> async_graphql::Result<ReportPayload> {
         return_as(ctx, input, Review::Compiled).await
@@ -1408,7 +1597,7 @@ impl ReportingMutation {
     async fn remind_missing(
         &self,
         ctx: &Context<'_>,
-        input: PeriodInput,
+        #[graphql(desc = "The period whose missing reporters to remind.")] input: PeriodInput,
     ) -> async_graphql::Result<RemindMissingPayload> {
         let viewer = viewer(ctx)?;
         let id = period_id(&input.period)?;
@@ -1424,22 +1613,27 @@ impl ReportingMutation {
 /// A report's change of status.
 pub struct ReportStatusChange(ReportEvent);
 
+/// A report's change of status, as pushed to `reportStatusChanged`.
 #[Object]
 impl ReportStatusChange {
+    /// The report after the change.
     async fn report(&self) -> Report {
         Report(self.0.report.clone())
     }
 
+    /// The status before the change.
     async fn previous_status(&self) -> ReportStatus {
         self.0.previous.into()
     }
 
+    /// The status after the change.
     async fn status(&self) -> ReportStatus {
         self.0.report.status.into()
     }
 
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    /// When the change was made.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
     }
 }
 
@@ -1457,6 +1651,9 @@ impl ReportingSubscription {
     async fn report_status_changed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only reports whose reporter lies in this unit's subtree; you need a grant over it."
+        )]
         within: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = ReportStatusChange> + use<>> {
         let db = db(ctx).clone();

@@ -107,6 +107,10 @@ impl Unit {
     }
 }
 
+/// A node of the administrative tree (đơn vị): a People's Committee (UBND
+/// tỉnh, huyện, xã) or a provincial body (sở, ban), in force over a range
+/// of dates. Nested fields read the tree as of the day the unit is looked
+/// at.
 #[Object]
 impl Unit {
     /// Opaque global id.
@@ -183,11 +187,24 @@ impl Unit {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        kind: Option<UnitKind>,
+        #[graphql(desc = "Only children of this level.")] kind: Option<UnitKind>,
+        #[graphql(desc = "The day to read the tree on (default: the day this unit is looked at).")]
         as_of: Option<Date>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<UnitConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
@@ -212,7 +229,8 @@ impl Unit {
     async fn descendant_count(
         &self,
         ctx: &Context<'_>,
-        kind: Option<UnitKind>,
+        #[graphql(desc = "Count only units of this level.")] kind: Option<UnitKind>,
+        #[graphql(desc = "The day to read the tree on (default: the day this unit is looked at).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<u64> {
         let key = DescendantKey {
@@ -236,16 +254,19 @@ impl Unit {
     async fn mandates_held(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The day to read the tree on (default: the day this unit is looked at).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Vec<crate::mandates::graphql::Mandate>> {
         let as_of = as_of.map_or(self.as_of, |d| d.0);
         crate::mandates::graphql::held_by(ctx, self.model.id, as_of).await
     }
 
-    /// Mandates this unit has delegated that are in force on `asOf`.
+    /// Mandates this unit has delegated that are in force on `asOf`
+    /// (default: the date this unit is looked at).
     async fn mandates_delegated(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The day to read the tree on (default: the day this unit is looked at).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Vec<crate::mandates::graphql::Mandate>> {
         let as_of = as_of.map_or(self.as_of, |d| d.0);
@@ -404,7 +425,11 @@ pub struct UnitQuery;
 #[Object]
 impl UnitQuery {
     /// A unit by id; null when there is none.
-    async fn unit(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Unit>> {
+    async fn unit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The unit's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Unit>> {
         let id = decode_id_of(NodeKind::Unit, "id", &id)?;
         Ok(unit_node(ctx, id).await?)
     }
@@ -415,8 +440,13 @@ impl UnitQuery {
     async fn unit_by_code(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "GSO code (province 2 digits, district 3, commune 5, e.g. \"19\") or a body's code (e.g. \"19-SNV\"); at most 32 characters."
+        )]
         code: String,
+        #[graphql(desc = "The level, when a code could name units of different levels.")]
         kind: Option<UnitKind>,
+        #[graphql(desc = "The day the code is read on (default: today, Vietnam time).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Option<Unit>> {
         let code = text::checked("code", &code, 32)?;
@@ -441,14 +471,32 @@ impl UnitQuery {
     async fn units(
         &self,
         ctx: &Context<'_>,
-        kind: Option<UnitKind>,
-        within: Option<ID>,
-        parent: Option<ID>,
+        #[graphql(desc = "Only units of this level.")] kind: Option<UnitKind>,
+        #[graphql(desc = "Only units strictly below this unit, at any depth.")] within: Option<ID>,
+        #[graphql(desc = "Only the units directly below this unit.")] parent: Option<ID>,
+        #[graphql(
+            desc = "Text in the name (ignoring case and diacritics) or the start of the code; at most 100 characters."
+        )]
         search: Option<String>,
+        #[graphql(
+            desc = "The day to read the tree on (default: today, or the nearest day `within`/`parent` was in force)."
+        )]
         as_of: Option<Date>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<UnitConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
@@ -506,6 +554,7 @@ pub struct CreateUnitInput {
     /// 2 to 32 letters, digits or dashes with at least one letter, e.g. `19-SNV`.
     #[graphql(validator(max_length = 32))]
     pub code: String,
+    /// Official name, 1 to 200 characters, e.g. "Sở Nội vụ".
     #[graphql(validator(max_length = 200))]
     pub name: String,
     /// SO, VAN_PHONG, THANH_TRA or BAN.
@@ -517,25 +566,31 @@ pub struct CreateUnitInput {
 /// New values for a unit; give at least one.
 #[derive(InputObject)]
 pub struct UpdateUnitInput {
+    /// The unit to change; it must be in force today and in your ADMIN scope.
     pub id: ID,
+    /// New official name, 1 to 200 characters.
     #[graphql(validator(max_length = 200))]
     pub name: Option<String>,
-    /// Only for a provincial body.
+    /// New type (SO, VAN_PHONG, THANH_TRA or BAN); only for a provincial
+    /// body.
     pub admin_type: Option<AdminType>,
 }
 
 /// The end of a unit.
 #[derive(InputObject)]
 pub struct EndUnitInput {
+    /// The unit to end; every unit below it must have ended by `validTo`.
     pub id: ID,
-    /// Last day in force.
+    /// Last day in force (not before its `validFrom`).
     pub valid_to: Date,
 }
 
 /// The result of a mutation on a unit.
 #[derive(SimpleObject)]
 pub struct UnitPayload {
+    /// The unit as changed; null when the change was refused.
     pub unit: Option<Unit>,
+    /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -558,7 +613,7 @@ impl UnitMutation {
     async fn create_unit(
         &self,
         ctx: &Context<'_>,
-        input: CreateUnitInput,
+        #[graphql(desc = "The body to create.")] input: CreateUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
         let viewer = viewer(ctx)?;
         let create = admin::CreateUnit {
@@ -577,7 +632,7 @@ impl UnitMutation {
     async fn update_unit(
         &self,
         ctx: &Context<'_>,
-        input: UpdateUnitInput,
+        #[graphql(desc = "The unit and its new values.")] input: UpdateUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
         let viewer = viewer(ctx)?;
         let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;
@@ -598,7 +653,7 @@ impl UnitMutation {
     async fn end_unit(
         &self,
         ctx: &Context<'_>,
-        input: EndUnitInput,
+        #[graphql(desc = "The unit and its last day.")] input: EndUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
         let viewer = viewer(ctx)?;
         let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{app_user, role_grant};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
@@ -14,7 +13,7 @@ use crate::auth::viewer::active_grants;
 use crate::auth::{Authority, RoleGuard, TokenService, Viewer, viewer};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ClientAddr;
-use crate::graphql::{NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::graphql::{DateTime, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::metrics::Metrics;
 use crate::units::graphql::Unit;
 use crate::units::loaders::UnitLoaders;
@@ -55,6 +54,9 @@ pub enum UserKind {
 /// A user of phancap.
 pub struct User(pub app_user::Model);
 
+/// A user of phancap: a person who signs in with a password, or another
+/// agency's system with a long-lived token. Readable by the user and by
+/// holders of a grant over their home unit.
 #[Object]
 impl User {
     /// Opaque global id.
@@ -83,8 +85,8 @@ impl User {
     }
 
     /// When the user was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// The unit the user belongs to.
@@ -108,6 +110,8 @@ impl User {
 /// A role held over a unit's subtree.
 pub struct RoleGrant(pub role_grant::Model);
 
+/// A role held over a unit's subtree: the grant covers the scope unit and
+/// every unit below it.
 #[Object]
 impl RoleGrant {
     /// Opaque global id.
@@ -131,13 +135,13 @@ impl RoleGrant {
     }
 
     /// When it was granted.
-    async fn granted_at(&self) -> DateTime<Utc> {
-        self.0.granted_at
+    async fn granted_at(&self) -> DateTime {
+        DateTime(self.0.granted_at)
     }
 
     /// When it was revoked; null while in force.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
     }
 }
 
@@ -180,8 +184,10 @@ impl UserQuery {
 /// Sign-in credentials.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// Sign-in name (any case), at most 64 characters.
     #[graphql(validator(max_length = 64))]
     pub username: String,
+    /// Password, at most 200 characters.
     #[graphql(validator(max_length = 200))]
     pub password: String,
 }
@@ -192,7 +198,7 @@ pub struct LoginPayload {
     /// Send as `Authorization: Bearer <accessToken>`.
     pub access_token: Option<String>,
     /// When the token stops working.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime>,
     /// Who signed in.
     pub user: Option<User>,
     /// INVALID_CREDENTIALS (never saying which part was wrong) or THROTTLED.
@@ -205,13 +211,15 @@ pub struct CreateUserInput {
     /// 3 to 64 letters, digits, dots, dashes or underscores (stored lower case).
     #[graphql(validator(max_length = 64))]
     pub username: String,
+    /// Full name, 1 to 200 characters.
     #[graphql(validator(max_length = 200))]
     pub full_name: String,
     /// Id of the unit the user belongs to; must be in your ADMIN scope.
     pub home_unit: ID,
+    /// A person (default) or a service account.
     #[graphql(default_with = "UserKind::Human")]
     pub kind: UserKind,
-    /// Required for a person (at least 10 characters); none for a service.
+    /// Required for a person (10 to 200 characters); none for a service.
     #[graphql(validator(max_length = 200))]
     pub password: Option<String>,
 }
@@ -219,7 +227,9 @@ pub struct CreateUserInput {
 /// A role to grant.
 #[derive(InputObject)]
 pub struct GrantRoleInput {
+    /// The user, active and in your ADMIN scope.
     pub user: ID,
+    /// The role to grant.
     pub role: Role,
     /// The unit whose subtree the grant covers; you must hold `role` over it.
     pub scope: ID,
@@ -228,20 +238,25 @@ pub struct GrantRoleInput {
 /// A grant to revoke.
 #[derive(InputObject)]
 pub struct RevokeGrantInput {
+    /// The grant (`RoleGrant.id`), not yet revoked.
     pub grant: ID,
 }
 
 /// A user to deactivate.
 #[derive(InputObject)]
 pub struct DeactivateUserInput {
+    /// The user; not yourself.
     pub user: ID,
 }
 
 /// A new password for the signed-in user.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// Your password now; after 5 wrong ones in 15 minutes, THROTTLED.
     #[graphql(validator(max_length = 200))]
     pub current_password: String,
+    /// The new password, 10 to 200 characters. Tokens issued before stop
+    /// working.
     #[graphql(validator(max_length = 200))]
     pub new_password: String,
 }
@@ -249,14 +264,18 @@ pub struct ChangePasswordInput {
 /// The result of a mutation on a user.
 #[derive(SimpleObject)]
 pub struct UserPayload {
+    /// The user as changed; null when the change was refused.
     pub user: Option<User>,
+    /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
 /// The result of a mutation on a grant.
 #[derive(SimpleObject)]
 pub struct RoleGrantPayload {
+    /// The grant as changed; null when the change was refused.
     pub grant: Option<RoleGrant>,
+    /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
 
@@ -287,7 +306,7 @@ impl UserMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        input: LoginInput,
+        #[graphql(desc = "Username and password.")] input: LoginInput,
     ) -> async_graphql::Result<LoginPayload> {
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let tokens = ctx.data_unchecked::<Arc<TokenService>>();
@@ -300,7 +319,7 @@ impl UserMutation {
         Ok(match session {
             Some(s) => LoginPayload {
                 access_token: Some(s.access_token),
-                expires_at: Some(s.expires_at),
+                expires_at: Some(DateTime(s.expires_at)),
                 user: Some(User(s.user)),
                 user_errors,
             },
@@ -318,7 +337,7 @@ impl UserMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
-        input: CreateUserInput,
+        #[graphql(desc = "The user to create.")] input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let viewer = viewer(ctx)?;
         let home = decode_id_of(NodeKind::Unit, "homeUnit", &input.home_unit)?;
@@ -339,6 +358,7 @@ impl UserMutation {
     async fn grant_role(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The user, the role and the unit whose subtree it covers.")]
         input: GrantRoleInput,
     ) -> async_graphql::Result<RoleGrantPayload> {
         let viewer = viewer(ctx)?;
@@ -362,7 +382,7 @@ impl UserMutation {
     async fn revoke_grant(
         &self,
         ctx: &Context<'_>,
-        input: RevokeGrantInput,
+        #[graphql(desc = "The grant to revoke.")] input: RevokeGrantInput,
     ) -> async_graphql::Result<RoleGrantPayload> {
         let viewer = viewer(ctx)?;
         let grant = decode_id_of(NodeKind::RoleGrant, "grant", &input.grant)?;
@@ -375,7 +395,7 @@ impl UserMutation {
     async fn deactivate_user(
         &self,
         ctx: &Context<'_>,
-        input: DeactivateUserInput,
+        #[graphql(desc = "The user to deactivate.")] input: DeactivateUserInput,
     ) -> async_graphql::Result<UserPayload> {
         let viewer = viewer(ctx)?;
         let user = decode_id_of(NodeKind::User, "user", &input.user)?;
@@ -387,7 +407,7 @@ impl UserMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        input: ChangePasswordInput,
+        #[graphql(desc = "Your current password and the new one.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<UserPayload> {
         let viewer = viewer(ctx)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
