@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use async_graphql::Enum;
 use sea_orm::{DbErr, SqlErr};
 
 /// Every failure a service or resolver can return. The variant decides the
@@ -18,14 +19,16 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// A failure that is not the caller's: the database, hashing, signing.
+    /// The cause is logged once; the client reads only INTERNAL.
     #[error("internal error")]
-    Internal(Arc<DbErr>),
+    Internal(Arc<dyn std::error::Error + Send + Sync>),
     /// A business rule refused the input: reported in a mutation payload's
     /// `userErrors` with its own stable code, not as a GraphQL error.
     #[error("{message}")]
     Rule {
         field: Option<&'static str>,
-        code: &'static str,
+        code: UserErrorCode,
         message: String,
     },
 }
@@ -51,7 +54,7 @@ impl AppError {
     /// stable `code`.
     pub fn rule(
         field: Option<&'static str>,
-        code: &'static str,
+        code: UserErrorCode,
         message: impl Into<String>,
     ) -> Self {
         AppError::Rule {
@@ -59,6 +62,11 @@ impl AppError {
             code,
             message: message.into(),
         }
+    }
+
+    /// An INTERNAL error caused by `cause` (logged, never sent).
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal(Arc::from(cause.into()))
     }
 
     /// Shorthand for a `BAD_USER_INPUT` error.
@@ -75,5 +83,315 @@ impl From<DbErr> for AppError {
             }
             _ => AppError::Internal(Arc::new(err)),
         }
+    }
+}
+
+/// Why a business rule refused a mutation's input: the `code` of a
+/// payload's `userErrors`. Each value names the rule and where it comes
+/// from (the law, Nghị định 09/2019 on reporting, or phancap's own design);
+/// nothing was changed when one is returned.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserErrorCode {
+    /// openPeriods was given a year for an AD_HOC regime; ad-hoc periods are
+    /// opened with explicit windows (2026-03-15..2026-04-20) set by the
+    /// requester. [NĐ 09/2019/NĐ-CP, Điều 8 k5c]
+    AdHocNeedsDates,
+    /// endUnit on a unit that already has an end date (validTo); units are
+    /// ended once, never deleted. [DESIGN §3 Units]
+    AlreadyEnded,
+    /// deactivateUser on a user who is already deactivated. [DESIGN §4]
+    AlreadyInactive,
+    /// revokeGrant on a role grant that is already revoked. [DESIGN §4]
+    AlreadyRevoked,
+    /// transferAssignments on an assignment that was already carried over to
+    /// successor units. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
+    AlreadyTransferred,
+    /// issueMandate/amendMandate on an AUTHORIZATION (ủy quyền) with
+    /// allowOnward=true; what is authorized may not be passed on (không được ủy
+    /// quyền tiếp). [DESIGN §3 rule 2; practice per LAW.md R5]
+    AuthorizationNotOnward,
+    /// A mandate's resources.budgetVnd exceeds 2^53−1 đồng (draftMandate,
+    /// updateDraftMandate, amendMandate). [input bound]
+    BudgetTooLarge,
+    /// deactivateUser targeting the caller's own account; another administrator
+    /// must do it. [DESIGN §4]
+    CannotDeactivateSelf,
+    /// saveReportDraft/submitReport/acceptReport/returnReport on the compiled
+    /// province report; use compileReport, acceptCompiledReport or
+    /// returnCompiledReport. [DESIGN §3 Reporting]
+    CompiledReport,
+    /// saveReportDraft: a mandate item's procedures received ≠ resolved on time
+    /// + resolved late + pending. [DESIGN §3 Reporting, report items]
+    CountsDoNotAddUp,
+    /// createRegime: compiledDeadlineDays is outside 1–90 or earlier than
+    /// deadlineDays; each level's deadline follows the one below it. [NĐ
+    /// 09/2019/NĐ-CP, Điều 8 k5b]
+    DeadlineOrder,
+    /// A delegatee (or successor) unit is not in force on the effective date,
+    /// e.g. a district after 30/6/2025 (issueMandate, amendMandate,
+    /// transferAssignments). [DESIGN §3 rule 1; Luật TCCQĐP 2025, Điều 51 k3]
+    DelegateeNotInForce,
+    /// A delegatee is not a lower-level unit that may receive from this
+    /// delegator (tỉnh → sở/huyện/xã, sở → huyện/xã, huyện → xã) on issue,
+    /// amend or transfer. [DESIGN §3 rule 1; cf. Luật TCCQĐP 2025, Điều 13 k1,
+    /// Điều 14 k1]
+    DelegateeNotLower,
+    /// A delegatee lies outside the delegator's territory (a sở acts over its
+    /// province) or is the delegator itself (issueMandate, amendMandate,
+    /// transferAssignments). [DESIGN §3 rule 1]
+    DelegateeOutsideTerritory,
+    /// transferAssignments: the delegator has ended and no successor unit in
+    /// force acts for it on the transfer date. [DESIGN §1; NQ 190/2025/QH15,
+    /// successor continues]
+    DelegatorEnded,
+    /// issueMandate/amendMandate: the delegator unit is not in force on
+    /// effectiveFrom (e.g. a district after 30/6/2025). [DESIGN §3 rule 4; Luật
+    /// TCCQĐP 2025, Điều 51 k3]
+    DelegatorNotInForce,
+    /// The business code is taken: another mandate (draftMandate,
+    /// amendMandate), regime (createRegime), or unit in force on or after
+    /// validFrom (createUnit). [DESIGN §3 Units, §5]
+    DuplicateCode,
+    /// addHoliday for a date that is already in the holiday calendar. [DESIGN
+    /// §3 Reporting, holiday calendar]
+    DuplicateDay,
+    /// createDocument: the issuer already has a document with that
+    /// number/symbol (số, ký hiệu). [DESIGN §3 Documents]
+    DuplicateDocument,
+    /// grantRole: the user already holds that role over that scope unit.
+    /// [DESIGN §4]
+    DuplicateGrant,
+    /// An indicator code appears twice: in createRegime's indicators or in
+    /// saveReportDraft's values. [input shape]
+    DuplicateIndicator,
+    /// saveReportDraft lists the same mandate's item more than once. [input
+    /// shape]
+    DuplicateItem,
+    /// endUnit: units below it stay in force after validTo; end them first.
+    /// [DESIGN §3 Units]
+    HasUnitsInForce,
+    /// submitReport while some mandate item lacks an implementation status,
+    /// procedure figures or a keep/amend/revoke proposal. [DESIGN §3 Reporting]
+    IncompleteItems,
+    /// createUnit/updateUnit: a provincial body must be SO, VAN_PHONG,
+    /// THANH_TRA or BAN; an administrative unit's type changes only by
+    /// reorganisation. [DESIGN §3 Units]
+    InvalidAdminType,
+    /// A code has the wrong shape: body code in createUnit (2–32
+    /// letters/digits/dashes, ≥1 letter, e.g. 19-SNV); mandate, regime or
+    /// indicator code (2–64 of letters, digits, - _ . /). [input bound]
+    InvalidCode,
+    /// login with a wrong username or password (or an inactive/service
+    /// account), or changePassword with a wrong current password. [DESIGN §4]
+    InvalidCredentials,
+    /// Dates out of order: mandate effectiveTo < effectiveFrom, amendment not
+    /// after original, revoke lastDay or extension end out of range, document
+    /// or endUnit dates. [input bound]
+    InvalidDate,
+    /// createRegime: deadlineDays is not 1–60 working days after the cut-off;
+    /// at least 1 working day is required by law, 60 is a product bound. [NĐ
+    /// 09/2019/NĐ-CP, Điều 8 k5b]
+    InvalidDeadline,
+    /// A mandate names no delegatee, a delegatee twice, or more than 500
+    /// (draftMandate, updateDraftMandate, amendMandate). [input bound]
+    InvalidDelegatees,
+    /// A name is blank, over 200 characters or has control/text-direction
+    /// characters: createUser fullName, createUnit/updateUnit name. [input
+    /// bound]
+    InvalidName,
+    /// createDocument: the number (số, ký hiệu, e.g. 57/NQ-HĐND) is blank, over
+    /// 100 characters or unreadable. [input bound]
+    InvalidNumber,
+    /// openPeriods with no period, more than 24, or the same period twice.
+    /// [input bound]
+    InvalidPeriods,
+    /// createRegime: the recipient is not a provincial body (e.g. Sở Nội vụ) or
+    /// the province. [DESIGN §3 Reporting; Quảng Nam KH on NQ 57/NQ-HĐND
+    /// (seed): quarterly to Sở Nội vụ]
+    InvalidRecipient,
+    /// createRegime: both reporterKinds and reporterUnits given, kinds empty or
+    /// incl. PROVINCE (its report is compiled), or units empty, over 2000 or
+    /// repeated. [input shape; DESIGN §3 Reporting]
+    InvalidReporters,
+    /// A text field is blank where required, too long, or has control/text-
+    /// direction characters (titles, conditions, resources, regime, holiday,
+    /// document, report texts). [input bound]
+    InvalidText,
+    /// createUser: username is not 3–64 lower-case letters, digits, dots,
+    /// dashes or underscores. [input bound]
+    InvalidUsername,
+    /// saveReportDraft: an indicator value is not a finite number between
+    /// −10^15 and 10^15. [input bound]
+    InvalidValue,
+    /// openPeriods: year is outside 2000–2100. [input bound]
+    InvalidYear,
+    /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) states no
+    /// conditions; ủy quyền comes with specific conditions. [Luật TCCQĐP 2025,
+    /// Điều 14 k1; DESIGN §3 rule 2]
+    MissingConditions,
+    /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) has no
+    /// effectiveTo; ủy quyền is for a defined period. [Luật TCCQĐP 2025, Điều
+    /// 14 k1; Luật TCCP 2025, Điều 9 k1]
+    MissingEndDate,
+    /// submitReport while an indicator of the regime has no value. [DESIGN §3
+    /// Reporting]
+    MissingIndicators,
+    /// createDocument with neither an issuer unit nor an issuerName. [DESIGN §3
+    /// Documents]
+    MissingIssuer,
+    /// issueMandate on a draft citing no legal-basis document; phân cấp needs a
+    /// VBQPPL and ủy quyền a written decision. [Luật TCCQĐP 2025, Điều 13, Điều
+    /// 14 k2a; DESIGN §3 rule 6]
+    MissingLegalBasis,
+    /// submitReport before the results narrative (kết quả) is filled in.
+    /// [DESIGN §3 Reporting]
+    MissingNarrative,
+    /// issueMandate/amendMandate: give budget, staff or facilities, or else a
+    /// reason for none (not both); phân cấp goes with resources. [DESIGN §3
+    /// rule 7; CV 1785/UBND-NC Thái Nguyên, mục 1 (seed)]
+    MissingResources,
+    /// saveReportDraft: a procedure count (received, on time, late, pending) is
+    /// negative. [input bound]
+    NegativeCount,
+    /// A mandate's budget or staff number is negative (draftMandate,
+    /// updateDraftMandate, amendMandate). [input bound]
+    NegativeResources,
+    /// updateUnit with neither a new name nor a new type. [input shape]
+    NothingToChange,
+    /// compileReport for a period in which no unit report has been accepted
+    /// yet. [DESIGN §3 Reporting]
+    NothingToCompile,
+    /// extendAuthorization on a mandate not issued and in force today, or
+    /// transferAssignments on a mandate not active on the transfer date.
+    /// [DESIGN §3 Mandates]
+    NotActive,
+    /// amendMandate on a mandate that is not issued or not in force/scheduled
+    /// on the amendment's effectiveFrom. [DESIGN §3 Mandates]
+    NotAmendable,
+    /// extendAuthorization on a mandate that is not an AUTHORIZATION; phân cấp
+    /// is continuous with no term to extend. [DESIGN §3 Mandates; Luật TCCQĐP
+    /// 2025, Điều 13 k1]
+    NotAuthorization,
+    /// addHoliday with kind HOLIDAY on a Saturday or Sunday; record the weekday
+    /// given in its place. [DESIGN §3 Reporting, holiday calendar]
+    NotAWeekday,
+    /// addHoliday with kind WORKDAY (make-up working day) on a Monday–Friday.
+    /// [DESIGN §3 Reporting, holiday calendar]
+    NotAWeekendDay,
+    /// acceptCompiledReport/returnCompiledReport on a unit report; use
+    /// acceptReport/returnReport. [DESIGN §3 Reporting]
+    NotCompiled,
+    /// updateDraftMandate or issueMandate on a mandate that is already issued;
+    /// use amendMandate. [DESIGN §3 Mandates]
+    NotDraft,
+    /// saveReportDraft/submitReport on a SUBMITTED report, or compileReport
+    /// while the compiled report is with UBND tỉnh; editable again once
+    /// returned. [DESIGN §3 Reporting]
+    NotEditable,
+    /// issueMandate/amendMandate: the delegator does not hold the matter on
+    /// effectiveFrom (not the province, no parent mandate or devolution naming
+    /// it). [DESIGN §3 rule 4; Luật TCCQĐP 2025, Điều 14, “mà mình được giao”]
+    NotHeld,
+    /// transferAssignments on an assignment whose delegatee is still in force
+    /// on the transfer date. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
+    NotLapsed,
+    /// issueMandate/amendMandate: a DECENTRALIZATION (phân cấp) or DEVOLUTION
+    /// cites a legal basis that is not a normative document (văn bản QPPL).
+    /// [Luật TCCQĐP 2025, Điều 13; DESIGN §3 rule 6]
+    NotNormative,
+    /// revokeMandate on a mandate that is not issued (a draft, or already
+    /// revoked or superseded). [DESIGN §3 Mandates]
+    NotRevocable,
+    /// acceptReport/returnReport/acceptCompiledReport/returnCompiledReport on a
+    /// report that is not SUBMITTED. [DESIGN §3 Reporting]
+    NotSubmitted,
+    /// transferAssignments: the ended delegatee has no successor through unit
+    /// lineage and none was named. [DESIGN §3 Units lineage; NQ 190/2025/QH15]
+    NoSuccessor,
+    /// issueMandate/amendMandate with a parentMandate that is an AUTHORIZATION;
+    /// a power received by ủy quyền is not delegated onward. [DESIGN §3 rule 2;
+    /// practice per LAW.md R5]
+    OnwardFromAuthorization,
+    /// issueMandate/amendMandate with a parent DECENTRALIZATION whose
+    /// allowOnward is false (phân cấp tiếp). [DESIGN §3 rule 2; no verified
+    /// legal source]
+    OnwardNotAllowed,
+    /// addHoliday for a date outside the years 2000–2100. [input bound]
+    OutOfRange,
+    /// Two leads for one matter over overlapping territory and dates (issue,
+    /// amend, extendAuthorization, transferAssignments). [DESIGN §3 rule 5;
+    /// Luật TCCQĐP 2025, Điều 11; CV 1785/UBND-NC (seed)]
+    OverlappingLead,
+    /// createUnit: the parent province is not in force on validFrom. [DESIGN §3
+    /// Units]
+    ParentNotInForce,
+    /// createUnit under a parent that is not a province; bodies (sở, ban, Văn
+    /// phòng, Thanh tra) sit under UBND tỉnh. [DESIGN §2–3 Units]
+    ParentNotProvince,
+    /// openPeriods for a period the regime has already opened. [DESIGN §3
+    /// Reporting]
+    PeriodAlreadyOpen,
+    /// openPeriods with a period of another frequency than the regime's (e.g.
+    /// 2026Q1 for a MONTH regime). [DESIGN §3 Reporting]
+    PeriodFrequencyMismatch,
+    /// returnReport/returnCompiledReport without a reason (1–5000 characters).
+    /// [DESIGN §3 Reporting]
+    ReasonRequired,
+    /// openPeriods: the regime's recipient unit is not in force on a period's
+    /// cut-off date. [DESIGN §3 Units, dated validity]
+    RecipientNotInForce,
+    /// createRegime: a reporterUnits entry lies outside the recipient's
+    /// territory or is a province. [DESIGN §3 Reporting]
+    ReporterOutsideTerritory,
+    /// saveReportDraft/submitReport on an ACCEPTED report, or compileReport
+    /// when the compiled report is already accepted; accepted reports are
+    /// locked. [DESIGN §3 Reporting]
+    ReportLocked,
+    /// createUser of kind SERVICE with a password; machine clients use long-
+    /// lived tokens. [DESIGN §4]
+    ServiceHasNoPassword,
+    /// login after too many failed sign-ins, or changePassword after too many
+    /// wrong current passwords; retry after the 15-minute lock. [product
+    /// security rule]
+    Throttled,
+    /// createRegime with more than 50 indicators. [input bound]
+    TooManyIndicators,
+    /// issueMandate/amendMandate: along the delegation chain the matter would
+    /// be managed by more than two levels (tỉnh incl. sở, huyện, xã). [DESIGN
+    /// §3 rule 3; provincial principle, no national source (LAW.md §0)]
+    TooManyLevels,
+    /// saveReportDraft with more than 500 indicator values. [input bound]
+    TooManyValues,
+    /// updateUnit on a unit that is not in force today. [DESIGN §3 Units]
+    UnitNotInForce,
+    /// saveReportDraft: a value for an indicator code the regime does not
+    /// define. [DESIGN §3 Reporting]
+    UnknownIndicator,
+    /// saveReportDraft: an item for a mandate the reporter did not hold during
+    /// the period. [DESIGN §3 Reporting]
+    UnknownItem,
+    /// createUser with a username that already exists. [DESIGN §4]
+    UsernameTaken,
+    /// grantRole to a deactivated user. [DESIGN §4]
+    UserInactive,
+    /// createUser (person) without a password or with one outside 10–200
+    /// characters, or changePassword with such a new password. [product
+    /// password policy]
+    WeakPassword,
+}
+
+impl UserErrorCode {
+    /// The name clients see, e.g. `NOT_HELD`.
+    pub fn name(self) -> String {
+        match async_graphql::InputType::to_value(&self) {
+            async_graphql::Value::Enum(name) => name.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for UserErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
     }
 }

@@ -3,7 +3,7 @@
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 
 /// Folds `text` to lower-case ASCII-like form: diacritics dropped, `đ` to
 /// `d`, runs of whitespace to one space. "Tỉnh Thái Nguyên", "TINH THAI
@@ -80,7 +80,7 @@ pub fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<Str
     if value.is_empty() || value.chars().count() > max || !readable(value) {
         return Err(AppError::rule(
             Some(field),
-            "INVALID_TEXT",
+            UserErrorCode::InvalidText,
             format!(
                 "{field} has 1 to {max} characters, with no control or text-direction characters"
             ),
@@ -102,7 +102,7 @@ pub fn check_long_text(
     if value.chars().count() > max || !writable(value) {
         return Err(AppError::rule(
             Some(field),
-            "INVALID_TEXT",
+            UserErrorCode::InvalidText,
             format!(
                 "{field} has at most {max} characters, with no control or text-direction characters but lines and tabs"
             ),

@@ -18,7 +18,7 @@ pub fn hash(password: &str) -> AppResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::invalid(format!("password could not be hashed: {e}")))
+        .map_err(|e| AppError::internal(format!("password could not be hashed: {e}")))
 }
 
 /// Whether `password` matches the PHC string `hash`.
@@ -100,10 +100,10 @@ pub async fn off_the_runtime<T: Send + 'static>(
         .send(Box::new(move || {
             let _ = reply.send(work());
         }))
-        .map_err(|_| AppError::invalid("password hashing is unavailable"))?;
+        .map_err(|_| AppError::internal("password hashing is unavailable"))?;
     answer
         .await
-        .map_err(|_| AppError::invalid("password hashing failed"))
+        .map_err(|_| AppError::internal("password hashing failed"))
 }
 
 /// [`verify`] off the runtime; with no hash, spends the same time and is

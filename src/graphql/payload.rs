@@ -3,15 +3,15 @@
 
 use async_graphql::SimpleObject;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 
 /// A business rule that refused the input; nothing was changed.
 #[derive(Debug, Clone, SimpleObject)]
 pub struct UserError {
     /// The input field at fault, when there is one.
     pub field: Option<String>,
-    /// Stable machine-readable code, e.g. `DUPLICATE_CODE`.
-    pub code: String,
+    /// Which rule refused it (stable; switch on it, not on the message).
+    pub code: UserErrorCode,
     /// Explanation for a person.
     pub message: String,
 }
@@ -29,7 +29,7 @@ pub fn split<T>(result: AppResult<T>) -> async_graphql::Result<(Option<T>, Vec<U
             None,
             vec![UserError {
                 field: field.map(str::to_owned),
-                code: code.to_owned(),
+                code,
                 message,
             }],
         )),

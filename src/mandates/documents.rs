@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Change};
 use crate::auth::Authority;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::units::service::existing as existing_unit;
 
 /// A document to register.
@@ -58,7 +58,7 @@ pub async fn create_document(
     if number.is_empty() || number.chars().count() > 100 || !crate::text::readable(&number) {
         return Err(AppError::rule(
             Some("number"),
-            "INVALID_NUMBER",
+            UserErrorCode::InvalidNumber,
             "a number has 1 to 100 characters, e.g. 57/NQ-HĐND",
         ));
     }
@@ -69,7 +69,7 @@ pub async fn create_document(
     {
         return Err(AppError::rule(
             Some("effectiveFrom"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "a document takes effect on or after its issue and ends after it takes effect",
         ));
     }
@@ -83,7 +83,7 @@ pub async fn create_document(
         {
             return Err(AppError::rule(
                 Some(field),
-                "INVALID_TEXT",
+                UserErrorCode::InvalidText,
                 format!("{field} has no control or text-direction characters"),
             ));
         }
@@ -94,7 +94,7 @@ pub async fn create_document(
         (None, _) => {
             return Err(AppError::rule(
                 Some("issuerName"),
-                "MISSING_ISSUER",
+                UserErrorCode::MissingIssuer,
                 "name the issuing body",
             ));
         }
@@ -107,7 +107,7 @@ pub async fn create_document(
     if duplicate > 0 {
         return Err(AppError::rule(
             Some("number"),
-            "DUPLICATE_DOCUMENT",
+            UserErrorCode::DuplicateDocument,
             "this issuer already has a document with that number",
         ));
     }

@@ -9,7 +9,7 @@ use entity::mandate::{self, MandateKind, MandateState};
 use entity::mandate_assignment;
 use entity::unit::{self, UnitKind};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 
 /// Administrative level of a unit: tỉnh (a department counts as tỉnh),
 /// huyện, xã.
@@ -52,7 +52,7 @@ pub fn check_delegatee(
     if !allowed.contains(&delegatee.kind) {
         return Err(AppError::rule(
             Some("delegatees"),
-            "DELEGATEE_NOT_LOWER",
+            UserErrorCode::DelegateeNotLower,
             format!(
                 "{} cannot receive a power from {}",
                 delegatee.name, delegator.name
@@ -62,7 +62,7 @@ pub fn check_delegatee(
     if !delegatee.path.starts_with(delegator_territory) || delegatee.id == delegator.id {
         return Err(AppError::rule(
             Some("delegatees"),
-            "DELEGATEE_OUTSIDE_TERRITORY",
+            UserErrorCode::DelegateeOutsideTerritory,
             format!(
                 "{} is outside the territory of {}",
                 delegatee.name, delegator.name
@@ -72,7 +72,7 @@ pub fn check_delegatee(
     if !in_force(delegatee, date) {
         return Err(AppError::rule(
             Some("delegatees"),
-            "DELEGATEE_NOT_IN_FORCE",
+            UserErrorCode::DelegateeNotInForce,
             format!("{} is not in force on {date}", delegatee.name),
         ));
     }
@@ -86,7 +86,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
     if m.effective_to.is_some_and(|to| to < m.effective_from) {
         return Err(AppError::rule(
             Some("effectiveTo"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "effectiveTo is before effectiveFrom",
         ));
     }
@@ -94,21 +94,21 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
         if m.effective_to.is_none() {
             return Err(AppError::rule(
                 Some("effectiveTo"),
-                "MISSING_END_DATE",
+                UserErrorCode::MissingEndDate,
                 "an authorization (ủy quyền) has an end date",
             ));
         }
         if m.conditions.as_deref().is_none_or(|c| c.trim().is_empty()) {
             return Err(AppError::rule(
                 Some("conditions"),
-                "MISSING_CONDITIONS",
+                UserErrorCode::MissingConditions,
                 "an authorization (ủy quyền) states its conditions",
             ));
         }
         if m.allow_onward {
             return Err(AppError::rule(
                 Some("allowOnward"),
-                "AUTHORIZATION_NOT_ONWARD",
+                UserErrorCode::AuthorizationNotOnward,
                 "what is authorized can never be passed on (không được ủy quyền tiếp)",
             ));
         }
@@ -116,7 +116,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
     let Some(basis) = legal_basis else {
         return Err(AppError::rule(
             Some("legalBasis"),
-            "MISSING_LEGAL_BASIS",
+            UserErrorCode::MissingLegalBasis,
             "cite the document the mandate rests on",
         ));
     };
@@ -127,7 +127,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
     {
         return Err(AppError::rule(
             Some("legalBasis"),
-            "NOT_NORMATIVE",
+            UserErrorCode::NotNormative,
             format!(
                 "{} is not a normative legal document (văn bản QPPL)",
                 basis.number
@@ -147,7 +147,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
         if stated == none {
             return Err(AppError::rule(
                 Some("resources"),
-                "MISSING_RESOURCES",
+                UserErrorCode::MissingResources,
                 "state the budget, staff or facilities that go with the power, or that none do and why",
             ));
         }
@@ -161,7 +161,7 @@ pub fn check_onward(parent: &mandate::Model) -> AppResult<()> {
     match parent.kind {
         MandateKind::Authorization => Err(AppError::rule(
             Some("parentMandate"),
-            "ONWARD_FROM_AUTHORIZATION",
+            UserErrorCode::OnwardFromAuthorization,
             format!(
                 "{} is an authorization and cannot be delegated onward",
                 parent.code
@@ -169,7 +169,7 @@ pub fn check_onward(parent: &mandate::Model) -> AppResult<()> {
         )),
         MandateKind::Decentralization if !parent.allow_onward => Err(AppError::rule(
             Some("parentMandate"),
-            "ONWARD_NOT_ALLOWED",
+            UserErrorCode::OnwardNotAllowed,
             format!("{} does not allow onward delegation", parent.code),
         )),
         _ => Ok(()),

@@ -23,7 +23,7 @@ use super::rules::{self, DatedStatus};
 use super::status::{self, AssignmentStatus, MandateStatus};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::{self as units, subtree_of};
@@ -124,7 +124,7 @@ pub(crate) fn check_code(code: &str) -> AppResult<()> {
     } else {
         Err(AppError::rule(
             Some("code"),
-            "INVALID_CODE",
+            UserErrorCode::InvalidCode,
             "a code has 2 to 64 letters, digits, dashes, dots, slashes or underscores",
         ))
     }
@@ -159,14 +159,14 @@ fn apply_resources(m: &mut mandate::Model, r: &Resources) -> AppResult<()> {
     if r.budget_vnd.is_some_and(|b| b < 0) || r.staff.is_some_and(|s| s < 0) {
         return Err(AppError::rule(
             Some("resources"),
-            "NEGATIVE_RESOURCES",
+            UserErrorCode::NegativeResources,
             "a budget or a number of staff cannot be negative",
         ));
     }
     if r.budget_vnd.is_some_and(|b| b > MAX_BUDGET_VND) {
         return Err(AppError::rule(
             Some("resources"),
-            "BUDGET_TOO_LARGE",
+            UserErrorCode::BudgetTooLarge,
             format!("a budget is at most {MAX_BUDGET_VND} đồng"),
         ));
     }
@@ -209,7 +209,7 @@ fn check_delegatee_list(delegatees: &[Uuid]) -> AppResult<()> {
     if delegatees.is_empty() || distinct.len() != delegatees.len() || delegatees.len() > 500 {
         return Err(AppError::rule(
             Some("delegatees"),
-            "INVALID_DELEGATEES",
+            UserErrorCode::InvalidDelegatees,
             "name 1 to 500 distinct delegatee units",
         ));
     }
@@ -255,7 +255,7 @@ async fn new_mandate(
     if taken.is_some() {
         return Err(AppError::rule(
             Some("code"),
-            "DUPLICATE_CODE",
+            UserErrorCode::DuplicateCode,
             "another mandate has that code",
         ));
     }
@@ -337,7 +337,7 @@ fn require_draft(m: &mandate::Model) -> AppResult<()> {
     } else {
         Err(AppError::rule(
             None,
-            "NOT_DRAFT",
+            UserErrorCode::NotDraft,
             format!("{} has been issued; amend it instead", m.code),
         ))
     }
@@ -474,7 +474,7 @@ async fn check_lawful(
     if !rules::in_force(&delegator, m.effective_from) {
         return Err(AppError::rule(
             Some("delegator"),
-            "DELEGATOR_NOT_IN_FORCE",
+            UserErrorCode::DelegatorNotInForce,
             format!("{} is not in force on {}", delegator.name, m.effective_from),
         ));
     }
@@ -543,7 +543,7 @@ async fn check_holds(
     } else {
         Err(AppError::rule(
             Some("delegator"),
-            "NOT_HELD",
+            UserErrorCode::NotHeld,
             format!(
                 "{} does not hold matter {} on {date}",
                 delegator.name, m.matter_code
@@ -586,7 +586,7 @@ async fn check_levels(
     if levels.len() > 2 {
         return Err(AppError::rule(
             Some("delegatees"),
-            "TOO_MANY_LEVELS",
+            UserErrorCode::TooManyLevels,
             format!(
                 "matter {} would be managed by {} administrative levels; at most two",
                 m.matter_code,
@@ -641,7 +641,7 @@ async fn check_overlap(
         }) {
             return Err(AppError::rule(
                 Some("delegatees"),
-                "OVERLAPPING_LEAD",
+                UserErrorCode::OverlappingLead,
                 format!(
                     "{} and {} would both lead matter {} over the same territory",
                     other.name, d.name, m.matter_code
@@ -683,7 +683,7 @@ async fn check_overlap(
             let other = &same_matter[&a.mandate_id];
             return Err(AppError::rule(
                 Some("delegatees"),
-                "OVERLAPPING_LEAD",
+                UserErrorCode::OverlappingLead,
                 format!(
                     "matter {} already has a lead over {} ({} under {}); one lead per matter and territory",
                     m.matter_code, d.name, holder.name, other.code
@@ -718,14 +718,14 @@ pub async fn amend_mandate(
     {
         return Err(AppError::rule(
             None,
-            "NOT_AMENDABLE",
+            UserErrorCode::NotAmendable,
             format!("{} is not in force on that date", old.code),
         ));
     }
     if amendment.effective_from <= old.effective_from {
         return Err(AppError::rule(
             Some("effectiveFrom"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "an amendment starts after the mandate it amends",
         ));
     }
@@ -823,14 +823,14 @@ pub async fn revoke_mandate(
     if before.state != MandateState::Issued {
         return Err(AppError::rule(
             None,
-            "NOT_REVOCABLE",
+            UserErrorCode::NotRevocable,
             format!("{} is not an issued mandate in force", before.code),
         ));
     }
     if last_day < before.effective_from || before.effective_to.is_some_and(|to| last_day >= to) {
         return Err(AppError::rule(
             Some("lastDay"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "the last day falls between the mandate's first day and its planned end",
         ));
     }
@@ -873,7 +873,7 @@ pub async fn extend_authorization(
     if before.kind != MandateKind::Authorization {
         return Err(AppError::rule(
             None,
-            "NOT_AUTHORIZATION",
+            UserErrorCode::NotAuthorization,
             "only an authorization (ủy quyền) is extended",
         ));
     }
@@ -884,7 +884,7 @@ pub async fn extend_authorization(
     if before.state != MandateState::Issued || !live {
         return Err(AppError::rule(
             None,
-            "NOT_ACTIVE",
+            UserErrorCode::NotActive,
             format!("{} is not in force", before.code),
         ));
     }
@@ -892,7 +892,7 @@ pub async fn extend_authorization(
     if new_end <= old_end {
         return Err(AppError::rule(
             Some("effectiveTo"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "the new end is after the current one",
         ));
     }
@@ -982,14 +982,14 @@ pub async fn transfer_assignments(
     if old.transferred {
         return Err(AppError::rule(
             Some("assignment"),
-            "ALREADY_TRANSFERRED",
+            UserErrorCode::AlreadyTransferred,
             "already carried over",
         ));
     }
     if rules::dated_status(&m, from) != DatedStatus::Active {
         return Err(AppError::rule(
             None,
-            "NOT_ACTIVE",
+            UserErrorCode::NotActive,
             format!("{} is not in force on {from}", m.code),
         ));
     }
@@ -997,7 +997,7 @@ pub async fn transfer_assignments(
     if status::assignment(&m, &old, &delegatee, from) != AssignmentStatus::Lapsed {
         return Err(AppError::rule(
             Some("assignment"),
-            "NOT_LAPSED",
+            UserErrorCode::NotLapsed,
             format!("{} is still in force on {from}", delegatee.name),
         ));
     }
@@ -1008,7 +1008,7 @@ pub async fn transfer_assignments(
     if successors.is_empty() {
         return Err(AppError::rule(
             Some("successors"),
-            "NO_SUCCESSOR",
+            UserErrorCode::NoSuccessor,
             format!("{} has no successor; name one", delegatee.name),
         ));
     }
@@ -1024,7 +1024,7 @@ pub async fn transfer_assignments(
         if acting.is_empty() {
             last = Err(AppError::rule(
                 None,
-                "DELEGATOR_ENDED",
+                UserErrorCode::DelegatorEnded,
                 "the delegator has no successor in force",
             ));
         }

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::periods::WorkCalendar;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 
 const SHIPPED: &str = include_str!("../../data/holidays.csv");
 
@@ -115,14 +115,14 @@ pub async fn add_holiday(
         DayKind::Holiday if weekend => {
             return Err(AppError::rule(
                 Some("date"),
-                "NOT_A_WEEKDAY",
+                UserErrorCode::NotAWeekday,
                 "a weekend day is off already; record the weekday given in its place",
             ));
         }
         DayKind::Workday if !weekend => {
             return Err(AppError::rule(
                 Some("date"),
-                "NOT_A_WEEKEND_DAY",
+                UserErrorCode::NotAWeekendDay,
                 "a weekday is worked already; a make-up day is a Saturday or Sunday",
             ));
         }
@@ -131,7 +131,7 @@ pub async fn add_holiday(
     if !YEARS.contains(&input.day.year()) {
         return Err(AppError::rule(
             Some("date"),
-            "OUT_OF_RANGE",
+            UserErrorCode::OutOfRange,
             format!(
                 "the calendar holds the years {} to {}",
                 YEARS.start(),
@@ -149,7 +149,7 @@ pub async fn add_holiday(
     {
         return Err(AppError::rule(
             Some("date"),
-            "DUPLICATE_DAY",
+            UserErrorCode::DuplicateDay,
             format!("{} is already in the calendar", input.day),
         ));
     }

@@ -24,7 +24,7 @@ use super::holidays;
 use super::periods::Period;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::mandates::service::{check_code, territory};
 use crate::text::check_text;
 use crate::units::service::existing as existing_unit;
@@ -90,7 +90,7 @@ impl RegimeInput {
         match (&self.reporter_kinds, &self.reporter_units) {
             (Some(_), Some(_)) => Err(AppError::rule(
                 Some("reporterKinds"),
-                "INVALID_REPORTERS",
+                UserErrorCode::InvalidReporters,
                 "give reporterKinds or reporterUnits, not both",
             )),
             (Some(kinds), None) => Ok(Reporters::Kinds(kinds.clone())),
@@ -140,7 +140,7 @@ fn check_deadlines(input: &RegimeInput) -> AppResult<()> {
     if !(1..=60).contains(&input.deadline_days) {
         return Err(AppError::rule(
             Some("deadlineDays"),
-            "INVALID_DEADLINE",
+            UserErrorCode::InvalidDeadline,
             "a report is due 1 to 60 working days after the cut-off",
         ));
     }
@@ -149,7 +149,7 @@ fn check_deadlines(input: &RegimeInput) -> AppResult<()> {
     {
         return Err(AppError::rule(
             Some("compiledDeadlineDays"),
-            "DEADLINE_ORDER",
+            UserErrorCode::DeadlineOrder,
             "the compiled report is due no earlier than the reports it compiles (1 to 90 working days)",
         ));
     }
@@ -160,7 +160,7 @@ fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
     if indicators.len() > 50 {
         return Err(AppError::rule(
             Some("indicators"),
-            "TOO_MANY_INDICATORS",
+            UserErrorCode::TooManyIndicators,
             "a regime has at most 50 indicators",
         ));
     }
@@ -169,7 +169,7 @@ fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
         check_code(&indicator.code).map_err(|_| {
             AppError::rule(
                 Some("indicators"),
-                "INVALID_CODE",
+                UserErrorCode::InvalidCode,
                 format!(
                     "indicator code `{}`: 2 to 64 letters, digits, - _ . /",
                     indicator.code
@@ -179,7 +179,7 @@ fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
         if !seen.insert(indicator.code.as_str()) {
             return Err(AppError::rule(
                 Some("indicators"),
-                "DUPLICATE_INDICATOR",
+                UserErrorCode::DuplicateIndicator,
                 format!("indicator `{}` is given twice", indicator.code),
             ));
         }
@@ -204,7 +204,7 @@ pub async fn create_regime(
         crate::text::check_long_text("content", Some(&input.content), 4000)?.ok_or_else(|| {
             AppError::rule(
                 Some("content"),
-                "INVALID_TEXT",
+                UserErrorCode::InvalidText,
                 "content has 1 to 4000 characters",
             )
         })?;
@@ -213,7 +213,7 @@ pub async fn create_regime(
     if !matches!(recipient.kind, UnitKind::Department | UnitKind::Province) {
         return Err(AppError::rule(
             Some("recipient"),
-            "INVALID_RECIPIENT",
+            UserErrorCode::InvalidRecipient,
             "reports go to a provincial body (Sở Nội vụ) or the province; a compiled report goes on to the province",
         ));
     }
@@ -223,7 +223,7 @@ pub async fn create_regime(
             if kinds.is_empty() || kinds.contains(&UnitKind::Province) {
                 return Err(AppError::rule(
                     Some("reporterKinds"),
-                    "INVALID_REPORTERS",
+                    UserErrorCode::InvalidReporters,
                     "name departments, districts or communes; the province report is compiled",
                 ));
             }
@@ -237,7 +237,7 @@ pub async fn create_regime(
             if ids.is_empty() || ids.len() > 2000 || distinct.len() != ids.len() {
                 return Err(AppError::rule(
                     Some("reporterUnits"),
-                    "INVALID_REPORTERS",
+                    UserErrorCode::InvalidReporters,
                     "name 1 to 2000 distinct units",
                 ));
             }
@@ -247,7 +247,7 @@ pub async fn create_regime(
                 if !unit.path.starts_with(&area) || unit.kind == UnitKind::Province {
                     return Err(AppError::rule(
                         Some("reporterUnits"),
-                        "REPORTER_OUTSIDE_TERRITORY",
+                        UserErrorCode::ReporterOutsideTerritory,
                         format!("{} does not report to {}", unit.name, recipient.name),
                     ));
                 }
@@ -265,7 +265,7 @@ pub async fn create_regime(
     if taken.is_some() {
         return Err(AppError::rule(
             Some("code"),
-            "DUPLICATE_CODE",
+            UserErrorCode::DuplicateCode,
             "another regime has that code",
         ));
     }
@@ -367,14 +367,14 @@ pub async fn open_periods(
         if !(2000..=2100).contains(&year) {
             return Err(AppError::rule(
                 Some("year"),
-                "INVALID_YEAR",
+                UserErrorCode::InvalidYear,
                 "a year from 2000 to 2100",
             ));
         }
         if regime.frequency == Frequency::AdHoc {
             return Err(AppError::rule(
                 Some("year"),
-                "AD_HOC_NEEDS_DATES",
+                UserErrorCode::AdHocNeedsDates,
                 "an ad-hoc regime opens periods with explicit dates",
             ));
         }
@@ -384,14 +384,14 @@ pub async fn open_periods(
     if periods.is_empty() || periods.len() > 24 || distinct.len() != periods.len() {
         return Err(AppError::rule(
             Some("periods"),
-            "INVALID_PERIODS",
+            UserErrorCode::InvalidPeriods,
             "open 1 to 24 distinct periods (a year, or a list)",
         ));
     }
     if let Some(wrong) = periods.iter().find(|p| p.frequency() != regime.frequency) {
         return Err(AppError::rule(
             Some("periods"),
-            "PERIOD_FREQUENCY_MISMATCH",
+            UserErrorCode::PeriodFrequencyMismatch,
             format!(
                 "{wrong} is not a period of a {} regime",
                 regime.frequency.to_value()
@@ -407,7 +407,7 @@ pub async fn open_periods(
     if let Some(open) = open {
         return Err(AppError::rule(
             Some("periods"),
-            "PERIOD_ALREADY_OPEN",
+            UserErrorCode::PeriodAlreadyOpen,
             format!("{} is already open", open.code),
         ));
     }
@@ -437,7 +437,7 @@ pub async fn open_periods(
     {
         return Err(AppError::rule(
             Some("periods"),
-            "RECIPIENT_NOT_IN_FORCE",
+            UserErrorCode::RecipientNotInForce,
             format!(
                 "{} was not in force on {to}, the cut-off of {period}",
                 recipient.name

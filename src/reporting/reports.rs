@@ -28,7 +28,7 @@ use uuid::Uuid;
 use super::regimes::{self, end_of_day, existing_period, indicators_of};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::path_ids;
@@ -193,7 +193,7 @@ async fn for_reporter(
     if r.compiled {
         return Err(AppError::rule(
             None,
-            "COMPILED_REPORT",
+            UserErrorCode::CompiledReport,
             "a compiled report is made by compileReport",
         ));
     }
@@ -209,12 +209,12 @@ fn require_editable(r: &report::Model) -> AppResult<()> {
         ReportStatus::NotStarted | ReportStatus::Draft | ReportStatus::Returned => Ok(()),
         ReportStatus::Submitted => Err(AppError::rule(
             None,
-            "NOT_EDITABLE",
+            UserErrorCode::NotEditable,
             "the report is with its recipient; it can be edited again if returned",
         )),
         ReportStatus::Accepted => Err(AppError::rule(
             None,
-            "REPORT_LOCKED",
+            UserErrorCode::ReportLocked,
             "an accepted report is locked",
         )),
     }
@@ -232,7 +232,7 @@ fn check_count(value: Option<i32>) -> AppResult<()> {
     if value.is_some_and(|v| v < 0) {
         return Err(AppError::rule(
             Some("items"),
-            "NEGATIVE_COUNT",
+            UserErrorCode::NegativeCount,
             "procedure counts are zero or more",
         ));
     }
@@ -251,7 +251,7 @@ fn optional_text(
             if text.chars().count() > max || text.contains('\0') {
                 return Err(AppError::rule(
                     Some(field),
-                    "INVALID_TEXT",
+                    UserErrorCode::InvalidText,
                     format!("{field} has at most {max} characters"),
                 ));
             }
@@ -296,7 +296,7 @@ pub async fn save_draft(
     if distinct.len() != input.items.len() {
         return Err(AppError::rule(
             Some("items"),
-            "DUPLICATE_ITEM",
+            UserErrorCode::DuplicateItem,
             "give each mandate's item once",
         ));
     }
@@ -304,7 +304,7 @@ pub async fn save_draft(
         let Some(item) = items.get(&change.mandate) else {
             return Err(AppError::rule(
                 Some("items"),
-                "UNKNOWN_ITEM",
+                UserErrorCode::UnknownItem,
                 "the reporter did not hold that mandate in the period",
             ));
         };
@@ -332,7 +332,7 @@ pub async fn save_draft(
         {
             return Err(AppError::rule(
                 Some("items"),
-                "COUNTS_DO_NOT_ADD_UP",
+                UserErrorCode::CountsDoNotAddUp,
                 format!(
                     "procedures received ({received}) must equal resolved on time ({on_time}) + late ({late}) + pending ({pending})"
                 ),
@@ -352,7 +352,7 @@ pub async fn save_draft(
     if input.values.len() > MAX_VALUES {
         return Err(AppError::rule(
             Some("values"),
-            "TOO_MANY_VALUES",
+            UserErrorCode::TooManyValues,
             format!("a report holds at most {MAX_VALUES} values"),
         ));
     }
@@ -360,7 +360,7 @@ pub async fn save_draft(
     if let Some((code, _)) = input.values.iter().find(|(code, _)| !seen.insert(code)) {
         return Err(AppError::rule(
             Some("values"),
-            "DUPLICATE_INDICATOR",
+            UserErrorCode::DuplicateIndicator,
             format!("`{code}` is given twice"),
         ));
     }
@@ -374,14 +374,14 @@ pub async fn save_draft(
             if !known.contains(code) {
                 return Err(AppError::rule(
                     Some("values"),
-                    "UNKNOWN_INDICATOR",
+                    UserErrorCode::UnknownIndicator,
                     format!("the regime has no indicator `{code}`"),
                 ));
             }
             if !value.is_finite() || value.abs() > MAX_VALUE {
                 return Err(AppError::rule(
                     Some("values"),
-                    "INVALID_VALUE",
+                    UserErrorCode::InvalidValue,
                     format!("`{code}` needs a finite number between -10^15 and 10^15"),
                 ));
             }
@@ -427,7 +427,7 @@ async fn check_complete(txn: &DatabaseTransaction, r: &report::Model) -> AppResu
     if r.results.as_deref().is_none_or(str::is_empty) {
         return Err(AppError::rule(
             Some("results"),
-            "MISSING_NARRATIVE",
+            UserErrorCode::MissingNarrative,
             "state the results before submitting",
         ));
     }
@@ -447,7 +447,7 @@ async fn check_complete(txn: &DatabaseTransaction, r: &report::Model) -> AppResu
     if count > 0 {
         return Err(AppError::rule(
             Some("items"),
-            "INCOMPLETE_ITEMS",
+            UserErrorCode::IncompleteItems,
             format!(
                 "{count} of {} mandate items lack a status, figures or a proposal",
                 items.len()
@@ -468,7 +468,7 @@ async fn check_complete(txn: &DatabaseTransaction, r: &report::Model) -> AppResu
     if !missing.is_empty() {
         return Err(AppError::rule(
             Some("values"),
-            "MISSING_INDICATORS",
+            UserErrorCode::MissingIndicators,
             format!("no value for {}", missing.join(", ")),
         ));
     }
@@ -543,14 +543,14 @@ async fn for_review(
         (Review::Unit, true) => {
             return Err(AppError::rule(
                 None,
-                "COMPILED_REPORT",
+                UserErrorCode::CompiledReport,
                 "the compiled report is accepted or returned by UBND tỉnh (acceptCompiledReport)",
             ));
         }
         (Review::Compiled, false) => {
             return Err(AppError::rule(
                 None,
-                "NOT_COMPILED",
+                UserErrorCode::NotCompiled,
                 "a unit report is reviewed with acceptReport / returnReport",
             ));
         }
@@ -562,7 +562,7 @@ async fn for_review(
     if r.status != ReportStatus::Submitted {
         return Err(AppError::rule(
             None,
-            "NOT_SUBMITTED",
+            UserErrorCode::NotSubmitted,
             format!(
                 "only a submitted report is reviewed; this one is {}",
                 r.status.to_value()
@@ -587,7 +587,7 @@ pub async fn return_report(
     if reason.is_empty() || reason.chars().count() > 5_000 || reason.contains('\0') {
         return Err(AppError::rule(
             Some("reason"),
-            "REASON_REQUIRED",
+            UserErrorCode::ReasonRequired,
             "say why the report goes back (1 to 5000 characters)",
         ));
     }
@@ -711,7 +711,7 @@ pub async fn compile(
     if accepted.is_empty() {
         return Err(AppError::rule(
             Some("period"),
-            "NOTHING_TO_COMPILE",
+            UserErrorCode::NothingToCompile,
             "no report of the period has been accepted yet",
         ));
     }

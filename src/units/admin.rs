@@ -16,7 +16,7 @@ use super::service::{NewUnit, existing, in_force, strictly_below};
 use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::calendar;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::text;
 
 /// A new department or other body under a province.
@@ -72,7 +72,7 @@ fn check_code(code: &str) -> AppResult<()> {
         // GSO codes are all digits and belong to the imported units.
         Err(AppError::rule(
             Some("code"),
-            "INVALID_CODE",
+            UserErrorCode::InvalidCode,
             "a body's code has 2 to 32 letters, digits or dashes and at least one letter (e.g. 19-SNV)",
         ))
     }
@@ -83,7 +83,7 @@ fn check_name(name: &str) -> AppResult<String> {
     if name.is_empty() || name.chars().count() > 200 || !crate::text::readable(name) {
         return Err(AppError::rule(
             Some("name"),
-            "INVALID_NAME",
+            UserErrorCode::InvalidName,
             "a name has 1 to 200 characters, with no control or text-direction characters",
         ));
     }
@@ -95,7 +95,7 @@ fn check_body_type(admin_type: AdminType) -> AppResult<()> {
         AdminType::So | AdminType::VanPhong | AdminType::ThanhTra | AdminType::Ban => Ok(()),
         _ => Err(AppError::rule(
             Some("adminType"),
-            "INVALID_ADMIN_TYPE",
+            UserErrorCode::InvalidAdminType,
             "a provincial body is a SO, VAN_PHONG, THANH_TRA or BAN",
         )),
     }
@@ -113,14 +113,14 @@ pub async fn create_unit(
     if parent.kind != UnitKind::Province {
         return Err(AppError::rule(
             Some("parent"),
-            "PARENT_NOT_PROVINCE",
+            UserErrorCode::ParentNotProvince,
             "bodies are created under a province",
         ));
     }
     if !in_force(&parent, input.valid_from) {
         return Err(AppError::rule(
             Some("validFrom"),
-            "PARENT_NOT_IN_FORCE",
+            UserErrorCode::ParentNotInForce,
             "the province is not in force on validFrom",
         ));
     }
@@ -139,7 +139,7 @@ pub async fn create_unit(
     if clash > 0 {
         return Err(AppError::rule(
             Some("code"),
-            "DUPLICATE_CODE",
+            UserErrorCode::DuplicateCode,
             format!(
                 "code {} is already used by a unit in force then",
                 input.code
@@ -175,7 +175,7 @@ pub async fn update_unit(
     if !in_force(&before, calendar::today()) {
         return Err(AppError::rule(
             None,
-            "UNIT_NOT_IN_FORCE",
+            UserErrorCode::UnitNotInForce,
             "only a unit in force today can be changed",
         ));
     }
@@ -188,7 +188,7 @@ pub async fn update_unit(
         if before.kind != UnitKind::Department {
             return Err(AppError::rule(
                 Some("adminType"),
-                "INVALID_ADMIN_TYPE",
+                UserErrorCode::InvalidAdminType,
                 "the type of an administrative unit changes only by reorganisation",
             ));
         }
@@ -198,7 +198,7 @@ pub async fn update_unit(
     if after == before {
         return Err(AppError::rule(
             None,
-            "NOTHING_TO_CHANGE",
+            UserErrorCode::NothingToChange,
             "give a new name or type",
         ));
     }
@@ -226,14 +226,14 @@ pub async fn end_unit(
     if before.valid_to.is_some() {
         return Err(AppError::rule(
             None,
-            "ALREADY_ENDED",
+            UserErrorCode::AlreadyEnded,
             "the unit has already ended",
         ));
     }
     if before.valid_from.is_some_and(|from| valid_to < from) {
         return Err(AppError::rule(
             Some("validTo"),
-            "INVALID_DATE",
+            UserErrorCode::InvalidDate,
             "validTo is before validFrom",
         ));
     }
@@ -249,7 +249,7 @@ pub async fn end_unit(
     if open_children > 0 {
         return Err(AppError::rule(
             Some("validTo"),
-            "HAS_UNITS_IN_FORCE",
+            UserErrorCode::HasUnitsInForce,
             format!("{open_children} unit(s) below stay in force after that date; end them first"),
         ));
     }

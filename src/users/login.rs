@@ -18,7 +18,7 @@ use serde_json::json;
 use super::service::by_username;
 use crate::audit::{self, Actor, Change};
 use crate::auth::{TokenService, password};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::metrics::Metrics;
 
 /// Failed attempts from one address allowed within [`WINDOW`] before the
@@ -67,13 +67,13 @@ pub async fn login(
     let client = client.as_deref().unwrap_or("-");
     let shown = printable(&username);
     match &result {
-        Err(AppError::Rule { code, .. }) if *code == "THROTTLED" => {
+        Err(AppError::Rule { code, .. }) if *code == UserErrorCode::Throttled => {
             tracing::warn!(target: "phancap::security", username = %shown, client, "sign-in refused: the username is locked");
             if let Some(metrics) = origin.metrics {
                 metrics.login_throttled();
             }
         }
-        Err(AppError::Rule { code, .. }) if *code == "INVALID_CREDENTIALS" => {
+        Err(AppError::Rule { code, .. }) if *code == UserErrorCode::InvalidCredentials => {
             tracing::warn!(target: "phancap::security", username = %shown, client, "sign-in failed");
             if let Some(metrics) = origin.metrics {
                 metrics.login_failed();
@@ -102,7 +102,7 @@ fn printable(username: &str) -> String {
 fn invalid_credentials() -> AppError {
     AppError::rule(
         None,
-        "INVALID_CREDENTIALS",
+        UserErrorCode::InvalidCredentials,
         "the username or password is not correct",
     )
 }
@@ -146,7 +146,7 @@ async fn attempt(
                 .unwrap_or_else(Utc::now);
             return Err(AppError::rule(
                 None,
-                "THROTTLED",
+                UserErrorCode::Throttled,
                 format!(
                     "too many failed sign-ins for this username; try again after {}",
                     until.format("%Y-%m-%d %H:%M UTC")
@@ -165,7 +165,7 @@ async fn attempt(
     };
     let (access_token, expires_at) = tokens
         .issue(user.id, user.token_version, None)
-        .map_err(AppError::invalid)?;
+        .map_err(AppError::internal)?;
     let txn = crate::db::begin(db).await?;
     // This address starts afresh; the attempt is taken back from the
     // username's count, which only failures should fill.
@@ -248,7 +248,7 @@ pub(crate) async fn count_attempt(
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, [key.into()]))
         .await?
-        .ok_or_else(|| AppError::invalid("the sign-in could not be counted"))?;
+        .ok_or_else(|| AppError::internal("the sign-in could not be counted"))?;
     Ok((
         row.try_get::<i32>("", "failures")?,
         row.try_get::<Option<i64>>("", "locked_until")?,

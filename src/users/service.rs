@@ -17,7 +17,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 
 use crate::audit::{self, Change, service::role_name};
 use crate::auth::{Authority, Viewer, password};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::units::service::existing as existing_unit;
 
 /// A new user.
@@ -65,7 +65,7 @@ pub fn normalize_username(username: &str) -> AppResult<String> {
     } else {
         Err(AppError::rule(
             Some("username"),
-            "INVALID_USERNAME",
+            UserErrorCode::InvalidUsername,
             "a username has 3 to 64 letters, digits, dots, dashes or underscores",
         ))
     }
@@ -107,20 +107,20 @@ pub async fn create_user(
     {
         return Err(AppError::rule(
             Some("fullName"),
-            "INVALID_NAME",
+            UserErrorCode::InvalidName,
             "a full name has 1 to 200 characters",
         ));
     }
     let password_hash = match (input.kind, input.password.as_deref()) {
         (UserKind::Human, Some(pw)) => {
             password::check_policy(pw)
-                .map_err(|m| AppError::rule(Some("password"), "WEAK_PASSWORD", m))?;
+                .map_err(|m| AppError::rule(Some("password"), UserErrorCode::WeakPassword, m))?;
             Some(password::hash_async(pw).await?)
         }
         (UserKind::Human, None) => {
             return Err(AppError::rule(
                 Some("password"),
-                "WEAK_PASSWORD",
+                UserErrorCode::WeakPassword,
                 "a person needs a password",
             ));
         }
@@ -128,7 +128,7 @@ pub async fn create_user(
         (UserKind::Service, Some(_)) => {
             return Err(AppError::rule(
                 Some("password"),
-                "SERVICE_HAS_NO_PASSWORD",
+                UserErrorCode::ServiceHasNoPassword,
                 "a service account signs in with a token, not a password",
             ));
         }
@@ -137,7 +137,7 @@ pub async fn create_user(
     if by_username(&txn, &username).await?.is_some() {
         return Err(AppError::rule(
             Some("username"),
-            "USERNAME_TAKEN",
+            UserErrorCode::UsernameTaken,
             "that username is taken",
         ));
     }
@@ -189,7 +189,7 @@ pub async fn grant_role(
     if !user.active {
         return Err(AppError::rule(
             Some("user"),
-            "USER_INACTIVE",
+            UserErrorCode::UserInactive,
             "the user is deactivated",
         ));
     }
@@ -203,7 +203,7 @@ pub async fn grant_role(
     if duplicate > 0 {
         return Err(AppError::rule(
             None,
-            "DUPLICATE_GRANT",
+            UserErrorCode::DuplicateGrant,
             "the user already holds that role over that unit",
         ));
     }
@@ -250,7 +250,7 @@ pub async fn revoke_grant(
     if before.revoked_at.is_some() {
         return Err(AppError::rule(
             Some("grant"),
-            "ALREADY_REVOKED",
+            UserErrorCode::AlreadyRevoked,
             "the grant is already revoked",
         ));
     }
@@ -287,14 +287,14 @@ pub async fn deactivate_user(
     if by.user_id() == Some(before.id) {
         return Err(AppError::rule(
             Some("user"),
-            "CANNOT_DEACTIVATE_SELF",
+            UserErrorCode::CannotDeactivateSelf,
             "ask another administrator",
         ));
     }
     if !before.active {
         return Err(AppError::rule(
             Some("user"),
-            "ALREADY_INACTIVE",
+            UserErrorCode::AlreadyInactive,
             "the user is already deactivated",
         ));
     }
@@ -341,7 +341,7 @@ pub async fn change_password(
         tracing::warn!(target: "phancap::security", username = %user.username, "password change refused: too many wrong current passwords");
         return Err(AppError::rule(
             Some("currentPassword"),
-            "THROTTLED",
+            UserErrorCode::Throttled,
             "too many wrong current passwords; try again in 15 minutes",
         ));
     }
@@ -355,7 +355,7 @@ pub async fn change_password(
         tracing::warn!(target: "phancap::security", username = %user.username, "password change refused: wrong current password");
         return Err(AppError::rule(
             Some("currentPassword"),
-            "INVALID_CREDENTIALS",
+            UserErrorCode::InvalidCredentials,
             "the current password is not correct",
         ));
     }
@@ -363,7 +363,7 @@ pub async fn change_password(
         .exec(db)
         .await?;
     password::check_policy(new)
-        .map_err(|m| AppError::rule(Some("newPassword"), "WEAK_PASSWORD", m))?;
+        .map_err(|m| AppError::rule(Some("newPassword"), UserErrorCode::WeakPassword, m))?;
     let new_hash = password::hash_async(new).await?;
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Identity).await?;
     let changed = app_user::Entity::update_many()

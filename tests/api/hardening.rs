@@ -340,7 +340,7 @@ async fn draft_refusal(app: &TestApp, report: uuid::Uuid, values: Vec<(String, f
     )
     .await;
     match refused {
-        Err(phancap::error::AppError::Rule { code, .. }) => code.to_owned(),
+        Err(phancap::error::AppError::Rule { code, .. }) => code.name(),
         other => panic!("not refused by a rule: {other:?}"),
     }
 }
@@ -420,7 +420,7 @@ async fn values_budgets_names_and_days_stay_within_what_readers_can_use() {
         let refused =
             phancap::mandates::service::draft_mandate(app.db(), Authority::Cli, input).await;
         assert!(
-            matches!(&refused, Err(phancap::error::AppError::Rule { code: c, .. }) if *c == code),
+            matches!(&refused, Err(phancap::error::AppError::Rule { code: c, .. }) if c.name() == code),
             "{budget:?} {staff:?}: {refused:?}"
         );
     }

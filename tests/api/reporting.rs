@@ -630,7 +630,7 @@ async fn values_and_texts_the_api_cannot_send_are_refused_by_the_service() {
         matches!(
             refused,
             Err(phancap::error::AppError::Rule {
-                code: "INVALID_VALUE",
+                code: phancap::error::UserErrorCode::InvalidValue,
                 ..
             })
         ),

@@ -92,6 +92,88 @@ fn every_schema_element_is_documented() {
     );
 }
 
+/// The values of `UserErrorCode` with their descriptions on one line.
+fn rule_codes() -> Vec<(String, String)> {
+    let document = parse_schema(phancap::graphql::sdl()).expect("the SDL parses");
+    for definition in &document.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else {
+            continue;
+        };
+        if let TypeKind::Enum(enumeration) = &ty.node.kind
+            && ty.node.name.node == "UserErrorCode"
+        {
+            return enumeration
+                .values
+                .iter()
+                .map(|v| {
+                    let text = v.node.description.as_ref().map_or("", |d| d.node.as_str());
+                    (
+                        v.node.value.node.to_string(),
+                        text.split_whitespace().collect::<Vec<_>>().join(" "),
+                    )
+                })
+                .collect();
+        }
+    }
+    panic!("the schema has no UserErrorCode");
+}
+
+/// README's code tables follow from the schema: the list of every rule
+/// code is generated from `UserErrorCode`, and the tables of rules and
+/// mutations name no code the schema lacks.
+#[test]
+fn the_readme_lists_the_rule_codes_the_schema_has() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md exists");
+    let codes = rule_codes();
+    let mut table =
+        String::from("| code | returned when, and the rule's source |\n| --- | --- |\n");
+    for (code, text) in &codes {
+        table.push_str(&format!("| `{code}` | {} |\n", text.replace('|', "\\|")));
+    }
+    let (begin, end) = ("<!-- rule codes: begin -->\n", "<!-- rule codes: end -->");
+    let listed = readme
+        .split_once(begin)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(inside, _)| inside);
+    assert!(
+        listed == Some(table.as_str()),
+        "README's list of rule codes differs from UserErrorCode; put this between the markers:\n{table}"
+    );
+    // Every table whose last column lists codes names known ones only.
+    let known: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    let mut in_code_table = false;
+    for line in readme.lines() {
+        if !line.starts_with('|') {
+            in_code_table = false;
+            continue;
+        }
+        let last = line
+            .trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .unwrap_or("")
+            .trim();
+        if matches!(last, "codes" | "refusals") {
+            in_code_table = true;
+            continue;
+        }
+        if !in_code_table {
+            continue;
+        }
+        for token in last.split('`').skip(1).step_by(2) {
+            let shaped =
+                token.len() > 3 && token.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+            if shaped {
+                assert!(
+                    known.contains(&token),
+                    "README names `{token}`, which UserErrorCode lacks"
+                );
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
     let app = national();
