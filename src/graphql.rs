@@ -170,6 +170,12 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
     })
 }
 
+/// A related object that always exists: its absence is a broken record,
+/// INTERNAL (logged), never a null the client must handle.
+pub fn required<T>(found: Option<T>, what: &str) -> Result<T, AppError> {
+    found.ok_or_else(|| AppError::internal(format!("a {what} is referred to but missing")))
+}
+
 /// How long a DataLoader waits for more keys before it runs a batch.
 /// Sibling fields of one level enqueue their keys within this window even
 /// when a level holds hundreds of rows; the default 1 ms split such levels.

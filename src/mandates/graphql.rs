@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
-use crate::units::graphql::Unit;
+use crate::units::graphql::{Unit, unit_by_id};
 use crate::units::loaders::UnitLoaders;
 use crate::units::service as units;
 
@@ -171,19 +171,6 @@ fn units<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
     ctx.data_unchecked::<UnitLoaders>()
 }
 
-async fn load_unit(
-    ctx: &Context<'_>,
-    id: Uuid,
-    as_of: NaiveDate,
-) -> async_graphql::Result<Option<Unit>> {
-    let found = ctx
-        .data_unchecked::<UnitLoaders>()
-        .by_id
-        .load_one(id)
-        .await?;
-    Ok(found.map(|m| Unit::new(m, as_of)))
-}
-
 /// A legal document (văn bản).
 pub struct Document(pub document::Model);
 
@@ -221,7 +208,7 @@ impl Document {
     /// (Quốc hội, Chính phủ, a ministry).
     async fn issuer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         match self.0.issuer_unit_id {
-            Some(id) => load_unit(ctx, id, self.0.issued_date).await,
+            Some(id) => Ok(Some(unit_by_id(ctx, id, Some(self.0.issued_date)).await?)),
             None => Ok(None),
         }
     }
@@ -381,9 +368,9 @@ impl Mandate {
         Ok(status::mandate(&self.model, assignments, self.as_of).into())
     }
 
-    /// The unit that delegates; null only if it is missing from the tree.
-    async fn delegator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        load_unit(ctx, self.model.delegator_unit_id, self.as_of).await
+    /// The unit that delegates.
+    async fn delegator(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.model.delegator_unit_id, Some(self.as_of)).await
     }
 
     /// The body as a whole or its head.
@@ -553,10 +540,9 @@ impl MandateAssignment {
         encode_id(NodeKind::MandateAssignment, self.model.id)
     }
 
-    /// The unit that received the power; null only if it is missing from
-    /// the tree.
-    async fn delegatee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        load_unit(ctx, self.model.delegatee_unit_id, self.as_of).await
+    /// The unit that received the power.
+    async fn delegatee(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.model.delegatee_unit_id, Some(self.as_of)).await
     }
 
     /// First day the delegatee holds the power.

@@ -23,10 +23,12 @@ use super::reports::{self, DraftInput, ItemInput, Review, Transition};
 use crate::auth::{Authority, RoleGuard, Session, Viewer, viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{Date, DateTime, NodeKind, UserError, decode_id_of, encode_id, split};
+use crate::graphql::{
+    Date, DateTime, NodeKind, UserError, decode_id_of, encode_id, required, split,
+};
 use crate::mandates::graphql::Mandate;
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
-use crate::units::graphql::{Unit, UnitKind};
+use crate::units::graphql::{Unit, UnitKind, unit_by_id};
 use crate::units::loaders::UnitLoaders;
 
 /// A reporting period: `2026M09` (or `2026-09`), `2026Q1`, `2026H1`,
@@ -162,18 +164,6 @@ fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
-async fn load_unit(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<Unit>> {
-    let found = ctx
-        .data_unchecked::<UnitLoaders>()
-        .by_id
-        .load_one(id)
-        .await?;
-    Ok(found.map(|m| {
-        let as_of = calendar::clamp(calendar::today(), m.valid_from, m.valid_to);
-        Unit::new(m, as_of)
-    }))
-}
-
 /// A figure every report of a regime gives (chỉ tiêu).
 #[derive(SimpleObject)]
 pub struct Indicator {
@@ -226,9 +216,9 @@ impl Regime {
     }
 
     /// Who receives the reports (Sở Nội vụ); communes under a district
-    /// report to the district. Null only if missing from the tree.
-    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        load_unit(ctx, self.0.recipient_unit_id).await
+    /// report to the district.
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.recipient_unit_id, None).await
     }
 
     /// How often reports are due: the kind of period it opens.
@@ -267,7 +257,7 @@ impl Regime {
         };
         let mut units = Vec::new();
         for id in ids {
-            units.extend(load_unit(ctx, id).await?);
+            units.push(unit_by_id(ctx, id, None).await?);
         }
         Ok(Some(units))
     }
@@ -318,12 +308,9 @@ impl ReportingPeriod {
     }
 
     /// The regime the period belongs to.
-    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
-        Ok(loaders(ctx)
-            .regimes
-            .load_one(self.0.regime_id)
-            .await?
-            .map(Regime))
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Regime> {
+        let found = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        Ok(Regime(required(found, "regime")?))
     }
 
     /// First day of the data window.
@@ -374,13 +361,13 @@ pub struct ReportItem(report_item::Model);
 #[Object]
 impl ReportItem {
     /// The mandate reported on.
-    async fn mandate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
+    async fn mandate(&self, ctx: &Context<'_>) -> async_graphql::Result<Mandate> {
         let found = ctx
             .data_unchecked::<crate::mandates::loaders::MandateLoaders>()
             .by_id
             .load_one(self.0.mandate_id)
             .await?;
-        Ok(found.map(|m| Mandate::new(m, calendar::today())))
+        Ok(Mandate::new(required(found, "mandate")?, calendar::today()))
     }
 
     /// How implementation stands; null until the reporter gives it.
@@ -497,37 +484,28 @@ impl Report {
     }
 
     /// The period it reports on, with its window and deadlines.
-    async fn reporting_period(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<ReportingPeriod>> {
-        Ok(loaders(ctx)
-            .periods
-            .load_one(self.0.period_id)
-            .await?
-            .map(ReportingPeriod))
+    async fn reporting_period(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportingPeriod> {
+        let found = loaders(ctx).periods.load_one(self.0.period_id).await?;
+        Ok(ReportingPeriod(required(found, "reporting period")?))
     }
 
     /// The regime it is due under.
-    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Regime>> {
-        Ok(loaders(ctx)
-            .regimes
-            .load_one(self.0.regime_id)
-            .await?
-            .map(Regime))
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Regime> {
+        let found = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        Ok(Regime(required(found, "regime")?))
     }
 
     /// The unit that reports (for a compiled report, the regime's
     /// recipient, Sở Nội vụ).
-    async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        load_unit(ctx, self.0.reporter_unit_id).await
+    async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.reporter_unit_id, None).await
     }
 
     /// The unit it goes to: the regime's recipient; the district for a
     /// commune under one; the province (UBND tỉnh) for the recipient's own
     /// report and the compiled report.
-    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        load_unit(ctx, self.0.recipient_unit_id).await
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.recipient_unit_id, None).await
     }
 
     /// The province report Sở Nội vụ compiles for UBND tỉnh.
@@ -847,7 +825,7 @@ impl ReportingProgress {
     /// The unit; null for the whole country.
     async fn unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
         match self.unit_id {
-            Some(id) => load_unit(ctx, id).await,
+            Some(id) => Ok(Some(unit_by_id(ctx, id, None).await?)),
             None => Ok(None),
         }
     }

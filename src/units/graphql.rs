@@ -418,6 +418,22 @@ pub struct UnitEdge {
     node: Unit,
 }
 
+/// The unit `id` another object refers to, read as of `as_of` (None:
+/// today, kept within the unit's life, so an ended unit reads as it last
+/// stood). Every domain loads its related units here.
+pub async fn unit_by_id(
+    ctx: &Context<'_>,
+    id: Uuid,
+    as_of: Option<NaiveDate>,
+) -> async_graphql::Result<Unit> {
+    let found = Unit::loaders(ctx)
+        .by_id
+        .load_one(id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("unit {id} is referred to but missing")))?;
+    Ok(Unit::new(found, as_of.unwrap_or_else(calendar::today)))
+}
+
 /// Queries of the unit tree; anonymous callers may use them.
 #[derive(Default)]
 pub struct UnitQuery;

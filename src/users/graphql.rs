@@ -15,9 +15,8 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::ClientAddr;
 use crate::graphql::{DateTime, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::metrics::Metrics;
-use crate::units::graphql::Unit;
-use crate::units::loaders::UnitLoaders;
-use crate::{calendar, units};
+use crate::units;
+use crate::units::graphql::{Unit, unit_by_id};
 
 /// What a role grant lets its holder do within its scope.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,13 +89,8 @@ impl User {
     }
 
     /// The unit the user belongs to.
-    async fn home_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        let found = ctx
-            .data_unchecked::<UnitLoaders>()
-            .by_id
-            .load_one(self.0.home_unit_id)
-            .await?;
-        Ok(found.map(|m| Unit::new(m, calendar::today())))
+    async fn home_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.home_unit_id, None).await
     }
 
     /// The user's unrevoked role grants.
@@ -125,13 +119,8 @@ impl RoleGrant {
     }
 
     /// The unit whose subtree the grant covers.
-    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
-        let found = ctx
-            .data_unchecked::<UnitLoaders>()
-            .by_id
-            .load_one(self.0.scope_unit_id)
-            .await?;
-        Ok(found.map(|m| Unit::new(m, calendar::today())))
+    async fn scope(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.scope_unit_id, None).await
     }
 
     /// When it was granted.
