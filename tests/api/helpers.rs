@@ -544,6 +544,58 @@ impl TestApp {
         )
     }
 
+    /// A cheap stand-in for [`snapshot`](Self::snapshot): the audit head
+    /// and the row count of every table the snapshot covers, in one query.
+    /// An audited write moves the head, an insert or delete a count; an
+    /// unaudited update in place takes the full snapshot to see.
+    pub async fn fingerprint(&self) -> String {
+        use entity::*;
+        use sea_orm::{EntityName, Statement};
+        let db = self.db();
+        let head = audit_head::Entity::find().all(db).await.unwrap();
+        let tables = [
+            unit::Entity.table_name(),
+            app_user::Entity.table_name(),
+            role_grant::Entity.table_name(),
+            mandate::Entity.table_name(),
+            mandate_assignment::Entity.table_name(),
+            document::Entity.table_name(),
+            holiday::Entity.table_name(),
+            reporting_regime::Entity.table_name(),
+            regime_indicator::Entity.table_name(),
+            reporting_period::Entity.table_name(),
+            report::Entity.table_name(),
+            report_item::Entity.table_name(),
+            report_value::Entity.table_name(),
+            report_reminder::Entity.table_name(),
+            report_rollup::Entity.table_name(),
+            indicator_rollup::Entity.table_name(),
+        ];
+        let counts = tables
+            .iter()
+            .map(|table| format!("(SELECT COUNT(*) FROM \"{table}\")"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT {counts}"),
+            ))
+            .await
+            .unwrap()
+            .expect("a row of counts");
+        let counts = tables
+            .iter()
+            .enumerate()
+            .map(|(i, table)| {
+                let count: i64 = row.try_get_by_index(i).unwrap();
+                format!("{table}={count}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("{head:?} {counts}")
+    }
+
     /// The number of audit events.
     pub async fn audit_len(&self) -> u64 {
         entity::audit_event::Entity::find()
