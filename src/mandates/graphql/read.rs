@@ -1,0 +1,286 @@
+//! Queries of mandates: by id or code, lists, expiring authorizations and
+//! coverage of a territory.
+
+use super::*;
+
+/// What to list.
+#[derive(InputObject, Default)]
+pub struct MandateFilter {
+    /// Delegated by this unit.
+    pub delegator: Option<ID>,
+    /// Assigned to this unit.
+    pub delegatee: Option<ID>,
+    /// Delegator or a delegatee in this unit's subtree.
+    pub within: Option<ID>,
+    /// Of this sector (lĩnh vực).
+    pub sector: Option<Sector>,
+    /// Of this kind: phân cấp, ủy quyền or phân quyền.
+    pub kind: Option<MandateKind>,
+    /// Where they stand on `asOf`, as the `status` field reads.
+    pub status: Option<MandateStatus>,
+    /// Text in the title, the start of the code, or the exact matter code
+    /// (at most 100 characters).
+    #[graphql(validator(max_length = 100))]
+    pub search: Option<String>,
+}
+
+/// A page of mandates (Relay connection).
+pub struct MandateConnection {
+    page: Page<mandate::Model>,
+    as_of: NaiveDate,
+    viewer: Option<Viewer>,
+    filter: service::MandateFilter,
+}
+
+/// A page of mandates (Relay connection), ordered by code.
+#[Object]
+impl MandateConnection {
+    /// The mandates of this page with their cursors.
+    async fn edges(&self) -> Vec<MandateEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|m| MandateEdge {
+                cursor: service::cursor(m).encode(),
+                node: Mandate::new(m.clone(), self.as_of),
+            })
+            .collect()
+    }
+
+    /// The mandates of this page.
+    async fn nodes(&self) -> Vec<Mandate> {
+        self.page
+            .items
+            .iter()
+            .map(|m| Mandate::new(m.clone(), self.as_of))
+            .collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, service::cursor)
+    }
+
+    /// How many mandates match, over all pages (counted when asked).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let viewer = self.viewer.as_ref();
+        Ok(service::count(db(ctx), viewer, &self.filter, self.as_of).await?)
+    }
+}
+
+/// A mandate and its cursor.
+#[derive(SimpleObject)]
+pub struct MandateEdge {
+    /// Pass as `after` or `before` to page from here.
+    cursor: String,
+    /// The mandate.
+    node: Mandate,
+}
+
+/// A matter's coverage in a territory.
+#[derive(SimpleObject)]
+pub struct MatterCoverage {
+    /// The matter (việc), as in `Mandate.matterCode`.
+    pub matter_code: String,
+    /// Its latest mandate in the territory (by first day in force).
+    pub latest: Mandate,
+    /// The assignments that hold it on the date; empty for a gap.
+    pub holders: Vec<MandateAssignment>,
+}
+
+/// Matters without a holder and matters with overlapping holders.
+#[derive(SimpleObject)]
+pub struct Coverage {
+    /// The day the coverage is for.
+    pub as_of: Date,
+    /// How many matters have been delegated within the territory.
+    pub matters: i32,
+    /// Matters no unit holds on the date (a gap: no managing body).
+    pub gaps: Vec<MatterCoverage>,
+    /// Matters whose holders' territories overlap (more than one lead).
+    pub overlaps: Vec<MatterCoverage>,
+}
+
+pub(super) async fn anchor(ctx: &Context<'_>, field: &str, id: &ID) -> AppResult<unit::Model> {
+    let uuid = decode_id_of(NodeKind::Unit, field, id)?;
+    crate::units::service::existing(ctx.data_unchecked::<DatabaseConnection>(), uuid).await
+}
+
+/// Queries of mandates and documents.
+#[derive(Default)]
+pub struct MandateQuery;
+
+#[Object]
+impl MandateQuery {
+    /// A mandate by id; null when there is none. Anyone may read a mandate
+    /// in force on `asOf`; any other needs a grant over its delegator
+    /// (FORBIDDEN, or UNAUTHENTICATED for an anonymous caller).
+    async fn mandate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mandate's global id.")] id: ID,
+        #[graphql(desc = "The day to read the mandate on (default: today, Vietnam time).")]
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Mandate>> {
+        let uuid = decode_id_of(NodeKind::Mandate, "id", &id)?;
+        Ok(mandate_node(ctx, uuid, as_of.map_or_else(calendar::today, |d| d.0)).await?)
+    }
+
+    /// A mandate by its business code; null when no mandate has it
+    /// (visibility as for `mandate`).
+    async fn mandate_by_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mandate's code, e.g. \"19-PC-XD-01\" (at most 64 characters).")]
+        code: String,
+        #[graphql(desc = "The day to read the mandate on (default: today, Vietnam time).")]
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Mandate>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let code = text::checked("code", &code, 64)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = mandate::Entity::find()
+            .filter(mandate::Column::Code.eq(code))
+            .one(db)
+            .await?;
+        match found {
+            Some(m) => {
+                Ok(mandate_node(ctx, m.id, as_of.map_or_else(calendar::today, |d| d.0)).await?)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Mandates the caller may see (anyone: those in force on `asOf`;
+    /// signed-in users also the others delegated within their grants'
+    /// scope), ordered by code.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn mandates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to list (default: everything the caller may see).")] filter: Option<
+            MandateFilter,
+        >,
+        #[graphql(
+            desc = "The day statuses and visibility are read on (default: today, Vietnam time)."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<MandateConnection> {
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let as_of = as_of.map_or_else(calendar::today, |d| d.0);
+        let filter = filter.unwrap_or_default();
+        let within = match &filter.within {
+            Some(id) => Some(anchor(ctx, "within", id).await?.path),
+            None => None,
+        };
+        let search = match &filter.search {
+            Some(s) => Some(text::checked("search", s, 100)?.to_owned()),
+            None => None,
+        };
+        let query = service::MandateFilter {
+            delegator: filter
+                .delegator
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "delegator", id))
+                .transpose()?,
+            delegatee: filter
+                .delegatee
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "delegatee", id))
+                .transpose()?,
+            within,
+            sector: filter.sector.map(Into::into),
+            kind: filter.kind.map(Into::into),
+            status: filter.status.map(Into::into),
+            search,
+        };
+        let viewer = ctx.data_opt::<Viewer>();
+        let page = service::list(db(ctx), viewer, &query, as_of, &page).await?;
+        Ok(MandateConnection {
+            page,
+            as_of,
+            viewer: viewer.cloned(),
+            filter: query,
+        })
+    }
+
+    /// Authorizations (ủy quyền) in force that end within `withinDays`
+    /// (0 to 366) from today, delegated within `within` (default: your
+    /// grants' scopes; everything for anonymous callers).
+    async fn expiring_authorizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many days ahead to look, 0 to 366 (0: those ending today).")]
+        within_days: i32,
+        #[graphql(
+            desc = "Only authorizations whose delegator or a delegatee lies in this unit's subtree."
+        )]
+        within: Option<ID>,
+    ) -> async_graphql::Result<Vec<Mandate>> {
+        if !(0..=366).contains(&within_days) {
+            return Err(AppError::invalid("`withinDays` must be between 0 and 366").into());
+        }
+        let scope_paths: Vec<String> = match (&within, ctx.data_opt::<Viewer>()) {
+            (Some(id), _) => vec![anchor(ctx, "within", id).await?.path],
+            (None, Some(v)) => v.grants.iter().map(|g| g.scope.path.clone()).collect(),
+            (None, None) => Vec::new(),
+        };
+        let paths: Vec<&str> = scope_paths.iter().map(String::as_str).collect();
+        let today = calendar::today();
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let found = service::expiring_authorizations(db, today, within_days as u64, &paths).await?;
+        Ok(found.into_iter().map(|m| Mandate::new(m, today)).collect())
+    }
+
+    /// Matters delegated within a unit's subtree that no unit holds on
+    /// `asOf` (gaps) and matters whose holders overlap. For users with a
+    /// grant over that unit.
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The unit whose territory is checked; you need a grant over it.")]
+        within: ID,
+        #[graphql(desc = "The day to check (default: today, Vietnam time).")] as_of: Option<Date>,
+    ) -> async_graphql::Result<Coverage> {
+        let viewer = viewer(ctx)?;
+        let within = decode_id_of(NodeKind::Unit, "within", &within)?;
+        let as_of = as_of.map_or_else(calendar::today, |d| d.0);
+        let found = service::coverage_for(db(ctx), viewer, within, as_of).await?;
+        let convert = |c: service::MatterCoverage| MatterCoverage {
+            matter_code: c.matter_code,
+            latest: Mandate::new(c.latest, as_of),
+            holders: c
+                .holders
+                .into_iter()
+                .map(|(a, m)| MandateAssignment {
+                    model: a,
+                    mandate: m,
+                    as_of,
+                })
+                .collect(),
+        };
+        Ok(Coverage {
+            as_of: Date(as_of),
+            matters: found.matters as i32,
+            gaps: found.gaps.into_iter().map(convert).collect(),
+            overlaps: found.overlaps.into_iter().map(convert).collect(),
+        })
+    }
+}

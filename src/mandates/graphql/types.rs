@@ -1,0 +1,142 @@
+//! The enums mandates and documents are read and written with.
+
+use super::*;
+
+/// Sector (lĩnh vực) of a mandate.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::Sector")]
+pub enum Sector {
+    /// Nội vụ.
+    NoiVu,
+    /// Tư pháp.
+    TuPhap,
+    /// Tài chính (incl. former kế hoạch và đầu tư).
+    TaiChinh,
+    /// Công Thương.
+    CongThuong,
+    /// Nông nghiệp và Môi trường.
+    NongNghiepMoiTruong,
+    /// Đất đai.
+    DatDai,
+    /// Xây dựng.
+    XayDung,
+    /// Khoa học và Công nghệ.
+    KhoaHocCongNghe,
+    /// Văn hóa, Thể thao và Du lịch.
+    VanHoaTheThaoDuLich,
+    /// Giáo dục và Đào tạo.
+    GiaoDucDaoTao,
+    /// Y tế.
+    YTe,
+    /// Thanh tra.
+    ThanhTra,
+    /// Another sector.
+    Khac,
+}
+
+/// Type of a legal document (loại văn bản).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::document::DocumentType")]
+pub enum DocumentType {
+    /// Luật.
+    Luat,
+    /// Nghị quyết của Quốc hội.
+    NqQh,
+    /// Nghị quyết của Ủy ban Thường vụ Quốc hội.
+    NqUbtvqh,
+    /// Nghị định.
+    Nd,
+    /// Quyết định của Thủ tướng.
+    QdTtg,
+    /// Thông tư.
+    Tt,
+    /// Nghị quyết HĐND.
+    NqHdnd,
+    /// Quyết định UBND.
+    QdUbnd,
+    /// Quyết định của Chủ tịch UBND.
+    QdCtUbnd,
+    /// Quyết định của sở.
+    QdSo,
+    /// Kế hoạch.
+    Kh,
+    /// Công văn.
+    Cv,
+    /// Báo cáo.
+    Bc,
+    /// Tờ trình.
+    Ttr,
+}
+
+/// In which capacity a document was signed.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::document::SignerCapacity")]
+pub enum SignerCapacity {
+    /// Thay mặt (on behalf of a collective).
+    Tm,
+    /// Ký thay (a deputy signing for the head).
+    Kt,
+    /// Thừa lệnh.
+    Tl,
+    /// Thừa ủy quyền.
+    Tuq,
+}
+
+/// Who delegates: the body as a whole or its head.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::DelegatorCapacity")]
+pub enum DelegatorCapacity {
+    /// The committee or department as a collective (UBND, Sở).
+    Collective,
+    /// Its head (Chủ tịch UBND, Giám đốc Sở).
+    Head,
+}
+
+/// How a power moves.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::mandate::MandateKind")]
+pub enum MandateKind {
+    /// Phân cấp: permanent, by a normative document.
+    Decentralization,
+    /// Ủy quyền: temporary, with an end date and conditions; never passed on.
+    Authorization,
+    /// Phân quyền: given by law; recorded, not granted.
+    Devolution,
+}
+
+/// Where a mandate stands on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "status::MandateStatus")]
+pub enum MandateStatus {
+    /// Being prepared; not binding.
+    Draft,
+    /// Issued, not yet in force.
+    Scheduled,
+    /// In force.
+    Active,
+    /// In force by its dates, but every delegatee has ended (reorganisation);
+    /// see the assignments' successors and `transferAssignments`.
+    Lapsed,
+    /// Past its end date.
+    Expired,
+    /// Ended by revocation.
+    Revoked,
+    /// Replaced by an amendment.
+    Superseded,
+}
+
+/// Where one delegatee's assignment stands on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "status::AssignmentStatus")]
+pub enum AssignmentStatus {
+    /// Not yet in force.
+    Scheduled,
+    /// In force.
+    Active,
+    /// The delegatee unit has ended; the power awaits transfer to its successors.
+    Lapsed,
+    /// Carried over to successor units.
+    Transferred,
+    /// Ended with its mandate.
+    Ended,
+}

@@ -1,0 +1,329 @@
+//! A mandate's life: draft, edit, issue, amend, revoke, extend.
+
+use super::*;
+
+/// Drafts a mandate: APPROVER over the delegator. A draft may be
+/// incomplete; the rules are checked when it is issued.
+pub async fn draft_mandate(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    input: MandateInput,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let delegator = existing_unit(&txn, input.delegator).await?;
+    let actor = by.require(Role::Approver, &delegator)?;
+    let m = new_mandate(&txn, input, MandateState::Draft).await?;
+    audit_mandate(&txn, &actor, "draftMandate", None, &m).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub(super) async fn new_mandate(
+    txn: &DatabaseTransaction,
+    input: MandateInput,
+    state: MandateState,
+) -> AppResult<mandate::Model> {
+    check_code(&input.code)?;
+    let taken = mandate::Entity::find()
+        .filter(mandate::Column::Code.eq(input.code.as_str()))
+        .one(txn)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::rule(
+            Some("code"),
+            UserErrorCode::DuplicateCode,
+            "another mandate has that code",
+        ));
+    }
+    let mut m = mandate::Model {
+        id: Uuid::now_v7(),
+        code: input.code.clone(),
+        title: String::new(),
+        sector: input.sector,
+        matter_code: String::new(),
+        kind: input.kind,
+        delegator_unit_id: input.delegator,
+        delegator_capacity: input.delegator_capacity,
+        legal_basis_id: None,
+        legal_basis_article: None,
+        conditions: None,
+        resource_budget_vnd: None,
+        resource_staff: None,
+        resource_facilities: None,
+        resource_none_reason: None,
+        effective_from: input.effective_from,
+        effective_to: None,
+        allow_onward: false,
+        parent_mandate_id: None,
+        state,
+        superseded_by_id: None,
+        ended_document_id: None,
+        created_at: Utc::now(),
+    };
+    fill(txn, &mut m, &input).await?;
+    m.clone().into_active_model().insert(txn).await?;
+    replace_assignments(txn, &m, &input.delegatees).await?;
+    Ok(m)
+}
+
+/// Changes a draft.
+pub async fn update_draft(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    patch: MandatePatch,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let (before, _, actor) = for_change(&txn, by, id).await?;
+    require_draft(&before)?;
+    let current = current_delegatees(&txn, &before).await?;
+    let mut input = MandateInput::of(&before, current.clone());
+    patch.apply(&mut input);
+    let mut m = before.clone();
+    fill(&txn, &mut m, &input).await?;
+    let delegatees = input.delegatees;
+    let old = mandate_json(&before, &current);
+    m.clone()
+        .into_active_model()
+        .reset_all()
+        .update(&txn)
+        .await?;
+    replace_assignments(&txn, &m, &delegatees).await?;
+    audit_mandate(&txn, &actor, "updateDraftMandate", Some(old), &m).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Issues a draft: checks every rule, then makes it binding from its
+/// effective date.
+pub async fn issue_mandate(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let (before, _, actor) = for_change(&txn, by, id).await?;
+    require_draft(&before)?;
+    let delegatees = units_by_id(&txn, &current_delegatees(&txn, &before).await?).await?;
+    let parent = check_lawful(&txn, &before, &delegatees, &[]).await?;
+    let mut row = before.clone().into_active_model();
+    row.state = Set(MandateState::Issued);
+    row.parent_mandate_id = Set(parent);
+    let m = row.update(&txn).await?;
+    audit_mandate(&txn, &actor, "issueMandate", None, &m).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// What an amendment changes; the new mandate starts on `effective_from`.
+#[derive(Debug, Clone)]
+pub struct Amendment {
+    pub code: String,
+    pub legal_basis: Uuid,
+    pub effective_from: NaiveDate,
+    pub patch: MandatePatch,
+}
+
+/// Issues a new mandate that supersedes `id` from the amendment's date.
+pub async fn amend_mandate(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    amendment: Amendment,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let (old, _, actor) = for_change(&txn, by, id).await?;
+    let status = rules::dated_status(&old, amendment.effective_from);
+    if old.state != MandateState::Issued
+        || !matches!(status, DatedStatus::Active | DatedStatus::Scheduled)
+    {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::NotAmendable,
+            format!("{} is not in force on that date", old.code),
+        ));
+    }
+    if amendment.effective_from <= old.effective_from {
+        return Err(AppError::rule(
+            Some("effectiveFrom"),
+            UserErrorCode::InvalidDate,
+            "an amendment starts after the mandate it amends",
+        ));
+    }
+    let mut input = MandateInput::of(&old, current_delegatees(&txn, &old).await?);
+    input.code = amendment.code;
+    input.legal_basis = Some(amendment.legal_basis);
+    input.effective_from = amendment.effective_from;
+    amendment.patch.apply(&mut input);
+    let new = new_mandate(&txn, input, MandateState::Issued).await?;
+    let units = units_by_id(&txn, &current_delegatees(&txn, &new).await?).await?;
+    check_lawful(&txn, &new, &units, &[old.id]).await?;
+    let last_day = amendment.effective_from - Days::new(1);
+    end_mandate(&txn, &old, MandateState::Superseded, last_day, None).await?;
+    let mut row = existing(&txn, old.id).await?.into_active_model();
+    row.superseded_by_id = Set(Some(new.id));
+    row.update(&txn).await?;
+    // Onward delegations now rest on the amended version.
+    mandate::Entity::update_many()
+        .col_expr(
+            mandate::Column::ParentMandateId,
+            sea_orm::sea_query::Expr::value(new.id),
+        )
+        .filter(mandate::Column::ParentMandateId.eq(old.id))
+        .exec(&txn)
+        .await?;
+    let before = mandate_json(&old, &current_delegatees(&txn, &old).await?);
+    audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;
+    txn.commit().await?;
+    Ok(new)
+}
+
+/// Ends `m` on `last_day` with `state`, closing its assignments then.
+pub(super) async fn end_mandate(
+    txn: &DatabaseTransaction,
+    m: &mandate::Model,
+    state: MandateState,
+    last_day: NaiveDate,
+    document: Option<Uuid>,
+) -> AppResult<()> {
+    let mut row = m.clone().into_active_model();
+    row.state = Set(state);
+    row.effective_to = Set(Some(last_day));
+    if document.is_some() {
+        row.ended_document_id = Set(document);
+    }
+    row.update(txn).await?;
+    for a in assignments_of(txn, &[m.id]).await? {
+        if a.valid_to.is_none_or(|to| to > last_day) {
+            let mut row = a.into_active_model();
+            row.valid_to = Set(Some(last_day));
+            row.update(txn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Revokes a mandate from the day after `last_day`, citing `document`;
+/// onward delegations resting on it end with it.
+pub async fn revoke_mandate(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    document: Uuid,
+    last_day: NaiveDate,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let (before, _, actor) = for_change(&txn, by, id).await?;
+    documents::existing(&txn, document).await?;
+    if before.state != MandateState::Issued {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::NotRevocable,
+            format!("{} is not an issued mandate in force", before.code),
+        ));
+    }
+    if last_day < before.effective_from || before.effective_to.is_some_and(|to| last_day >= to) {
+        return Err(AppError::rule(
+            Some("lastDay"),
+            UserErrorCode::InvalidDate,
+            "the last day falls between the mandate's first day and its planned end",
+        ));
+    }
+    let mut ended = vec![before.clone()];
+    let mut i = 0;
+    while i < ended.len() {
+        let children = mandate::Entity::find()
+            .filter(mandate::Column::ParentMandateId.eq(ended[i].id))
+            .filter(mandate::Column::State.eq(MandateState::Issued))
+            .all(&txn)
+            .await?;
+        ended.extend(
+            children
+                .into_iter()
+                .filter(|c| c.effective_to.is_none_or(|to| to > last_day)),
+        );
+        i += 1;
+    }
+    for m in &ended {
+        end_mandate(&txn, m, MandateState::Revoked, last_day, Some(document)).await?;
+    }
+    let after = existing(&txn, id).await?;
+    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
+    audit_mandate(&txn, &actor, "revokeMandate", Some(old), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Moves an authorization's end date later, citing `document`.
+pub async fn extend_authorization(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    new_end: NaiveDate,
+    document: Uuid,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let (before, _, actor) = for_change(&txn, by, id).await?;
+    documents::existing(&txn, document).await?;
+    if before.kind != MandateKind::Authorization {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::NotAuthorization,
+            "only an authorization (ủy quyền) is extended",
+        ));
+    }
+    let live = matches!(
+        rules::dated_status(&before, crate::calendar::today()),
+        DatedStatus::Active | DatedStatus::Scheduled
+    );
+    if before.state != MandateState::Issued || !live {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::NotActive,
+            format!("{} is not in force", before.code),
+        ));
+    }
+    let old_end = before.effective_to.unwrap_or(new_end);
+    if new_end <= old_end {
+        return Err(AppError::rule(
+            Some("effectiveTo"),
+            UserErrorCode::InvalidDate,
+            "the new end is after the current one",
+        ));
+    }
+    let mut extended = before.clone();
+    extended.effective_to = Some(new_end);
+    let current: Vec<mandate_assignment::Model> = assignments_of(&txn, &[id])
+        .await?
+        .into_iter()
+        .filter(|a| !a.transferred && a.valid_to == Some(old_end))
+        .collect();
+    let delegatees = units_by_id(
+        &txn,
+        &current
+            .iter()
+            .map(|a| a.delegatee_unit_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let mut window = extended.clone();
+    window.effective_from = old_end + Days::new(1);
+    let line: Vec<Uuid> = ancestors(&txn, before.parent_mandate_id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    check_overlap(&txn, &window, &delegatees, &line, &[id]).await?;
+    let mut row = before.clone().into_active_model();
+    row.effective_to = Set(Some(new_end));
+    let after = row.update(&txn).await?;
+    for a in current {
+        let mut row = a.into_active_model();
+        row.valid_to = Set(Some(new_end));
+        row.update(&txn).await?;
+    }
+    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
+    audit_mandate(&txn, &actor, "extendAuthorization", Some(old), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
