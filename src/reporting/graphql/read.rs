@@ -1,0 +1,343 @@
+//! Queries of the reporting cycle: reports, progress, regimes and the
+//! holiday calendar.
+
+use super::*;
+
+/// What to list.
+#[derive(InputObject, Default)]
+pub struct ReportFilter {
+    /// Reports of this period (e.g. `2026Q1`), over every regime unless `regime` is given.
+    pub period: Option<PeriodValue>,
+    /// Reports due under this regime.
+    pub regime: Option<ID>,
+    /// Reporters in this unit's subtree.
+    pub within: Option<ID>,
+    /// Any of these statuses.
+    pub status: Option<Vec<ReportStatus>>,
+    /// Late: submitted after the deadline, or still missing after it.
+    pub late: Option<bool>,
+    /// Reports by this unit.
+    pub reporter: Option<ID>,
+    /// Reports sent to this unit.
+    pub recipient: Option<ID>,
+    /// Only compiled province reports (true) or only unit reports (false).
+    pub compiled: Option<bool>,
+}
+
+/// A page of reports (Relay connection), down the unit tree.
+pub struct ReportConnection {
+    page: Page<report::Model>,
+    filter: reports::ReportFilter,
+}
+
+/// A report and its cursor.
+#[derive(SimpleObject)]
+pub struct ReportEdge {
+    /// Pass as `after` or `before` to page from here.
+    cursor: String,
+    /// The report.
+    node: Report,
+}
+
+/// A page of reports (Relay connection), ordered down the unit tree.
+#[Object]
+impl ReportConnection {
+    /// The reports of this page with their cursors.
+    async fn edges(&self) -> Vec<ReportEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|r| ReportEdge {
+                cursor: reports::cursor(r).encode(),
+                node: Report(r.clone()),
+            })
+            .collect()
+    }
+
+    /// The reports of this page.
+    async fn nodes(&self) -> Vec<Report> {
+        self.page.items.iter().cloned().map(Report).collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, reports::cursor)
+    }
+
+    /// How many reports match the filter (counted when asked).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(reports::count(db(ctx), ctx.data_opt::<Viewer>(), &self.filter).await?)
+    }
+}
+
+/// An indicator's total over a subtree's accepted reports.
+#[derive(SimpleObject)]
+#[graphql(name = "IndicatorTotal")]
+pub struct IndicatorTotalObject {
+    /// The indicator's code.
+    pub code: String,
+    /// What is counted or measured.
+    pub name: String,
+    /// Unit of measure (đơn vị tính).
+    pub measure: String,
+    /// How values combine over units.
+    pub aggregation: Aggregation,
+    /// Sum of the accepted reports' values.
+    pub total: f64,
+    /// Accepted reports that gave a value.
+    pub reports: i64,
+    /// The aggregated figure (total, or average for AVG); null with no reports.
+    pub value: Option<f64>,
+}
+
+impl From<&IndicatorTotal> for IndicatorTotalObject {
+    fn from(t: &IndicatorTotal) -> Self {
+        IndicatorTotalObject {
+            code: t.code.clone(),
+            name: t.name.clone(),
+            measure: t.measure.clone(),
+            aggregation: t.aggregation.into(),
+            total: t.total,
+            reports: t.reports,
+            value: t.value(),
+        }
+    }
+}
+
+/// Progress of a unit's subtree (or the whole country) for a period.
+#[derive(SimpleObject)]
+#[graphql(complex, name = "ReportingProgress")]
+pub struct ReportingProgress {
+    #[graphql(skip)]
+    unit_id: Option<Uuid>,
+    /// Reports expected from units in the subtree.
+    pub expected: i64,
+    /// Submitted at least once.
+    pub submitted: i64,
+    /// First submitted by the deadline.
+    pub on_time: i64,
+    /// First submitted after the deadline.
+    pub late: i64,
+    /// Never submitted.
+    pub missing: i64,
+    /// Now back with their reporters.
+    pub returned: i64,
+    /// Accepted by their recipients.
+    pub accepted: i64,
+    /// Submitted and waiting for the recipient.
+    pub awaiting_review: i64,
+    /// Indicator totals over the accepted reports.
+    pub indicators: Vec<IndicatorTotalObject>,
+    /// The same for each child unit with reports (empty below the first level).
+    pub children: Vec<ReportingProgress>,
+}
+
+#[ComplexObject]
+impl ReportingProgress {
+    /// The unit; null for the whole country.
+    async fn unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Unit>> {
+        match self.unit_id {
+            Some(id) => Ok(Some(unit_by_id(ctx, id, None).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl ReportingProgress {
+    fn from(p: &Progress, children: Vec<ReportingProgress>) -> Self {
+        let c = p.counts;
+        ReportingProgress {
+            unit_id: p.unit_id,
+            expected: c.expected,
+            submitted: c.submitted,
+            on_time: c.on_time,
+            late: c.late,
+            missing: c.missing(),
+            returned: c.returned,
+            accepted: c.accepted,
+            awaiting_review: c.awaiting_review(),
+            indicators: p.indicators.iter().map(Into::into).collect(),
+            children,
+        }
+    }
+}
+
+/// A day of the holiday calendar.
+#[derive(SimpleObject)]
+pub struct Holiday {
+    /// The day.
+    pub date: Date,
+    /// A weekday off or a weekend day worked.
+    pub kind: DayKind,
+    /// What the day is, e.g. "Tết Nguyên đán" or "Nghỉ bù".
+    pub name: String,
+    /// The notice or law it comes from, or `derived` (from the Labour Code's
+    /// rules, pending the year's official notice).
+    pub source: String,
+}
+
+impl From<holiday::Model> for Holiday {
+    fn from(h: holiday::Model) -> Self {
+        Holiday {
+            date: h.day.into(),
+            kind: h.kind.into(),
+            name: h.name,
+            source: h.source,
+        }
+    }
+}
+
+/// Queries of the reporting cycle.
+#[derive(Default)]
+pub struct ReportingQuery;
+
+#[Object]
+impl ReportingQuery {
+    /// Regimes whose recipient lies in a province the caller has a grant in.
+    async fn regimes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Regime>> {
+        let viewer = viewer(ctx)?;
+        Ok(reports::regimes_visible(db(ctx), viewer)
+            .await?
+            .into_iter()
+            .map(Regime)
+            .collect())
+    }
+
+    /// A regime by id; null when there is none, FORBIDDEN when it lies
+    /// outside the provinces the caller has a grant in.
+    async fn regime(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The regime's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Regime>> {
+        let uuid = decode_id_of(NodeKind::Regime, "id", &id)?;
+        Ok(regime_node(ctx, uuid).await?)
+    }
+
+    /// A report, if the caller has a grant over its reporter or recipient;
+    /// null when there is none.
+    async fn report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Report>> {
+        let uuid = decode_id_of(NodeKind::Report, "id", &id)?;
+        Ok(report_node(ctx, uuid).await?)
+    }
+
+    /// Reports whose reporter or recipient lies in the caller's scopes,
+    /// ordered down the unit tree.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to list (default: every report the caller may read).")]
+        filter: Option<ReportFilter>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<ReportConnection> {
+        let viewer = viewer(ctx)?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let f = filter.unwrap_or_default();
+        let within = match &f.within {
+            Some(id) => Some(
+                crate::units::service::existing(db(ctx), unit_id("within", id)?)
+                    .await?
+                    .path,
+            ),
+            None => None,
+        };
+        let filter = reports::ReportFilter {
+            period: f.period.map(|p| p.0.to_string()),
+            regime: f
+                .regime
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
+                .transpose()?,
+            within,
+            statuses: f
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            late: f.late,
+            reporter: f
+                .reporter
+                .as_ref()
+                .map(|id| unit_id("reporter", id))
+                .transpose()?,
+            recipient: f
+                .recipient
+                .as_ref()
+                .map(|id| unit_id("recipient", id))
+                .transpose()?,
+            compiled: f.compiled,
+        };
+        let page = reports::list(db(ctx), Some(viewer), &filter, &page).await?;
+        Ok(ReportConnection { page, filter })
+    }
+
+    /// Progress of a period under `within` and each of its children (every
+    /// province the caller has a grant over when `within` is omitted), from
+    /// the rollups kept by every status change. Summed over the regimes
+    /// with that period unless `regime` is given.
+    async fn reporting_progress(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period, e.g. `2026Q1`.")] period: PeriodValue,
+        #[graphql(desc = "The unit whose subtree is counted; you need a grant over it.")]
+        within: Option<ID>,
+        #[graphql(desc = "Only this regime's reports (default: every regime with that period).")]
+        regime: Option<ID>,
+    ) -> async_graphql::Result<ReportingProgress> {
+        let viewer = viewer(ctx)?;
+        let regime = regime
+            .as_ref()
+            .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
+            .transpose()?;
+        let within = within
+            .as_ref()
+            .map(|id| unit_id("within", id))
+            .transpose()?;
+        let period = period.0.to_string();
+        let (head, children) =
+            progress::progress_for(db(ctx), viewer, &period, regime, within).await?;
+        let children = children
+            .iter()
+            .map(|c| ReportingProgress::from(c, Vec::new()))
+            .collect();
+        Ok(ReportingProgress::from(&head, children))
+    }
+
+    /// The days of `year` that break the Monday–Friday week (public).
+    async fn holidays(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year, 2000 to 2100.")] year: i32,
+    ) -> async_graphql::Result<Vec<Holiday>> {
+        if !holidays::YEARS.contains(&year) {
+            let (first, last) = (holidays::YEARS.start(), holidays::YEARS.end());
+            return Err(AppError::invalid(format!("a year from {first} to {last}")).into());
+        }
+        Ok(holidays::of_year(db(ctx), year)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}

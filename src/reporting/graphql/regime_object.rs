@@ -1,0 +1,201 @@
+//! The `Regime` and `ReportingPeriod` objects.
+
+use super::*;
+
+/// A figure every report of a regime gives (chỉ tiêu).
+#[derive(SimpleObject)]
+pub struct Indicator {
+    /// Code, unique within the regime; `IndicatorValueInput.indicator` names it.
+    pub code: String,
+    /// What is counted or measured.
+    pub name: String,
+    /// Unit of measure (đơn vị tính), e.g. "hồ sơ".
+    pub measure: String,
+    /// How values combine over units in rollups.
+    pub aggregation: Aggregation,
+}
+
+impl From<&regime_indicator::Model> for Indicator {
+    fn from(i: &regime_indicator::Model) -> Self {
+        Indicator {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            measure: i.measure.clone(),
+            aggregation: i.aggregation.into(),
+        }
+    }
+}
+
+/// A reporting regime (chế độ báo cáo) after Nghị định 09/2019/NĐ-CP.
+pub struct Regime(pub reporting_regime::Model);
+
+/// A reporting regime (chế độ báo cáo) after Nghị định 09/2019/NĐ-CP: what
+/// is reported, by whom, to whom, how often and by when.
+#[Object]
+impl Regime {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Regime, self.0.id)
+    }
+
+    /// Stable business code, unique across regimes.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Name of the regime.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the reports cover.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+
+    /// Who receives the reports (Sở Nội vụ); communes under a district
+    /// report to the district.
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.recipient_unit_id, None).await
+    }
+
+    /// How often reports are due: the kind of period it opens.
+    async fn frequency(&self) -> Frequency {
+        self.0.frequency.into()
+    }
+
+    /// Where each period's data window ends.
+    async fn cutoff_rule(&self) -> CutoffRule {
+        self.0.cutoff_rule.into()
+    }
+
+    /// Working days after the cut-off by which a unit's report is due.
+    async fn deadline_days(&self) -> i32 {
+        self.0.deadline_days
+    }
+
+    /// Working days after the cut-off by which the compiled report is due.
+    async fn compiled_deadline_days(&self) -> i32 {
+        self.0.compiled_deadline_days
+    }
+
+    /// The kinds of unit that report; null when the regime names units or
+    /// asks every holder of a mandate.
+    async fn reporter_kinds(&self) -> Option<Vec<UnitKind>> {
+        match regimes::reporters_of(&self.0) {
+            Reporters::Kinds(kinds) => Some(kinds.into_iter().map(Into::into).collect()),
+            _ => None,
+        }
+    }
+
+    /// The units that report, when the regime names them; null otherwise.
+    async fn reporter_units(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Unit>>> {
+        let Reporters::Units(ids) = regimes::reporters_of(&self.0) else {
+            return Ok(None);
+        };
+        let mut units = Vec::new();
+        for id in ids {
+            units.push(unit_by_id(ctx, id, None).await?);
+        }
+        Ok(Some(units))
+    }
+
+    /// Whether every unit holding a mandate in a period reports.
+    async fn reporters_are_holders(&self) -> bool {
+        matches!(regimes::reporters_of(&self.0), Reporters::Holders)
+    }
+
+    /// The figures every report gives (chỉ tiêu), in order; may be empty.
+    async fn indicators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Indicator>> {
+        let list = loaders(ctx).indicators.load_one(self.0.id).await?;
+        Ok(list
+            .unwrap_or_default()
+            .iter()
+            .map(Indicator::from)
+            .collect())
+    }
+
+    /// The periods opened, newest first.
+    async fn periods(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReportingPeriod>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let rows = reporting_period::Entity::find()
+            .filter(reporting_period::Column::RegimeId.eq(self.0.id))
+            .order_by_desc(reporting_period::Column::DataTo)
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(ReportingPeriod).collect())
+    }
+}
+
+/// One period of a regime.
+pub struct ReportingPeriod(pub reporting_period::Model);
+
+/// One period of a regime (kỳ báo cáo), e.g. `2026Q1`, with its data
+/// window and deadlines in working days from the holiday calendar.
+#[Object]
+impl ReportingPeriod {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::ReportingPeriod, self.0.id)
+    }
+
+    /// The period, e.g. `2026Q1`.
+    async fn period(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The regime the period belongs to.
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Regime> {
+        let found = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        Ok(Regime(required(found, "regime")?))
+    }
+
+    /// First day of the data window.
+    async fn data_from(&self) -> Date {
+        self.0.data_from.into()
+    }
+
+    /// The cut-off: last day of the data window.
+    async fn data_to(&self) -> Date {
+        self.0.data_to.into()
+    }
+
+    /// Last day to submit a unit's report (working days after the cut-off).
+    async fn deadline(&self) -> Date {
+        self.0.deadline.into()
+    }
+
+    /// Last day to submit the compiled report to UBND tỉnh.
+    async fn compiled_deadline(&self) -> Date {
+        self.0.compiled_deadline.into()
+    }
+
+    /// When the period was opened (`openPeriods`).
+    async fn opened_at(&self) -> DateTime {
+        DateTime(self.0.opened_at)
+    }
+}
+
+/// The regime `id` names, if the caller may see it.
+pub async fn regime_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Regime>> {
+    let viewer = viewer(ctx)?;
+    let visible = reports::regimes_visible(db(ctx), viewer).await?;
+    match visible.into_iter().find(|r| r.id == id) {
+        Some(r) => Ok(Some(Regime(r))),
+        None => match regimes::existing(db(ctx), id).await {
+            Ok(_) => Err(AppError::Forbidden),
+            Err(AppError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// The period `id` names, if the caller may see its regime.
+pub async fn period_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<ReportingPeriod>> {
+    let Some(p) = loaders(ctx).periods.load_one(id).await? else {
+        return Ok(None);
+    };
+    regime_node(ctx, p.regime_id).await?;
+    Ok(Some(ReportingPeriod(p)))
+}

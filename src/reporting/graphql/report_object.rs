@@ -1,0 +1,335 @@
+//! The `Report` object with its items, figures and what the viewer may do.
+
+use super::*;
+
+/// Procedure counts of a mandate in the period.
+#[derive(SimpleObject)]
+pub struct ProcedureCounts {
+    /// Administrative procedures handled in the period, carry-over included;
+    /// equals on time + late + pending. Null until the reporter gives it.
+    pub received: Option<i32>,
+    /// Resolved by their due date (giải quyết đúng hạn); null until given.
+    pub resolved_on_time: Option<i32>,
+    /// Resolved after their due date (quá hạn); null until given.
+    pub resolved_late: Option<i32>,
+    /// Still being handled at the cut-off (đang giải quyết); null until
+    /// given.
+    pub pending: Option<i32>,
+}
+
+/// A report's account of one mandate the reporter held in the period.
+pub struct ReportItem(report_item::Model);
+
+/// A report's account of one mandate the reporter held in the period.
+#[Object]
+impl ReportItem {
+    /// The mandate reported on.
+    async fn mandate(&self, ctx: &Context<'_>) -> async_graphql::Result<Mandate> {
+        let found = ctx
+            .data_unchecked::<crate::mandates::loaders::MandateLoaders>()
+            .by_id
+            .load_one(self.0.mandate_id)
+            .await?;
+        Ok(Mandate::new(required(found, "mandate")?, calendar::today()))
+    }
+
+    /// How implementation stands; null until the reporter gives it.
+    async fn implementation_status(&self) -> Option<ImplementationStatus> {
+        self.0.implementation_status.map(Into::into)
+    }
+
+    /// Counts of administrative procedures handled under the mandate.
+    async fn procedures(&self) -> ProcedureCounts {
+        ProcedureCounts {
+            received: self.0.procedures_received,
+            resolved_on_time: self.0.resolved_on_time,
+            resolved_late: self.0.resolved_late,
+            pending: self.0.pending,
+        }
+    }
+
+    /// Difficulties met with this mandate (khó khăn, vướng mắc); null when
+    /// none are given.
+    async fn difficulties(&self) -> Option<&str> {
+        self.0.difficulties.as_deref()
+    }
+
+    /// What the reporter proposes for the mandate; null until given.
+    async fn proposal(&self) -> Option<Proposal> {
+        self.0.proposal.map(Into::into)
+    }
+
+    /// Why, or what to change; null when not given.
+    async fn proposal_note(&self) -> Option<&str> {
+        self.0.proposal_note.as_deref()
+    }
+}
+
+/// A report's value of one indicator.
+#[derive(SimpleObject)]
+pub struct IndicatorValue {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The figure, in the indicator's unit of measure.
+    pub value: f64,
+}
+
+/// The narrative part of a report.
+#[derive(SimpleObject)]
+pub struct Narrative {
+    /// Results achieved (kết quả thực hiện).
+    pub results: Option<String>,
+    /// Difficulties met (khó khăn, vướng mắc).
+    pub difficulties: Option<String>,
+    /// Proposals (đề xuất, kiến nghị).
+    pub proposals: Option<String>,
+}
+
+/// What the caller may do with a report now.
+#[derive(SimpleObject)]
+pub struct ReportViewerCan {
+    /// saveReportDraft.
+    pub edit: bool,
+    /// submitReport.
+    pub submit: bool,
+    /// returnReport, or returnCompiledReport for a compiled report.
+    #[graphql(name = "return")]
+    pub return_: bool,
+    /// acceptReport, or acceptCompiledReport for a compiled report.
+    pub accept: bool,
+}
+
+impl From<reports::Abilities> for ReportViewerCan {
+    fn from(a: reports::Abilities) -> Self {
+        ReportViewerCan {
+            edit: a.edit,
+            submit: a.submit,
+            return_: a.return_,
+            accept: a.accept,
+        }
+    }
+}
+
+/// One unit's report for a period, or the province report compiled from
+/// them (`compiled`).
+pub struct Report(pub report::Model);
+
+/// A report (báo cáo): one unit's submission for one period of a regime,
+/// or the province report Sở Nội vụ compiles from them (`compiled`).
+#[Object]
+impl Report {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        encode_id(NodeKind::Report, self.0.id)
+    }
+
+    /// Stable business code: `<regime>/<period>/<reporter code>`, with
+    /// `/TH` for the compiled report.
+    async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let regime = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        let reporter = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(self.0.reporter_unit_id)
+            .await?;
+        Ok(format!(
+            "{}/{}/{}{}",
+            regime.map(|r| r.code).unwrap_or_default(),
+            self.0.period_code,
+            reporter.map(|u| u.code).unwrap_or_default(),
+            if self.0.compiled { "/TH" } else { "" }
+        ))
+    }
+
+    /// The period, e.g. `2026Q1`.
+    async fn period(&self) -> &str {
+        &self.0.period_code
+    }
+
+    /// The period it reports on, with its window and deadlines.
+    async fn reporting_period(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportingPeriod> {
+        let found = loaders(ctx).periods.load_one(self.0.period_id).await?;
+        Ok(ReportingPeriod(required(found, "reporting period")?))
+    }
+
+    /// The regime it is due under.
+    async fn regime(&self, ctx: &Context<'_>) -> async_graphql::Result<Regime> {
+        let found = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        Ok(Regime(required(found, "regime")?))
+    }
+
+    /// The unit that reports (for a compiled report, the regime's
+    /// recipient, Sở Nội vụ).
+    async fn reporter(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.reporter_unit_id, None).await
+    }
+
+    /// The unit it goes to: the regime's recipient; the district for a
+    /// commune under one; the province (UBND tỉnh) for the recipient's own
+    /// report and the compiled report.
+    async fn recipient(&self, ctx: &Context<'_>) -> async_graphql::Result<Unit> {
+        unit_by_id(ctx, self.0.recipient_unit_id, None).await
+    }
+
+    /// The province report Sở Nội vụ compiles for UBND tỉnh.
+    async fn compiled(&self) -> bool {
+        self.0.compiled
+    }
+
+    /// Where it stands: NOT_STARTED → DRAFT → SUBMITTED → RETURNED or
+    /// ACCEPTED.
+    async fn status(&self) -> ReportStatus {
+        self.0.status.into()
+    }
+
+    /// Increases with every change; send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The narrative part: results, difficulties, proposals.
+    async fn narrative(&self) -> Narrative {
+        Narrative {
+            results: self.0.results.clone(),
+            difficulties: self.0.difficulties.clone(),
+            proposals: self.0.proposals.clone(),
+        }
+    }
+
+    /// Why the recipient returned it (the latest return); null if never
+    /// returned.
+    async fn return_reason(&self) -> Option<&str> {
+        self.0.return_reason.as_deref()
+    }
+
+    /// One item per mandate the reporter held in the period.
+    async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReportItem>> {
+        let items = loaders(ctx).items.load_one(self.0.id).await?;
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(ReportItem)
+            .collect())
+    }
+
+    /// Indicator values, in the regime's order.
+    async fn values(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IndicatorValue>> {
+        let values = loaders(ctx)
+            .values
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let indicators = loaders(ctx)
+            .indicators
+            .load_one(self.0.regime_id)
+            .await?
+            .unwrap_or_default();
+        Ok(indicators
+            .iter()
+            .filter_map(|i| {
+                let v = values.iter().find(|v| v.indicator_code == i.code)?;
+                Some(IndicatorValue {
+                    indicator: i.into(),
+                    value: v.value,
+                })
+            })
+            .collect())
+    }
+
+    /// Last day to submit.
+    async fn deadline(&self) -> Date {
+        regimes::deadline_day(self.0.deadline_at).into()
+    }
+
+    /// Submitted after the deadline, or not submitted and the deadline has passed.
+    async fn late(&self) -> bool {
+        reports::is_late(&self.0, Utc::now())
+    }
+
+    /// When it was first submitted, which decides `late`; null until then.
+    async fn first_submitted_at(&self) -> Option<DateTime> {
+        self.0.first_submitted_at.map(DateTime)
+    }
+
+    /// When it was last submitted; null until then.
+    async fn submitted_at(&self) -> Option<DateTime> {
+        self.0.submitted_at.map(DateTime)
+    }
+
+    /// When it was last returned; null if never returned.
+    async fn returned_at(&self) -> Option<DateTime> {
+        self.0.returned_at.map(DateTime)
+    }
+
+    /// When it was accepted; null until then.
+    async fn accepted_at(&self) -> Option<DateTime> {
+        self.0.accepted_at.map(DateTime)
+    }
+
+    /// Reminders sent while it was missing.
+    async fn reminder_count(&self) -> i32 {
+        self.0.reminder_count
+    }
+
+    /// When the latest reminder was sent (`remindMissing`); null if none.
+    async fn last_reminded_at(&self) -> Option<DateTime> {
+        self.0.last_reminded_at.map(DateTime)
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+
+    /// For a compiled report: the accepted unit reports it was made from
+    /// (the per-unit table). Empty for a unit report.
+    async fn compiled_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Report>> {
+        if !self.0.compiled {
+            return Ok(Vec::new());
+        }
+        Ok(
+            reports::compiled_from(db(ctx), ctx.data_opt::<Viewer>(), &self.0)
+                .await?
+                .into_iter()
+                .map(Report)
+                .collect(),
+        )
+    }
+
+    /// What the caller may do with it now (all false for an anonymous
+    /// caller).
+    async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
+        let units = ctx.data_unchecked::<UnitLoaders>();
+        let reporter = units.by_id.load_one(self.0.reporter_unit_id).await?;
+        let recipient = units.by_id.load_one(self.0.recipient_unit_id).await?;
+        let (Some(reporter), Some(recipient)) = (reporter, recipient) else {
+            return Err(AppError::NotFound("unit").into());
+        };
+        let viewer = ctx.data_opt::<Viewer>();
+        Ok(reports::viewer_can(viewer, &self.0, &reporter, &recipient).into())
+    }
+}
+
+/// The report `id` names, if the caller may read it.
+pub async fn report_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Report>> {
+    let Some(r) = report_by_id(db(ctx), id).await? else {
+        return Ok(None);
+    };
+    let recipient = crate::units::service::existing(db(ctx), r.recipient_unit_id).await?;
+    let viewer = ctx.data_opt::<Viewer>();
+    if viewer.is_none() {
+        return Err(AppError::Unauthenticated);
+    }
+    if !reports::can_see(viewer, &r.reporter_path, &recipient.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(Report(r)))
+}
+
+pub(super) async fn report_by_id(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> AppResult<Option<report::Model>> {
+    use sea_orm::EntityTrait;
+    Ok(report::Entity::find_by_id(id).one(db).await?)
+}

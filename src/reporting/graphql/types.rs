@@ -1,0 +1,128 @@
+//! The period scalar and the enums of the reporting cycle.
+
+use super::*;
+
+/// A reporting period: `2026M09` (or `2026-09`), `2026Q1`, `2026H1`,
+/// `2026H2`, `2026N9` (nine months), `2026`, or an ad-hoc window
+/// `2026-03-15..2026-04-20`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodValue(pub Period);
+
+/// A reporting period (kỳ báo cáo) as text: a month `2026M09` (input also
+/// `2026-09`), a quarter `2026Q1`, a half year `2026H1` or `2026H2`, nine
+/// months `2026N9`, a year `2026` (years 2000 to 2100), or an ad-hoc
+/// window `2026-03-15..2026-04-20` of at most a year. Output is always the
+/// canonical form (`2026M09`).
+#[Scalar(name = "Period")]
+impl ScalarType for PeriodValue {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => s
+                .parse::<Period>()
+                .map(PeriodValue)
+                .map_err(InputValueError::custom),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
+/// How often a regime asks for reports.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::reporting_regime::Frequency")]
+pub enum Frequency {
+    /// Monthly (báo cáo tháng): periods `2026M01` … `2026M12`.
+    Month,
+    /// Quarterly (báo cáo quý): periods `2026Q1` … `2026Q4`.
+    Quarter,
+    /// Half-yearly (báo cáo 6 tháng): periods `2026H1`, `2026H2`.
+    HalfYear,
+    /// Nine months (báo cáo 9 tháng): period `2026N9`.
+    NineMonth,
+    /// Yearly (báo cáo năm): period `2026`.
+    Year,
+    /// Ad hoc (báo cáo đột xuất): periods with explicit dates,
+    /// `2026-03-15..2026-04-20`.
+    AdHoc,
+}
+
+/// Where a period's data window ends.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::reporting_regime::CutoffRule")]
+pub enum CutoffRule {
+    /// Nghị định 09/2019: the 15th of the month before to the 14th of the last month.
+    Decree09,
+    /// Whole calendar months.
+    Calendar,
+}
+
+/// How an indicator combines over units: SUM adds, AVG averages the
+/// reports, LAST adds each unit's latest value.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::regime_indicator::Aggregation")]
+pub enum Aggregation {
+    /// The values of the accepted reports are added.
+    Sum,
+    /// The values of the accepted reports are averaged.
+    Avg,
+    /// Each unit's latest value (a stock, e.g. staff on hand), added over
+    /// units.
+    Last,
+}
+
+/// Where a report stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report::ReportStatus")]
+pub enum ReportStatus {
+    /// Expected; nothing saved yet.
+    NotStarted,
+    /// Being written by the reporter.
+    Draft,
+    /// With the recipient.
+    Submitted,
+    /// Sent back to the reporter with a reason.
+    Returned,
+    /// Accepted by the recipient; locked.
+    Accepted,
+}
+
+/// A weekday off or a weekend day worked.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::holiday::DayKind")]
+pub enum DayKind {
+    /// A weekday off (lễ, Tết, nghỉ bù).
+    Holiday,
+    /// A Saturday or Sunday worked in exchange (làm bù).
+    Workday,
+}
+
+/// How a mandate's implementation stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report_item::ImplementationStatus")]
+pub enum ImplementationStatus {
+    /// Not started yet (chưa triển khai).
+    NotStarted,
+    /// Being carried out (đang triển khai).
+    InProgress,
+    /// Carried out (đã hoàn thành).
+    Done,
+    /// Held up (vướng mắc); say why in `difficulties`.
+    Blocked,
+}
+
+/// What the reporter proposes for a mandate.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::report_item::Proposal")]
+pub enum Proposal {
+    /// Keep the mandate as it is (giữ nguyên).
+    Keep,
+    /// Amend it (sửa đổi, bổ sung).
+    Amend,
+    /// Revoke it (bãi bỏ, thu hồi).
+    Revoke,
+    /// Delegate more of the matter (mở rộng phân cấp).
+    Expand,
+}

@@ -1,0 +1,558 @@
+//! Mutations of the reporting cycle: the calendar, regimes and periods, and
+//! a report's way from draft to acceptance, compilation and reminders.
+
+use super::*;
+
+/// A day to add to the calendar.
+#[derive(InputObject)]
+pub struct AddHolidayInput {
+    /// The day, in the years 2000 to 2100; a day is recorded once.
+    pub date: Date,
+    /// HOLIDAY for a weekday, WORKDAY for a Saturday or Sunday.
+    pub kind: DayKind,
+    /// What the day is, 1 to 200 characters, e.g. "Nghỉ bù Quốc khánh".
+    #[graphql(validator(max_length = 200))]
+    pub name: String,
+    /// The notice it comes from, 1 to 200 characters.
+    #[graphql(validator(max_length = 200))]
+    pub source: String,
+}
+
+/// The result of `addHoliday`.
+#[derive(SimpleObject)]
+pub struct HolidayPayload {
+    /// The day added; null when it was refused.
+    pub holiday: Option<Holiday>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// An indicator of a new regime (chỉ tiêu).
+#[derive(InputObject)]
+#[graphql(name = "IndicatorInput")]
+pub struct IndicatorInputObject {
+    /// Code, unique within the regime: 2 to 64 letters, digits, `-`, `_`,
+    /// `.` or `/`.
+    #[graphql(validator(max_length = 64))]
+    pub code: String,
+    /// What is counted or measured, 1 to 300 characters.
+    #[graphql(validator(max_length = 300))]
+    pub name: String,
+    /// Unit of measure (đơn vị tính), 1 to 50 characters, e.g. "hồ sơ".
+    #[graphql(validator(max_length = 50))]
+    pub measure: String,
+    /// How values combine over units in rollups.
+    pub aggregation: Aggregation,
+}
+
+/// A new regime.
+#[derive(InputObject)]
+pub struct CreateRegimeInput {
+    /// Stable business code: 2 to 64 letters, digits, `-`, `_`, `.` or
+    /// `/`, unique across regimes.
+    #[graphql(validator(max_length = 64))]
+    pub code: String,
+    /// Name of the regime, 1 to 300 characters.
+    #[graphql(validator(max_length = 300))]
+    pub name: String,
+    /// What the reports cover, 1 to 4,000 characters.
+    #[graphql(validator(max_length = 4000))]
+    pub content: String,
+    /// The unit receiving reports (Sở Nội vụ): a provincial body or the
+    /// province, over which you hold COORDINATOR.
+    pub recipient: ID,
+    /// How often reports are due.
+    pub frequency: Frequency,
+    /// Where each period's data window ends (default: Nghị định 09/2019).
+    #[graphql(default_with = "CutoffRule::Decree09")]
+    pub cutoff_rule: CutoffRule,
+    /// Working days after the cut-off (1 to 60).
+    pub deadline_days: i32,
+    /// Working days after the cut-off for the compiled report (up to 90, no
+    /// fewer than `deadlineDays`).
+    pub compiled_deadline_days: i32,
+    /// Kinds of unit that report; give this or `reporterUnits`, or neither
+    /// for every unit holding a mandate in the period.
+    pub reporter_kinds: Option<Vec<UnitKind>>,
+    /// The units that report (1 to 2,000, in the recipient's province);
+    /// give this or `reporterKinds`, not both.
+    pub reporter_units: Option<Vec<ID>>,
+    /// The figures every report gives, in order (at most 50).
+    #[graphql(default)]
+    pub indicators: Vec<IndicatorInputObject>,
+}
+
+/// The result of `createRegime`.
+#[derive(SimpleObject)]
+pub struct RegimePayload {
+    /// The regime created; null when it was refused.
+    pub regime: Option<Regime>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Periods to open: every period of `year`, and/or a list (ad-hoc
+/// regimes need the list, with dates).
+#[derive(InputObject)]
+pub struct OpenPeriodsInput {
+    /// The regime; you need COORDINATOR over its recipient.
+    pub regime: ID,
+    /// Open every period of this year (2000 to 2100) at the regime's
+    /// frequency; not for an AD_HOC regime.
+    pub year: Option<i32>,
+    /// Periods to open, of the regime's frequency; with `year`, 1 to 24
+    /// distinct periods in all, none already open.
+    #[graphql(default)]
+    pub periods: Vec<PeriodValue>,
+}
+
+/// The result of `openPeriods`.
+#[derive(SimpleObject)]
+pub struct OpenPeriodsPayload {
+    /// The periods opened; null when refused.
+    pub periods: Option<Vec<ReportingPeriod>>,
+    /// Why they were refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// An item's figures; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct ReportItemInput {
+    /// The mandate the item is about; one the reporter held in the period,
+    /// given once per save.
+    pub mandate: ID,
+    /// How implementation stands.
+    pub implementation_status: Option<ImplementationStatus>,
+    /// Procedures handled in the period, carry-over included (0 or more).
+    /// Once all four counts are known, received = on time + late + pending.
+    pub received: Option<i32>,
+    /// Procedures resolved on time (0 or more).
+    pub resolved_on_time: Option<i32>,
+    /// Procedures resolved late (0 or more).
+    pub resolved_late: Option<i32>,
+    /// Procedures still pending at the cut-off (0 or more).
+    pub pending: Option<i32>,
+    /// Difficulties met, at most 5,000 characters; an empty text clears it.
+    #[graphql(validator(max_length = 10000))]
+    pub difficulties: Option<String>,
+    /// What the reporter proposes for the mandate.
+    pub proposal: Option<Proposal>,
+    /// Why, or what to change; at most 5,000 characters, an empty text
+    /// clears it.
+    #[graphql(validator(max_length = 10000))]
+    pub proposal_note: Option<String>,
+}
+
+/// An indicator's value.
+#[derive(InputObject)]
+pub struct IndicatorValueInput {
+    /// The indicator's code.
+    #[graphql(validator(max_length = 64))]
+    pub indicator: String,
+    /// The figure, a finite number between -10^15 and 10^15.
+    pub value: f64,
+}
+
+/// Changes to a report; omitted fields stay as they are.
+#[derive(InputObject)]
+pub struct SaveReportDraftInput {
+    /// The report; NOT_STARTED, DRAFT or RETURNED, of a unit where you are
+    /// REPORTER.
+    pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+    /// Results achieved (kết quả thực hiện), at most 20,000 characters; an
+    /// empty text clears it. Required to submit.
+    #[graphql(validator(max_length = 20000))]
+    pub results: Option<String>,
+    /// Difficulties met (khó khăn, vướng mắc), at most 20,000 characters;
+    /// an empty text clears it.
+    #[graphql(validator(max_length = 20000))]
+    pub difficulties: Option<String>,
+    /// Proposals (đề xuất, kiến nghị), at most 20,000 characters; an empty
+    /// text clears it.
+    #[graphql(validator(max_length = 20000))]
+    pub proposals: Option<String>,
+    /// Changes to mandate items; items not named stay as they are.
+    #[graphql(default)]
+    pub items: Vec<ReportItemInput>,
+    /// Indicator values to set (at most 500, each indicator once).
+    #[graphql(default)]
+    pub values: Vec<IndicatorValueInput>,
+}
+
+/// A transition of a report.
+#[derive(InputObject)]
+pub struct ReportTransitionInput {
+    /// The report.
+    pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+}
+
+/// Sending a report back.
+#[derive(InputObject)]
+pub struct ReturnReportInput {
+    /// The submitted report.
+    pub report: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+    /// Why it goes back (required, at most 10,000 characters).
+    #[graphql(validator(max_length = 10000))]
+    pub reason: String,
+}
+
+/// A period to act on.
+#[derive(InputObject)]
+pub struct PeriodInput {
+    /// The period's global id (`ReportingPeriod.id`).
+    pub period: ID,
+}
+
+/// The result of a mutation on a report.
+#[derive(SimpleObject)]
+pub struct ReportPayload {
+    /// The report as changed; null when the change was refused.
+    pub report: Option<Report>,
+    /// Why the change was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of `remindMissing`.
+#[derive(SimpleObject)]
+pub struct RemindMissingPayload {
+    /// The reports of the reporters reminded.
+    pub reminded: Option<Vec<Report>>,
+    /// Why nothing was sent; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+pub(super) fn report_id(id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::Report, "report", id)
+}
+
+pub(super) fn period_id(id: &ID) -> AppResult<Uuid> {
+    decode_id_of(NodeKind::ReportingPeriod, "period", id)
+}
+
+/// Tells subscribers of a committed change and builds the payload.
+pub(super) async fn report_payload(
+    ctx: &Context<'_>,
+    result: AppResult<Transition>,
+) -> async_graphql::Result<ReportPayload> {
+    let (transition, user_errors) = split(result)?;
+    let Some(t) = transition else {
+        return Ok(ReportPayload {
+            report: None,
+            user_errors,
+        });
+    };
+    if t.previous != t.report.status
+        && let Some(events) = ctx.data_opt::<ReportEvents>()
+    {
+        let recipient = ctx
+            .data_unchecked::<UnitLoaders>()
+            .by_id
+            .load_one(t.report.recipient_unit_id)
+            .await?;
+        events.publish(ReportEvent {
+            report: t.report.clone(),
+            previous: t.previous,
+            recipient_path: recipient.map(|u| u.path).unwrap_or_default(),
+            at: Utc::now(),
+        });
+    }
+    Ok(ReportPayload {
+        report: Some(Report(t.report)),
+        user_errors,
+    })
+}
+
+/// Accepts a report as its reviewer (`review` says which kind).
+pub(super) async fn accept_as(
+    ctx: &Context<'_>,
+    input: ReportTransitionInput,
+    review: Review,
+) -> async_graphql::Result<ReportPayload> {
+    let viewer = viewer(ctx)?;
+    let id = report_id(&input.report)?;
+    let result = reports::accept(
+        db(ctx),
+        Authority::Viewer(viewer),
+        id,
+        input.expected_version,
+        review,
+    )
+    .await;
+    report_payload(ctx, result).await
+}
+
+/// Returns a report as its reviewer (`review` says which kind).
+pub(super) async fn return_as(
+    ctx: &Context<'_>,
+    input: ReturnReportInput,
+    review: Review,
+) -> async_graphql::Result<ReportPayload> {
+    let viewer = viewer(ctx)?;
+    let id = report_id(&input.report)?;
+    let result = reports::return_report(
+        db(ctx),
+        Authority::Viewer(viewer),
+        id,
+        input.expected_version,
+        &input.reason,
+        review,
+    )
+    .await;
+    report_payload(ctx, result).await
+}
+
+/// Mutations of the reporting cycle.
+#[derive(Default)]
+pub struct ReportingMutation;
+
+#[Object]
+impl ReportingMutation {
+    /// Adds a day to the holiday calendar (ADMIN).
+    #[graphql(guard = "RoleGuard(&[Role::Admin])")]
+    async fn add_holiday(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to add.")] input: AddHolidayInput,
+    ) -> async_graphql::Result<HolidayPayload> {
+        let viewer = viewer(ctx)?;
+        let result = holidays::add_holiday(
+            db(ctx),
+            Authority::Viewer(viewer),
+            holidays::NewHoliday {
+                day: input.date.0,
+                kind: input.kind.into(),
+                name: input.name,
+                source: input.source,
+            },
+        )
+        .await;
+        let (day, user_errors) = split(result)?;
+        Ok(HolidayPayload {
+            holiday: day.map(Into::into),
+            user_errors,
+        })
+    }
+
+    /// Creates a reporting regime (COORDINATOR over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn create_regime(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The regime to create.")] input: CreateRegimeInput,
+    ) -> async_graphql::Result<RegimePayload> {
+        let viewer = viewer(ctx)?;
+        let reporter_units = input
+            .reporter_units
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| unit_id("reporterUnits", id))
+                    .collect::<AppResult<Vec<_>>>()
+            })
+            .transpose()?;
+        let regime = RegimeInput {
+            code: input.code,
+            name: input.name,
+            content: input.content,
+            recipient: unit_id("recipient", &input.recipient)?,
+            frequency: input.frequency.into(),
+            cutoff_rule: input.cutoff_rule.into(),
+            deadline_days: input.deadline_days,
+            compiled_deadline_days: input.compiled_deadline_days,
+            reporter_kinds: input
+                .reporter_kinds
+                .map(|kinds| kinds.into_iter().map(Into::into).collect()),
+            reporter_units,
+            indicators: input
+                .indicators
+                .into_iter()
+                .map(|i| IndicatorInput {
+                    code: i.code,
+                    name: i.name,
+                    measure: i.measure,
+                    aggregation: i.aggregation.into(),
+                })
+                .collect(),
+        };
+        let (regime, user_errors) =
+            split(regimes::create_regime(db(ctx), Authority::Viewer(viewer), regime).await)?;
+        Ok(RegimePayload {
+            regime: regime.map(Regime),
+            user_errors,
+        })
+    }
+
+    /// Opens periods of a regime with their reports (COORDINATOR).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn open_periods(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The regime and the periods to open.")] input: OpenPeriodsInput,
+    ) -> async_graphql::Result<OpenPeriodsPayload> {
+        let viewer = viewer(ctx)?;
+        let regime = decode_id_of(NodeKind::Regime, "regime", &input.regime)?;
+        let periods = input.periods.into_iter().map(|p| p.0).collect();
+        let result = regimes::open_periods(
+            db(ctx),
+            Authority::Viewer(viewer),
+            regime,
+            input.year,
+            periods,
+        )
+        .await;
+        let (periods, user_errors) = split(result)?;
+        Ok(OpenPeriodsPayload {
+            periods: periods.map(|list| list.into_iter().map(ReportingPeriod).collect()),
+            user_errors,
+        })
+    }
+
+    /// Saves a report's draft (REPORTER of its unit).
+    #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
+    async fn save_report_draft(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report, the version last read and the changes.")]
+        input: SaveReportDraftInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let items = input
+            .items
+            .into_iter()
+            .map(|i| {
+                Ok(ItemInput {
+                    mandate: decode_id_of(NodeKind::Mandate, "items", &i.mandate)?,
+                    implementation_status: i.implementation_status.map(Into::into),
+                    received: i.received,
+                    resolved_on_time: i.resolved_on_time,
+                    resolved_late: i.resolved_late,
+                    pending: i.pending,
+                    difficulties: i.difficulties,
+                    proposal: i.proposal.map(Into::into),
+                    proposal_note: i.proposal_note,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let draft = DraftInput {
+            results: input.results,
+            difficulties: input.difficulties,
+            proposals: input.proposals,
+            items,
+            values: input
+                .values
+                .into_iter()
+                .map(|v| (v.indicator, v.value))
+                .collect(),
+        };
+        let result = reports::save_draft(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            draft,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Submits a report to its recipient (REPORTER of its unit).
+    #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
+    async fn submit_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = report_id(&input.report)?;
+        let result = reports::submit(
+            db(ctx),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+        )
+        .await;
+        report_payload(ctx, result).await
+    }
+
+    /// Returns a submitted report with a reason (REVIEWER over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Reviewer])")]
+    async fn return_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report, the version last read and the reason.")]
+        input: ReturnReportInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        return_as(ctx, input, Review::Unit).await
+    }
+
+    /// Accepts a submitted report, locking it (REVIEWER over its recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Reviewer])")]
+    async fn accept_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        accept_as(ctx, input, Review::Unit).await
+    }
+
+    /// Compiles the province report of a period from the accepted reports
+    /// and submits it to UBND tỉnh (COORDINATOR over the regime's recipient).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn compile_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period to compile.")] input: PeriodInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        let viewer = viewer(ctx)?;
+        let id = period_id(&input.period)?;
+        let result = reports::compile(db(ctx), Authority::Viewer(viewer), id).await;
+        report_payload(ctx, result).await
+    }
+
+    /// Accepts the compiled province report (APPROVER over UBND tỉnh).
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn accept_compiled_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The compiled report and the version last read.")]
+        input: ReportTransitionInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        accept_as(ctx, input, Review::Compiled).await
+    }
+
+    /// Returns the compiled province report to Sở Nội vụ with a reason
+    /// (APPROVER over UBND tỉnh).
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn return_compiled_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The compiled report, the version last read and the reason.")]
+        input: ReturnReportInput,
+    ) -> async_graphql::Result<ReportPayload> {
+        return_as(ctx, input, Review::Compiled).await
+    }
+
+    /// Records a reminder to every reporter of the period that has not
+    /// submitted, and returns their reports (COORDINATOR).
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn remind_missing(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period whose missing reporters to remind.")] input: PeriodInput,
+    ) -> async_graphql::Result<RemindMissingPayload> {
+        let viewer = viewer(ctx)?;
+        let id = period_id(&input.period)?;
+        let result = reports::remind_missing(db(ctx), Authority::Viewer(viewer), id).await;
+        let (reminded, user_errors) = split(result)?;
+        Ok(RemindMissingPayload {
+            reminded: reminded.map(|list| list.into_iter().map(Report).collect()),
+            user_errors,
+        })
+    }
+}
