@@ -17,7 +17,7 @@ use crate::BoxError;
 use crate::auth::tokens::parse_ttl;
 use crate::auth::{Authority, ExternalKey, TokenService, secret};
 use crate::db::{self, DEFAULT_DATABASE_URL, StatementCounter};
-use crate::graphql::{self, Limits};
+use crate::schema::{self, Limits};
 use crate::startup::{self, Application, Settings};
 use crate::units::import::{self, ImportError, Source, Structure};
 use crate::{audit, calendar, units, users};
@@ -275,7 +275,7 @@ pub async fn run() -> ExitCode {
 async fn execute(command: Command) -> Result<(), BoxError> {
     match command {
         Command::Schema => {
-            print!("{}", graphql::sdl());
+            print!("{}", schema::sdl());
             Ok(())
         }
         Command::Migrate(args) => {

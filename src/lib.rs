@@ -15,8 +15,10 @@ pub mod db;
 pub mod demo;
 /// The error type and its stable codes.
 pub mod error;
-/// The GraphQL schema, scalars, ids and HTTP handler.
+/// The GraphQL toolkit of every domain: ids, scalars, payloads, codes.
 pub mod graphql;
+/// The HTTP edge: POST and GET /graphql, the websocket, GraphiQL.
+pub mod http;
 /// Idempotency keys for retried mutations.
 pub mod idempotency;
 /// Mandates, their rules, and legal documents.
@@ -27,7 +29,10 @@ pub mod metrics;
 pub mod pagination;
 /// Per-address rate limits.
 pub mod ratelimit;
+/// The schema: roots, `node`, per-request data and limits.
+pub mod schema;
 
+/// The reporting cycle after Nghị định 09/2019/NĐ-CP.
 pub mod reporting;
 /// The HTTP application and its lifecycle.
 pub mod startup;

@@ -17,9 +17,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 
 use crate::auth::TokenService;
-use crate::graphql::{self, GraphqlState, Limits, PersistedQueries, RequestNote, TypeIndex};
+use crate::http::{self, GraphqlState, PersistedQueries, RequestNote, TypeIndex};
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use crate::schema::{self, Limits};
 
 /// How the server is run; the CLI fills it from flags and environment.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ impl Application {
         let cors = cors_layer(&settings.cors_origins)?;
         let metrics = Arc::new(Metrics::default());
         let schema =
-            graphql::build_schema(db.clone(), tokens.clone(), settings.limits, metrics.clone());
+            schema::build_schema(db.clone(), tokens.clone(), settings.limits, metrics.clone());
         let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {
             schema,
@@ -113,14 +114,11 @@ impl Application {
             ),
         };
         let mut router = Router::new()
-            .route(
-                "/graphql",
-                get(graphql::graphql_get).post(graphql::graphql_post),
-            )
-            .route("/graphql/ws", get(graphql::graphql_ws))
+            .route("/graphql", get(http::graphql_get).post(http::graphql_post))
+            .route("/graphql/ws", get(http::graphql_ws))
             .route("/healthz", get(healthz));
         if settings.graphiql {
-            router = router.route("/graphiql/{file}", get(graphql::graphiql_asset));
+            router = router.route("/graphiql/{file}", get(http::graphiql_asset));
         }
         let metrics = match settings.metrics_listen {
             None => {

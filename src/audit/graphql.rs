@@ -3,10 +3,10 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::audit_event;
 use entity::role_grant::Role;
-use sea_orm::DatabaseConnection;
 
 use super::service;
-use crate::auth::{RoleGuard, Viewer, viewer};
+use crate::auth::{RoleGuard, Viewer};
+use crate::graphql::ContextExt;
 use crate::graphql::{DateTime, Json, NodeKind, decode_id, decode_id_of, encode_id};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 
@@ -118,7 +118,7 @@ impl AuditEventConnection {
 
     /// How many events match, over all pages (counted when asked).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         Ok(service::count(db, &self.viewer, &self.filter).await?)
     }
 }
@@ -161,7 +161,7 @@ impl AuditQuery {
         )]
         after: Option<String>,
     ) -> async_graphql::Result<AuditEventConnection> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let page = PageRequest::parse(first, after.as_deref(), None, None)?;
         let filter = service::EventFilter {
             entity: entity
@@ -172,7 +172,7 @@ impl AuditQuery {
                 .transpose()?,
             since: since.map(|s| s.0),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let page = service::events(db, viewer, &filter, &page).await?;
         Ok(AuditEventConnection {
             page,

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::tokens::Subject;
 use crate::audit::Actor;
 use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::units::service as units;
 
 /// A grant with its scope unit.
@@ -171,7 +172,7 @@ pub async fn active_grants(
 
 /// The request's viewer, or UNAUTHENTICATED for an anonymous caller.
 pub fn viewer<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Viewer> {
-    ctx.data_opt::<Viewer>().ok_or(AppError::Unauthenticated)
+    ctx.viewer().ok_or(AppError::Unauthenticated)
 }
 
 /// A coarse gate on a field: the viewer must hold one of the roles
@@ -180,7 +181,7 @@ pub struct RoleGuard(pub &'static [Role]);
 
 impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         if self.0.iter().any(|r| viewer.holds(*r)) {
             Ok(())
         } else {

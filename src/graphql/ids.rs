@@ -21,41 +21,41 @@ pub enum NodeKind {
     Report,
 }
 
+/// Every kind with the GraphQL type name its ids carry: the one table
+/// ids are written and read by.
+const KINDS: [(NodeKind, &str); 9] = [
+    (NodeKind::Unit, "Unit"),
+    (NodeKind::User, "User"),
+    (NodeKind::RoleGrant, "RoleGrant"),
+    (NodeKind::Document, "Document"),
+    (NodeKind::Mandate, "Mandate"),
+    (NodeKind::MandateAssignment, "MandateAssignment"),
+    (NodeKind::Regime, "Regime"),
+    (NodeKind::ReportingPeriod, "ReportingPeriod"),
+    (NodeKind::Report, "Report"),
+];
+
 impl NodeKind {
-    fn prefix(self) -> &'static str {
-        match self {
-            NodeKind::Unit => "Unit",
-            NodeKind::User => "User",
-            NodeKind::RoleGrant => "RoleGrant",
-            NodeKind::Document => "Document",
-            NodeKind::Mandate => "Mandate",
-            NodeKind::MandateAssignment => "MandateAssignment",
-            NodeKind::Regime => "Regime",
-            NodeKind::ReportingPeriod => "ReportingPeriod",
-            NodeKind::Report => "Report",
-        }
+    /// The GraphQL type name of this kind.
+    pub fn type_name(self) -> &'static str {
+        KINDS
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map_or("", |(_, name)| name)
     }
 
     /// The kind whose GraphQL type is named `name`.
     pub fn from_type_name(name: &str) -> Option<Self> {
-        match name {
-            "Unit" => Some(NodeKind::Unit),
-            "User" => Some(NodeKind::User),
-            "RoleGrant" => Some(NodeKind::RoleGrant),
-            "Document" => Some(NodeKind::Document),
-            "Mandate" => Some(NodeKind::Mandate),
-            "MandateAssignment" => Some(NodeKind::MandateAssignment),
-            "Regime" => Some(NodeKind::Regime),
-            "ReportingPeriod" => Some(NodeKind::ReportingPeriod),
-            "Report" => Some(NodeKind::Report),
-            _ => None,
-        }
+        KINDS
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(kind, _)| *kind)
     }
 }
 
 /// The global id of an entity.
 pub fn encode_id(kind: NodeKind, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.prefix())))
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.type_name())))
 }
 
 /// Reads a global id; a string this server did not produce is bad input.
@@ -74,7 +74,7 @@ pub fn decode_id_of(kind: NodeKind, field: &str, id: &ID) -> AppResult<Uuid> {
         Ok((found, uuid)) if found == kind => Ok(uuid),
         _ => Err(AppError::invalid(format!(
             "`{field}` must be the id of a {}",
-            kind.prefix()
+            kind.type_name()
         ))),
     }
 }
@@ -91,5 +91,9 @@ mod tests {
         assert!(decode_id(&ID("Unit:123".into())).is_err());
         assert!(decode_id(&ID(URL_SAFE_NO_PAD.encode("Report:x"))).is_err());
         assert!(decode_id_of(NodeKind::Unit, "within", &id).is_ok());
+        for (kind, name) in KINDS {
+            assert_eq!(NodeKind::from_type_name(name), Some(kind));
+            assert_eq!(kind.type_name(), name);
+        }
     }
 }

@@ -5,14 +5,14 @@ use chrono::NaiveDate;
 use entity::mandate;
 use entity::role_grant::Role;
 use entity::{document, mandate_assignment, unit};
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::loaders::MandateLoaders;
 use super::{documents, service, status};
-use crate::auth::{Authority, RoleGuard, Viewer, viewer};
+use crate::auth::{Authority, RoleGuard, Viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
@@ -33,13 +33,9 @@ pub use read::*;
 pub use types::*;
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a MandateLoaders {
-    ctx.data_unchecked::<MandateLoaders>()
-}
-
-fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
-    ctx.data_unchecked::<DatabaseConnection>()
+    ctx.per_request::<MandateLoaders>()
 }
 
 fn units<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
-    ctx.data_unchecked::<UnitLoaders>()
+    ctx.per_request::<UnitLoaders>()
 }

@@ -20,9 +20,10 @@ use super::periods::Period;
 use super::progress::{self, IndicatorTotal, Progress};
 use super::regimes::{self, IndicatorInput, RegimeInput, Reporters};
 use super::reports::{self, DraftInput, ItemInput, Review, Transition};
-use crate::auth::{Authority, RoleGuard, Session, Viewer, viewer};
+use crate::auth::{Authority, RoleGuard, Session, Viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::{
     Date, DateTime, NodeKind, UserError, decode_id_of, encode_id, required, split,
 };
@@ -46,11 +47,7 @@ pub use types::*;
 pub use workflow::*;
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a ReportLoaders {
-    ctx.data_unchecked::<ReportLoaders>()
-}
-
-fn db<'a>(ctx: &'a Context<'_>) -> &'a DatabaseConnection {
-    ctx.data_unchecked::<DatabaseConnection>()
+    ctx.per_request::<ReportLoaders>()
 }
 
 fn unit_id(field: &str, id: &ID) -> AppResult<Uuid> {

@@ -13,9 +13,10 @@ use entity::role_grant::Role;
 use super::admin;
 use super::loaders::{ChildrenKey, DescendantKey, UnitLoaders};
 use super::service::{self, LineageSide, SubtreeRoot, UnitFilter};
-use crate::auth::{Authority, RoleGuard, viewer};
+use crate::auth::{Authority, RoleGuard};
 use crate::calendar;
 use crate::error::{AppError, AppResult};
+use crate::graphql::ContextExt;
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
@@ -103,7 +104,7 @@ impl Unit {
     }
 
     pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
-        ctx.data_unchecked::<UnitLoaders>()
+        ctx.per_request::<UnitLoaders>()
     }
 }
 
@@ -402,9 +403,7 @@ impl UnitConnection {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         Ok(match &self.total {
             TotalCount::Known(n) => *n,
-            TotalCount::Count(filter) => {
-                service::count(ctx.data_unchecked::<DatabaseConnection>(), filter).await?
-            }
+            TotalCount::Count(filter) => service::count(ctx.db(), filter).await?,
         })
     }
 }
@@ -467,7 +466,7 @@ impl UnitQuery {
     ) -> async_graphql::Result<Option<Unit>> {
         let code = text::checked("code", &code, 32)?;
         let as_of = as_of.map_or_else(calendar::today, |d| d.0);
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let found = service::find_by_code(db, code, kind.map(Into::into), as_of).await?;
         Ok(found.map(|m| Unit::new(m, as_of)))
     }
@@ -516,7 +515,7 @@ impl UnitQuery {
         before: Option<String>,
     ) -> async_graphql::Result<UnitConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let within = anchor(db, "within", within.as_ref()).await?;
         let parent = anchor(db, "parent", parent.as_ref()).await?;
         let search = search
@@ -631,7 +630,7 @@ impl UnitMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The body to create.")] input: CreateUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let create = admin::CreateUnit {
             parent: decode_id_of(NodeKind::Unit, "parent", &input.parent)?,
             code: text::checked("code", &input.code, 64)?.to_owned(),
@@ -639,7 +638,7 @@ impl UnitMutation {
             admin_type: input.admin_type.into(),
             valid_from: input.valid_from.map_or_else(calendar::today, |d| d.0),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         unit_payload(admin::create_unit(db, Authority::Viewer(viewer), create).await)
     }
 
@@ -650,9 +649,9 @@ impl UnitMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The unit and its new values.")] input: UpdateUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let result = admin::update_unit(
             db,
             Authority::Viewer(viewer),
@@ -671,9 +670,9 @@ impl UnitMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The unit and its last day.")] input: EndUnitInput,
     ) -> async_graphql::Result<UnitPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = decode_id_of(NodeKind::Unit, "id", &input.id)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         unit_payload(admin::end_unit(db, Authority::Viewer(viewer), id, input.valid_to.0).await)
     }
 }

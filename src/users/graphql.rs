@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{app_user, role_grant};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::{login, service};
 use crate::auth::viewer::active_grants;
-use crate::auth::{Authority, RoleGuard, TokenService, Viewer, viewer};
+use crate::auth::{Authority, RoleGuard, TokenService};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ClientAddr;
+use crate::graphql::ContextExt;
 use crate::graphql::{DateTime, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::metrics::Metrics;
 use crate::units;
@@ -95,7 +96,7 @@ impl User {
 
     /// The user's unrevoked role grants.
     async fn grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleGrant>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let grants = active_grants(db, &self.0).await?;
         Ok(grants.into_iter().map(|g| RoleGrant(g.grant)).collect())
     }
@@ -136,8 +137,8 @@ impl RoleGrant {
 
 /// The user `id` names, if the viewer may read it (FORBIDDEN otherwise).
 pub async fn user_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<User>> {
-    let viewer = viewer(ctx)?;
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let viewer = ctx.signed_in()?;
+    let db = ctx.db();
     let Some(user) = app_user::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -150,7 +151,7 @@ pub async fn user_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<User>> {
 
 /// The grant `id` names, if the viewer may read its user.
 pub async fn grant_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<RoleGrant>> {
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = ctx.db();
     let Some(grant) = role_grant::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -166,7 +167,7 @@ pub struct UserQuery;
 impl UserQuery {
     /// The signed-in user with their grants; null for an anonymous caller.
     async fn me(&self, ctx: &Context<'_>) -> Option<User> {
-        ctx.data_opt::<Viewer>().map(|v| User(v.user.clone()))
+        ctx.viewer().map(|v| User(v.user.clone()))
     }
 }
 
@@ -297,7 +298,7 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Username and password.")] input: LoginInput,
     ) -> async_graphql::Result<LoginPayload> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let tokens = ctx.data_unchecked::<Arc<TokenService>>();
         let origin = login::Origin {
             client: ctx.data_opt::<ClientAddr>().map(|c| c.0),
@@ -328,7 +329,7 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user to create.")] input: CreateUserInput,
     ) -> async_graphql::Result<UserPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let home = decode_id_of(NodeKind::Unit, "homeUnit", &input.home_unit)?;
         let create = service::CreateUser {
             username: input.username,
@@ -337,7 +338,7 @@ impl UserMutation {
             kind: input.kind.into(),
             password: input.password,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         user_payload(service::create_user(db, Authority::Viewer(viewer), create).await)
     }
 
@@ -350,10 +351,10 @@ impl UserMutation {
         #[graphql(desc = "The user, the role and the unit whose subtree it covers.")]
         input: GrantRoleInput,
     ) -> async_graphql::Result<RoleGrantPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let user = decode_id_of(NodeKind::User, "user", &input.user)?;
         let scope = decode_id_of(NodeKind::Unit, "scope", &input.scope)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         grant_payload(
             service::grant_role(
                 db,
@@ -373,9 +374,9 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The grant to revoke.")] input: RevokeGrantInput,
     ) -> async_graphql::Result<RoleGrantPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let grant = decode_id_of(NodeKind::RoleGrant, "grant", &input.grant)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         grant_payload(service::revoke_grant(db, Authority::Viewer(viewer), grant).await)
     }
 
@@ -386,9 +387,9 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user to deactivate.")] input: DeactivateUserInput,
     ) -> async_graphql::Result<UserPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let user = decode_id_of(NodeKind::User, "user", &input.user)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         user_payload(service::deactivate_user(db, Authority::Viewer(viewer), user).await)
     }
 
@@ -398,8 +399,8 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Your current password and the new one.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<UserPayload> {
-        let viewer = viewer(ctx)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let viewer = ctx.signed_in()?;
+        let db = ctx.db();
         user_payload(
             service::change_password(db, viewer, &input.current_password, &input.new_password)
                 .await,

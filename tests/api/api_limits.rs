@@ -1,7 +1,7 @@
 //! Limits on what one request may cost, error codes for malformed
 //! requests, and the statement count of nested reads.
 
-use phancap::graphql::Limits;
+use phancap::schema::Limits;
 use phancap::startup::Settings;
 use phancap::units::import::Structure;
 use serde_json::{Value, json};

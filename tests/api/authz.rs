@@ -206,7 +206,7 @@ const EXEMPT: [(&str, &str); 3] = [
 
 /// The fields of the schema's mutation type.
 fn schema_mutations() -> BTreeSet<String> {
-    let document = parse_schema(phancap::graphql::sdl()).expect("the SDL parses");
+    let document = parse_schema(phancap::schema::sdl()).expect("the SDL parses");
     let root = document
         .definitions
         .iter()

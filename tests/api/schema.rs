@@ -14,7 +14,7 @@ fn schema_graphql_is_what_the_code_exports() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
     let file = std::fs::read_to_string(path).expect("schema.graphql exists");
     assert!(
-        file == phancap::graphql::sdl(),
+        file == phancap::schema::sdl(),
         "schema.graphql drifted from the code: run `cargo run -- schema > schema.graphql`"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_phancap"))
@@ -28,7 +28,7 @@ fn schema_graphql_is_what_the_code_exports() {
 /// carries a description: the SDL is the API's documentation.
 #[test]
 fn every_schema_element_is_documented() {
-    let document = parse_schema(phancap::graphql::sdl()).expect("the SDL parses");
+    let document = parse_schema(phancap::schema::sdl()).expect("the SDL parses");
     let mut undocumented = Vec::new();
     let mut check = |description: &Option<Positioned<String>>, path: String| {
         if description
@@ -94,7 +94,7 @@ fn every_schema_element_is_documented() {
 
 /// The values of `UserErrorCode` with their descriptions on one line.
 fn rule_codes() -> Vec<(String, String)> {
-    let document = parse_schema(phancap::graphql::sdl()).expect("the SDL parses");
+    let document = parse_schema(phancap::schema::sdl()).expect("the SDL parses");
     for definition in &document.definitions {
         let TypeSystemDefinition::Type(ty) = definition else {
             continue;

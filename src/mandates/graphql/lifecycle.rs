@@ -320,7 +320,7 @@ impl MandateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The document to register.")] input: CreateDocumentInput,
     ) -> async_graphql::Result<DocumentPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let create = documents::CreateDocument {
             number: input.number,
             doc_type: input.r#type.into(),
@@ -337,7 +337,7 @@ impl MandateMutation {
             effective_from: input.effective_from.unwrap_or(input.issued_date).0,
             effective_to: input.effective_to.map(|d| d.0),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let (doc, user_errors) =
             split(documents::create_document(db, Authority::Viewer(viewer), create).await)?;
         Ok(DocumentPayload {
@@ -353,9 +353,9 @@ impl MandateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The mandate to draft.")] input: DraftMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let draft = input.try_into()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(service::draft_mandate(db, Authority::Viewer(viewer), draft).await)
     }
 
@@ -366,9 +366,9 @@ impl MandateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The draft and the fields to change.")] input: UpdateDraftMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let (id, patch) = input.try_into()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(service::update_draft(db, Authority::Viewer(viewer), id, patch).await)
     }
 
@@ -379,9 +379,9 @@ impl MandateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The draft to issue.")] input: IssueMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(service::issue_mandate(db, Authority::Viewer(viewer), id).await)
     }
 
@@ -392,9 +392,9 @@ impl MandateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The mandate to amend and the new version.")] input: AmendMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let (id, amendment) = input.try_into()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(service::amend_mandate(db, Authority::Viewer(viewer), id, amendment).await)
     }
 
@@ -406,10 +406,10 @@ impl MandateMutation {
         #[graphql(desc = "The mandate, the revoking document and the last day.")]
         input: RevokeMandateInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
         let document = doc_id("document", &input.document)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(
             service::revoke_mandate(
                 db,
@@ -430,10 +430,10 @@ impl MandateMutation {
         #[graphql(desc = "The authorization, its new last day and the extending document.")]
         input: ExtendAuthorizationInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
         let document = doc_id("document", &input.document)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         mandate_payload(
             service::extend_authorization(
                 db,
@@ -454,7 +454,7 @@ impl MandateMutation {
         #[graphql(desc = "The lapsed assignment, its successors and the deciding document.")]
         input: TransferAssignmentsInput,
     ) -> async_graphql::Result<MandatePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let assignment =
             decode_id_of(NodeKind::MandateAssignment, "assignment", &input.assignment)?;
         let successors = input
@@ -463,7 +463,7 @@ impl MandateMutation {
             .map(|l| ids("successors", l))
             .transpose()?;
         let document = doc_id("document", &input.document)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let result = service::transfer_assignments(
             db,
             Authority::Viewer(viewer),

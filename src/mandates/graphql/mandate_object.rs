@@ -257,9 +257,9 @@ impl Mandate {
             .ok_or(AppError::NotFound("unit"))?;
         let today = calendar::today();
         let assignments = self.assignment_statuses(ctx, today).await?;
-        let viewer = ctx.data_opt::<Viewer>();
+        let viewer = ctx.viewer();
         let can = service::viewer_can(
-            db(ctx),
+            ctx.db(),
             viewer,
             &self.model,
             &delegator,
@@ -336,7 +336,7 @@ impl MandateAssignment {
         ) {
             return Ok(Vec::new());
         }
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let Some(delegatee) = units::find(db, self.model.delegatee_unit_id).await? else {
             return Ok(Vec::new());
         };
@@ -394,10 +394,10 @@ pub(super) async fn visible(
     list: Vec<mandate::Model>,
     as_of: NaiveDate,
 ) -> async_graphql::Result<Vec<Mandate>> {
-    let viewer = ctx.data_opt::<Viewer>();
+    let viewer = ctx.viewer();
     let ids: Vec<Uuid> = list.iter().map(|m| m.delegator_unit_id).collect();
     let delegators = ctx
-        .data_unchecked::<UnitLoaders>()
+        .per_request::<UnitLoaders>()
         .by_id
         .load_many(ids)
         .await?;
@@ -421,9 +421,9 @@ pub async fn mandate_node(
     let Some(m) = loaders(ctx).by_id.load_one(id).await? else {
         return Ok(None);
     };
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = ctx.db();
     let delegator = crate::units::service::existing(db, m.delegator_unit_id).await?;
-    let viewer = ctx.data_opt::<Viewer>();
+    let viewer = ctx.viewer();
     if !service::can_see(viewer, &m, &delegator, as_of) {
         return Err(if viewer.is_some() {
             AppError::Forbidden
@@ -437,7 +437,7 @@ pub async fn mandate_node(
 /// The assignment `id` names, if the caller may see its mandate.
 pub async fn assignment_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<MandateAssignment>> {
     use sea_orm::EntityTrait;
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = ctx.db();
     let Some(a) = mandate_assignment::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };

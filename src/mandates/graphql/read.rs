@@ -64,7 +64,7 @@ impl MandateConnection {
     /// How many mandates match, over all pages (counted when asked).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let viewer = self.viewer.as_ref();
-        Ok(service::count(db(ctx), viewer, &self.filter, self.as_of).await?)
+        Ok(service::count(ctx.db(), viewer, &self.filter, self.as_of).await?)
     }
 }
 
@@ -103,7 +103,7 @@ pub struct Coverage {
 
 pub(super) async fn anchor(ctx: &Context<'_>, field: &str, id: &ID) -> AppResult<unit::Model> {
     let uuid = decode_id_of(NodeKind::Unit, field, id)?;
-    crate::units::service::existing(ctx.data_unchecked::<DatabaseConnection>(), uuid).await
+    crate::units::service::existing(ctx.db(), uuid).await
 }
 
 /// Queries of mandates and documents.
@@ -138,7 +138,7 @@ impl MandateQuery {
     ) -> async_graphql::Result<Option<Mandate>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let code = text::checked("code", &code, 64)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let found = mandate::Entity::find()
             .filter(mandate::Column::Code.eq(code))
             .one(db)
@@ -211,8 +211,8 @@ impl MandateQuery {
             status: filter.status.map(Into::into),
             search,
         };
-        let viewer = ctx.data_opt::<Viewer>();
-        let page = service::list(db(ctx), viewer, &query, as_of, &page).await?;
+        let viewer = ctx.viewer();
+        let page = service::list(ctx.db(), viewer, &query, as_of, &page).await?;
         Ok(MandateConnection {
             page,
             as_of,
@@ -237,14 +237,14 @@ impl MandateQuery {
         if !(0..=366).contains(&within_days) {
             return Err(AppError::invalid("`withinDays` must be between 0 and 366").into());
         }
-        let scope_paths: Vec<String> = match (&within, ctx.data_opt::<Viewer>()) {
+        let scope_paths: Vec<String> = match (&within, ctx.viewer()) {
             (Some(id), _) => vec![anchor(ctx, "within", id).await?.path],
             (None, Some(v)) => v.grants.iter().map(|g| g.scope.path.clone()).collect(),
             (None, None) => Vec::new(),
         };
         let paths: Vec<&str> = scope_paths.iter().map(String::as_str).collect();
         let today = calendar::today();
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         let found = service::expiring_authorizations(db, today, within_days as u64, &paths).await?;
         Ok(found.into_iter().map(|m| Mandate::new(m, today)).collect())
     }
@@ -259,10 +259,10 @@ impl MandateQuery {
         within: ID,
         #[graphql(desc = "The day to check (default: today, Vietnam time).")] as_of: Option<Date>,
     ) -> async_graphql::Result<Coverage> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let within = decode_id_of(NodeKind::Unit, "within", &within)?;
         let as_of = as_of.map_or_else(calendar::today, |d| d.0);
-        let found = service::coverage_for(db(ctx), viewer, within, as_of).await?;
+        let found = service::coverage_for(ctx.db(), viewer, within, as_of).await?;
         let convert = |c: service::MatterCoverage| MatterCoverage {
             matter_code: c.matter_code,
             latest: Mandate::new(c.latest, as_of),

@@ -66,7 +66,7 @@ impl ReportConnection {
 
     /// How many reports match the filter (counted when asked).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        Ok(reports::count(db(ctx), ctx.data_opt::<Viewer>(), &self.filter).await?)
+        Ok(reports::count(ctx.db(), ctx.viewer(), &self.filter).await?)
     }
 }
 
@@ -195,8 +195,8 @@ pub struct ReportingQuery;
 impl ReportingQuery {
     /// Regimes whose recipient lies in a province the caller has a grant in.
     async fn regimes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Regime>> {
-        let viewer = viewer(ctx)?;
-        Ok(reports::regimes_visible(db(ctx), viewer)
+        let viewer = ctx.signed_in()?;
+        Ok(reports::regimes_visible(ctx.db(), viewer)
             .await?
             .into_iter()
             .map(Regime)
@@ -250,12 +250,12 @@ impl ReportingQuery {
         )]
         before: Option<String>,
     ) -> async_graphql::Result<ReportConnection> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
         let f = filter.unwrap_or_default();
         let within = match &f.within {
             Some(id) => Some(
-                crate::units::service::existing(db(ctx), unit_id("within", id)?)
+                crate::units::service::existing(ctx.db(), unit_id("within", id)?)
                     .await?
                     .path,
             ),
@@ -288,7 +288,7 @@ impl ReportingQuery {
                 .transpose()?,
             compiled: f.compiled,
         };
-        let page = reports::list(db(ctx), Some(viewer), &filter, &page).await?;
+        let page = reports::list(ctx.db(), Some(viewer), &filter, &page).await?;
         Ok(ReportConnection { page, filter })
     }
 
@@ -305,7 +305,7 @@ impl ReportingQuery {
         #[graphql(desc = "Only this regime's reports (default: every regime with that period).")]
         regime: Option<ID>,
     ) -> async_graphql::Result<ReportingProgress> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let regime = regime
             .as_ref()
             .map(|id| decode_id_of(NodeKind::Regime, "regime", id))
@@ -316,7 +316,7 @@ impl ReportingQuery {
             .transpose()?;
         let period = period.0.to_string();
         let (head, children) =
-            progress::progress_for(db(ctx), viewer, &period, regime, within).await?;
+            progress::progress_for(ctx.db(), viewer, &period, regime, within).await?;
         let children = children
             .iter()
             .map(|c| ReportingProgress::from(c, Vec::new()))
@@ -334,7 +334,7 @@ impl ReportingQuery {
             let (first, last) = (holidays::YEARS.start(), holidays::YEARS.end());
             return Err(AppError::invalid(format!("a year from {first} to {last}")).into());
         }
-        Ok(holidays::of_year(db(ctx), year)
+        Ok(holidays::of_year(ctx.db(), year)
             .await?
             .into_iter()
             .map(Into::into)

@@ -121,7 +121,7 @@ impl Regime {
         let rows = reporting_period::Entity::find()
             .filter(reporting_period::Column::RegimeId.eq(self.0.id))
             .order_by_desc(reporting_period::Column::DataTo)
-            .all(db(ctx))
+            .all(ctx.db())
             .await
             .map_err(AppError::from)?;
         Ok(rows.into_iter().map(ReportingPeriod).collect())
@@ -179,11 +179,11 @@ impl ReportingPeriod {
 
 /// The regime `id` names, if the caller may see it.
 pub async fn regime_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Regime>> {
-    let viewer = viewer(ctx)?;
-    let visible = reports::regimes_visible(db(ctx), viewer).await?;
+    let viewer = ctx.signed_in()?;
+    let visible = reports::regimes_visible(ctx.db(), viewer).await?;
     match visible.into_iter().find(|r| r.id == id) {
         Some(r) => Ok(Some(Regime(r))),
-        None => match regimes::existing(db(ctx), id).await {
+        None => match regimes::existing(ctx.db(), id).await {
             Ok(_) => Err(AppError::Forbidden),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),

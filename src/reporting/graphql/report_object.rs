@@ -26,7 +26,7 @@ impl ReportItem {
     /// The mandate reported on.
     async fn mandate(&self, ctx: &Context<'_>) -> async_graphql::Result<Mandate> {
         let found = ctx
-            .data_unchecked::<crate::mandates::loaders::MandateLoaders>()
+            .per_request::<crate::mandates::loaders::MandateLoaders>()
             .by_id
             .load_one(self.0.mandate_id)
             .await?;
@@ -128,7 +128,7 @@ impl Report {
     async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let regime = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
         let reporter = ctx
-            .data_unchecked::<UnitLoaders>()
+            .per_request::<UnitLoaders>()
             .by_id
             .load_one(self.0.reporter_unit_id)
             .await?;
@@ -287,36 +287,34 @@ impl Report {
         if !self.0.compiled {
             return Ok(Vec::new());
         }
-        Ok(
-            reports::compiled_from(db(ctx), ctx.data_opt::<Viewer>(), &self.0)
-                .await?
-                .into_iter()
-                .map(Report)
-                .collect(),
-        )
+        Ok(reports::compiled_from(ctx.db(), ctx.viewer(), &self.0)
+            .await?
+            .into_iter()
+            .map(Report)
+            .collect())
     }
 
     /// What the caller may do with it now (all false for an anonymous
     /// caller).
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
-        let units = ctx.data_unchecked::<UnitLoaders>();
+        let units = ctx.per_request::<UnitLoaders>();
         let reporter = units.by_id.load_one(self.0.reporter_unit_id).await?;
         let recipient = units.by_id.load_one(self.0.recipient_unit_id).await?;
         let (Some(reporter), Some(recipient)) = (reporter, recipient) else {
             return Err(AppError::NotFound("unit").into());
         };
-        let viewer = ctx.data_opt::<Viewer>();
+        let viewer = ctx.viewer();
         Ok(reports::viewer_can(viewer, &self.0, &reporter, &recipient).into())
     }
 }
 
 /// The report `id` names, if the caller may read it.
 pub async fn report_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Report>> {
-    let Some(r) = report_by_id(db(ctx), id).await? else {
+    let Some(r) = report_by_id(ctx.db(), id).await? else {
         return Ok(None);
     };
-    let recipient = crate::units::service::existing(db(ctx), r.recipient_unit_id).await?;
-    let viewer = ctx.data_opt::<Viewer>();
+    let recipient = crate::units::service::existing(ctx.db(), r.recipient_unit_id).await?;
+    let viewer = ctx.viewer();
     if viewer.is_none() {
         return Err(AppError::Unauthenticated);
     }

@@ -49,11 +49,11 @@ impl ReportingSubscription {
         )]
         within: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = ReportStatusChange> + use<>> {
-        let db = db(ctx).clone();
+        let db = ctx.db().clone();
         let session = ctx.data_opt::<Session>().cloned();
         let viewer = match &session {
             Some(session) => session.viewer(&db).await?,
-            None => ctx.data_opt::<Viewer>().cloned(),
+            None => ctx.viewer().cloned(),
         }
         .ok_or(AppError::Unauthenticated)?;
         let within = match &within {

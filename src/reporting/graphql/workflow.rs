@@ -251,7 +251,7 @@ pub(super) async fn report_payload(
         && let Some(events) = ctx.data_opt::<ReportEvents>()
     {
         let recipient = ctx
-            .data_unchecked::<UnitLoaders>()
+            .per_request::<UnitLoaders>()
             .by_id
             .load_one(t.report.recipient_unit_id)
             .await?;
@@ -274,10 +274,10 @@ pub(super) async fn accept_as(
     input: ReportTransitionInput,
     review: Review,
 ) -> async_graphql::Result<ReportPayload> {
-    let viewer = viewer(ctx)?;
+    let viewer = ctx.signed_in()?;
     let id = report_id(&input.report)?;
     let result = reports::accept(
-        db(ctx),
+        ctx.db(),
         Authority::Viewer(viewer),
         id,
         input.expected_version,
@@ -293,10 +293,10 @@ pub(super) async fn return_as(
     input: ReturnReportInput,
     review: Review,
 ) -> async_graphql::Result<ReportPayload> {
-    let viewer = viewer(ctx)?;
+    let viewer = ctx.signed_in()?;
     let id = report_id(&input.report)?;
     let result = reports::return_report(
-        db(ctx),
+        ctx.db(),
         Authority::Viewer(viewer),
         id,
         input.expected_version,
@@ -320,9 +320,9 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The day to add.")] input: AddHolidayInput,
     ) -> async_graphql::Result<HolidayPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let result = holidays::add_holiday(
-            db(ctx),
+            ctx.db(),
             Authority::Viewer(viewer),
             holidays::NewHoliday {
                 day: input.date.0,
@@ -346,7 +346,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The regime to create.")] input: CreateRegimeInput,
     ) -> async_graphql::Result<RegimePayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let reporter_units = input
             .reporter_units
             .map(|ids| {
@@ -380,7 +380,7 @@ impl ReportingMutation {
                 .collect(),
         };
         let (regime, user_errors) =
-            split(regimes::create_regime(db(ctx), Authority::Viewer(viewer), regime).await)?;
+            split(regimes::create_regime(ctx.db(), Authority::Viewer(viewer), regime).await)?;
         Ok(RegimePayload {
             regime: regime.map(Regime),
             user_errors,
@@ -394,11 +394,11 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The regime and the periods to open.")] input: OpenPeriodsInput,
     ) -> async_graphql::Result<OpenPeriodsPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let regime = decode_id_of(NodeKind::Regime, "regime", &input.regime)?;
         let periods = input.periods.into_iter().map(|p| p.0).collect();
         let result = regimes::open_periods(
-            db(ctx),
+            ctx.db(),
             Authority::Viewer(viewer),
             regime,
             input.year,
@@ -420,7 +420,7 @@ impl ReportingMutation {
         #[graphql(desc = "The report, the version last read and the changes.")]
         input: SaveReportDraftInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = report_id(&input.report)?;
         let items = input
             .items
@@ -451,7 +451,7 @@ impl ReportingMutation {
                 .collect(),
         };
         let result = reports::save_draft(
-            db(ctx),
+            ctx.db(),
             Authority::Viewer(viewer),
             id,
             input.expected_version,
@@ -468,10 +468,10 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = report_id(&input.report)?;
         let result = reports::submit(
-            db(ctx),
+            ctx.db(),
             Authority::Viewer(viewer),
             id,
             input.expected_version,
@@ -509,9 +509,9 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The period to compile.")] input: PeriodInput,
     ) -> async_graphql::Result<ReportPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = period_id(&input.period)?;
-        let result = reports::compile(db(ctx), Authority::Viewer(viewer), id).await;
+        let result = reports::compile(ctx.db(), Authority::Viewer(viewer), id).await;
         report_payload(ctx, result).await
     }
 
@@ -546,9 +546,9 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The period whose missing reporters to remind.")] input: PeriodInput,
     ) -> async_graphql::Result<RemindMissingPayload> {
-        let viewer = viewer(ctx)?;
+        let viewer = ctx.signed_in()?;
         let id = period_id(&input.period)?;
-        let result = reports::remind_missing(db(ctx), Authority::Viewer(viewer), id).await;
+        let result = reports::remind_missing(ctx.db(), Authority::Viewer(viewer), id).await;
         let (reminded, user_errors) = split(result)?;
         Ok(RemindMissingPayload {
             reminded: reminded.map(|list| list.into_iter().map(Report).collect()),
