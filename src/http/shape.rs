@@ -26,12 +26,19 @@ use async_graphql::parser::types::{
 use async_graphql::parser::{Positioned, parse_schema};
 use async_graphql::{Name, PathSegment, Response, Value};
 
+mod nulls;
+mod size;
+
+use nulls::*;
+pub use size::check_size;
+
 /// The alias under which phancap asks for `__typename` where it needs it;
 /// reserved: a document using it is refused.
 pub const MARKER: &str = "_phancapType";
 
 /// Most selections a plan visits, fragments followed as often as spread.
 const BUDGET: usize = 50_000;
+
 /// Deepest nesting of fields and fragment spreads a plan follows.
 const MAX_DEPTH: usize = 64;
 
@@ -255,98 +262,6 @@ impl Plan {
         }
         reorder(&mut response.data, &self.root);
     }
-}
-
-/// Refuses a document any of whose operations or fragments, with its
-/// fragments expanded where they are spread, selects more than [`BUDGET`]
-/// fields or nests deeper than [`MAX_DEPTH`], or whose fragments spread
-/// each other in a cycle: its validation alone would take the server's
-/// time (a fragment spreading the next one twice doubles it per level).
-/// Each fragment is measured once, so this costs the document's length.
-pub fn check_size(document: &ExecutableDocument) -> Result<(), Refused> {
-    let mut sizes: HashMap<&str, Option<(usize, usize)>> = HashMap::new();
-    for operation in document.operations.iter().map(|(_, op)| op) {
-        let (size, depth) = set_size(document, &operation.node.selection_set.node, &mut sizes, 0)?;
-        if size > BUDGET || depth > MAX_DEPTH {
-            return Err(too_large());
-        }
-    }
-    for name in document.fragments.keys() {
-        let (size, depth) = fragment_size(document, name.as_str(), &mut sizes, 0)?;
-        if size > BUDGET || depth > MAX_DEPTH {
-            return Err(too_large());
-        }
-    }
-    Ok(())
-}
-
-fn too_large() -> Refused {
-    Refused(format!(
-        "the document selects more than {BUDGET} fields or nests deeper than {MAX_DEPTH} levels once its fragments are expanded"
-    ))
-}
-
-/// Expanded (size, depth) of a fragment; None in `sizes` while it is
-/// being measured, which is how a cycle shows.
-fn fragment_size<'a>(
-    document: &'a ExecutableDocument,
-    name: &'a str,
-    sizes: &mut HashMap<&'a str, Option<(usize, usize)>>,
-    nesting: usize,
-) -> Result<(usize, usize), Refused> {
-    match sizes.get(name) {
-        Some(Some(known)) => return Ok(*known),
-        Some(None) => return Err(Refused(format!("fragment {name} spreads itself"))),
-        None => {}
-    }
-    let Some(fragment) = document.fragments.get(name) else {
-        return Ok((0, 0));
-    };
-    sizes.insert(name, None);
-    let measured = set_size(document, &fragment.node.selection_set.node, sizes, nesting)?;
-    // Capped, so that sums stay far from overflowing.
-    let measured = (measured.0.min(BUDGET + 1), measured.1.min(MAX_DEPTH + 1));
-    sizes.insert(name, Some(measured));
-    Ok(measured)
-}
-
-/// `nesting` counts the fields and fragment spreads above `set`, which
-/// bounds the recursion whatever the document.
-fn set_size<'a>(
-    document: &'a ExecutableDocument,
-    set: &'a SelectionSet,
-    sizes: &mut HashMap<&'a str, Option<(usize, usize)>>,
-    nesting: usize,
-) -> Result<(usize, usize), Refused> {
-    if nesting > MAX_DEPTH {
-        return Err(too_large());
-    }
-    let (mut size, mut depth) = (0usize, 0usize);
-    for selection in &set.items {
-        let (s, d) = match &selection.node {
-            Selection::Field(field) => {
-                let (s, d) =
-                    set_size(document, &field.node.selection_set.node, sizes, nesting + 1)?;
-                (s + 1, d + 1)
-            }
-            Selection::FragmentSpread(spread) => {
-                let name = spread.node.fragment_name.node.as_str();
-                fragment_size(document, name, sizes, nesting + 1)?
-            }
-            Selection::InlineFragment(inline) => set_size(
-                document,
-                &inline.node.selection_set.node,
-                sizes,
-                nesting + 1,
-            )?,
-        };
-        size = size.saturating_add(s).min(BUDGET + 1);
-        depth = depth.max(d);
-        if depth > MAX_DEPTH {
-            return Err(too_large());
-        }
-    }
-    Ok((size, depth))
 }
 
 struct Builder<'a> {
@@ -586,145 +501,6 @@ fn element(ty: Option<&Type>) -> Option<&Type> {
 
 fn nullable(ty: Option<&Type>) -> bool {
     ty.is_none_or(|t| t.nullable)
-}
-
-impl Shape {
-    fn get(&self, key: &str) -> Option<&FieldShape> {
-        self.positions.get(key).map(|&at| &self.fields[at])
-    }
-}
-
-/// async-graphql answers null for an object none of whose fields resolved;
-/// on the way to a failed field such an object is an object again, so
-/// that the failure is judged where it happened.
-fn reopen(value: &mut Value, sub: &Sub, path: &[PathSegment]) {
-    let Some((first, rest)) = path.split_first() else {
-        return;
-    };
-    match first {
-        PathSegment::Field(key) => {
-            if matches!(value, Value::Null) && matches!(sub, Sub::Object(_)) {
-                *value = Value::Object(Default::default());
-            }
-            let Value::Object(map) = value else {
-                return;
-            };
-            let Some(field) = sub.shape_for(map).and_then(|s| s.get(key)) else {
-                return;
-            };
-            if let Some(child) = map.get_mut(key.as_str()) {
-                reopen(child, &field.sub, rest);
-            }
-        }
-        PathSegment::Index(i) => {
-            if let Value::List(items) = value
-                && let Some(item) = items.get_mut(*i)
-            {
-                reopen(item, sub, rest);
-            }
-        }
-    }
-}
-
-/// Nulls the field at `path` of the object `value`, or the nearest
-/// nullable position above it when it is non-null; true when that reaches
-/// the object itself (which the caller must then null).
-fn null_failed(value: &mut Value, sub: &Sub, path: &[PathSegment]) -> bool {
-    let Some((PathSegment::Field(key), rest)) = path.split_first() else {
-        return false;
-    };
-    let Value::Object(map) = value else {
-        // Already nulled by an earlier error's propagation.
-        return false;
-    };
-    let Some(field) = sub.shape_for(map).and_then(|s| s.get(key)) else {
-        return false;
-    };
-    let failed_here = match map.get_mut(key.as_str()) {
-        Some(child) if !rest.is_empty() && !matches!(child, Value::Null) => {
-            null_failed_in(child, field.ty.as_ref(), &field.sub, rest)
-        }
-        Some(_) if !rest.is_empty() => return false,
-        _ => true,
-    };
-    if !failed_here {
-        return false;
-    }
-    if nullable(field.ty.as_ref()) {
-        map.insert(Name::new(key), Value::Null);
-        false
-    } else {
-        true
-    }
-}
-
-/// Like [`null_failed`] for a field's value of type `ty`: true when the
-/// value's own position must be nulled.
-fn null_failed_in(value: &mut Value, ty: Option<&Type>, sub: &Sub, path: &[PathSegment]) -> bool {
-    match (value, path.split_first()) {
-        (Value::List(items), Some((PathSegment::Index(i), rest))) => {
-            let item_ty = element(ty);
-            let Some(item) = items.get_mut(*i) else {
-                return false;
-            };
-            if matches!(item, Value::Null) {
-                return false;
-            }
-            if !null_failed_in(item, item_ty, sub, rest) {
-                return false;
-            }
-            if nullable(item_ty) {
-                *item = Value::Null;
-                false
-            } else {
-                true
-            }
-        }
-        (value @ Value::Object(_), _) => null_failed(value, sub, path),
-        _ => false,
-    }
-}
-
-/// Orders every object by its shape and removes the marks.
-fn reorder(value: &mut Value, sub: &Sub) {
-    match value {
-        Value::Object(map) => {
-            let marker = map.swap_remove(MARKER);
-            let shape = match (sub, &marker) {
-                (Sub::Object(shape), _) => shape,
-                (Sub::Abstract(shapes), Some(Value::String(ty))) => match shapes.get(ty) {
-                    Some(shape) => shape,
-                    None => return,
-                },
-                _ => return,
-            };
-            let in_order = map
-                .keys()
-                .zip(&shape.fields)
-                .all(|(key, field)| *key == field.key);
-            if in_order && map.len() <= shape.fields.len() {
-                for (field, child) in shape.fields.iter().zip(map.values_mut()) {
-                    reorder(child, &field.sub);
-                }
-                return;
-            }
-            let mut old = std::mem::take(map);
-            map.reserve(old.len());
-            for field in &shape.fields {
-                if let Some(mut child) = old.swap_remove(&field.key) {
-                    reorder(&mut child, &field.sub);
-                    map.insert(field.key.clone(), child);
-                }
-            }
-            map.extend(old);
-        }
-        Value::List(items) => {
-            for item in items {
-                reorder(item, sub);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,191 @@
+//! Queries of the unit tree: lists, search, lookups by code and lineage
+//! connections.
+
+use super::*;
+
+pub(super) enum TotalCount {
+    Known(u64),
+    Count(UnitFilter),
+}
+
+/// A page of units (Relay connection).
+pub struct UnitConnection {
+    pub(super) page: Page<unit::Model>,
+    pub(super) as_of: NaiveDate,
+    pub(super) total: TotalCount,
+}
+
+impl UnitConnection {
+    pub(super) fn new(page: Page<unit::Model>, as_of: NaiveDate, total: TotalCount) -> Self {
+        UnitConnection { page, as_of, total }
+    }
+}
+
+/// A page of units (Relay connection).
+#[Object]
+impl UnitConnection {
+    /// The units of this page with their cursors.
+    pub(super) async fn edges(&self) -> Vec<UnitEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|m| UnitEdge {
+                cursor: service::cursor(m).encode(),
+                node: Unit::new(m.clone(), self.as_of),
+            })
+            .collect()
+    }
+
+    /// The units of this page.
+    pub(super) async fn nodes(&self) -> Vec<Unit> {
+        self.page
+            .items
+            .iter()
+            .map(|m| Unit::new(m.clone(), self.as_of))
+            .collect()
+    }
+
+    /// Where this page sits in the whole list.
+    pub(super) async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page, service::cursor)
+    }
+
+    /// How many units match, over all pages.
+    pub(super) async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(match &self.total {
+            TotalCount::Known(n) => *n,
+            TotalCount::Count(filter) => service::count(ctx.db(), filter).await?,
+        })
+    }
+}
+
+/// A unit and its cursor.
+#[derive(SimpleObject)]
+pub struct UnitEdge {
+    /// Pass as `after` or `before` to page from here.
+    pub(super) cursor: String,
+    /// The unit.
+    pub(super) node: Unit,
+}
+
+/// Queries of the unit tree; anonymous callers may use them.
+#[derive(Default)]
+pub struct UnitQuery;
+
+#[Object]
+impl UnitQuery {
+    /// A unit by id; null when there is none.
+    pub(super) async fn unit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The unit's global id.")] id: ID,
+    ) -> async_graphql::Result<Option<Unit>> {
+        let id = decode_id_of(NodeKind::Unit, "id", &id)?;
+        Ok(unit_node(ctx, id).await?)
+    }
+
+    /// The unit that bears `code` on `asOf` (default today, Vietnam time).
+    /// Codes are reused over time, so the date matters: "19" is the legacy
+    /// Thái Nguyên until 2025-06-30 and the merged one from 2025-07-01.
+    pub(super) async fn unit_by_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "GSO code (province 2 digits, district 3, commune 5, e.g. \"19\") or a body's code (e.g. \"19-SNV\"); at most 32 characters."
+        )]
+        code: String,
+        #[graphql(desc = "The level, when a code could name units of different levels.")]
+        kind: Option<UnitKind>,
+        #[graphql(desc = "The day the code is read on (default: today, Vietnam time).")]
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Unit>> {
+        let code = text::checked("code", &code, 32)?;
+        let as_of = as_of.map_or_else(calendar::today, |d| d.0);
+        let db = ctx.db();
+        let found = service::find_by_code(db, code, kind.map(Into::into), as_of).await?;
+        Ok(found.map(|m| Unit::new(m, as_of)))
+    }
+
+    /// Units in force on `asOf`, ordered by code then id.
+    ///
+    /// `within` keeps the strict descendants of a unit (its whole subtree),
+    /// `parent` its direct children, `kind` one level, and `search` the
+    /// units whose name contains the text (ignoring case and diacritics:
+    /// "thai nguyen" finds "Tỉnh Thái Nguyên", "d" matches "đ") or whose
+    /// code starts with it. `asOf` defaults to today (Vietnam time); when
+    /// `within` or `parent` names a unit not in force today, to the nearest
+    /// day it was (so the subtree of an abolished district reads as on its
+    /// last day). `first`/`last` at most 100 (default 20).
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only units of this level.")] kind: Option<UnitKind>,
+        #[graphql(desc = "Only units strictly below this unit, at any depth.")] within: Option<ID>,
+        #[graphql(desc = "Only the units directly below this unit.")] parent: Option<ID>,
+        #[graphql(
+            desc = "Text in the name (ignoring case and diacritics) or the start of the code; at most 100 characters."
+        )]
+        search: Option<String>,
+        #[graphql(
+            desc = "The day to read the tree on (default: today, or the nearest day `within`/`parent` was in force)."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<UnitConnection> {
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let db = ctx.db();
+        let within = anchor(db, "within", within.as_ref()).await?;
+        let parent = anchor(db, "parent", parent.as_ref()).await?;
+        let search = search
+            .as_deref()
+            .map(|s| text::checked("search", s, 100).map(text::fold))
+            .transpose()?;
+        let as_of = match (as_of, within.as_ref().or(parent.as_ref())) {
+            (Some(date), _) => date.0,
+            (None, Some(anchor)) => {
+                calendar::clamp(calendar::today(), anchor.valid_from, anchor.valid_to)
+            }
+            (None, None) => calendar::today(),
+        };
+        let filter = UnitFilter {
+            kind: kind.map(Into::into),
+            within: within.map(|u| u.path),
+            parent: parent.map(|u| u.id),
+            search,
+            as_of,
+        };
+        let found = service::list(db, &filter, &page).await?;
+        Ok(UnitConnection::new(found, as_of, TotalCount::Count(filter)))
+    }
+}
+
+/// The unit an id argument names; an id of nothing is NOT_FOUND.
+pub(super) async fn anchor(
+    db: &DatabaseConnection,
+    field: &str,
+    id: Option<&ID>,
+) -> AppResult<Option<unit::Model>> {
+    let Some(id) = id else { return Ok(None) };
+    let uuid = decode_id_of(NodeKind::Unit, field, id)?;
+    service::find(db, uuid)
+        .await?
+        .map(Some)
+        .ok_or(AppError::NotFound("unit"))
+}
