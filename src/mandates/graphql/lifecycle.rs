@@ -115,29 +115,22 @@ impl TryFrom<DraftMandateInput> for service::MandateInput {
     }
 }
 
-/// Changes to a draft; omitted fields stay.
+/// The fields an edit of a draft and an amendment may change; omitted
+/// fields keep their value.
 #[derive(InputObject)]
-pub struct UpdateDraftMandateInput {
-    /// The draft to change; an issued mandate is amended instead.
-    pub id: ID,
-    /// What is delegated, 1 to 500 characters.
+pub struct MandateChanges {
+    /// New title, 1 to 500 characters.
     #[graphql(validator(max_length = 500))]
     pub title: Option<String>,
-    /// Sector (lĩnh vực).
-    pub sector: Option<Sector>,
-    /// The document it rests on.
-    pub legal_basis: Option<ID>,
-    /// Article, clause, point of the basis, at most 200 characters.
+    /// New article, clause, point of the basis, at most 200 characters.
     #[graphql(validator(max_length = 200))]
     pub legal_basis_article: Option<String>,
-    /// Conditions of use, at most 10,000 characters.
+    /// New conditions of use, at most 10,000 characters.
     #[graphql(validator(max_length = 10000))]
     pub conditions: Option<String>,
     /// Replaces all the resources stated so far.
     pub resources: Option<ResourcesInput>,
-    /// First day in force.
-    pub effective_from: Option<Date>,
-    /// Last day in force.
+    /// New last day in force.
     pub effective_to: Option<Date>,
     /// Whether the delegatees may pass it on (never for an AUTHORIZATION).
     pub allow_onward: Option<bool>,
@@ -145,29 +138,56 @@ pub struct UpdateDraftMandateInput {
     pub delegatees: Option<Vec<ID>>,
 }
 
+impl TryFrom<MandateChanges> for service::MandatePatch {
+    type Error = AppError;
+
+    fn try_from(changes: MandateChanges) -> AppResult<Self> {
+        Ok(service::MandatePatch {
+            title: changes.title,
+            legal_basis_article: changes.legal_basis_article,
+            conditions: changes.conditions,
+            resources: changes.resources.map(Into::into),
+            effective_to: changes.effective_to.map(|d| d.0),
+            allow_onward: changes.allow_onward,
+            delegatees: changes
+                .delegatees
+                .as_deref()
+                .map(|l| ids("delegatees", l))
+                .transpose()?,
+            ..Default::default()
+        })
+    }
+}
+
+/// Changes to a draft; omitted fields stay.
+#[derive(InputObject)]
+pub struct UpdateDraftMandateInput {
+    /// The draft to change; an issued mandate is amended instead.
+    pub id: ID,
+    /// Sector (lĩnh vực).
+    pub sector: Option<Sector>,
+    /// The document it rests on.
+    pub legal_basis: Option<ID>,
+    /// First day in force.
+    pub effective_from: Option<Date>,
+    /// What else changes.
+    #[graphql(flatten)]
+    pub changes: MandateChanges,
+}
+
 impl TryFrom<UpdateDraftMandateInput> for (Uuid, service::MandatePatch) {
     type Error = AppError;
 
     fn try_from(input: UpdateDraftMandateInput) -> AppResult<Self> {
         let patch = service::MandatePatch {
-            title: input.title,
             sector: input.sector.map(Into::into),
             legal_basis: input
                 .legal_basis
                 .as_ref()
                 .map(|id| doc_id("legalBasis", id))
                 .transpose()?,
-            legal_basis_article: input.legal_basis_article,
-            conditions: input.conditions,
-            resources: input.resources.map(Into::into),
             effective_from: input.effective_from.map(|d| d.0),
-            effective_to: input.effective_to.map(|d| d.0),
-            allow_onward: input.allow_onward,
-            delegatees: input
-                .delegatees
-                .as_deref()
-                .map(|l| ids("delegatees", l))
-                .transpose()?,
+            ..input.changes.try_into()?
         };
         Ok((decode_id_of(NodeKind::Mandate, "id", &input.id)?, patch))
     }
@@ -194,24 +214,9 @@ pub struct AmendMandateInput {
     /// First day of the new mandate, after the amended one's first day;
     /// the amended one ends the day before.
     pub effective_from: Date,
-    /// New title, 1 to 500 characters (default: unchanged).
-    #[graphql(validator(max_length = 500))]
-    pub title: Option<String>,
-    /// New article, clause, point of the basis, at most 200 characters
-    /// (default: unchanged).
-    #[graphql(validator(max_length = 200))]
-    pub legal_basis_article: Option<String>,
-    /// New conditions of use, at most 10,000 characters (default: unchanged).
-    #[graphql(validator(max_length = 10000))]
-    pub conditions: Option<String>,
-    /// New resources (default: unchanged).
-    pub resources: Option<ResourcesInput>,
-    /// New last day in force (default: unchanged).
-    pub effective_to: Option<Date>,
-    /// Whether the delegatees may pass it on (default: unchanged).
-    pub allow_onward: Option<bool>,
-    /// New receiving units, 1 to 500 distinct ids (default: unchanged).
-    pub delegatees: Option<Vec<ID>>,
+    /// What the new version changes; the rest is the amended one's.
+    #[graphql(flatten)]
+    pub changes: MandateChanges,
 }
 
 impl TryFrom<AmendMandateInput> for (Uuid, service::Amendment) {
@@ -222,20 +227,7 @@ impl TryFrom<AmendMandateInput> for (Uuid, service::Amendment) {
             code: input.code,
             legal_basis: doc_id("legalBasis", &input.legal_basis)?,
             effective_from: input.effective_from.0,
-            patch: service::MandatePatch {
-                title: input.title,
-                legal_basis_article: input.legal_basis_article,
-                conditions: input.conditions,
-                resources: input.resources.map(Into::into),
-                effective_to: input.effective_to.map(|d| d.0),
-                allow_onward: input.allow_onward,
-                delegatees: input
-                    .delegatees
-                    .as_deref()
-                    .map(|l| ids("delegatees", l))
-                    .transpose()?,
-                ..Default::default()
-            },
+            patch: input.changes.try_into()?,
         };
         Ok((decode_id_of(NodeKind::Mandate, "id", &input.id)?, amendment))
     }
