@@ -261,7 +261,8 @@ pub enum UserErrorCode {
     /// compileReport for a period in which no unit report has been accepted
     /// yet. [DESIGN §3 Reporting]
     NothingToCompile,
-    /// extendAuthorization on a mandate not issued and in force today, or
+    /// extendAuthorization on a mandate not issued and in force or
+    /// scheduled today, or
     /// transferAssignments on a mandate not active on the transfer date.
     /// [DESIGN §3 Mandates]
     NotActive,

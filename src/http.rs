@@ -37,7 +37,7 @@ pub use shape::TypeIndex;
 
 use crate::auth::{TokenService, Viewer};
 use crate::graphql::ClientAddr;
-use crate::graphql::codes::{coded_error, set_code};
+use crate::graphql::codes::{code_all, coded_error, set_code};
 use crate::idempotency::{self, Claim};
 use crate::metrics::{Metrics, Outcome, operation_label};
 use crate::ratelimit::RateLimiter;

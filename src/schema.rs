@@ -101,7 +101,8 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its global id; null when it does not exist, FORBIDDEN
-    /// when it exists outside what the caller may read.
+    /// when it exists outside what the caller may read (UNAUTHENTICATED
+    /// when an anonymous caller may not read it).
     async fn node(
         &self,
         ctx: &Context<'_>,

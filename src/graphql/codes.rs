@@ -38,7 +38,8 @@ impl Extension for ErrorCodes {
     }
 }
 
-fn code_all(mut response: Response) -> Response {
+/// `response` with every error coded ([`set_code`]).
+pub fn code_all(mut response: Response) -> Response {
     for error in &mut response.errors {
         set_code(error);
     }
@@ -47,10 +48,14 @@ fn code_all(mut response: Response) -> Response {
 
 /// Sets `extensions.code` from the error's [`AppError`] source, logging an
 /// internal cause once (its message to the client is already generic).
-/// An error that already carries a code keeps it; any other comes from
+/// An error that already carries a code keeps it (and is not logged
+/// again); any other comes from
 /// parsing, validation, limits or argument coercion: the caller's query
 /// was wrong, so BAD_USER_INPUT. Returns the code.
 pub fn set_code(error: &mut ServerError) -> String {
+    if let Some(Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
+        return code.clone();
+    }
     if let Some(app) = error.source::<AppError>() {
         if let AppError::Internal(cause) = app {
             tracing::error!(error = %cause, path = ?error.path, "internal error");
@@ -61,9 +66,6 @@ pub fn set_code(error: &mut ServerError) -> String {
             .get_or_insert_with(Default::default)
             .set("code", code);
         return code.to_owned();
-    }
-    if let Some(Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
-        return code.clone();
     }
     error
         .extensions

@@ -83,10 +83,10 @@ impl SubscriptionsOnly {
 
 impl async_graphql::Executor for SubscriptionsOnly {
     async fn execute(&self, request: Request) -> Response {
-        match Self::refusal(&request) {
+        code_all(match Self::refusal(&request) {
             Some(error) => Response::from_errors(vec![error]),
             None => async_graphql::Executor::execute(&self.0, request).await,
-        }
+        })
     }
 
     fn execute_stream(
@@ -95,12 +95,16 @@ impl async_graphql::Executor for SubscriptionsOnly {
         session_data: Option<Arc<async_graphql::Data>>,
     ) -> async_graphql::futures_util::stream::BoxStream<'static, Response> {
         use async_graphql::futures_util::StreamExt;
+        // Every answer is coded here too: a refusal made before the schema
+        // runs never passes through the error-code extension.
         match Self::refusal(&request) {
             Some(error) => async_graphql::futures_util::stream::once(async move {
-                Response::from_errors(vec![error])
+                code_all(Response::from_errors(vec![error]))
             })
             .boxed(),
-            None => async_graphql::Executor::execute_stream(&self.0, request, session_data),
+            None => async_graphql::Executor::execute_stream(&self.0, request, session_data)
+                .map(code_all)
+                .boxed(),
         }
     }
 }

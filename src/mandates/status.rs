@@ -54,16 +54,19 @@ fn ended(unit: &unit::Model, date: NaiveDate) -> bool {
 }
 
 /// Where assignment `a` of mandate `m` stands on `as_of`, its delegatee
-/// being `delegatee`: transferred once carried over to successors;
-/// scheduled or ended with its mandate's dates and its own; lapsed while
-/// it runs after its delegatee has ended.
+/// being `delegatee`: transferred once carried over to successors (after
+/// its last day, or once its delegatee has ended); scheduled or ended with
+/// its mandate's dates and its own; lapsed while it runs after its
+/// delegatee has ended and nobody has carried it over.
 pub fn assignment(
     m: &mandate::Model,
     a: &mandate_assignment::Model,
     delegatee: &unit::Model,
     as_of: NaiveDate,
 ) -> AssignmentStatus {
-    if a.transferred && a.valid_to.is_some_and(|to| to < as_of) {
+    // Carried over: from the day after its last, or as soon as its
+    // delegatee has ended (the successors take it on the transfer's date).
+    if a.transferred && (a.valid_to.is_some_and(|to| to < as_of) || ended(delegatee, as_of)) {
         return AssignmentStatus::Transferred;
     }
     match dated_status(m, as_of) {
@@ -121,9 +124,17 @@ pub fn condition(status: MandateStatus, as_of: NaiveDate) -> Condition {
         MandateStatus::Draft => {
             Condition::all().add(mandate::Column::State.eq(MandateState::Draft))
         }
+        // A revocation may end a mandate before it ever started: it then
+        // reads REVOKED, not SCHEDULED, after its last day.
         MandateStatus::Scheduled => Condition::all()
             .add(mandate::Column::State.ne(MandateState::Draft))
-            .add(mandate::Column::EffectiveFrom.gt(as_of)),
+            .add(mandate::Column::EffectiveFrom.gt(as_of))
+            .add(
+                Condition::any()
+                    .add(mandate::Column::State.eq(MandateState::Issued))
+                    .add(mandate::Column::EffectiveTo.is_null())
+                    .add(mandate::Column::EffectiveTo.gte(as_of)),
+            ),
         MandateStatus::Active => in_force_by_dates(as_of).add(
             Condition::any()
                 .add(with_assignments(as_of, false))
@@ -162,9 +173,11 @@ fn with_assignments(as_of: NaiveDate, lapsed: bool) -> SimpleExpr {
             .to_owned(),
     );
     let delegatee = if lapsed {
-        ended_units
+        Condition::all()
+            .add(ended_units)
+            .add(mandate_assignment::Column::Transferred.eq(false))
     } else {
-        ended_units.not()
+        Condition::all().add(ended_units.not())
     };
     mandate::Column::Id.in_subquery(
         Query::select()
@@ -251,6 +264,13 @@ mod tests {
         assert_eq!(
             assignment(&m, &a, &district, d("2025-06-01")),
             AssignmentStatus::Active
+        );
+        // Carried over from a later day: no longer lapsed once the
+        // delegatee has ended, so nobody is offered to transfer it again.
+        a.valid_to = Some(d("2025-12-31"));
+        assert_eq!(
+            assignment(&m, &a, &district, d("2025-08-01")),
+            AssignmentStatus::Transferred
         );
     }
 

@@ -202,6 +202,7 @@ pub async fn create_regime(
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Reporting).await?;
     let recipient = existing_unit(&txn, input.recipient).await?;
     let actor = by.require(Role::Coordinator, &recipient)?;
+    let reporters = input.reporters()?;
     check_code(&input.code)?;
     let name = check_text("name", &input.name, 300)?;
     let content =
@@ -221,7 +222,7 @@ pub async fn create_regime(
             "reports go to a provincial body (Sở Nội vụ) or the province; a compiled report goes on to the province",
         ));
     }
-    let (kinds, units) = match &input.reporters()? {
+    let (kinds, units) = match &reporters {
         Reporters::Holders => (None, None),
         Reporters::Kinds(kinds) => {
             if kinds.is_empty() || kinds.contains(&UnitKind::Province) {

@@ -1067,6 +1067,30 @@ async fn the_websocket_serves_subscriptions_only_and_to_its_own_origins() {
         );
         assert_eq!(answer["payload"]["data"], Value::Null, "{answer}");
     }
+    // Documents refused before the schema runs carry their code too.
+    for (id, query) in [
+        ("p", "subscription {"),
+        (
+            "two",
+            "subscription { reportStatusChanged { status } } subscription { reportStatusChanged { status } }",
+        ),
+    ] {
+        let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
+        socket
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+        let answer = loop {
+            let m = next(&mut socket).await;
+            if m["id"] == id {
+                break m;
+            }
+        };
+        assert_eq!(
+            answer["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{answer}"
+        );
+    }
     let metrics = reqwest::get(format!("{}/metrics", app.address))
         .await
         .unwrap()

@@ -433,6 +433,85 @@ async fn status_follows_the_dates_without_anyone_touching_it() {
 }
 
 #[tokio::test]
+async fn every_status_filter_lists_exactly_the_mandates_that_read_that_status() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    // An onward delegation scheduled to start after its parent is
+    // revoked: it ends before it ever starts.
+    let mut parent = s.input("F-PAR", "F1", tn.id, vec![tn.department]);
+    parent.allow_onward = true;
+    let parent = make_mandate(&s.app, parent, true).await;
+    let mut early = s.input("F-REV", "F1", tn.department, vec![tn.commune]);
+    early.parent = Some(parent.id);
+    early.effective_from = "2027-06-01".parse().unwrap();
+    make_mandate(&s.app, early, true).await;
+    mandates::revoke_mandate(
+        s.app.db(),
+        Authority::Cli,
+        parent.id,
+        s.normative,
+        "2027-01-31".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    make_mandate(
+        &s.app,
+        s.input("F-ACT", "F2", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    make_mandate(
+        &s.app,
+        s.input("F-DRA", "F3", tn.id, vec![tn.department]),
+        false,
+    )
+    .await;
+    let statuses = [
+        "DRAFT",
+        "SCHEDULED",
+        "ACTIVE",
+        "LAPSED",
+        "EXPIRED",
+        "REVOKED",
+        "SUPERSEDED",
+    ];
+    for as_of in ["2026-01-15", "2027-01-31", "2027-03-01", "2027-07-01"] {
+        let all = s
+            .app
+            .graphql_as(
+                &s.root,
+                "query($d: Date!) { mandates(asOf: $d, first: 100, filter: { search: \"F-\" }) { nodes { code status } } }",
+                json!({ "d": as_of }),
+            )
+            .await;
+        let all = all["data"]["mandates"]["nodes"].as_array().unwrap().clone();
+        let mut listed = 0;
+        for status in statuses {
+            let body = s
+                .app
+                .graphql_as(
+                    &s.root,
+                    "query($d: Date!, $s: MandateStatus!) { mandates(asOf: $d, first: 100, filter: { search: \"F-\", status: $s }) { totalCount nodes { code status } } }",
+                    json!({ "d": as_of, "s": status }),
+                )
+                .await;
+            let found = &body["data"]["mandates"];
+            let codes: Vec<&Value> = found["nodes"].as_array().unwrap().iter().collect();
+            for node in &codes {
+                assert_eq!(node["status"], status, "{as_of}: {body}");
+            }
+            let expected = all.iter().filter(|m| m["status"] == status).count();
+            assert_eq!(codes.len(), expected, "{as_of} {status}: {body}");
+            assert_eq!(found["totalCount"], expected, "{as_of} {status}");
+            listed += codes.len();
+        }
+        assert_eq!(listed, all.len(), "{as_of}: every mandate has one status");
+    }
+    let revoked = read(&s, "F-REV", "2027-03-01").await;
+    assert_eq!(revoked["status"], "REVOKED", "{revoked}");
+}
+
+#[tokio::test]
 async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_successors() {
     let s = setup().await;
     let (province, district, _) = with_legacy(&s).await;

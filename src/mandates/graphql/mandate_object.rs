@@ -16,15 +16,17 @@ pub struct Resources {
 }
 
 /// What the viewer may do with a mandate now: each flag is true when the
-/// viewer is APPROVER over the delegator and the mandate is in a state
-/// that allows the mutation.
+/// viewer holds the role the mutation needs (APPROVER over the delegator;
+/// for `transfer`, over the delegator or the units that succeeded it) and
+/// the mandate is in a state that allows it.
 #[derive(SimpleObject)]
 pub struct MandateViewerCan {
     /// `updateDraftMandate`: the mandate is a draft.
     pub update: bool,
     /// `issueMandate`: the mandate is a draft.
     pub issue: bool,
-    /// `amendMandate`: issued and in force or scheduled.
+    /// `amendMandate`: issued, in force or scheduled, and its delegator
+    /// still in force.
     pub amend: bool,
     /// `revokeMandate`: issued and in force or scheduled.
     pub revoke: bool,
@@ -228,8 +230,9 @@ impl Mandate {
             .collect())
     }
 
-    /// The amendment that replaced it; null unless SUPERSEDED (or when the
-    /// caller may not see the amendment).
+    /// The amendment that replaces it (from the amendment's first day; the
+    /// mandate still reads ACTIVE until then); null when it was never
+    /// amended or the caller may not see the amendment.
     async fn superseded_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Mandate>> {
         let Some(id) = self.model.superseded_by_id else {
             return Ok(None);
@@ -240,7 +243,9 @@ impl Mandate {
             .pop())
     }
 
-    /// The document that revoked it; null unless revoked.
+    /// The document that revoked it (set as soon as the revocation is
+    /// recorded; the mandate reads REVOKED after its last day); null when
+    /// it was never revoked.
     async fn ended_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {
         match self.model.ended_document_id {
             Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),

@@ -120,7 +120,8 @@ pub async fn viewer_can(
     Ok(Abilities {
         update: approver && draft,
         issue: approver && draft,
-        amend: approver && live,
+        // An amendment is issued by the delegator, which must still exist.
+        amend: approver && live && rules::in_force(delegator, today),
         revoke: approver && live,
         extend: approver && live && m.kind == MandateKind::Authorization,
         transfer,

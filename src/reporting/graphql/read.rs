@@ -214,8 +214,9 @@ impl ReportingQuery {
         Ok(regime_node(ctx, uuid).await?)
     }
 
-    /// A report, if the caller has a grant over its reporter or recipient;
-    /// null when there is none.
+    /// A report, if the caller has a grant over its reporter or recipient
+    /// (FORBIDDEN otherwise; UNAUTHENTICATED without a token); null when
+    /// there is none.
     async fn report(
         &self,
         ctx: &Context<'_>,
