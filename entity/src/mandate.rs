@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// How a power moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum MandateKind {
     /// Phân cấp: permanent, by a normative document.
@@ -18,7 +19,8 @@ pub enum MandateKind {
 }
 
 /// Stored state; EXPIRED and LAPSED are derived from dates when read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum MandateState {
     #[sea_orm(string_value = "DRAFT")]
@@ -32,7 +34,8 @@ pub enum MandateState {
 }
 
 /// Sector (lĩnh vực) of a mandate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Sector {
     /// Nội vụ.
@@ -77,7 +80,8 @@ pub enum Sector {
 }
 
 /// Who delegates: the body as a whole or its head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum DelegatorCapacity {
     /// The committee or department as a collective (UBND, Sở).
@@ -88,7 +92,8 @@ pub enum DelegatorCapacity {
     Head,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[sea_orm(table_name = "mandate")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

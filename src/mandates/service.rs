@@ -11,7 +11,7 @@ use entity::unit::{self, UnitKind};
 use entity::{document, mandate_assignment};
 use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
@@ -198,22 +198,12 @@ async fn fill(
     Ok(())
 }
 
-/// The audit form of a mandate.
+/// The audit form of a mandate: its row as the model has it (so a new
+/// column appears without a change here) and its delegatees.
 pub fn mandate_json(m: &mandate::Model, delegatees: &[Uuid]) -> Value {
-    json!({
-        "code": m.code, "title": m.title, "sector": m.sector.to_value(), "matterCode": m.matter_code,
-        "kind": m.kind.to_value(), "state": m.state.to_value(),
-        "delegatorUnitId": m.delegator_unit_id, "delegatorCapacity": m.delegator_capacity.to_value(),
-        "legalBasisId": m.legal_basis_id, "legalBasisArticle": m.legal_basis_article,
-        "conditions": m.conditions,
-        "resources": {
-            "budgetVnd": m.resource_budget_vnd, "staff": m.resource_staff,
-            "facilities": m.resource_facilities, "noneReason": m.resource_none_reason,
-        },
-        "effectiveFrom": m.effective_from, "effectiveTo": m.effective_to,
-        "allowOnward": m.allow_onward, "parentMandateId": m.parent_mandate_id,
-        "delegatees": delegatees,
-    })
+    let mut value = serde_json::to_value(m).unwrap_or_else(|_| json!({ "id": m.id }));
+    value["delegatees"] = json!(delegatees);
+    value
 }
 
 /// A mandate that must exist.

@@ -3,7 +3,7 @@
 use entity::role_grant::Role;
 use phancap::audit;
 use phancap::graphql::NodeKind;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, Iterable};
 use serde_json::json;
 
 use crate::helpers::{error_code, gid, role_user, spawn_app};
@@ -12,6 +12,43 @@ const EVENTS: &str = "query($entity: ID) { auditEvents(entity: $entity, first: 1
   edges { node { seq action actorUsername role entityType entity before after } }
   pageInfo { hasNextPage endCursor }
 } }";
+
+#[tokio::test]
+async fn a_mandate_is_audited_as_its_row_with_its_delegatees() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let basis = crate::helpers::document(&app, "7/2025/QĐ-UBND", true).await;
+    let input = crate::helpers::mandate_input(
+        "AU-1",
+        "AU",
+        fixture.inside.id,
+        vec![fixture.inside.department],
+        basis,
+    );
+    let m = crate::helpers::make_mandate(&app, input, false).await;
+    let root = app.token("root").await;
+    let body = app
+        .graphql_as(
+            &root,
+            EVENTS,
+            json!({ "entity": gid(NodeKind::Mandate, m.id) }),
+        )
+        .await;
+    let after = &body["data"]["auditEvents"]["edges"][0]["node"]["after"];
+    assert_eq!(after["code"], "AU-1", "{body}");
+    assert_eq!(after["sector"], "XAY_DUNG");
+    assert_eq!(after["kind"], "DECENTRALIZATION");
+    assert_eq!(after["state"], "DRAFT");
+    assert_eq!(after["delegatorCapacity"], "COLLECTIVE");
+    assert_eq!(after["effectiveFrom"], m.effective_from.to_string());
+    assert_eq!(
+        after["delegatees"],
+        json!([fixture.inside.department.to_string()])
+    );
+    // Every column of the row is there, so a new one needs no audit code.
+    let keys = after.as_object().unwrap().len();
+    assert_eq!(keys, entity::mandate::Column::iter().count() + 1, "{after}");
+}
 
 #[tokio::test]
 async fn a_change_is_recorded_with_actor_role_before_and_after() {
