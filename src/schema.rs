@@ -203,7 +203,29 @@ pub fn build_schema(
 /// The SDL clients build against (`phancap schema`), with the
 /// `@specifiedBy` URLs of the scalars that follow a published format.
 pub fn sdl() -> String {
-    schema_builder(Limits::default())
+    let sdl = schema_builder(Limits::default())
         .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by());
+    // async-graphql prints the built-in directives' arguments bare; give
+    // them the descriptions the GraphQL specification does, so that every
+    // element of the published SDL is documented.
+    BUILT_IN_ARGUMENTS
+        .iter()
+        .fold(sdl, |sdl, (bare, described)| sdl.replace(bare, described))
 }
+
+/// The built-in directives' argument lists, as printed and as described.
+const BUILT_IN_ARGUMENTS: [(&str, &str); 3] = [
+    (
+        "directive @include(if: Boolean!)",
+        "directive @include(\n\t\"\"\"\n\tIncluded when true.\n\t\"\"\"\n\tif: Boolean!\n)",
+    ),
+    (
+        "directive @skip(if: Boolean!)",
+        "directive @skip(\n\t\"\"\"\n\tSkipped when true.\n\t\"\"\"\n\tif: Boolean!\n)",
+    ),
+    (
+        "directive @specifiedBy(url: String!)",
+        "directive @specifiedBy(\n\t\"\"\"\n\tThe URL that specifies the behavior of this scalar.\n\t\"\"\"\n\turl: String!\n)",
+    ),
+];

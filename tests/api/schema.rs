@@ -38,11 +38,22 @@ fn every_schema_element_is_documented() {
             undocumented.push(path);
         }
     };
-    // The built-in directives (@include, @skip, @specifiedBy) are the
-    // library's; only types are ours.
     for definition in &document.definitions {
-        let TypeSystemDefinition::Type(ty) = definition else {
-            continue;
+        let ty = match definition {
+            TypeSystemDefinition::Type(ty) => ty,
+            // The built-in directives are the specification's, but their
+            // arguments are printed in the SDL too.
+            TypeSystemDefinition::Directive(directive) => {
+                let directive = &directive.node;
+                for argument in &directive.arguments {
+                    check(
+                        &argument.node.description,
+                        format!("@{}({}:)", directive.name.node, argument.node.name.node),
+                    );
+                }
+                continue;
+            }
+            TypeSystemDefinition::Schema(_) => continue,
         };
         let ty = &ty.node;
         let name = ty.name.node.as_str();
