@@ -102,6 +102,27 @@ impl PageRequest {
         }
     }
 
+    /// One page of the `E` rows matching `cond`, ordered by `(key, id)` in
+    /// the request's direction: the keyset, the order and the probe row
+    /// every paged list shares.
+    pub async fn fetch<E: sea_orm::EntityTrait>(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        cond: sea_orm::Condition,
+        key: E::Column,
+        id: E::Column,
+    ) -> AppResult<Page<E::Model>> {
+        use sea_orm::{QueryFilter, QueryOrder, QuerySelect};
+        let rows = E::find()
+            .filter(cond.add(self.keyset(key, id)))
+            .order_by(key, self.order())
+            .order_by(id, self.order())
+            .limit(self.limit + 1)
+            .all(db)
+            .await?;
+        Ok(Page::from_probe(rows, self))
+    }
+
     /// The rows strictly between the cursors, for a list ordered by
     /// `(key, id)`.
     pub fn keyset<C: sea_orm::ColumnTrait>(&self, key: C, id: C) -> sea_orm::Condition {

@@ -30,6 +30,9 @@ mod parse;
 use lineage::*;
 use parse::*;
 
+// Both dates are constants: an invalid one would fail the build, never a
+// running server.
+
 /// Last day of the three-tier structure: districts ended with it.
 pub const LEGACY_LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
 

@@ -129,17 +129,8 @@ pub async fn list(
     filter: &UnitFilter,
     page: &PageRequest,
 ) -> AppResult<Page<unit::Model>> {
-    let cond = filter
-        .condition()
-        .add(page.keyset(unit::Column::Code, unit::Column::Id));
-    let rows = unit::Entity::find()
-        .filter(cond)
-        .order_by(unit::Column::Code, page.order())
-        .order_by(unit::Column::Id, page.order())
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
-    Ok(Page::from_probe(rows, page))
+    page.fetch::<unit::Entity>(db, filter.condition(), unit::Column::Code, unit::Column::Id)
+        .await
 }
 
 /// How many units match `filter`.

@@ -181,16 +181,9 @@ pub async fn list(
     as_of: NaiveDate,
     page: &PageRequest,
 ) -> AppResult<Page<mandate::Model>> {
-    let mut cond = list_condition(viewer, filter, as_of);
-    cond = cond.add(page.keyset(mandate::Column::Code, mandate::Column::Id));
-    let rows = mandate::Entity::find()
-        .filter(cond)
-        .order_by(mandate::Column::Code, page.order())
-        .order_by(mandate::Column::Id, page.order())
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
-    Ok(Page::from_probe(rows, page))
+    let cond = list_condition(viewer, filter, as_of);
+    page.fetch::<mandate::Entity>(db, cond, mandate::Column::Code, mandate::Column::Id)
+        .await
 }
 
 /// How many mandates `viewer` may see on `as_of` match `filter`.

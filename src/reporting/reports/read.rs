@@ -173,16 +173,9 @@ pub async fn list(
     filter: &ReportFilter,
     page: &PageRequest,
 ) -> AppResult<Page<report::Model>> {
-    let cond = filter_condition(viewer, filter)
-        .add(page.keyset(report::Column::ReporterPath, report::Column::Id));
-    let rows = report::Entity::find()
-        .filter(cond)
-        .order_by(report::Column::ReporterPath, page.order())
-        .order_by(report::Column::Id, page.order())
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
-    Ok(Page::from_probe(rows, page))
+    let cond = filter_condition(viewer, filter);
+    page.fetch::<report::Entity>(db, cond, report::Column::ReporterPath, report::Column::Id)
+        .await
 }
 
 /// How many reports match.
