@@ -275,6 +275,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
                 name: (*name).to_owned(),
                 admin_type: *admin_type,
                 valid_from: CURRENT_FIRST_DAY,
+                valid_to: None,
             },
         )
         .await?;
@@ -334,7 +335,10 @@ struct DemoMandate {
     sector: &'static str,
     matter: &'static str,
     kind: MandateKind,
+    /// The delegator acts through its head (Chủ tịch, Giám đốc).
     head: bool,
+    /// The delegatees receive through their heads.
+    to_head: bool,
     from: &'static str,
     to: Option<&'static str>,
     conditions: Option<&'static str>,
@@ -359,6 +363,7 @@ impl DemoMandate {
             kind: self.kind,
             delegator,
             delegator_capacity: stored(if self.head { "HEAD" } else { "COLLECTIVE" }),
+            delegatee_capacity: stored(if self.to_head { "HEAD" } else { "COLLECTIVE" }),
             legal_basis: Some(basis),
             legal_basis_article: Some("Điều 2".into()),
             conditions: self.conditions.map(str::to_owned),
@@ -389,6 +394,7 @@ const fn plain(
         matter,
         kind: MandateKind::Decentralization,
         head: false,
+        to_head: false,
         from: "2025-08-01",
         to: None,
         conditions: None,
@@ -445,8 +451,8 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         "QD_UBND",
         false,
         Some(&province),
-        "2025-08-15",
-        "2025-08-15",
+        "2025-07-25",
+        "2025-08-01",
     )
     .await?;
     let legacy_regulation = demo_document(
@@ -514,23 +520,39 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         ),
     )
     .await?;
-    let building = DemoMandate {
-        allow_onward: true,
-        ..plain(
-            "19-PC-XD-01",
-            "Cấp giấy phép xây dựng công trình cấp II, cấp III",
-            "XAY_DUNG",
-            "XD-GIAY-PHEP",
-        )
-    };
-    let building_dept = dept("19-SXD").await?.id;
+    let building = plain(
+        "19-PC-XD-01",
+        "Cấp giấy phép xây dựng công trình cấp II, cấp III",
+        "XAY_DUNG",
+        "XD-GIAY-PHEP",
+    );
+    let building_dept = dept("19-SXD").await?;
     let parent = issue(
         db,
-        building.input(province.id, vec![building_dept], regulation, None),
+        building.input(province.id, vec![building_dept.id], regulation, None),
+    )
+    .await?;
+    // Giám đốc Sở Xây dựng authorizes two wards' People's Committees with
+    // what the sở received by decentralization (Luật 72/2025 Điều 14 k1):
+    // a sở cannot decentralize, having no normative document of its own.
+    let onward_decision = demo_document(
+        db,
+        "905/QĐ-SXD",
+        "QD_SO",
+        false,
+        Some(&building_dept),
+        "2025-08-25",
+        "2025-09-01",
     )
     .await?;
     let onward = DemoMandate {
+        kind: MandateKind::Authorization,
+        head: true,
         from: "2025-09-01",
+        to: Some("2027-02-28"),
+        conditions: Some(
+            "UBND phường cấp phép theo đúng quy hoạch được duyệt; không được ủy quyền tiếp; báo cáo Sở Xây dựng hằng quý",
+        ),
         staff: Some(1),
         ..plain(
             "19-PC-XD-02",
@@ -545,12 +567,13 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     ];
     issue(
         db,
-        onward.input(building_dept, wards, regulation, Some(parent)),
+        onward.input(building_dept.id, wards, onward_decision, Some(parent)),
     )
     .await?;
     let explosives = DemoMandate {
         kind: MandateKind::Authorization,
         head: true,
+        to_head: true,
         to: Some("2027-02-28"),
         conditions: Some(
             "Thực hiện đúng quy trình, thời hạn; không được ủy quyền tiếp; báo cáo UBND tỉnh hằng năm và đột xuất",
@@ -572,6 +595,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     let staffing = DemoMandate {
         kind: MandateKind::Authorization,
         head: true,
+        to_head: true,
         to: Some("2026-12-31"),
         conditions: Some("Thẩm định trong 15 ngày làm việc; báo cáo kết quả hằng quý về UBND tỉnh"),
         ..plain(

@@ -110,6 +110,22 @@ pub enum UserErrorCode {
     /// allowOnward=true; what is authorized may not be passed on (không được ủy
     /// quyền tiếp). [DESIGN §3 rule 2; practice per LAW.md R5]
     AuthorizationNotOnward,
+    /// issueMandate/amendMandate: the authorizer may not authorize this delegatee
+    /// body, e.g. Chủ tịch UBND tỉnh to UBND xã (only to Chủ tịch UBND xã) or to a
+    /// sở as a body (only to its head). [Luật 72/2025 Điều 14 k1; LAW.md R2]
+    AuthorizationTargetNotAllowed,
+    /// issueMandate/amendMandate: the delegator body cannot authorize (ủy quyền) at
+    /// all, e.g. an HĐND or a public service unit. [Luật 72/2025 Điều 14 k1; LAW.md
+    /// R2]
+    AuthorizerNotAllowed,
+    /// issueMandate/amendMandate/extendAuthorization: an AUTHORIZATION (ủy quyền)
+    /// would outlive the document it rests on (its effectiveTo is later than the
+    /// basis's). [LAW.md R15; Lào Cai QĐ 1883 practice]
+    BasisEndsFirst,
+    /// issueMandate/amendMandate: the legal basis is not in force on the mandate's
+    /// first day: issued or taking effect after it, or already expired. [LAW.md
+    /// R15]
+    BasisNotInForce,
     /// A mandate's resources.budgetVnd exceeds 2^53−1 đồng (draftMandate,
     /// updateDraftMandate, amendMandate). [input bound]
     BudgetTooLarge,
@@ -127,6 +143,16 @@ pub enum UserErrorCode {
     /// deadlineDays; each level's deadline follows the one below it. [NĐ
     /// 09/2019/NĐ-CP, Điều 8 k5b]
     DeadlineOrder,
+    /// issueMandate/amendMandate: the delegatee body is not one a decentralizer may
+    /// decentralize to: a sở or another body under UBND tỉnh, a public service unit
+    /// directly under it, UBND or Chủ tịch UBND cấp xã (and, until 30/6/2025, cấp
+    /// huyện). [Luật 72/2025 Điều 13 k1, k7; LAW.md R1]
+    DecentralizationTargetNotAllowed,
+    /// issueMandate/amendMandate: the delegator body cannot decentralize (phân
+    /// cấp): only HĐND, UBND and Chủ tịch UBND do, by a legal normative document of
+    /// their own; a sở or its director may only authorize. [Luật 72/2025 Điều 13
+    /// k1; LAW.md R1, R3]
+    DecentralizerNotAllowed,
     /// A delegatee (or successor) unit is not in force on the effective date,
     /// e.g. a district after 30/6/2025 (issueMandate, amendMandate,
     /// transferAssignments). [DESIGN §3 rule 1; Luật TCCQĐP 2025, Điều 51 k3]
@@ -173,6 +199,11 @@ pub enum UserErrorCode {
     /// submitReport while some mandate item lacks an implementation status,
     /// procedure figures or a keep/amend/revoke proposal. [DESIGN §3 Reporting]
     IncompleteItems,
+    /// issueMandate/amendMandate/revokeMandate/extendAuthorization: the document
+    /// was not issued by the delegator (a decentralization or authorization is made
+    /// by the delegator's own document; a devolution by a law of Quốc hội). [Luật
+    /// 72/2025 Điều 13, Điều 14 k2a; LAW.md R3, R4]
+    InstrumentNotDelegators,
     /// createUnit/updateUnit: a provincial body must be SO, VAN_PHONG,
     /// THANH_TRA or BAN; an administrative unit's type changes only by
     /// reorganisation. [DESIGN §3 Units]
@@ -256,6 +287,9 @@ pub enum UserErrorCode {
     /// A mandate's budget or staff number is negative (draftMandate,
     /// updateDraftMandate, amendMandate). [input bound]
     NegativeResources,
+    /// draftMandate/updateDraftMandate/issueMandate: the unit has no body in that
+    /// capacity, e.g. a sở has no People's Council (COUNCIL). [DESIGN §3 Mandates]
+    NoSuchBody,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -317,8 +351,16 @@ pub enum UserErrorCode {
     /// allowOnward is false (phân cấp tiếp). [DESIGN §3 rule 2; no verified
     /// legal source]
     OnwardNotAllowed,
+    /// issueMandate/amendMandate: allowOnward on a DECENTRALIZATION whose
+    /// delegatees cannot decentralize (only a People's Committee or Council issues
+    /// the normative document a phân cấp needs; a sở cannot). [Luật 72/2025 Điều 13
+    /// k1; LAW.md R6]
+    OnwardNotIssuable,
     /// addHoliday for a date outside the years 2000–2100. [input bound]
     OutOfRange,
+    /// createUnit: the body would be in force outside its province's validity
+    /// (before it starts or after it ends). [DESIGN §3 Units]
+    OutsideParentValidity,
     /// Two leads for one matter over overlapping territory and dates (issue,
     /// amend, extendAuthorization, transferAssignments). [DESIGN §3 rule 5;
     /// Luật TCCQĐP 2025, Điều 11; CV 1785/UBND-NC (seed)]
@@ -379,6 +421,13 @@ pub enum UserErrorCode {
     /// characters, or changePassword with such a new password. [product
     /// password policy]
     WeakPassword,
+    /// issueMandate/amendMandate/revokeMandate/extendAuthorization: the document is
+    /// not of a type the delegator makes this kind of mandate by: a
+    /// decentralization by a resolution of HĐND (NQ_HDND) or a normative decision
+    /// of UBND (QD_UBND); an authorization by a decision of UBND, of its Chủ tịch,
+    /// or of the sở (QD_SO); a devolution by a law or a resolution of Quốc hội.
+    /// [Luật 72/2025 Điều 13, Điều 14 k2a; LAW.md R3, R4]
+    WrongInstrumentType,
 }
 
 impl UserErrorCode {

@@ -90,6 +90,9 @@ pub enum DelegatorCapacity {
     /// Its head (Chủ tịch UBND, Giám đốc Sở).
     #[sea_orm(string_value = "HEAD")]
     Head,
+    /// The People's Council (HĐND) of a province or commune.
+    #[sea_orm(string_value = "COUNCIL")]
+    Council,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -108,6 +111,9 @@ pub struct Model {
     pub delegator_unit_id: Uuid,
     /// COLLECTIVE (the committee, the department) or HEAD (its chairman, director).
     pub delegator_capacity: DelegatorCapacity,
+    /// Who receives the power in each delegatee unit: the body as a whole
+    /// (UBND xã, a sở) or its head (Chủ tịch UBND xã, Giám đốc Sở).
+    pub delegatee_capacity: DelegatorCapacity,
     pub legal_basis_id: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,

@@ -47,6 +47,9 @@ pub enum AdminType {
     ThanhTra,
     #[sea_orm(string_value = "BAN")]
     Ban,
+    /// Đơn vị sự nghiệp công lập directly under UBND tỉnh.
+    #[sea_orm(string_value = "DVSNCL")]
+    Dvsncl,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -9,6 +9,7 @@ use entity::mandate::{self, MandateKind, MandateState};
 use entity::mandate_assignment;
 use entity::unit::{self, UnitKind};
 
+use super::bodies::{self, Body};
 use crate::error::{AppError, AppResult, UserErrorCode};
 
 /// Administrative level of a unit: tỉnh (a department counts as tỉnh),
@@ -23,6 +24,24 @@ pub fn level(kind: UnitKind) -> u8 {
 
 pub use crate::units::service::in_force;
 
+/// Rule 3 (R12): the units on one line of delegation of `matter` (its
+/// delegators and the new delegatees) span at most two administrative
+/// levels. [DESIGN §3 rule 3; provincial documents, LAW.md R12]
+pub fn check_levels(matter: &str, line: &[UnitKind]) -> AppResult<()> {
+    let levels: std::collections::BTreeSet<u8> = line.iter().map(|k| level(*k)).collect();
+    if levels.len() > 2 {
+        return Err(AppError::rule(
+            Some("delegatees"),
+            UserErrorCode::TooManyLevels,
+            format!(
+                "matter {matter} would be managed by {} administrative levels; at most two",
+                levels.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The path whose subtree a unit acts over: a department acts over its
 /// whole province, any other unit over its own subtree.
 pub fn territory<'a>(unit: &'a unit::Model, province_path: Option<&'a str>) -> &'a str {
@@ -32,34 +51,69 @@ pub fn territory<'a>(unit: &'a unit::Model, province_path: Option<&'a str>) -> &
     }
 }
 
-/// Rule 1: the delegatee is at a lower level inside the delegator's
-/// territory and in force on the effective date. `delegator_territory` is
-/// the delegator's territory path (a department's province).
+/// Rules 1 (R1, R2 of LAW.md §7.3) for one delegatee: the delegatee body
+/// may receive this kind of mandate from the delegator body (the
+/// allow-lists of [`bodies::PAIRINGS`]), lies inside the delegator's
+/// territory (the chairman of a committee is the committee's own unit)
+/// and is in force on the effective date; and (R6) a decentralization
+/// that may be passed on goes only to bodies that can issue the normative
+/// document onward phân cấp needs. `delegator_territory` is the
+/// delegator's territory path (a department's province).
 pub fn check_delegatee(
-    kind: MandateKind,
+    m: &mandate::Model,
     delegator: &unit::Model,
     delegator_territory: &str,
     delegatee: &unit::Model,
     date: NaiveDate,
 ) -> AppResult<()> {
-    let allowed: &[UnitKind] = match (kind, delegator.kind) {
-        (_, UnitKind::Province) => &[UnitKind::Department, UnitKind::District, UnitKind::Commune],
-        (MandateKind::Devolution, _) => &[],
-        (_, UnitKind::Department) => &[UnitKind::District, UnitKind::Commune],
-        (_, UnitKind::District) => &[UnitKind::Commune],
-        (_, UnitKind::Commune) => &[],
-    };
-    if !allowed.contains(&delegatee.kind) {
-        return Err(AppError::rule(
-            Some("delegatees"),
-            UserErrorCode::DelegateeNotLower,
-            format!(
-                "{} cannot receive a power from {}",
-                delegatee.name, delegator.name
-            ),
-        ));
+    let same_unit = delegatee.id == delegator.id;
+    if m.kind == MandateKind::Devolution {
+        // A power given by law is recorded from the province to the body
+        // the law names.
+        let lower = delegator.kind == UnitKind::Province && delegatee.kind != UnitKind::Province;
+        if !lower {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                UserErrorCode::DelegateeNotLower,
+                format!(
+                    "{} cannot receive a power from {}",
+                    delegatee.name, delegator.name
+                ),
+            ));
+        }
+    } else {
+        let from = bodies::body(delegator, m.delegator_capacity, "delegatorCapacity")?;
+        let to = bodies::body(delegatee, m.delegatee_capacity, "delegateeCapacity")?;
+        bodies::check_pairing(m.kind, from, to, &delegatee.name)?;
+        // Only a committee's own chairman is the same unit as it.
+        let own_chair = matches!((from, to), (Body::Committee(a), Body::Chair(b)) if a == b);
+        if own_chair != same_unit {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                UserErrorCode::DelegateeOutsideTerritory,
+                format!(
+                    "{} as {} is not a body {} may delegate to",
+                    delegatee.name,
+                    to.name(),
+                    delegator.name
+                ),
+            ));
+        }
+        if m.kind == MandateKind::Decentralization && m.allow_onward && !to.issues_normative() {
+            return Err(AppError::rule(
+                Some("allowOnward"),
+                UserErrorCode::OnwardNotIssuable,
+                format!(
+                    "{} ({}) cannot issue the normative document an onward decentralization needs (Luật 72/2025 Điều 13 k1)",
+                    delegatee.name,
+                    to.name()
+                ),
+            ));
+        }
     }
-    if !delegatee.path.starts_with(delegator_territory) || delegatee.id == delegator.id {
+    if !delegatee.path.starts_with(delegator_territory)
+        || (same_unit && m.kind == MandateKind::Devolution)
+    {
         return Err(AppError::rule(
             Some("delegatees"),
             UserErrorCode::DelegateeOutsideTerritory,
@@ -79,9 +133,55 @@ pub fn check_delegatee(
     Ok(())
 }
 
-/// Rules 2 (form), 6 and 7, and the dates: an AUTHORIZATION has an end
-/// date and conditions and is never passed on; a DECENTRALIZATION rests on
-/// a normative document; resources are stated or explicitly none.
+/// R15: the basis is in force on the mandate's first day (issued and in
+/// effect by then, not expired), and an authorization ends no later than
+/// its basis.
+pub fn check_basis_dates(m: &mandate::Model, basis: &document::Model) -> AppResult<()> {
+    let first = m.effective_from;
+    if basis.issued_date > first
+        || basis.effective_from > first
+        || basis.effective_to.is_some_and(|to| to < first)
+    {
+        return Err(AppError::rule(
+            Some("legalBasis"),
+            UserErrorCode::BasisNotInForce,
+            format!(
+                "{} is not in force on {first}, the mandate's first day",
+                basis.number
+            ),
+        ));
+    }
+    check_within_basis(m.kind, m.effective_to, basis, "legalBasis")
+}
+
+/// R15 for an authorization's last day: no later than the document it
+/// rests on (its basis, or the decision extending it).
+pub fn check_within_basis(
+    kind: MandateKind,
+    last_day: Option<NaiveDate>,
+    basis: &document::Model,
+    field: &'static str,
+) -> AppResult<()> {
+    if let (MandateKind::Authorization, Some(end), Some(basis_end)) =
+        (kind, last_day, basis.effective_to)
+        && end > basis_end
+    {
+        return Err(AppError::rule(
+            Some(field),
+            UserErrorCode::BasisEndsFirst,
+            format!(
+                "the authorization would run to {end}, after {} ends on {basis_end}",
+                basis.number
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Rules 2 (form) and 7, and the dates: an AUTHORIZATION has an end date
+/// and conditions and is never passed on (R4, R5); a basis is cited and in
+/// force (R15); resources are stated or explicitly none. Which document a
+/// delegator may cite is [`bodies::check_instrument`] (R3, R4).
 pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> AppResult<()> {
     if m.effective_to.is_some_and(|to| to < m.effective_from) {
         return Err(AppError::rule(
@@ -120,20 +220,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
             "cite the document the mandate rests on",
         ));
     };
-    if matches!(
-        m.kind,
-        MandateKind::Decentralization | MandateKind::Devolution
-    ) && !basis.normative
-    {
-        return Err(AppError::rule(
-            Some("legalBasis"),
-            UserErrorCode::NotNormative,
-            format!(
-                "{} is not a normative legal document (văn bản QPPL)",
-                basis.number
-            ),
-        ));
-    }
+    check_basis_dates(m, basis)?;
     if m.kind != MandateKind::Devolution {
         let stated = m.resource_budget_vnd.is_some_and(|b| b > 0)
             || m.resource_staff.is_some_and(|s| s > 0)
@@ -155,9 +242,13 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
     Ok(())
 }
 
-/// Rule 2 (onward): nothing received by AUTHORIZATION is passed on, and a
-/// DECENTRALIZATION is passed on only where it allows it.
-pub fn check_onward(parent: &mandate::Model) -> AppResult<()> {
+/// Rule 2 (onward): nothing received by AUTHORIZATION is passed on (R5);
+/// a power received by DECENTRALIZATION is decentralized onward only where
+/// the parent allows it (R6: unverified in law, so a per-instrument flag,
+/// default off). Authorizing onward what one received by decentralization
+/// needs no flag: the power is the receiver's own, and Luật 72/2025 Điều
+/// 14 k1 lets, e.g., a Giám đốc Sở authorize UBND cấp xã.
+pub fn check_onward(parent: &mandate::Model, kind: MandateKind) -> AppResult<()> {
     match parent.kind {
         MandateKind::Authorization => Err(AppError::rule(
             Some("parentMandate"),
@@ -167,11 +258,15 @@ pub fn check_onward(parent: &mandate::Model) -> AppResult<()> {
                 parent.code
             ),
         )),
-        MandateKind::Decentralization if !parent.allow_onward => Err(AppError::rule(
-            Some("parentMandate"),
-            UserErrorCode::OnwardNotAllowed,
-            format!("{} does not allow onward delegation", parent.code),
-        )),
+        MandateKind::Decentralization
+            if kind == MandateKind::Decentralization && !parent.allow_onward =>
+        {
+            Err(AppError::rule(
+                Some("parentMandate"),
+                UserErrorCode::OnwardNotAllowed,
+                format!("{} does not allow onward decentralization", parent.code),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -237,6 +332,14 @@ pub(crate) mod tests {
         assert!(level(UnitKind::District) < level(UnitKind::Commune));
     }
 
+    #[test]
+    fn a_line_spans_at_most_two_levels() {
+        use UnitKind::*;
+        assert!(check_levels("X", &[Province, Department, Commune]).is_ok());
+        assert!(check_levels("X", &[District, Commune, Commune]).is_ok());
+        assert!(check_levels("X", &[Province, District, Commune]).is_err());
+    }
+
     pub(crate) fn issued(from: &str, to: Option<&str>, state: MandateState) -> mandate::Model {
         mandate::Model {
             id: uuid::Uuid::now_v7(),
@@ -247,6 +350,7 @@ pub(crate) mod tests {
             kind: MandateKind::Decentralization,
             delegator_unit_id: uuid::Uuid::now_v7(),
             delegator_capacity: entity::mandate::DelegatorCapacity::Collective,
+            delegatee_capacity: entity::mandate::DelegatorCapacity::Collective,
             legal_basis_id: None,
             legal_basis_article: None,
             conditions: None,

@@ -2,7 +2,7 @@
 //! mandates, each in one transaction with its audit event, and the reads.
 //! Every write that makes a mandate binding checks all seven rules.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
 use entity::mandate::{self, DelegatorCapacity, MandateKind, MandateState, Sector};
@@ -18,6 +18,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::bodies;
 use super::documents;
 use super::rules::{self, DatedStatus};
 use super::status::{self, AssignmentStatus, MandateStatus};
@@ -57,6 +58,8 @@ pub struct MandateInput {
     pub kind: MandateKind,
     pub delegator: Uuid,
     pub delegator_capacity: DelegatorCapacity,
+    /// Who receives in each delegatee unit: the body or its head.
+    pub delegatee_capacity: DelegatorCapacity,
     pub legal_basis: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,
@@ -73,6 +76,7 @@ pub struct MandateInput {
 pub struct MandatePatch {
     pub title: Option<String>,
     pub sector: Option<Sector>,
+    pub delegatee_capacity: Option<DelegatorCapacity>,
     pub legal_basis: Option<Uuid>,
     pub legal_basis_article: Option<String>,
     pub conditions: Option<String>,
@@ -95,6 +99,7 @@ impl MandateInput {
             kind: m.kind,
             delegator: m.delegator_unit_id,
             delegator_capacity: m.delegator_capacity,
+            delegatee_capacity: m.delegatee_capacity,
             legal_basis: m.legal_basis_id,
             legal_basis_article: m.legal_basis_article.clone(),
             conditions: m.conditions.clone(),
@@ -120,6 +125,7 @@ impl MandatePatch {
         let MandatePatch {
             title,
             sector,
+            delegatee_capacity,
             legal_basis,
             legal_basis_article,
             conditions,
@@ -134,6 +140,9 @@ impl MandatePatch {
         }
         if let Some(sector) = sector {
             input.sector = sector;
+        }
+        if let Some(capacity) = delegatee_capacity {
+            input.delegatee_capacity = capacity;
         }
         if legal_basis.is_some() {
             input.legal_basis = legal_basis;
@@ -175,6 +184,7 @@ async fn fill(
     m.kind = input.kind;
     m.delegator_unit_id = input.delegator;
     m.delegator_capacity = input.delegator_capacity;
+    m.delegatee_capacity = input.delegatee_capacity;
     check_delegatee_list(&input.delegatees)?;
     units_by_id(txn, &input.delegatees).await?;
     if let Some(id) = input.legal_basis {

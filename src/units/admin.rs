@@ -26,6 +26,9 @@ pub struct CreateUnit {
     pub name: String,
     pub admin_type: AdminType,
     pub valid_from: NaiveDate,
+    /// Last day in force, for a body recorded after it ended; within the
+    /// province's validity.
+    pub valid_to: Option<NaiveDate>,
 }
 
 /// The audit form of a unit.
@@ -92,11 +95,15 @@ fn check_name(name: &str) -> AppResult<String> {
 
 fn check_body_type(admin_type: AdminType) -> AppResult<()> {
     match admin_type {
-        AdminType::So | AdminType::VanPhong | AdminType::ThanhTra | AdminType::Ban => Ok(()),
+        AdminType::So
+        | AdminType::VanPhong
+        | AdminType::ThanhTra
+        | AdminType::Ban
+        | AdminType::Dvsncl => Ok(()),
         _ => Err(AppError::rule(
             Some("adminType"),
             UserErrorCode::InvalidAdminType,
-            "a provincial body is a SO, VAN_PHONG, THANH_TRA or BAN",
+            "a provincial body is a SO, VAN_PHONG, THANH_TRA, BAN or DVSNCL",
         )),
     }
 }
@@ -122,6 +129,24 @@ pub async fn create_unit(
             Some("validFrom"),
             UserErrorCode::ParentNotInForce,
             "the province is not in force on validFrom",
+        ));
+    }
+    if input.valid_to.is_some_and(|to| to < input.valid_from) {
+        return Err(AppError::rule(
+            Some("validTo"),
+            UserErrorCode::InvalidDate,
+            "validTo is before validFrom",
+        ));
+    }
+    // A body lives within its province: under a province that has ended
+    // (or will), it ends by then too.
+    if let Some(end) = parent.valid_to
+        && input.valid_to.is_none_or(|to| to > end)
+    {
+        return Err(AppError::rule(
+            Some("validTo"),
+            UserErrorCode::OutsideParentValidity,
+            format!("{} ends on {end}; the body must end by then", parent.name),
         ));
     }
     check_code(&input.code)?;
@@ -152,7 +177,7 @@ pub async fn create_unit(
         kind: UnitKind::Department,
         admin_type: input.admin_type,
         valid_from: Some(input.valid_from),
-        valid_to: None,
+        valid_to: input.valid_to,
     }
     .under(Some(&parent));
     created.clone().into_active_model().insert(&txn).await?;

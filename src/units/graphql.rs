@@ -72,6 +72,10 @@ pub enum AdminType {
     ThanhTra,
     /// Ban or another body under the province.
     Ban,
+    /// A public service unit (đơn vị sự nghiệp công lập) directly under
+    /// UBND tỉnh; it receives decentralized powers, and authorized ones only
+    /// where they increase its autonomy.
+    Dvsncl,
 }
 
 /// What happened between a predecessor and a successor unit.

@@ -21,8 +21,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Province, ROLES, TestApp, accept_report, document, error_code, fill_report, gid, make_mandate,
-    mandate_input, reporting_cycle, role_user, spawn_app, submit_report, today,
+    Province, ROLES, TestApp, accept_report, document_of, error_code, fill_report, gid,
+    make_mandate, mandate_input, reporting_cycle, role_user, spawn_app, submit_report, today,
 };
 
 /// A row of the matrix. Every variant must be in [`MUTATIONS`] (one left
@@ -288,7 +288,14 @@ fn target(query: &str, variables: Value) -> Target {
 
 /// Drafts a lawful mandate of `province` to its department.
 async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
-    let basis = document(app, &format!("D{n}/QĐ"), true).await;
+    let basis = document_of(
+        app,
+        &format!("8{n}/2025/QĐ-UBND"),
+        true,
+        province.id,
+        "2025-01-01",
+    )
+    .await;
     let input = mandate_input(
         &format!("M-{n}"),
         &format!("X{n}"),
@@ -302,7 +309,14 @@ async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
 /// Issues an authorization of `province` to its department ending in 30
 /// days; returns it and its legal basis.
 async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, Uuid) {
-    let basis = document(app, &format!("D{n}/QĐ"), true).await;
+    let basis = document_of(
+        app,
+        &format!("8{n}/2025/QĐ-UBND"),
+        true,
+        province.id,
+        "2025-01-01",
+    )
+    .await;
     let mut input = mandate_input(
         &format!("M-{n}"),
         &format!("X{n}"),
@@ -311,6 +325,7 @@ async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, U
         basis,
     );
     input.kind = MandateKind::Authorization;
+    input.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
     input.conditions = Some("Báo cáo hằng quý".into());
     input.effective_to = Some(today() + chrono::Days::new(30));
     (make_mandate(app, input, true).await.id, basis)
@@ -388,7 +403,14 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "normative": true, "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
         ),
         Mutation::DraftMandate => {
-            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let basis = document_of(
+                app,
+                &format!("8{n}/2025/QĐ-UBND"),
+                true,
+                province.id,
+                "2025-01-01",
+            )
+            .await;
             target(
                 "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id } userErrors { code } } }",
                 json!({ "input": {
@@ -448,7 +470,14 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                     None,
                 )
                 .await;
-            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let basis = document_of(
+                app,
+                &format!("8{n}/2025/QĐ-UBND"),
+                true,
+                province.id,
+                "2025-01-01",
+            )
+            .await;
             let input = mandate_input(
                 &format!("M-{n}"),
                 &format!("X{n}"),

@@ -398,6 +398,7 @@ impl TestApp {
                     name: format!("Sở Nội vụ {code}"),
                     admin_type: AdminType::So,
                     valid_from: "2025-07-01".parse().unwrap(),
+                    valid_to: None,
                 },
             )
             .await
@@ -469,16 +470,12 @@ impl TestApp {
             name: format!("Ban {code}"),
             admin_type: AdminType::Ban,
             valid_from: from,
+            valid_to: last_day,
         };
-        let body = admin::create_unit(self.db(), Authority::Cli, create)
+        admin::create_unit(self.db(), Authority::Cli, create)
             .await
-            .unwrap();
-        if let Some(last_day) = last_day {
-            admin::end_unit(self.db(), Authority::Cli, body.id, last_day)
-                .await
-                .unwrap();
-        }
-        body.id
+            .unwrap()
+            .id
     }
 
     /// A token of a new user holding VIEWER over `scope` only.
@@ -610,22 +607,77 @@ pub fn today() -> chrono::NaiveDate {
     phancap::calendar::today()
 }
 
-/// Registers a document from the command line; returns its id.
+/// Registers a document of UBND tỉnh 19 (the instrument its mandates
+/// rest on) from the command line; returns its id.
 pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
+    let province = service::find_by_code(app.db(), "19", None, today())
+        .await
+        .unwrap()
+        .unwrap();
+    document_of(app, number, normative, province.id, "2025-01-01").await
+}
+
+/// Registers a decision (QĐ UBND, normative or not) of `issuer` issued
+/// and in force on `issued`; returns its id.
+pub async fn document_of(
+    app: &TestApp,
+    number: &str,
+    normative: bool,
+    issuer: Uuid,
+    issued: &str,
+) -> Uuid {
+    instrument(
+        app,
+        number,
+        entity::document::DocumentType::QdUbnd,
+        normative,
+        issuer,
+        issued,
+    )
+    .await
+}
+
+/// Registers a document of `doc_type` by `issuer`, issued and in force on
+/// `issued`; returns its id.
+pub async fn instrument(
+    app: &TestApp,
+    number: &str,
+    doc_type: entity::document::DocumentType,
+    normative: bool,
+    issuer: Uuid,
+    issued: &str,
+) -> Uuid {
     let create = phancap::mandates::documents::CreateDocument {
         number: number.into(),
-        doc_type: if normative {
-            entity::document::DocumentType::QdUbnd
-        } else {
-            entity::document::DocumentType::Cv
-        },
+        doc_type,
         normative,
-        issuer_unit: None,
-        issuer_name: Some("UBND tỉnh (test)".into()),
+        issuer_unit: Some(issuer),
+        issuer_name: None,
         signer: None,
         signer_capacity: None,
-        issued_date: "2025-01-01".parse().unwrap(),
-        effective_from: "2025-01-01".parse().unwrap(),
+        issued_date: issued.parse().unwrap(),
+        effective_from: issued.parse().unwrap(),
+        effective_to: None,
+    };
+    phancap::mandates::documents::create_document(app.db(), Authority::Cli, create)
+        .await
+        .unwrap()
+        .id
+}
+
+/// Registers a law of Quốc hội (a central, normative document) in force
+/// from 2020; returns its id.
+pub async fn law(app: &TestApp, number: &str) -> Uuid {
+    let create = phancap::mandates::documents::CreateDocument {
+        number: number.into(),
+        doc_type: entity::document::DocumentType::Luat,
+        normative: true,
+        issuer_unit: None,
+        issuer_name: Some("Quốc hội".into()),
+        signer: None,
+        signer_capacity: None,
+        issued_date: "2020-01-01".parse().unwrap(),
+        effective_from: "2020-01-01".parse().unwrap(),
         effective_to: None,
     };
     phancap::mandates::documents::create_document(app.db(), Authority::Cli, create)
@@ -651,6 +703,7 @@ pub fn mandate_input(
         kind: MandateKind::Decentralization,
         delegator,
         delegator_capacity: entity::mandate::DelegatorCapacity::Collective,
+        delegatee_capacity: entity::mandate::DelegatorCapacity::Collective,
         legal_basis: Some(basis),
         legal_basis_article: Some("Điều 1".into()),
         conditions: None,
@@ -776,7 +829,14 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
         .await
         .unwrap();
     if held.is_none() {
-        let basis = document(app, &format!("R{n}/QĐ"), true).await;
+        let basis = document_of(
+            app,
+            &format!("9{n}/2025/QĐ-UBND"),
+            true,
+            province.id,
+            "2025-01-01",
+        )
+        .await;
         let input = mandate_input(&code, &code, province.id, vec![province.commune], basis);
         make_mandate(app, input, true).await;
     }

@@ -3,7 +3,8 @@
 //! revocations, extensions; who may read what.
 
 use chrono::Days;
-use entity::mandate::MandateKind;
+use entity::document::DocumentType;
+use entity::mandate::{DelegatorCapacity, MandateKind};
 use phancap::auth::Authority;
 use phancap::graphql::NodeKind;
 use phancap::mandates::service::{self as mandates, MandateInput, Resources};
@@ -12,8 +13,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Fixture, TestApp, bundled_rows, document, error_code, gid, make_mandate, mandate_input,
-    role_user, spawn_app, today,
+    Fixture, TestApp, bundled_rows, document, document_of, error_code, gid, instrument, law,
+    make_mandate, mandate_input, role_user, spawn_app, today,
 };
 
 const ISSUE: &str = "mutation($id: ID!) { issueMandate(input: { id: $id }) {
@@ -24,6 +25,9 @@ struct Setup {
     fixture: Fixture,
     normative: Uuid,
     letter: Uuid,
+    /// A decision of the fixture's sở (QĐ-SNV): what its director
+    /// authorizes communes by.
+    dept_decision: Uuid,
     root: String,
 }
 
@@ -33,11 +37,21 @@ async fn setup() -> Setup {
     let normative = document(&app, "1/2025/QĐ-UBND", true).await;
     let letter = document(&app, "2/UBND-NC", false).await;
     let root = app.token("root").await;
+    let dept_decision = instrument(
+        &app,
+        "3/QĐ-SNV",
+        DocumentType::QdSo,
+        false,
+        fixture.inside.department,
+        "2025-01-01",
+    )
+    .await;
     Setup {
         app,
         fixture,
         normative,
         letter,
+        dept_decision,
         root,
     }
 }
@@ -51,6 +65,31 @@ impl Setup {
         delegatees: Vec<Uuid>,
     ) -> MandateInput {
         mandate_input(code, matter, delegator, delegatees, self.normative)
+    }
+
+    /// An authorization (ủy quyền) lawful under Luật 72/2025 Điều 14 k1:
+    /// from UBND tỉnh to the director of its sở on the province's decision,
+    /// or from that director to UBND xã on the sở's decision.
+    fn authorization(
+        &self,
+        code: &str,
+        matter: &str,
+        delegator: Uuid,
+        delegatees: Vec<Uuid>,
+    ) -> MandateInput {
+        let mut input = self.input(code, matter, delegator, delegatees);
+        input.kind = MandateKind::Authorization;
+        input.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
+        input.conditions = Some("Báo cáo kết quả hằng quý".into());
+        input.effective_to = Some("2030-12-31".parse().unwrap());
+        if delegator == self.fixture.inside.department {
+            input.delegator_capacity = DelegatorCapacity::Head;
+            input.legal_basis = Some(self.dept_decision);
+        } else {
+            input.delegatee_capacity = DelegatorCapacity::Head;
+            input.legal_basis = Some(self.letter);
+        }
+        input
     }
 
     /// Drafts `input` and tries to issue it over the API: returns the
@@ -98,15 +137,17 @@ impl Setup {
 async fn rule_1_the_delegatee_is_lower_inside_the_territory_and_in_force() {
     let s = setup().await;
     let (tn, cb) = (&s.fixture.inside, &s.fixture.outside);
-    let to_province = s.input("R1-A", "R1", tn.department, vec![tn.id]);
+    let mut to_province = s.input("R1-A", "R1", tn.id, vec![tn.id]);
+    to_province.kind = MandateKind::Devolution;
+    to_province.legal_basis = Some(law(&s.app, "1/2020/QH14").await);
     assert_eq!(
         s.try_issue(to_province).await.as_deref(),
         Some("DELEGATEE_NOT_LOWER")
     );
-    let dept_to_dept = s.input("R1-B", "R1", tn.id, vec![tn.id]);
+    let to_itself = s.input("R1-B", "R1", tn.id, vec![tn.id]);
     assert_eq!(
-        s.try_issue(dept_to_dept).await.as_deref(),
-        Some("DELEGATEE_NOT_LOWER")
+        s.try_issue(to_itself).await.as_deref(),
+        Some("DECENTRALIZATION_TARGET_NOT_ALLOWED")
     );
     let elsewhere = s.input("R1-C", "R1", tn.id, vec![cb.commune]);
     assert_eq!(
@@ -147,11 +188,8 @@ async fn rule_2_an_authorization_ends_states_conditions_and_is_never_passed_on()
     let s = setup().await;
     let tn = &s.fixture.inside;
     let authorization = |code: &str, matter: &str| {
-        let mut input = s.input(code, matter, tn.id, vec![tn.department]);
-        input.kind = MandateKind::Authorization;
-        input.conditions = Some("Báo cáo kết quả hằng quý".into());
+        let mut input = s.authorization(code, matter, tn.id, vec![tn.department]);
         input.effective_to = Some("2027-02-28".parse().unwrap());
-        input.legal_basis = Some(s.letter);
         input
     };
     let mut no_end = authorization("R2-A", "R2A");
@@ -175,38 +213,290 @@ async fn rule_2_an_authorization_ends_states_conditions_and_is_never_passed_on()
     // An authorization on a plain decision (not normative) is lawful.
     assert_eq!(s.try_issue(authorization("R2-D", "R2A")).await, None);
 
+    // R5: what the director received by authorization is not passed on.
     let parent = mandates::existing(s.app.db(), mandate_id(&s, "R2-D").await)
         .await
         .unwrap();
-    let mut passed_on = s.input("R2-E", "R2A", tn.department, vec![tn.commune]);
+    let mut passed_on = s.authorization("R2-E", "R2A", tn.department, vec![tn.commune]);
     passed_on.parent = Some(parent.id);
     assert_eq!(
         s.try_issue(passed_on).await.as_deref(),
         Some("ONWARD_FROM_AUTHORIZATION")
     );
 
+    // R6: a sở cannot decentralize onward (it issues no normative
+    // document), so the flag is refused on a decentralization to it.
+    let mut open = s.input("R2-H", "R2H", tn.id, vec![tn.department]);
+    open.allow_onward = true;
+    assert_eq!(
+        s.try_issue(open).await.as_deref(),
+        Some("ONWARD_NOT_ISSUABLE")
+    );
+    // What the sở received by decentralization its director may authorize
+    // to a commune without any flag (Điều 14 k1).
     let closed = make_mandate(
         &s.app,
         s.input("R2-F", "R2F", tn.id, vec![tn.department]),
         true,
     )
     .await;
-    let mut onward = s.input("R2-G", "R2F", tn.department, vec![tn.commune]);
+    let mut onward = s.authorization("R2-I", "R2F", tn.department, vec![tn.commune]);
     onward.parent = Some(closed.id);
-    assert_eq!(
-        s.try_issue(onward).await.as_deref(),
-        Some("ONWARD_NOT_ALLOWED")
-    );
-
-    let mut open = s.input("R2-H", "R2H", tn.id, vec![tn.department]);
-    open.allow_onward = true;
-    let open = make_mandate(&s.app, open, true).await;
-    let mut onward = s.input("R2-I", "R2H", tn.department, vec![tn.commune]);
-    onward.parent = Some(open.id);
     assert_eq!(
         s.try_issue(onward).await,
         None,
-        "onward where the parent allows it"
+        "the director authorizes onward what the sở holds"
+    );
+}
+
+#[tokio::test]
+async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let head = DelegatorCapacity::Head;
+    // R1: a sở cannot decentralize (phân cấp), as a body or through its head.
+    let by_so = s.input("W-A", "W", tn.department, vec![tn.commune]);
+    assert_eq!(
+        s.try_issue(by_so).await.as_deref(),
+        Some("DECENTRALIZER_NOT_ALLOWED")
+    );
+    // R2: a People's Council never authorizes.
+    let mut by_council = s.authorization("W-B", "W", tn.id, vec![tn.department]);
+    by_council.delegator_capacity = DelegatorCapacity::Council;
+    assert_eq!(
+        s.try_issue(by_council).await.as_deref(),
+        Some("AUTHORIZER_NOT_ALLOWED")
+    );
+    // R2: UBND tỉnh authorizes the director of a sở, not the sở as a body;
+    // its Chủ tịch authorizes Chủ tịch UBND xã, not UBND xã.
+    let mut to_the_so = s.authorization("W-C", "W", tn.id, vec![tn.department]);
+    to_the_so.delegatee_capacity = DelegatorCapacity::Collective;
+    assert_eq!(
+        s.try_issue(to_the_so).await.as_deref(),
+        Some("AUTHORIZATION_TARGET_NOT_ALLOWED")
+    );
+    let mut chair_to_committee = s.authorization("W-D", "W", tn.id, vec![tn.commune]);
+    chair_to_committee.delegator_capacity = head;
+    chair_to_committee.delegatee_capacity = DelegatorCapacity::Collective;
+    assert_eq!(
+        s.try_issue(chair_to_committee).await.as_deref(),
+        Some("AUTHORIZATION_TARGET_NOT_ALLOWED")
+    );
+    // A sở has no People's Council.
+    let mut so_council = s.input("W-E", "W", tn.id, vec![tn.department]);
+    so_council.delegatee_capacity = DelegatorCapacity::Council;
+    assert_eq!(
+        s.try_issue(so_council).await.as_deref(),
+        Some("NO_SUCH_BODY")
+    );
+    // R3: the instrument is the decentralizer's own normative document.
+    let other = document_of(
+        &s.app,
+        "7/2025/QĐ-UBND",
+        true,
+        s.fixture.outside.id,
+        "2025-01-01",
+    )
+    .await;
+    let mut foreign = s.input("W-F", "W", tn.id, vec![tn.department]);
+    foreign.legal_basis = Some(other);
+    assert_eq!(
+        s.try_issue(foreign).await.as_deref(),
+        Some("INSTRUMENT_NOT_DELEGATORS")
+    );
+    let plan = instrument(
+        &s.app,
+        "89/KH-UBND",
+        DocumentType::Kh,
+        false,
+        tn.id,
+        "2025-01-01",
+    )
+    .await;
+    let mut on_a_plan = s.input("W-G", "W", tn.id, vec![tn.department]);
+    on_a_plan.legal_basis = Some(plan);
+    assert_eq!(
+        s.try_issue(on_a_plan).await.as_deref(),
+        Some("WRONG_INSTRUMENT_TYPE")
+    );
+    // R15: the basis is in force on the first day; an authorization ends
+    // no later than its basis.
+    let mut before_basis = s.input("W-H", "W", tn.id, vec![tn.department]);
+    before_basis.legal_basis =
+        Some(document_of(&s.app, "8/2025/QĐ-UBND", true, tn.id, "2025-09-01").await);
+    assert_eq!(
+        s.try_issue(before_basis).await.as_deref(),
+        Some("BASIS_NOT_IN_FORCE")
+    );
+    let short = phancap::mandates::documents::create_document(
+        s.app.db(),
+        Authority::Cli,
+        phancap::mandates::documents::CreateDocument {
+            number: "9/QĐ-UBND".into(),
+            doc_type: DocumentType::QdUbnd,
+            normative: false,
+            issuer_unit: Some(tn.id),
+            issuer_name: None,
+            signer: None,
+            signer_capacity: None,
+            issued_date: "2025-07-01".parse().unwrap(),
+            effective_from: "2025-07-01".parse().unwrap(),
+            effective_to: Some("2026-12-31".parse().unwrap()),
+        },
+    )
+    .await
+    .unwrap();
+    let mut outliving = s.authorization("W-I", "W", tn.id, vec![tn.department]);
+    outliving.legal_basis = Some(short.id);
+    outliving.effective_to = Some("2075-12-31".parse().unwrap());
+    assert_eq!(
+        s.try_issue(outliving).await.as_deref(),
+        Some("BASIS_ENDS_FIRST")
+    );
+    // UBND tỉnh authorizes its own Chủ tịch (Điều 14 k1): the same unit.
+    let mut own_chair = s.authorization("W-J", "WJ", tn.id, vec![tn.id]);
+    own_chair.legal_basis = Some(short.id);
+    own_chair.effective_to = Some("2026-12-31".parse().unwrap());
+    assert_eq!(s.try_issue(own_chair).await, None);
+    // A public service unit under UBND tỉnh receives a decentralization.
+    let hospital = phancap::units::admin::create_unit(
+        s.app.db(),
+        Authority::Cli,
+        phancap::units::admin::CreateUnit {
+            parent: tn.id,
+            code: "19-BVDK".into(),
+            name: "Bệnh viện Đa khoa tỉnh".into(),
+            admin_type: entity::unit::AdminType::Dvsncl,
+            valid_from: "2025-07-01".parse().unwrap(),
+            valid_to: None,
+        },
+    )
+    .await
+    .unwrap();
+    let to_hospital = s.input("W-K", "WK", tn.id, vec![hospital.id]);
+    assert_eq!(s.try_issue(to_hospital).await, None);
+}
+
+#[tokio::test]
+async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut scheduled = s.input("X-A", "X", tn.id, vec![tn.department]);
+    scheduled.effective_from = today() + Days::new(30);
+    let scheduled = make_mandate(&s.app, scheduled, true).await;
+    let report = instrument(
+        &s.app,
+        "45/BC-UBND",
+        DocumentType::Bc,
+        false,
+        tn.id,
+        "2025-01-01",
+    )
+    .await;
+    let other = document_of(
+        &s.app,
+        "7/2025/QĐ-UBND",
+        true,
+        s.fixture.outside.id,
+        "2025-01-01",
+    )
+    .await;
+    let revoke = "mutation($input: RevokeMandateInput!) { revokeMandate(input: $input) { mandate { status effectiveTo } userErrors { code } } }";
+    let day_before = (scheduled.effective_from - Days::new(1)).to_string();
+    let vars = |doc: Uuid, last_day: &str| json!({ "input": { "id": gid(NodeKind::Mandate, scheduled.id), "document": gid(NodeKind::Document, doc), "lastDay": last_day } });
+    for (doc, last_day, code) in [
+        (report, day_before.as_str(), "WRONG_INSTRUMENT_TYPE"),
+        (other, day_before.as_str(), "INSTRUMENT_NOT_DELEGATORS"),
+        (s.letter, day_before.as_str(), "NOT_NORMATIVE"),
+        (
+            s.normative,
+            &(scheduled.effective_from - Days::new(2)).to_string(),
+            "INVALID_DATE",
+        ),
+    ] {
+        let before = s.app.snapshot().await;
+        let body = s.app.graphql_as(&s.root, revoke, vars(doc, last_day)).await;
+        assert_eq!(
+            body["data"]["revokeMandate"]["userErrors"][0]["code"], code,
+            "{body}"
+        );
+        assert_eq!(s.app.snapshot().await, before, "{code} changed nothing");
+    }
+    // Withdrawn the day before its first day, by a normative decision of
+    // the same UBND: never active.
+    let body = s
+        .app
+        .graphql_as(&s.root, revoke, vars(s.normative, &day_before))
+        .await;
+    // It reads SCHEDULED until the revocation takes effect on what would
+    // have been its first day, and REVOKED from then on.
+    assert_eq!(
+        body["data"]["revokeMandate"]["mandate"]["effectiveTo"],
+        day_before.as_str(),
+        "{body}"
+    );
+    let m = mandates::existing(s.app.db(), scheduled.id).await.unwrap();
+    assert_eq!(
+        read(&s, "X-A", &m.effective_from.to_string()).await["status"],
+        "REVOKED"
+    );
+    // A law of Quốc hội (a higher authority) ends a mandate too.
+    let other_matter = make_mandate(
+        &s.app,
+        s.input("X-B", "XB", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            revoke,
+            json!({ "input": { "id": gid(NodeKind::Mandate, other_matter.id), "document": gid(NodeKind::Document, law(&s.app, "2/2020/QH14").await), "lastDay": today().to_string() } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["revokeMandate"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_is_created_within_its_province_validity() {
+    let s = setup().await;
+    let (province, _, _) = with_legacy(&s).await;
+    let root = phancap::users::service::by_username(s.app.db(), "root")
+        .await
+        .unwrap()
+        .unwrap();
+    phancap::users::service::grant_role(
+        s.app.db(),
+        Authority::Cli,
+        root.id,
+        entity::role_grant::Role::Admin,
+        province,
+    )
+    .await
+    .unwrap();
+    let create = "mutation($input: CreateUnitInput!) { createUnit(input: $input) { unit { code validTo } userErrors { code } } }";
+    let input = |valid_to: Option<&str>| json!({ "input": { "parent": gid(NodeKind::Unit, province), "code": "19-SCN", "name": "Sở Công nghiệp", "adminType": "SO", "validFrom": "2020-01-01", "validTo": valid_to } });
+    let before = s.app.snapshot().await;
+    for end in [None, Some("2026-01-01")] {
+        let body = s.app.graphql_as(&s.root, create, input(end)).await;
+        assert_eq!(
+            body["data"]["createUnit"]["userErrors"][0]["code"], "OUTSIDE_PARENT_VALIDITY",
+            "{body}"
+        );
+    }
+    assert_eq!(s.app.snapshot().await, before);
+    let body = s
+        .app
+        .graphql_as(&s.root, create, input(Some("2025-06-30")))
+        .await;
+    assert_eq!(
+        body["data"]["createUnit"]["unit"]["validTo"], "2025-06-30",
+        "{body}"
     );
 }
 
@@ -266,9 +556,16 @@ async fn with_legacy(s: &Setup) -> (Uuid, Uuid, Uuid) {
 async fn rule_3_one_matter_spans_at_most_two_levels() {
     let s = setup().await;
     let (province, district, commune) = with_legacy(&s).await;
+    let by_province = document_of(&s.app, "5/2023/QĐ-UBND", true, province, "2023-12-01").await;
+    let by_district = document_of(&s.app, "6/2023/QĐ-UBND", true, district, "2023-12-01").await;
     let legacy = |code: &str, delegator, delegatees| {
         let mut input = s.input(code, "R3", delegator, delegatees);
         input.effective_from = "2024-01-01".parse().unwrap();
+        input.legal_basis = Some(if delegator == province {
+            by_province
+        } else {
+            by_district
+        });
         input
     };
     let mut to_district = legacy("R3-A", province, vec![district]);
@@ -293,7 +590,7 @@ async fn rule_3_one_matter_spans_at_most_two_levels() {
 async fn rule_4_a_unit_delegates_only_what_it_holds() {
     let s = setup().await;
     let tn = &s.fixture.inside;
-    let by_department = s.input("R4-A", "R4", tn.department, vec![tn.commune]);
+    let by_department = s.authorization("R4-A", "R4", tn.department, vec![tn.commune]);
     assert_eq!(
         s.try_issue(by_department).await.as_deref(),
         Some("NOT_HELD")
@@ -302,8 +599,9 @@ async fn rule_4_a_unit_delegates_only_what_it_holds() {
     let mut devolution = s.input("R4-LAW", "R4", tn.id, vec![tn.department]);
     devolution.kind = MandateKind::Devolution;
     devolution.resources = Resources::default();
+    devolution.legal_basis = Some(law(&s.app, "1/2020/QH14").await);
     make_mandate(&s.app, devolution, true).await;
-    let by_department = s.input("R4-B", "R4", tn.department, vec![tn.commune]);
+    let by_department = s.authorization("R4-B", "R4", tn.department, vec![tn.commune]);
     assert_eq!(s.try_issue(by_department).await, None);
 }
 
@@ -327,13 +625,12 @@ async fn rule_5_one_lead_per_matter_and_territory() {
     let pair = s.input("R5-P", "R5-PAIR", tn.id, vec![tn.department, tn.commune]);
     assert_eq!(s.try_issue(pair).await.as_deref(), Some("OVERLAPPING_LEAD"));
     // Two onward delegations from one parent to the same unit.
-    let mut open = s.input("R5-S", "R5-SIB", tn.id, vec![tn.department]);
-    open.allow_onward = true;
+    let open = s.input("R5-S", "R5-SIB", tn.id, vec![tn.department]);
     let open = make_mandate(&s.app, open, true).await;
-    let mut first = s.input("R5-S1", "R5-SIB", tn.department, vec![tn.commune]);
+    let mut first = s.authorization("R5-S1", "R5-SIB", tn.department, vec![tn.commune]);
     first.parent = Some(open.id);
     assert_eq!(s.try_issue(first).await, None);
-    let mut sibling = s.input("R5-S2", "R5-SIB", tn.department, vec![tn.commune]);
+    let mut sibling = s.authorization("R5-S2", "R5-SIB", tn.department, vec![tn.commune]);
     sibling.parent = Some(open.id);
     assert_eq!(
         s.try_issue(sibling).await.as_deref(),
@@ -413,6 +710,7 @@ async fn status_follows_the_dates_without_anyone_touching_it() {
     let tn = &s.fixture.inside;
     let mut input = s.input("S-A", "S", tn.id, vec![tn.department]);
     input.kind = MandateKind::Authorization;
+    input.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
     input.conditions = Some("Báo cáo hằng quý".into());
     input.effective_to = Some("2026-06-30".parse().unwrap());
     make_mandate(&s.app, input, true).await;
@@ -438,10 +736,9 @@ async fn every_status_filter_lists_exactly_the_mandates_that_read_that_status() 
     let tn = &s.fixture.inside;
     // An onward delegation scheduled to start after its parent is
     // revoked: it ends before it ever starts.
-    let mut parent = s.input("F-PAR", "F1", tn.id, vec![tn.department]);
-    parent.allow_onward = true;
+    let parent = s.input("F-PAR", "F1", tn.id, vec![tn.department]);
     let parent = make_mandate(&s.app, parent, true).await;
-    let mut early = s.input("F-REV", "F1", tn.department, vec![tn.commune]);
+    let mut early = s.authorization("F-REV", "F1", tn.department, vec![tn.commune]);
     early.parent = Some(parent.id);
     early.effective_from = "2027-06-01".parse().unwrap();
     make_mandate(&s.app, early, true).await;
@@ -517,6 +814,8 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
     let (province, district, _) = with_legacy(&s).await;
     let mut input = s.input("L-A", "L", province, vec![district]);
     input.effective_from = "2024-01-01".parse().unwrap();
+    input.legal_basis =
+        Some(document_of(&s.app, "5/2023/QĐ-UBND", true, province, "2023-12-01").await);
     let m = make_mandate(&s.app, input, true).await;
     let before = read(&s, "L-A", "2025-06-30").await;
     assert_eq!(before["status"], "ACTIVE");
@@ -630,10 +929,9 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
 async fn an_amendment_supersedes_and_a_revocation_ends_onward_delegations() {
     let s = setup().await;
     let tn = &s.fixture.inside;
-    let mut parent = s.input("A-A", "A", tn.id, vec![tn.department]);
-    parent.allow_onward = true;
+    let parent = s.input("A-A", "A", tn.id, vec![tn.department]);
     let parent = make_mandate(&s.app, parent, true).await;
-    let mut child = s.input("A-B", "A", tn.department, vec![tn.commune]);
+    let mut child = s.authorization("A-B", "A", tn.department, vec![tn.commune]);
     child.parent = Some(parent.id);
     make_mandate(&s.app, child, true).await;
 
@@ -696,6 +994,7 @@ async fn an_authorization_is_extended_and_shows_among_the_expiring() {
     let tn = &s.fixture.inside;
     let mut input = s.input("E-A", "E", tn.id, vec![tn.department]);
     input.kind = MandateKind::Authorization;
+    input.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
     input.conditions = Some("Báo cáo hằng quý".into());
     input.legal_basis = Some(s.letter);
     input.effective_to = Some(today() + Days::new(10));
@@ -911,6 +1210,7 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
     .unwrap();
     let mut auth = s.input("LC-D", "LC4", tn.id, vec![tn.department]);
     auth.kind = MandateKind::Authorization;
+    auth.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
     auth.conditions = Some("Báo cáo".into());
     auth.legal_basis = Some(s.letter);
     auth.effective_to = Some("2025-12-31".parse().unwrap());
@@ -980,7 +1280,7 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         (
             "createDocument",
             create_document,
-            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "normative": true, "issuerName": "UBND tỉnh (test)", "issuedDate": "2026-01-01" }),
+            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
             "DUPLICATE_DOCUMENT",
         ),
         (

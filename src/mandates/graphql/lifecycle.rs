@@ -50,9 +50,15 @@ pub struct DraftMandateInput {
     pub kind: MandateKind,
     /// The delegating unit; you need APPROVER over it.
     pub delegator: ID,
-    /// Whether the body as a whole or its head delegates.
+    /// Whether the body as a whole, its head or its council delegates.
     #[graphql(default_with = "DelegatorCapacity::Collective")]
     pub delegator_capacity: DelegatorCapacity,
+    /// Whether each delegatee unit receives as a body (UBND xã, a sở) or
+    /// through its head (Chủ tịch UBND xã, Giám đốc Sở): an authorization
+    /// from UBND tỉnh goes to the head of a sở, a decentralization to the
+    /// sở itself.
+    #[graphql(default_with = "DelegatorCapacity::Collective")]
+    pub delegatee_capacity: DelegatorCapacity,
     /// The document it rests on (a normative one for a DECENTRALIZATION or
     /// DEVOLUTION); required to issue.
     pub legal_basis: Option<ID>,
@@ -94,6 +100,7 @@ impl TryFrom<DraftMandateInput> for service::MandateInput {
             kind: input.kind.into(),
             delegator: decode_id_of(NodeKind::Unit, "delegator", &input.delegator)?,
             delegator_capacity: input.delegator_capacity.into(),
+            delegatee_capacity: input.delegatee_capacity.into(),
             legal_basis: input
                 .legal_basis
                 .as_ref()
@@ -166,6 +173,8 @@ pub struct UpdateDraftMandateInput {
     pub id: ID,
     /// Sector (lĩnh vực).
     pub sector: Option<Sector>,
+    /// Whether the delegatees receive as bodies or through their heads.
+    pub delegatee_capacity: Option<DelegatorCapacity>,
     /// The document it rests on.
     pub legal_basis: Option<ID>,
     /// First day in force.
@@ -181,6 +190,7 @@ impl TryFrom<UpdateDraftMandateInput> for (Uuid, service::MandatePatch) {
     fn try_from(input: UpdateDraftMandateInput) -> AppResult<Self> {
         let patch = service::MandatePatch {
             sector: input.sector.map(Into::into),
+            delegatee_capacity: input.delegatee_capacity.map(Into::into),
             legal_basis: input
                 .legal_basis
                 .as_ref()

@@ -137,9 +137,14 @@ impl Mandate {
         unit_by_id(ctx, self.model.delegator_unit_id, Some(self.as_of)).await
     }
 
-    /// The body as a whole or its head.
+    /// The body as a whole, its head or its council.
     async fn delegator_capacity(&self) -> DelegatorCapacity {
         self.model.delegator_capacity.into()
+    }
+
+    /// Whether each delegatee unit receives as a body or through its head.
+    async fn delegatee_capacity(&self) -> DelegatorCapacity {
+        self.model.delegatee_capacity.into()
     }
 
     /// The document it rests on (for a DECENTRALIZATION, a normative one);

@@ -82,14 +82,21 @@ pub enum SignerCapacity {
     Tuq,
 }
 
-/// Who delegates: the body as a whole or its head.
+/// In which capacity a unit gives or receives a power: the body as a
+/// whole, its head, or its People's Council. A unit in a capacity is a
+/// body of Luật 72/2025 Điều 13 k1 and Điều 14 k1 (UBND xã, Chủ tịch UBND
+/// xã, a sở, Giám đốc Sở, HĐND tỉnh, …).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::mandate::DelegatorCapacity")]
 pub enum DelegatorCapacity {
-    /// The committee or department as a collective (UBND, Sở).
+    /// The committee, department or public service unit as a collective
+    /// (UBND, Sở, ĐVSNCL).
     Collective,
-    /// Its head (Chủ tịch UBND, Giám đốc Sở).
+    /// Its head (Chủ tịch UBND, Giám đốc Sở, the head of an ĐVSNCL).
     Head,
+    /// The People's Council (HĐND) of a province or commune; it
+    /// decentralizes by resolution (NQ_HDND) and never authorizes.
+    Council,
 }
 
 /// How a power moves.

@@ -38,6 +38,11 @@ pub(super) async fn check_lawful(
     };
     rules::check_form(m, basis.as_ref())?;
     let delegator = existing_unit(txn, m.delegator_unit_id).await?;
+    let from = bodies::body(&delegator, m.delegator_capacity, "delegatorCapacity")?;
+    bodies::check_giver(m.kind, from)?;
+    if let Some(basis) = &basis {
+        bodies::check_instrument(m.kind, from, &delegator, basis, "legalBasis")?;
+    }
     if !rules::in_force(&delegator, m.effective_from) {
         return Err(AppError::rule(
             Some("delegator"),
@@ -48,7 +53,7 @@ pub(super) async fn check_lawful(
     let delegator_territory = territory(txn, &delegator).await?;
     for delegatee in delegatees {
         rules::check_delegatee(
-            m.kind,
+            m,
             &delegator,
             &delegator_territory,
             delegatee,
@@ -57,7 +62,7 @@ pub(super) async fn check_lawful(
     }
     let given = ancestors(txn, m.parent_mandate_id).await?;
     if let Some(parent) = given.first() {
-        rules::check_onward(parent)?;
+        rules::check_onward(parent, m.kind)?;
     }
     let holder = check_holds(txn, m, &delegator, given.first()).await?;
     let parent = m.parent_mandate_id.or(holder);
@@ -66,6 +71,32 @@ pub(super) async fn check_lawful(
     let line: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
     check_overlap(txn, m, delegatees, &line, ignore).await?;
     Ok(parent)
+}
+
+/// The document that revokes or extends `m` is of the same form and by
+/// the same authority as the instrument that made it (R3, R4: the checks
+/// of [`bodies::check_instrument`]), or by a higher one: a legal normative
+/// document of a central body (a law, a decree), or, for a mandate a sở
+/// made, a decision of its UBND tỉnh. A report or a letter never ends a
+/// mandate.
+pub(super) async fn check_ending_instrument(
+    txn: &DatabaseTransaction,
+    m: &mandate::Model,
+    doc: &document::Model,
+    field: &'static str,
+) -> AppResult<()> {
+    let delegator = existing_unit(txn, m.delegator_unit_id).await?;
+    let from = bodies::body(&delegator, m.delegator_capacity, "delegatorCapacity")?;
+    let own = bodies::check_instrument(m.kind, from, &delegator, doc, field);
+    let central = doc.issuer_unit_id.is_none() && doc.normative;
+    let province_over_department = delegator.kind == UnitKind::Department
+        && doc.issuer_unit_id.is_some()
+        && doc.issuer_unit_id == delegator.parent_id
+        && doc.doc_type == document::DocumentType::QdUbnd;
+    if own.is_err() && (central || province_over_department) {
+        return Ok(());
+    }
+    own
 }
 
 /// Rule 4: the delegator holds the matter on the effective date, as the
@@ -119,8 +150,10 @@ pub(super) async fn check_holds(
     }
 }
 
-/// Rule 3: along the chain of delegation one matter spans at most two
-/// administrative levels.
+/// Rule 3 (R12): one matter spans at most two administrative levels
+/// along its line of delegation: the units on the line (the delegator of
+/// every mandate of the chain, the new delegator) and the new delegatees.
+/// Other delegatees of the chain's mandates are not on this line.
 pub(super) async fn check_levels(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
@@ -128,40 +161,12 @@ pub(super) async fn check_levels(
     delegatees: &[unit::Model],
     chain: &[mandate::Model],
 ) -> AppResult<()> {
-    let root_delegator = match chain.last() {
-        Some(root) => existing_unit(txn, root.delegator_unit_id).await?,
-        None => delegator.clone(),
-    };
-    let mut levels = BTreeSet::from([rules::level(root_delegator.kind)]);
-    levels.extend(delegatees.iter().map(|d| rules::level(d.kind)));
-    let ids: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
-    // The levels that hold the matter along the line on the new mandate's
-    // first day: a delegatee whose assignment was carried to successors
-    // no longer counts.
-    let held_by: Vec<Uuid> = assignments_of(txn, &ids)
-        .await?
-        .iter()
-        .filter(|a| rules::covers(a, m.effective_from))
-        .map(|a| a.delegatee_unit_id)
-        .collect();
-    levels.extend(
-        units::find_many(txn, &held_by)
-            .await?
-            .iter()
-            .map(|u| rules::level(u.kind)),
-    );
-    if levels.len() > 2 {
-        return Err(AppError::rule(
-            Some("delegatees"),
-            UserErrorCode::TooManyLevels,
-            format!(
-                "matter {} would be managed by {} administrative levels; at most two",
-                m.matter_code,
-                levels.len()
-            ),
-        ));
+    let mut line = vec![delegator.kind];
+    for c in chain {
+        line.push(existing_unit(txn, c.delegator_unit_id).await?.kind);
     }
-    Ok(())
+    line.extend(delegatees.iter().map(|d| d.kind));
+    rules::check_levels(&m.matter_code, &line)
 }
 
 /// Rule 5: one lead per matter and territory on any date. An assignment

@@ -44,6 +44,7 @@ pub(super) async fn new_mandate(
         kind: input.kind,
         delegator_unit_id: input.delegator,
         delegator_capacity: input.delegator_capacity,
+        delegatee_capacity: input.delegatee_capacity,
         legal_basis_id: None,
         legal_basis_article: None,
         conditions: None,
@@ -158,6 +159,7 @@ pub async fn amend_mandate(
     let new = new_mandate(&txn, input, MandateState::Issued).await?;
     let units = units_by_id(&txn, &current_delegatees(&txn, &new).await?).await?;
     check_lawful(&txn, &new, &units, &[old.id]).await?;
+
     let last_day = amendment.effective_from - Days::new(1);
     end_mandate(&txn, &old, MandateState::Superseded, last_day, None).await?;
     let mut row = existing(&txn, old.id).await?.into_active_model();
@@ -214,7 +216,7 @@ pub async fn revoke_mandate(
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
-    documents::existing(&txn, document).await?;
+    let doc = documents::existing(&txn, document).await?;
     if before.state != MandateState::Issued {
         return Err(AppError::rule(
             None,
@@ -222,13 +224,18 @@ pub async fn revoke_mandate(
             format!("{} is not an issued mandate in force", before.code),
         ));
     }
-    if last_day < before.effective_from || before.effective_to.is_some_and(|to| last_day >= to) {
+    // The day before the first day withdraws a scheduled mandate before it
+    // takes effect: it is then never active.
+    if last_day + Days::new(1) < before.effective_from
+        || before.effective_to.is_some_and(|to| last_day >= to)
+    {
         return Err(AppError::rule(
             Some("lastDay"),
             UserErrorCode::InvalidDate,
-            "the last day falls between the mandate's first day and its planned end",
+            "the last day falls between the day before the mandate's first day and its planned end",
         ));
     }
+    check_ending_instrument(&txn, &before, &doc, "document").await?;
     let mut ended = vec![before.clone()];
     let mut i = 0;
     while i < ended.len() {
@@ -264,7 +271,7 @@ pub async fn extend_authorization(
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
-    documents::existing(&txn, document).await?;
+    let doc = documents::existing(&txn, document).await?;
     if before.kind != MandateKind::Authorization {
         return Err(AppError::rule(
             None,
@@ -291,6 +298,8 @@ pub async fn extend_authorization(
             "the new end is after the current one",
         ));
     }
+    check_ending_instrument(&txn, &before, &doc, "document").await?;
+    rules::check_within_basis(before.kind, Some(new_end), &doc, "document")?;
     let mut extended = before.clone();
     extended.effective_to = Some(new_end);
     let current: Vec<mandate_assignment::Model> = assignments_of(&txn, &[id])

@@ -86,7 +86,7 @@ pub async fn transfer_assignments(
         let mut last = Ok(());
         for d in &acting {
             let t = territory(&txn, d).await?;
-            last = rules::check_delegatee(m.kind, d, &t, s, from);
+            last = rules::check_delegatee(&m, d, &t, s, from);
             if last.is_ok() {
                 break;
             }

@@ -13,10 +13,14 @@ pub struct CreateUnitInput {
     /// Official name, 1 to 200 characters, e.g. "Sở Nội vụ".
     #[graphql(validator(max_length = 200))]
     pub name: String,
-    /// SO, VAN_PHONG, THANH_TRA or BAN.
+    /// SO, VAN_PHONG, THANH_TRA, BAN or DVSNCL.
     pub admin_type: AdminType,
-    /// First day in force (default today).
+    /// First day in force (default today); the province must be in force
+    /// then.
     pub valid_from: Option<Date>,
+    /// Last day in force, to record a body that has ended; required (and
+    /// no later than the province's end) under a province that has ended.
+    pub valid_to: Option<Date>,
 }
 
 /// New values for a unit; give at least one.
@@ -27,7 +31,7 @@ pub struct UpdateUnitInput {
     /// New official name, 1 to 200 characters.
     #[graphql(validator(max_length = 200))]
     pub name: Option<String>,
-    /// New type (SO, VAN_PHONG, THANH_TRA or BAN); only for a provincial
+    /// New type (SO, VAN_PHONG, THANH_TRA, BAN or DVSNCL); only for a provincial
     /// body.
     pub admin_type: Option<AdminType>,
 }
@@ -78,6 +82,7 @@ impl UnitMutation {
             name: input.name,
             admin_type: input.admin_type.into(),
             valid_from: input.valid_from.map_or_else(calendar::today, |d| d.0),
+            valid_to: input.valid_to.map(|d| d.0),
         };
         let db = ctx.db();
         unit_payload(admin::create_unit(db, Authority::Viewer(viewer), create).await)

@@ -218,7 +218,11 @@ pub(super) fn base_name(unit: &unit::Model) -> String {
         AdminType::Phuong => "phuong ",
         AdminType::ThiTran => "thi tran ",
         AdminType::DacKhu => "dac khu ",
-        AdminType::So | AdminType::VanPhong | AdminType::ThanhTra | AdminType::Ban => "",
+        AdminType::So
+        | AdminType::VanPhong
+        | AdminType::ThanhTra
+        | AdminType::Ban
+        | AdminType::Dvsncl => "",
     };
     let folded = text::fold(&unit.name);
     folded
