@@ -288,7 +288,7 @@ fn target(query: &str, variables: Value) -> Target {
 
 /// Drafts a lawful mandate of `province` to its department.
 async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
-    let basis = document(app, &format!("D{n}/QĐ"), true).await;
+    let basis = document(app, &format!("{}/2025/QĐ-UBND", 1000 + n), true).await;
     let input = mandate_input(
         &format!("M-{n}"),
         &format!("X{n}"),
@@ -302,7 +302,7 @@ async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
 /// Issues an authorization of `province` to its department ending in 30
 /// days; returns it and its legal basis.
 async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, Uuid) {
-    let basis = document(app, &format!("D{n}/QĐ"), true).await;
+    let basis = document(app, &format!("{}/2025/QĐ-UBND", 1000 + n), true).await;
     let mut input = mandate_input(
         &format!("M-{n}"),
         &format!("X{n}"),
@@ -385,10 +385,10 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
         }
         Mutation::CreateDocument => target(
             "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id } userErrors { code } } }",
-            json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "normative": true, "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
+            json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "subject": "Văn bản thử", "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
         ),
         Mutation::DraftMandate => {
-            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let basis = document(app, &format!("{}/2025/QĐ-UBND", 1000 + n), true).await;
             target(
                 "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id } userErrors { code } } }",
                 json!({ "input": {
@@ -448,7 +448,7 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                     None,
                 )
                 .await;
-            let basis = document(app, &format!("D{n}/QĐ"), true).await;
+            let basis = document(app, &format!("{}/2025/QĐ-UBND", 1000 + n), true).await;
             let input = mandate_input(
                 &format!("M-{n}"),
                 &format!("X{n}"),

@@ -538,9 +538,15 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
+        let links = entity::document_link::Entity::find()
+            .order_by_asc(entity::document_link::Column::FromDocumentId)
+            .order_by_asc(entity::document_link::Column::ToDocumentId)
+            .all(db)
+            .await
+            .unwrap();
         let reporting = reporting_snapshot(db).await;
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{reporting}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{reporting}"
         )
     }
 
@@ -610,7 +616,9 @@ pub fn today() -> chrono::NaiveDate {
     phancap::calendar::today()
 }
 
-/// Registers a document from the command line; returns its id.
+/// Registers a document from the command line; returns its id. A
+/// normative one is a decision of UBND (its number must carry the year
+/// 2025), any other a công văn (its number must not).
 pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
     let create = phancap::mandates::documents::CreateDocument {
         number: number.into(),
@@ -619,11 +627,14 @@ pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
         } else {
             entity::document::DocumentType::Cv
         },
-        normative,
         issuer_unit: None,
         issuer_name: Some("UBND tỉnh (test)".into()),
+        subject: format!("Văn bản thử {number}"),
         signer: None,
+        signer_title: None,
         signer_capacity: None,
+        recipients: Vec::new(),
+        links: Vec::new(),
         issued_date: "2025-01-01".parse().unwrap(),
         effective_from: "2025-01-01".parse().unwrap(),
         effective_to: None,
@@ -776,7 +787,7 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
         .await
         .unwrap();
     if held.is_none() {
-        let basis = document(app, &format!("R{n}/QĐ"), true).await;
+        let basis = document(app, &format!("{}/2025/QĐ-UBND", 5000 + n), true).await;
         let input = mandate_input(&code, &code, province.id, vec![province.commune], basis);
         make_mandate(app, input, true).await;
     }

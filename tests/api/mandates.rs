@@ -962,25 +962,25 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         (
             "createDocument",
             create_document,
-            json!({ "number": " ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
+            json!({ "number": " ", "type": "QD_UBND", "subject": "Thử", "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
             "INVALID_NUMBER",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "5/QĐ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01", "effectiveFrom": "2025-12-01" }),
+            json!({ "number": "5/QĐ-UBND", "type": "QD_UBND", "subject": "Thử", "issuer": unit(tn.id), "issuedDate": "2026-01-01", "effectiveFrom": "2025-12-01" }),
             "INVALID_DATE",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "5/QĐ", "type": "LUAT", "normative": true, "issuedDate": "2026-01-01" }),
+            json!({ "number": "5/2026/QH15", "type": "LUAT", "subject": "Thử", "issuedDate": "2026-01-01" }),
             "MISSING_ISSUER",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "normative": true, "issuerName": "UBND tỉnh (test)", "issuedDate": "2026-01-01" }),
+            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "subject": "Thử", "issuerName": "UBND tỉnh (test)", "issuedDate": "2025-01-01" }),
             "DUPLICATE_DOCUMENT",
         ),
         (
