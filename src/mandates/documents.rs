@@ -417,55 +417,6 @@ pub async fn by_number(
     Ok(found.pop())
 }
 
-/// The links a document states (to earlier documents) and the links to
-/// it (from later ones), each with the document at the other end.
-pub async fn links(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    incoming: bool,
-) -> AppResult<Vec<(LinkKind, document::Model)>> {
-    let (this, other) = if incoming {
-        (
-            document_link::Column::ToDocumentId,
-            document_link::Column::FromDocumentId,
-        )
-    } else {
-        (
-            document_link::Column::FromDocumentId,
-            document_link::Column::ToDocumentId,
-        )
-    };
-    let rows = document_link::Entity::find()
-        .filter(this.eq(id))
-        .order_by_asc(other)
-        .order_by_asc(document_link::Column::Kind)
-        .all(db)
-        .await?;
-    let ids: Vec<Uuid> = rows
-        .iter()
-        .map(|l| {
-            if incoming {
-                l.from_document_id
-            } else {
-                l.to_document_id
-            }
-        })
-        .collect();
-    let docs = document::Entity::find()
-        .filter(document::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    Ok(rows
-        .iter()
-        .zip(ids)
-        .filter_map(|(l, id)| {
-            docs.iter()
-                .find(|d| d.id == id)
-                .map(|d| (l.kind, d.clone()))
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -633,3 +633,38 @@ async fn the_migration_folds_the_documents_and_mandates_it_finds() {
         .await;
     assert_eq!(data["documentByNumber"]["number"], "1/2025/QĐ-UBND");
 }
+
+#[tokio::test]
+async fn a_list_of_documents_reads_their_links_in_a_statement_per_level() {
+    let s = setup().await;
+    let mut previous = s
+        .ok(s.decision("100/QĐ-UBND", "2025-01-01", "Quyết định gốc"))
+        .await;
+    for n in 101..121 {
+        let mut input = s.decision(&format!("{n}/QĐ-UBND"), "2025-02-01", "Sửa đổi");
+        input["links"] = json!([{ "document": previous["id"], "kind": "AMENDS" }]);
+        previous = s.ok(input).await;
+    }
+    let before = s.app.statements.get();
+    let data = s
+        .query(
+            "{ documents(first: 100) { nodes { number
+                 links { kind document { number } } linkedFrom { kind document { number } } } } }",
+            json!({}),
+        )
+        .await;
+    let statements = s.app.statements.get() - before;
+    let nodes = data["documents"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 21);
+    assert_eq!(
+        nodes[1]["links"],
+        json!([{ "kind": "AMENDS", "document": { "number": "100/QĐ-UBND" } }])
+    );
+    assert_eq!(
+        nodes[1]["linkedFrom"],
+        json!([{ "kind": "AMENDS", "document": { "number": "102/QĐ-UBND" } }])
+    );
+    // The page, the links, the linked documents (and the sign-in): a
+    // per-row cost would be dozens.
+    assert!(statements <= 8, "{statements} statements");
+}

@@ -106,12 +106,23 @@ impl Document {
 }
 
 async fn link_list(ctx: &Context<'_>, id: Uuid, incoming: bool) -> AppResult<Vec<DocumentLink>> {
-    Ok(documents::links(ctx.db(), id, incoming)
+    let loaders = loaders(ctx);
+    let links = loaders
+        .links
+        .load_one((id, incoming))
         .await?
+        .unwrap_or_default();
+    let docs = loaders
+        .documents
+        .load_many(links.iter().map(|(_, id)| *id))
+        .await?;
+    Ok(links
         .into_iter()
-        .map(|(kind, doc)| DocumentLink {
-            kind: kind.into(),
-            document: Document(doc),
+        .filter_map(|(kind, id)| {
+            docs.get(&id).map(|d| DocumentLink {
+                kind: kind.into(),
+                document: Document(d.clone()),
+            })
         })
         .collect())
 }
