@@ -563,7 +563,11 @@ async fn load_documents(
         .is_some();
     for doc in SEED_DOCUMENTS.iter().chain(DEMO_DOCUMENTS) {
         let id = if loaded {
-            documents::by_number(db, doc.number, None)
+            let issuer = match doc.issuer {
+                Issuer::Unit(spec) => Some(demo_unit(db, spec).await?.id),
+                Issuer::Named(_) => None,
+            };
+            documents::by_number(db, doc.number, issuer)
                 .await?
                 .ok_or_else(|| format!("demo document {} is missing", doc.number))?
                 .id

@@ -1,5 +1,7 @@
 //! The database schema of phancap, one migration per change. Migrations hold
-//! structure only; data comes from `phancap import-units` and `phancap demo`.
+//! structure only; data comes from `phancap import-units` and `phancap demo`
+//! (a migration that adds a derived column, such as a folded search column,
+//! fills it for the rows already there).
 
 pub use sea_orm_migration::prelude::*;
 
