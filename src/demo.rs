@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use entity::app_user::UserKind;
+use entity::document_link::LinkKind;
 use entity::mandate::MandateKind;
 use entity::role_grant::Role;
 use entity::unit::{self, AdminType, UnitKind};
@@ -302,31 +303,297 @@ fn stored<T: sea_orm::ActiveEnum<Value = String>>(text: &str) -> T {
     T::try_from_value(&text.to_owned()).expect("demo values are known")
 }
 
-/// Registers a demo document; its number marks it as illustrative.
-async fn demo_document(
-    db: &DatabaseConnection,
-    number: &str,
-    doc_type: &str,
-    normative: bool,
-    issuer: Option<&unit::Model>,
-    issued: &str,
-    effective: &str,
-) -> Result<Uuid, BoxError> {
+/// A demo document: what `createDocument` takes, with the issuer as a
+/// unit spec (see [`demo_unit`]) or, for a body not in the tree on the
+/// issue date, a name. Links name earlier demo documents by number.
+struct DemoDocument {
+    number: &'static str,
+    doc_type: &'static str,
+    issuer: Issuer,
+    subject: &'static str,
+    signer: Option<&'static str>,
+    signer_title: Option<&'static str>,
+    recipients: &'static [&'static str],
+    issued: &'static str,
+    effective: &'static str,
+    links: &'static [(&'static str, LinkKind)],
+}
+
+/// Who issued a demo document.
+enum Issuer {
+    /// A unit of the tree, by spec.
+    Unit(&'static str),
+    /// A body outside the tree (or not in it on the issue date), by name.
+    Named(&'static str),
+}
+
+const DOCUMENT: DemoDocument = DemoDocument {
+    number: "",
+    doc_type: "QD_UBND",
+    issuer: Issuer::Unit("19"),
+    subject: "",
+    signer: None,
+    signer_title: None,
+    recipients: &[],
+    issued: "",
+    effective: "",
+    links: &[],
+};
+
+/// Registers a demo document; normativity follows from its number.
+async fn demo_document(db: &DatabaseConnection, doc: &DemoDocument) -> Result<Uuid, BoxError> {
+    let (issuer_unit, issuer_name) = match doc.issuer {
+        Issuer::Unit(spec) => (Some(demo_unit(db, spec).await?.id), None),
+        Issuer::Named(name) => (None, Some(name.to_owned())),
+    };
+    let mut links = Vec::new();
+    for (number, kind) in doc.links {
+        let target = documents::by_number(db, number, None)
+            .await?
+            .ok_or_else(|| format!("demo document {number} is missing"))?;
+        links.push((target.id, *kind));
+    }
     let create = documents::CreateDocument {
-        number: number.into(),
-        doc_type: stored(doc_type),
-        normative,
-        issuer_unit: issuer.map(|u| u.id),
-        issuer_name: issuer.is_none().then(|| "Quốc hội".to_owned()),
-        signer: None,
-        signer_capacity: issuer.map(|_| stored("KT")),
-        issued_date: date(issued),
-        effective_from: date(effective),
+        number: doc.number.into(),
+        doc_type: stored(doc.doc_type),
+        issuer_unit,
+        issuer_name,
+        subject: doc.subject.into(),
+        signer: doc.signer.map(str::to_owned),
+        signer_title: doc.signer_title.map(str::to_owned),
+        signer_capacity: None,
+        recipients: doc.recipients.iter().map(|r| (*r).to_owned()).collect(),
+        links,
+        issued_date: date(doc.issued),
+        effective_from: date(doc.effective),
         effective_to: None,
     };
     Ok(documents::create_document(db, Authority::Cli, create)
         .await?
         .id)
+}
+
+/// The documents of the seeds (/work/shared/seeds, Thái Nguyên), oldest
+/// first so that each links only to what came before: the Tờ trình of Sở
+/// Nội vụ and the công văn 1785/UBND-NC answering it (seed 000), the plan
+/// 511/KH-UBND (seed 001, printed there as "511/KKH-UBND"), Quyết định
+/// 608/QĐ-TTg, the Tờ trình 112/TTr-SNV and the plan 89/KH-UBND carrying
+/// it out (seed 002), the report 269/BC-SNV and the công văn
+/// 6085/UBND-TTPVHCC answering it (seed 004). Numbers, dates, signers,
+/// titles and recipients are the seeds'; the subjects of the two Tờ trình
+/// and of the report, and the report's date, are not printed in the
+/// seeds and are illustrative. Sở Nội vụ is named rather than linked: the
+/// department in the tree dates from 1 July 2025.
+const SEED_DOCUMENTS: &[DemoDocument] = &[
+    DemoDocument {
+        number: "511/KH-UBND",
+        doc_type: "KH",
+        issuer: Issuer::Unit("19@2025-06-30"),
+        subject: "Đẩy mạnh phân cấp đối với UBND cấp huyện, cấp xã và cơ quan chuyên môn thuộc UBND tỉnh theo Nghị quyết số 04/NQ-CP ngày 10/01/2022 của Chính phủ",
+        issued: "2023-07-31",
+        effective: "2023-07-31",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "269/BC-SNV",
+        doc_type: "BC",
+        issuer: Issuer::Named("Sở Nội vụ tỉnh Thái Nguyên"),
+        subject: "Kết quả kiểm tra nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao; công tác cải cách hành chính, nâng cao hiệu quả quản trị và hành chính công tại các cơ quan, đơn vị trên địa bàn tỉnh Thái Nguyên năm 2023",
+        issued: "2023-11-20",
+        effective: "2023-11-20",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "6085/UBND-TTPVHCC",
+        doc_type: "CV",
+        issuer: Issuer::Unit("19@2025-06-30"),
+        subject: "V/v duy trì, cải thiện các nội dung sau kiểm tra",
+        signer: Some("Lê Quang Tiến"),
+        signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &[
+            "Các sở, ban, ngành của tỉnh",
+            "Ủy ban nhân dân các huyện, thành phố",
+            "Chủ tịch, các PCT UBND tỉnh",
+            "Lãnh đạo VP UBND tỉnh",
+            "Lưu: VT, HCC",
+        ],
+        issued: "2023-11-27",
+        effective: "2023-11-27",
+        links: &[("269/BC-SNV", LinkKind::RespondsTo)],
+    },
+    DemoDocument {
+        number: "243/TTr-SNV",
+        doc_type: "TTR",
+        issuer: Issuer::Named("Sở Nội vụ tỉnh Thái Nguyên"),
+        subject: "Đề nghị tiếp tục tăng cường phân cấp trong quản lý nhà nước",
+        issued: "2024-04-05",
+        effective: "2024-04-05",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "1785/UBND-NC",
+        doc_type: "CV",
+        issuer: Issuer::Unit("19@2025-06-30"),
+        subject: "V/v tiếp tục tăng cường phân cấp trong quản lý nhà nước",
+        signer: Some("Đặng Xuân Trường"),
+        signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH THƯỜNG TRỰC"),
+        recipients: &[
+            "Các sở, ban, ngành thuộc tỉnh",
+            "UBND các huyện, thành phố",
+            "Chính phủ (báo cáo)",
+            "Thường trực Tỉnh ủy (báo cáo)",
+            "Thường trực HĐND tỉnh",
+            "Chủ tịch, các PCT UBND tỉnh",
+            "Lãnh đạo VPUBND tỉnh",
+            "Lưu: VT, NC, TH",
+        ],
+        issued: "2024-04-11",
+        effective: "2024-04-11",
+        links: &[("243/TTr-SNV", LinkKind::RespondsTo)],
+    },
+    DemoDocument {
+        number: "608/QĐ-TTg",
+        doc_type: "QD_TTG",
+        issuer: Issuer::Named("Thủ tướng Chính phủ"),
+        subject: "Về kế hoạch triển khai các nhiệm vụ, giải pháp về đẩy mạnh phân quyền, phân cấp theo quy định của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+        issued: "2025-03-15",
+        effective: "2025-03-15",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "112/TTr-SNV",
+        doc_type: "TTR",
+        issuer: Issuer::Named("Sở Nội vụ tỉnh Thái Nguyên"),
+        subject: "Đề nghị ban hành Kế hoạch triển khai các nhiệm vụ, giải pháp về đẩy mạnh phân quyền, phân cấp theo quy định của Luật Tổ chức chính quyền địa phương",
+        issued: "2025-03-31",
+        effective: "2025-03-31",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "89/KH-UBND",
+        doc_type: "KH",
+        issuer: Issuer::Unit("19@2025-06-30"),
+        subject: "Triển khai các nhiệm vụ, giải pháp về đẩy mạnh phân quyền, phân cấp theo quy định của Luật Tổ chức chính quyền địa phương trên địa bàn tỉnh Thái Nguyên",
+        signer: Some("Nguyễn Huy Dũng"),
+        signer_title: Some("CHỦ TỊCH"),
+        recipients: &[
+            "Chủ tịch, các PCT UBND tỉnh",
+            "Các sở, ban, ngành",
+            "UBND các huyện, thành phố",
+            "Lãnh đạo VPUBND tỉnh",
+            "Lưu: VT, NC",
+        ],
+        issued: "2025-04-09",
+        effective: "2025-04-09",
+        links: &[
+            ("112/TTr-SNV", LinkKind::RespondsTo),
+            ("608/QĐ-TTg", LinkKind::Implements),
+        ],
+    },
+];
+
+/// The made-up documents (numbered 9xx) the demo mandates rest on, and
+/// the real law they cite.
+const DEMO_DOCUMENTS: &[DemoDocument] = &[
+    DemoDocument {
+        number: "72/2025/QH15",
+        doc_type: "LUAT",
+        issuer: Issuer::Named("Quốc hội"),
+        subject: "Luật Tổ chức chính quyền địa phương",
+        issued: "2025-06-16",
+        effective: "2025-06-16",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "903/2022/QĐ-UBND",
+        issuer: Issuer::Unit("19@2025-06-30"),
+        subject: "Ban hành Quy định phân cấp quản lý chợ và cấp giấy phép hoạt động trạm y tế cho Ủy ban nhân dân cấp huyện trên địa bàn tỉnh Thái Nguyên",
+        signer_title: Some("TM. ỦY BAN NHÂN DÂN – KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &["UBND các huyện, thành phố", "Lưu: VT, NC"],
+        issued: "2022-12-15",
+        effective: "2023-01-01",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "904/QĐ-UBND",
+        subject: "Về việc giao Ủy ban nhân dân các phường kế thừa nhiệm vụ được phân cấp của Ủy ban nhân dân cấp huyện khi sắp xếp đơn vị hành chính",
+        signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &["UBND các xã, phường", "Sở Nội vụ", "Lưu: VT, NC"],
+        issued: "2025-07-10",
+        effective: "2025-07-10",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "901/2025/QĐ-UBND",
+        subject: "Ban hành Quy định phân cấp một số nhiệm vụ, quyền hạn quản lý nhà nước trong các lĩnh vực tư pháp, tài chính, xây dựng, giáo dục cho các sở và Ủy ban nhân dân cấp xã trên địa bàn tỉnh Thái Nguyên",
+        signer_title: Some("TM. ỦY BAN NHÂN DÂN – KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &[
+            "Các sở, ban, ngành thuộc tỉnh",
+            "UBND các xã, phường",
+            "Sở Tư pháp (kiểm tra văn bản)",
+            "Lưu: VT, NC",
+        ],
+        issued: "2025-07-20",
+        effective: "2025-08-01",
+        links: &[
+            ("72/2025/QH15", LinkKind::Implements),
+            ("89/KH-UBND", LinkKind::Implements),
+        ],
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "902/QĐ-UBND",
+        subject: "Về việc ủy quyền cho Giám đốc Sở Công Thương, Giám đốc Sở Nội vụ thực hiện một số nhiệm vụ, quyền hạn của Ủy ban nhân dân tỉnh",
+        signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &["Sở Công Thương", "Sở Nội vụ", "Lưu: VT, NC"],
+        issued: "2025-07-25",
+        effective: "2025-08-01",
+        links: &[("72/2025/QH15", LinkKind::Implements)],
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "905/QĐ-SXD",
+        doc_type: "QD_SO",
+        issuer: Issuer::Unit("19-SXD"),
+        subject: "Về việc ủy quyền cho Ủy ban nhân dân một số phường cấp giấy phép xây dựng công trình cấp III",
+        signer_title: Some("GIÁM ĐỐC"),
+        recipients: &[
+            "UBND các phường được ủy quyền",
+            "UBND tỉnh (báo cáo)",
+            "Lưu: VT",
+        ],
+        issued: "2025-08-25",
+        effective: "2025-09-01",
+        links: &[("901/2025/QĐ-UBND", LinkKind::Implements)],
+        ..DOCUMENT
+    },
+];
+
+/// Registers the seed documents and the demo's own, unless 1785/UBND-NC
+/// is already there; returns the ids of the demo's own by number.
+async fn load_documents(
+    db: &DatabaseConnection,
+) -> Result<std::collections::HashMap<&'static str, Uuid>, BoxError> {
+    let mut ids = std::collections::HashMap::new();
+    let loaded = documents::by_number(db, "1785/UBND-NC", None)
+        .await?
+        .is_some();
+    for doc in SEED_DOCUMENTS.iter().chain(DEMO_DOCUMENTS) {
+        let id = if loaded {
+            let issuer = match doc.issuer {
+                Issuer::Unit(spec) => Some(demo_unit(db, spec).await?.id),
+                Issuer::Named(_) => None,
+            };
+            documents::by_number(db, doc.number, issuer)
+                .await?
+                .ok_or_else(|| format!("demo document {} is missing", doc.number))?
+                .id
+        } else {
+            demo_document(db, doc).await?
+        };
+        ids.insert(doc.number, id);
+    }
+    Ok(ids)
 }
 
 struct DemoMandate {
@@ -425,56 +692,12 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     let province = demo_unit(db, "19").await?;
     let legacy = demo_unit(db, "19@2025-06-30").await?;
     let dept = |code: &'static str| demo_unit(db, code);
-    let law = demo_document(
-        db,
-        "72/2025/QH15",
-        "LUAT",
-        true,
-        None,
-        "2025-06-16",
-        "2025-06-16",
-    )
-    .await?;
-    let regulation = demo_document(
-        db,
-        "901/2025/QĐ-UBND",
-        "QD_UBND",
-        true,
-        Some(&province),
-        "2025-07-20",
-        "2025-08-01",
-    )
-    .await?;
-    let decision = demo_document(
-        db,
-        "902/QĐ-UBND",
-        "QD_UBND",
-        false,
-        Some(&province),
-        "2025-07-25",
-        "2025-08-01",
-    )
-    .await?;
-    let legacy_regulation = demo_document(
-        db,
-        "903/2022/QĐ-UBND",
-        "QD_UBND",
-        true,
-        Some(&legacy),
-        "2022-12-15",
-        "2023-01-01",
-    )
-    .await?;
-    let transfer = demo_document(
-        db,
-        "904/QĐ-UBND",
-        "QD_UBND",
-        false,
-        Some(&province),
-        "2025-07-10",
-        "2025-07-10",
-    )
-    .await?;
+    let docs = load_documents(db).await?;
+    let law = docs["72/2025/QH15"];
+    let regulation = docs["901/2025/QĐ-UBND"];
+    let decision = docs["902/QĐ-UBND"];
+    let legacy_regulation = docs["903/2022/QĐ-UBND"];
+    let transfer = docs["904/QĐ-UBND"];
     let mut created = 0;
 
     let justice = dept("19-STP").await?.id;
@@ -535,16 +758,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     // Giám đốc Sở Xây dựng authorizes two wards' People's Committees with
     // what the sở received by decentralization (Luật 72/2025 Điều 14 k1):
     // a sở cannot decentralize, having no normative document of its own.
-    let onward_decision = demo_document(
-        db,
-        "905/QĐ-SXD",
-        "QD_SO",
-        false,
-        Some(&building_dept),
-        "2025-08-25",
-        "2025-09-01",
-    )
-    .await?;
+    let onward_decision = docs["905/QĐ-SXD"];
     let onward = DemoMandate {
         kind: MandateKind::Authorization,
         head: true,

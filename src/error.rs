@@ -193,6 +193,9 @@ pub enum UserErrorCode {
     /// saveReportDraft lists the same mandate's item more than once. [input
     /// shape]
     DuplicateItem,
+    /// createDocument with the same link (document and kind) twice. [input
+    /// shape]
+    DuplicateLink,
     /// endUnit: units below it stay in force after validTo; end them first.
     /// [DESIGN §3 Units]
     HasUnitsInForce,
@@ -256,6 +259,15 @@ pub enum UserErrorCode {
     InvalidValue,
     /// openPeriods: year is outside 2000–2100. [input bound]
     InvalidYear,
+    /// createDocument with a link to a document issued after the new one: a
+    /// document answers, carries out, amends or repeals only one that
+    /// exists on its issue date. [DESIGN §3 Documents]
+    LinkDateOrder,
+    /// createDocument: the number is not số/ký hiệu (902/QĐ-UBND,
+    /// 1785/UBND-NC) nor, for a VBQPPL, số/năm/ký hiệu (15/2025/QĐ-UBND).
+    /// [Luật 80/2015/QH13 Điều 8 k1; NĐ 30/2020/NĐ-CP Phụ lục I; not in
+    /// LAW.md]
+    MalformedNumber,
     /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) states no
     /// conditions; ủy quyền comes with specific conditions. [Luật TCCQĐP 2025,
     /// Điều 14 k1; DESIGN §3 rule 2]
@@ -343,6 +355,31 @@ pub enum UserErrorCode {
     /// transferAssignments: the ended delegatee has no successor through unit
     /// lineage and none was named. [DESIGN §3 Units lineage; NQ 190/2025/QH15]
     NoSuccessor,
+    /// createDocument: the issuer named by the number's symbol is not the
+    /// issuer unit: UBND/HĐND means a province, district or commune, a
+    /// department's abbreviation (QĐ-SXD, BC-SNV, SNV-…) a department, and a
+    /// luật, nghị quyết of Quốc hội or UBTVQH, nghị định, quyết định of the
+    /// Thủ tướng or thông tư has no issuer unit. [NĐ 30/2020/NĐ-CP Phụ lục I
+    /// mục II.3; not in LAW.md]
+    NumberIssuerMismatch,
+    /// createDocument: the number's symbol is not that of the stated type
+    /// (QĐ-UBND for a decision of UBND, NQ-HĐND for a resolution of HĐND,
+    /// KH-… for a plan, no type prefix for a công văn); a plan or letter
+    /// cannot be registered as a decision. [LAW.md R3; NĐ 30/2020/NĐ-CP Phụ
+    /// lục I mục II.3]
+    NumberTypeMismatch,
+    /// createDocument: the year in the number (số/năm/ký hiệu) is not the
+    /// year of issuedDate. [Luật 80/2015/QH13 Điều 8 k1; not in LAW.md]
+    NumberYearMismatch,
+    /// createDocument: a year in the number of a type that is never a VBQPPL
+    /// (kế hoạch, báo cáo, tờ trình, công văn, a department's quyết định);
+    /// only a VBQPPL is numbered by year. [LAW.md R3; Luật 80/2015/QH13 Điều
+    /// 8 k1]
+    NumberYearNotAllowed,
+    /// createDocument: no year in the number of a type that is always a
+    /// VBQPPL (luật, nghị quyết of Quốc hội, nghị định, thông tư).
+    /// [Luật 80/2015/QH13 Điều 8 k1; not in LAW.md]
+    NumberYearRequired,
     /// issueMandate/amendMandate with a parentMandate that is an AUTHORIZATION;
     /// a power received by ủy quyền is not delegated onward. [DESIGN §3 rule 2;
     /// practice per LAW.md R5]
@@ -393,6 +430,10 @@ pub enum UserErrorCode {
     /// createUser of kind SERVICE with a password; machine clients use long-
     /// lived tokens. [DESIGN §4]
     ServiceHasNoPassword,
+    /// createDocument: signerCapacity is not the prefix of signerTitle (TM.,
+    /// KT., TL., TUQ., or none when signed in one's own name). [NĐ
+    /// 30/2020/NĐ-CP Phụ lục I mục II.7; not in LAW.md]
+    SignerCapacityMismatch,
     /// login after too many failed sign-ins, or changePassword after too many
     /// wrong current passwords; retry after the 15-minute lock. [product
     /// security rule]
@@ -407,6 +448,9 @@ pub enum UserErrorCode {
     TooManyValues,
     /// updateUnit on a unit that is not in force today. [DESIGN §3 Units]
     UnitNotInForce,
+    /// createDocument with a link to a document that does not exist.
+    /// [DESIGN §3 Documents]
+    UnknownDocument,
     /// saveReportDraft: a value for an indicator code the regime does not
     /// define. [DESIGN §3 Reporting]
     UnknownIndicator,

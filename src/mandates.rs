@@ -4,6 +4,7 @@
 //! documents they rest on.
 
 pub mod bodies;
+pub mod document_number;
 pub mod documents;
 pub mod graphql;
 pub mod loaders;

@@ -1,31 +1,26 @@
 //! Text normalisation shared by storage and queries: Vietnamese names are
 //! searched without regard to case or diacritics.
 
-use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+use unicode_normalization::char::is_combining_mark;
 
 use crate::error::{AppError, AppResult, UserErrorCode};
 
-/// Folds `text` to lower-case ASCII-like form: diacritics dropped, `đ` to
-/// `d`, runs of whitespace to one space. "Tỉnh Thái Nguyên", "TINH THAI
-/// NGUYEN" and "tinh  thai nguyen" all fold to "tinh thai nguyen".
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+pub use entity::search::{fold, fold_all, number_key};
+
+/// A LIKE pattern for a folded search column (see [`fold`]): rows whose
+/// column contains `search` folded, so that "giay phep", "GIẤY PHÉP" and
+/// "giấy phép" find the same rows on SQLite and PostgreSQL alike. `%`,
+/// `_` and `\\` in the search are literal.
+pub fn folded_contains(search: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut pattern = String::from("%");
+    for c in fold(search).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        match c {
-            'đ' | 'Đ' => out.push('d'),
-            _ => out.extend(c.to_lowercase()),
-        }
+        pattern.push(c);
     }
-    out
+    pattern.push('%');
+    sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')
 }
 
 /// Characters that reorder or hide text: the bidirectional embeddings,

@@ -89,6 +89,19 @@ pub struct Model {
     pub effective_from: Date,
     pub effective_to: Option<Date>,
     pub created_at: DateTimeUtc,
+    /// Trích yếu: what the document is about, e.g. "Về việc đẩy mạnh phân
+    /// cấp…" ('' for documents registered before it was recorded).
+    pub subject: String,
+    /// The signer's title as printed, e.g. "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH".
+    pub signer_title: Option<String>,
+    /// Nơi nhận: the recipients as a JSON array of texts, in order.
+    pub recipients: String,
+    /// The number folded without whitespace ([`crate::search::number_key`]):
+    /// what duplicates and `documentByNumber` compare.
+    pub number_key: String,
+    /// Number, subject and issuer name folded ([`crate::search::fold`]):
+    /// what `documents(filter: {search})` matches.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -130,6 +130,9 @@ pub struct Model {
     pub superseded_by_id: Option<Uuid>,
     pub ended_document_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// Code, title and matter code folded by [`crate::search::fold`]: what
+    /// `mandates(filter: {search})` matches.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,7 @@
 //! The database schema of phancap, one migration per change. Migrations hold
-//! structure only; data comes from `phancap import-units` and `phancap demo`.
+//! structure only; data comes from `phancap import-units` and `phancap demo`
+//! (a migration that adds a derived column, such as a folded search column,
+//! fills it for the rows already there).
 
 pub use sea_orm_migration::prelude::*;
 
@@ -9,6 +11,7 @@ mod m20261123_000003_mandates;
 mod m20261123_000004_reporting;
 mod m20261130_000005_sign_in_hardening;
 mod m20261130_000006_idempotency;
+mod m20261130_000007_document_records;
 mod m20261201_000010_delegatee_capacity;
 
 /// Runs a script written once for both databases: the SQLite type names
@@ -58,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_reporting::Migration),
             Box::new(m20261130_000005_sign_in_hardening::Migration),
             Box::new(m20261130_000006_idempotency::Migration),
+            Box::new(m20261130_000007_document_records::Migration),
             Box::new(m20261201_000010_delegatee_capacity::Migration),
         ]
     }

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
+use entity::document_link::{self, LinkKind};
 use entity::mandate::{self, MandateState};
 use entity::{document, mandate_assignment};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::rules::{self, DatedStatus};
@@ -22,6 +23,7 @@ pub struct MandateLoaders {
     pub onward: DataLoader<OnwardOf>,
     pub held: DataLoader<HeldBy>,
     pub delegated: DataLoader<DelegatedBy>,
+    pub links: DataLoader<LinksOf>,
 }
 
 impl MandateLoaders {
@@ -33,6 +35,7 @@ impl MandateLoaders {
             onward: batched(OnwardOf(db.clone())),
             held: batched(HeldBy(db.clone())),
             delegated: batched(DelegatedBy(db.clone())),
+            links: batched(LinksOf(db.clone())),
         }
     }
 }
@@ -63,6 +66,48 @@ impl Loader<Uuid> for DocumentById {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, document::Model>, AppError> {
         let rows = service::documents_by_id(&self.0, keys).await?;
         Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+/// The links of a document: `(id, false)` those it states (to earlier
+/// documents), `(id, true)` those to it (from later ones); each the kind
+/// and the document at the other end, ordered by that document's id.
+pub struct LinksOf(DatabaseConnection);
+
+impl Loader<(Uuid, bool)> for LinksOf {
+    type Value = Vec<(LinkKind, Uuid)>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, bool)],
+    ) -> Result<HashMap<(Uuid, bool), Self::Value>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = document_link::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(document_link::Column::FromDocumentId.is_in(ids.clone()))
+                    .add(document_link::Column::ToDocumentId.is_in(ids)),
+            )
+            .order_by_asc(document_link::Column::FromDocumentId)
+            .order_by_asc(document_link::Column::ToDocumentId)
+            .order_by_asc(document_link::Column::Kind)
+            .all(&self.0)
+            .await?;
+        let mut out: HashMap<(Uuid, bool), Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for l in rows {
+            if let Some(list) = out.get_mut(&(l.from_document_id, false)) {
+                list.push((l.kind, l.to_document_id));
+            }
+            if let Some(list) = out.get_mut(&(l.to_document_id, true)) {
+                list.push((l.kind, l.from_document_id));
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by_key(|(_, id)| *id);
+        }
+        Ok(out)
     }
 }
 

@@ -366,6 +366,7 @@ pub(crate) mod tests {
             superseded_by_id: None,
             ended_document_id: None,
             created_at: chrono::Utc::now(),
+            search_text: String::new(),
         }
     }
 

@@ -205,6 +205,9 @@ async fn fill(
         existing(txn, id).await?;
     }
     m.parent_mandate_id = input.parent;
+    // What `mandates(filter: {search})` matches: kept by every write,
+    // since drafting, editing and amending all come through here.
+    m.search_text = crate::text::fold_all(&[&m.code, &m.title, &m.matter_code]);
     Ok(())
 }
 

@@ -400,7 +400,7 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
         }
         Mutation::CreateDocument => target(
             "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id } userErrors { code } } }",
-            json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "normative": true, "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
+            json!({ "input": { "number": format!("{n}/2026/QĐ-UBND"), "type": "QD_UBND", "subject": "Văn bản thử", "issuer": unit(province.id), "issuedDate": "2026-01-05" } }),
         ),
         Mutation::DraftMandate => {
             let basis = document_of(

@@ -851,7 +851,7 @@ async fn a_retried_mutation_returns_its_first_answer_and_changes_nothing_more() 
     let real = [
         json!({ "query": "mutation($p: ID!) { createUnit(input: {parent: $p, code: \"19-BQLDA\", name: \"Ban Quản lý dự án\", adminType: BAN}) { unit { id } userErrors { code } } }", "variables": { "p": province } }),
         json!({ "query": "mutation { addHoliday(input: {date: \"2027-12-30\", kind: HOLIDAY, name: \"Nghỉ (thử)\", source: \"TB thử\"}) { holiday { date } userErrors { code } } }" }),
-        json!({ "query": "mutation { createDocument(input: {number: \"77/2025/QĐ-UBND\", type: QD_UBND, normative: true, issuerName: \"UBND tỉnh Thái Nguyên\", issuedDate: \"2025-07-01\", effectiveFrom: \"2025-07-10\"}) { document { id } userErrors { code } } }" }),
+        json!({ "query": "mutation { createDocument(input: {number: \"77/2025/QĐ-UBND\", type: QD_UBND, subject: \"Văn bản thử\", issuerName: \"UBND tỉnh Thái Nguyên\", issuedDate: \"2025-07-01\", effectiveFrom: \"2025-07-10\"}) { document { id } userErrors { code } } }" }),
     ];
     for (i, body) in real.iter().enumerate() {
         let key = format!("retry-{i}");

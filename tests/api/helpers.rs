@@ -535,9 +535,15 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
+        let links = entity::document_link::Entity::find()
+            .order_by_asc(entity::document_link::Column::FromDocumentId)
+            .order_by_asc(entity::document_link::Column::ToDocumentId)
+            .all(db)
+            .await
+            .unwrap();
         let reporting = reporting_snapshot(db).await;
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{reporting}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{reporting}"
         )
     }
 
@@ -608,7 +614,9 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 /// Registers a document of UBND tỉnh 19 (the instrument its mandates
-/// rest on) from the command line; returns its id.
+/// rest on) from the command line; returns its id. A normative one is a
+/// decision of UBND (its number must carry the year), any other a công văn
+/// (its number must not).
 pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
     let province = service::find_by_code(app.db(), "19", None, today())
         .await
@@ -617,8 +625,8 @@ pub async fn document(app: &TestApp, number: &str, normative: bool) -> Uuid {
     document_of(app, number, normative, province.id, "2025-01-01").await
 }
 
-/// Registers a decision (QĐ UBND, normative or not) of `issuer` issued
-/// and in force on `issued`; returns its id.
+/// Registers a decision of UBND (normative) or a công văn (not) of
+/// `issuer`, issued and in force on `issued`; returns its id.
 pub async fn document_of(
     app: &TestApp,
     number: &str,
@@ -626,58 +634,54 @@ pub async fn document_of(
     issuer: Uuid,
     issued: &str,
 ) -> Uuid {
-    instrument(
-        app,
-        number,
-        entity::document::DocumentType::QdUbnd,
-        normative,
-        issuer,
-        issued,
-    )
-    .await
+    let doc_type = if normative {
+        entity::document::DocumentType::QdUbnd
+    } else {
+        entity::document::DocumentType::Cv
+    };
+    instrument(app, number, doc_type, issuer, issued).await
 }
 
-/// Registers a document of `doc_type` by `issuer`, issued and in force on
-/// `issued`; returns its id.
+/// Registers a document of `doc_type` by `issuer` (normative when its
+/// number carries a year), issued and in force on `issued`; returns its
+/// id.
 pub async fn instrument(
     app: &TestApp,
     number: &str,
     doc_type: entity::document::DocumentType,
-    normative: bool,
     issuer: Uuid,
     issued: &str,
 ) -> Uuid {
-    let create = phancap::mandates::documents::CreateDocument {
-        number: number.into(),
-        doc_type,
-        normative,
-        issuer_unit: Some(issuer),
-        issuer_name: None,
-        signer: None,
-        signer_capacity: None,
-        issued_date: issued.parse().unwrap(),
-        effective_from: issued.parse().unwrap(),
-        effective_to: None,
-    };
-    phancap::mandates::documents::create_document(app.db(), Authority::Cli, create)
-        .await
-        .unwrap()
-        .id
+    create_test_document(app, number, doc_type, Some(issuer), issued).await
 }
 
 /// Registers a law of Quốc hội (a central, normative document) in force
 /// from 2020; returns its id.
 pub async fn law(app: &TestApp, number: &str) -> Uuid {
+    let luat = entity::document::DocumentType::Luat;
+    create_test_document(app, number, luat, None, "2020-01-01").await
+}
+
+async fn create_test_document(
+    app: &TestApp,
+    number: &str,
+    doc_type: entity::document::DocumentType,
+    issuer: Option<Uuid>,
+    issued: &str,
+) -> Uuid {
     let create = phancap::mandates::documents::CreateDocument {
         number: number.into(),
-        doc_type: entity::document::DocumentType::Luat,
-        normative: true,
-        issuer_unit: None,
-        issuer_name: Some("Quốc hội".into()),
+        doc_type,
+        issuer_unit: issuer,
+        issuer_name: issuer.is_none().then(|| "Quốc hội".to_owned()),
+        subject: format!("Văn bản thử {number}"),
         signer: None,
+        signer_title: None,
         signer_capacity: None,
-        issued_date: "2020-01-01".parse().unwrap(),
-        effective_from: "2020-01-01".parse().unwrap(),
+        recipients: Vec::new(),
+        links: Vec::new(),
+        issued_date: issued.parse().unwrap(),
+        effective_from: issued.parse().unwrap(),
         effective_to: None,
     };
     phancap::mandates::documents::create_document(app.db(), Authority::Cli, create)

@@ -7,6 +7,7 @@ mod helpers;
 mod api_limits;
 mod audit;
 mod authz;
+mod documents;
 mod edge;
 mod hardening;
 mod identity;

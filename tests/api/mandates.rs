@@ -35,13 +35,20 @@ async fn setup() -> Setup {
     let app = spawn_app().await;
     let fixture = app.seed().await;
     let normative = document(&app, "1/2025/QĐ-UBND", true).await;
-    let letter = document(&app, "2/UBND-NC", false).await;
+    // A decision of UBND tỉnh that is not normative: what it authorizes by.
+    let letter = instrument(
+        &app,
+        "2/QĐ-UBND",
+        DocumentType::QdUbnd,
+        fixture.inside.id,
+        "2025-01-01",
+    )
+    .await;
     let root = app.token("root").await;
     let dept_decision = instrument(
         &app,
         "3/QĐ-SNV",
         DocumentType::QdSo,
-        false,
         fixture.inside.department,
         "2025-01-01",
     )
@@ -304,15 +311,7 @@ async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
         s.try_issue(foreign).await.as_deref(),
         Some("INSTRUMENT_NOT_DELEGATORS")
     );
-    let plan = instrument(
-        &s.app,
-        "89/KH-UBND",
-        DocumentType::Kh,
-        false,
-        tn.id,
-        "2025-01-01",
-    )
-    .await;
+    let plan = instrument(&s.app, "89/KH-UBND", DocumentType::Kh, tn.id, "2025-01-01").await;
     let mut on_a_plan = s.input("W-G", "W", tn.id, vec![tn.department]);
     on_a_plan.legal_basis = Some(plan);
     assert_eq!(
@@ -334,11 +333,14 @@ async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
         phancap::mandates::documents::CreateDocument {
             number: "9/QĐ-UBND".into(),
             doc_type: DocumentType::QdUbnd,
-            normative: false,
             issuer_unit: Some(tn.id),
             issuer_name: None,
+            subject: "Về việc ủy quyền có thời hạn".into(),
             signer: None,
+            signer_title: None,
             signer_capacity: None,
+            recipients: Vec::new(),
+            links: Vec::new(),
             issued_date: "2025-07-01".parse().unwrap(),
             effective_from: "2025-07-01".parse().unwrap(),
             effective_to: Some("2026-12-31".parse().unwrap()),
@@ -384,15 +386,7 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
     let mut scheduled = s.input("X-A", "X", tn.id, vec![tn.department]);
     scheduled.effective_from = today() + Days::new(30);
     let scheduled = make_mandate(&s.app, scheduled, true).await;
-    let report = instrument(
-        &s.app,
-        "45/BC-UBND",
-        DocumentType::Bc,
-        false,
-        tn.id,
-        "2025-01-01",
-    )
-    .await;
+    let report = instrument(&s.app, "45/BC-UBND", DocumentType::Bc, tn.id, "2025-01-01").await;
     let other = document_of(
         &s.app,
         "7/2025/QĐ-UBND",
@@ -1262,25 +1256,25 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         (
             "createDocument",
             create_document,
-            json!({ "number": " ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
+            json!({ "number": " ", "type": "QD_UBND", "subject": "Thử", "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
             "INVALID_NUMBER",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "5/QĐ", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01", "effectiveFrom": "2025-12-01" }),
+            json!({ "number": "5/QĐ-UBND", "type": "QD_UBND", "subject": "Thử", "issuer": unit(tn.id), "issuedDate": "2026-01-01", "effectiveFrom": "2025-12-01" }),
             "INVALID_DATE",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "5/QĐ", "type": "LUAT", "normative": true, "issuedDate": "2026-01-01" }),
+            json!({ "number": "5/2026/QH15", "type": "LUAT", "subject": "Thử", "issuedDate": "2026-01-01" }),
             "MISSING_ISSUER",
         ),
         (
             "createDocument",
             create_document,
-            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "normative": true, "issuer": unit(tn.id), "issuedDate": "2026-01-01" }),
+            json!({ "number": "1/2025/QĐ-UBND", "type": "QD_UBND", "subject": "Thử", "issuer": unit(tn.id), "issuedDate": "2025-01-01" }),
             "DUPLICATE_DOCUMENT",
         ),
         (

@@ -315,7 +315,8 @@ pub struct MandateMutation;
 
 #[Object]
 impl MandateMutation {
-    /// Registers a legal document.
+    /// Registers a legal document; its type must fit its number, and
+    /// whether it is normative is read from the number.
     #[graphql(guard = "RoleGuard(&[Role::Approver])")]
     async fn create_document(
         &self,
@@ -326,15 +327,22 @@ impl MandateMutation {
         let create = documents::CreateDocument {
             number: input.number,
             doc_type: input.r#type.into(),
-            normative: input.normative,
             issuer_unit: input
                 .issuer
                 .as_ref()
                 .map(|id| decode_id_of(NodeKind::Unit, "issuer", id))
                 .transpose()?,
             issuer_name: input.issuer_name,
+            subject: input.subject,
             signer: input.signer,
+            signer_title: input.signer_title,
             signer_capacity: input.signer_capacity.map(Into::into),
+            recipients: input.recipients,
+            links: input
+                .links
+                .iter()
+                .map(|l| Ok((doc_id("links", &l.document)?, l.kind.into())))
+                .collect::<AppResult<_>>()?,
             issued_date: input.issued_date.0,
             effective_from: input.effective_from.unwrap_or(input.issued_date).0,
             effective_to: input.effective_to.map(|d| d.0),

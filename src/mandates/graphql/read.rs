@@ -18,8 +18,9 @@ pub struct MandateFilter {
     pub kind: Option<MandateKind>,
     /// Where they stand on `asOf`, as the `status` field reads.
     pub status: Option<MandateStatus>,
-    /// Text in the title, the start of the code, or the exact matter code
-    /// (at most 100 characters).
+    /// Text in the code, title or matter code, ignoring case and
+    /// diacritics ("giay phep" finds "Cấp giấy phép…"); at most 100
+    /// characters.
     #[graphql(validator(max_length = 100))]
     pub search: Option<String>,
 }
@@ -219,6 +220,79 @@ impl MandateQuery {
             viewer: viewer.cloned(),
             filter: query,
         })
+    }
+
+    /// Legal documents, public to everyone, ordered by number (as folded
+    /// text: "QĐ" sorts as "qd").
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to list (default: every document).")] filter: Option<DocumentFilter>,
+        #[graphql(
+            desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Only items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the end of the list (0 to 100). Not together with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<DocumentConnection> {
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let filter = filter.unwrap_or_default();
+        let checked = |field: &str, v: &Option<String>| -> AppResult<Option<String>> {
+            v.as_deref()
+                .map(|s| text::checked(field, s, 100).map(str::to_owned))
+                .transpose()
+        };
+        let query = documents::DocumentFilter {
+            search: checked("search", &filter.search)?,
+            doc_type: filter.r#type.map(Into::into),
+            issuer: filter
+                .issuer
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Unit, "issuer", id))
+                .transpose()?,
+            year: filter.year,
+            number: checked("number", &filter.number)?,
+        };
+        let page = documents::list(ctx.db(), &query, &page).await?;
+        Ok(DocumentConnection {
+            page,
+            filter: query,
+        })
+    }
+
+    /// The document with this number (số, ký hiệu), of `issuer` when given;
+    /// null when there is none. "QD" matches "QĐ" and spaces are ignored.
+    /// BAD_USER_INPUT when several issuers have that number and no issuer
+    /// is named. Documents are public.
+    async fn document_by_number(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The number, e.g. \"15/2025/QĐ-UBND\" (at most 100 characters).")]
+        number: String,
+        #[graphql(desc = "The issuing unit, when several issuers use the number.")] issuer: Option<
+            ID,
+        >,
+    ) -> async_graphql::Result<Option<Document>> {
+        let number = text::checked("number", &number, 100)?;
+        let issuer = issuer
+            .as_ref()
+            .map(|id| decode_id_of(NodeKind::Unit, "issuer", id))
+            .transpose()?;
+        Ok(documents::by_number(ctx.db(), number, issuer)
+            .await?
+            .map(Document))
     }
 
     /// Authorizations (ủy quyền) in force that end within `withinDays`

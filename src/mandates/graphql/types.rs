@@ -82,6 +82,21 @@ pub enum SignerCapacity {
     Tuq,
 }
 
+/// How a document relates to the earlier document it links to.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::document_link::LinkKind")]
+pub enum DocumentLinkKind {
+    /// Issued on the proposal of the earlier one (a Tờ trình, report or
+    /// letter led to this document).
+    RespondsTo,
+    /// Carries out the earlier one (a plan implementing a resolution).
+    Implements,
+    /// Amends or supplements the earlier one (sửa đổi, bổ sung).
+    Amends,
+    /// Repeals or replaces the earlier one (bãi bỏ, thay thế).
+    Repeals,
+}
+
 /// In which capacity a unit gives or receives a power: the body as a
 /// whole, its head, or its People's Council. A unit in a capacity is a
 /// body of Luật 72/2025 Điều 13 k1 and Điều 14 k1 (UBND xã, Chủ tịch UBND

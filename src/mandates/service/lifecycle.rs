@@ -60,6 +60,7 @@ pub(super) async fn new_mandate(
         superseded_by_id: None,
         ended_document_id: None,
         created_at: Utc::now(),
+        search_text: String::new(),
     };
     fill(txn, &mut m, &input).await?;
     m.clone().into_active_model().insert(txn).await?;

@@ -13,6 +13,8 @@ pub struct MandateFilter {
     pub sector: Option<Sector>,
     pub kind: Option<MandateKind>,
     pub status: Option<MandateStatus>,
+    /// Text in the code, title or matter code, ignoring case and
+    /// diacritics (matched against `mandate.search_text`).
     pub search: Option<String>,
 }
 
@@ -163,12 +165,7 @@ pub(super) fn list_condition(
         cond = cond.add(status::condition(status, as_of));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
-        cond = cond.add(
-            Condition::any()
-                .add(mandate::Column::Title.contains(search))
-                .add(mandate::Column::Code.starts_with(search))
-                .add(mandate::Column::MatterCode.eq(search)),
-        );
+        cond = cond.add(mandate::Column::SearchText.like(crate::text::folded_contains(search)));
     }
     cond
 }
