@@ -20,6 +20,10 @@ use crate::units::{admin, service};
 use crate::users::{self, service::CreateUser};
 use uuid::Uuid;
 
+/// The demo's catalogue of powers: real matters of the seed documents'
+/// sectors, with the laws that assign them (provenance in data/README.md).
+pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
+
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
@@ -184,6 +188,8 @@ pub struct DemoReport {
     pub departments_created: usize,
     /// One line per demo user created: username, role and scope.
     pub users_created: Vec<String>,
+    /// What loading the catalogue of powers did.
+    pub matters: crate::mandates::matters::import::ImportCounts,
     /// How many demo mandates were created.
     pub mandates_created: usize,
     /// The demo reports, when this load created them.
@@ -281,15 +287,29 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         departments_created += 1;
     }
     let users_created = load_users(db).await?;
+    let matters = load_matters(db).await?;
     let mandates_created = load_mandates(db).await?;
     let reporting = load_reporting(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
         users_created,
+        matters,
         mandates_created,
         reporting,
     })
+}
+
+/// Loads the demo's catalogue of powers through the same import as
+/// `importMatters` (idempotent: a second run changes nothing).
+async fn load_matters(
+    db: &DatabaseConnection,
+) -> Result<crate::mandates::matters::import::ImportCounts, BoxError> {
+    use crate::mandates::matters::import;
+    match import::import_matters(db, Authority::Cli, MATTERS_CSV, false).await? {
+        Ok(counts) => Ok(counts),
+        Err(errors) => Err(format!("data/matters-thai-nguyen.csv: {errors:?}").into()),
+    }
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -372,6 +392,7 @@ impl DemoMandate {
             allow_onward: self.allow_onward,
             parent,
             delegatees,
+            procedure_publication: None,
         }
     }
 }
@@ -564,11 +585,21 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
             "CT-VLNCN",
         )
     };
-    issue(
+    // Delegating it changes who handles TTHC 2.000229 and 2.000210, so the
+    // Chủ tịch publishes the changed procedures first (R16).
+    let publication = demo_document(
         db,
-        explosives.input(province.id, vec![dept("19-SCT").await?.id], decision, None),
+        "905/QĐ-UBND",
+        "QD_CT_UBND",
+        false,
+        Some(&province),
+        "2025-07-25",
+        "2025-07-25",
     )
     .await?;
+    let mut input = explosives.input(province.id, vec![dept("19-SCT").await?.id], decision, None);
+    input.procedure_publication = Some(publication);
+    issue(db, input).await?;
     let staffing = DemoMandate {
         kind: MandateKind::Authorization,
         head: true,
@@ -591,7 +622,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         ..plain(
             "19-PC-DD-01",
             "Quản lý, khai thác chợ hạng 2 trên địa bàn thành phố",
-            "DAT_DAI",
+            "CONG_THUONG",
             "DD-CHO-HANG-2",
         )
     };

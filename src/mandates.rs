@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod graphql;
 pub mod loaders;
+pub mod matters;
 pub mod rules;
 pub mod service;
 pub mod status;

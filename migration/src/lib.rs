@@ -9,6 +9,7 @@ mod m20261123_000003_mandates;
 mod m20261123_000004_reporting;
 mod m20261130_000005_sign_in_hardening;
 mod m20261130_000006_idempotency;
+mod m20261130_000007_matters;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_reporting::Migration),
             Box::new(m20261130_000005_sign_in_hardening::Migration),
             Box::new(m20261130_000006_idempotency::Migration),
+            Box::new(m20261130_000007_matters::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub struct MandateLoaders {
     pub onward: DataLoader<OnwardOf>,
     pub held: DataLoader<HeldBy>,
     pub delegated: DataLoader<DelegatedBy>,
+    pub matters: DataLoader<MatterByCode>,
 }
 
 impl MandateLoaders {
@@ -33,6 +34,7 @@ impl MandateLoaders {
             onward: batched(OnwardOf(db.clone())),
             held: batched(HeldBy(db.clone())),
             delegated: batched(DelegatedBy(db.clone())),
+            matters: batched(MatterByCode(db.clone())),
         }
     }
 }
@@ -50,6 +52,22 @@ impl Loader<Uuid> for MandateById {
             .all(&self.0)
             .await?;
         Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
+/// Catalogued matters by code.
+pub struct MatterByCode(DatabaseConnection);
+
+impl Loader<String> for MatterByCode {
+    type Value = entity::matter::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, entity::matter::Model>, AppError> {
+        let rows = super::matters::by_codes(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|m| (m.code.clone(), m)).collect())
     }
 }
 

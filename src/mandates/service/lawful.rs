@@ -38,6 +38,7 @@ pub(super) async fn check_lawful(
     };
     rules::check_form(m, basis.as_ref())?;
     let delegator = existing_unit(txn, m.delegator_unit_id).await?;
+    check_matter(txn, m, &delegator).await?;
     if !rules::in_force(&delegator, m.effective_from) {
         return Err(AppError::rule(
             Some("delegator"),

@@ -58,6 +58,7 @@ pub(super) async fn new_mandate(
         state,
         superseded_by_id: None,
         ended_document_id: None,
+        procedure_publication_id: None,
         created_at: Utc::now(),
     };
     fill(txn, &mut m, &input).await?;
