@@ -350,6 +350,7 @@ pub async fn update_matter(
 ) -> AppResult<matter::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let actor = require_curator(&by)?;
+    let code = text::checked("code", code, 64)?;
     let before = by_code(&txn, code)
         .await?
         .ok_or(AppError::NotFound("matter"))?;
