@@ -147,8 +147,12 @@ impl MigrationTrait for Migration {
                     .await?;
             }
         }
-        db.execute_unprepared("ALTER TABLE mandate DROP COLUMN procedure_publication_id")
-            .await?;
+        // SQLite cannot drop a column that is a foreign key: it stays there,
+        // unused and null, as an older phancap ignores it.
+        if postgres {
+            db.execute_unprepared("ALTER TABLE mandate DROP COLUMN procedure_publication_id")
+                .await?;
+        }
         crate::drop_tables(manager, &["matter"]).await
     }
 }

@@ -556,6 +556,21 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
         successors.contains(&"05482"),
         "Phường Quan Triều succeeds communes of TP Thái Nguyên: {successors:?}"
     );
+    // The new province's coverage lists it: its district ended, and the
+    // units that succeeded it lie in the new province.
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            "query($id: ID!) { coverage(within: $id, asOf: \"2025-08-01\") { lapsed { matterCode status latest { code } } } }",
+            json!({ "id": gid(NodeKind::Unit, s.fixture.inside.id) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["coverage"]["lapsed"],
+        json!([{ "matterCode": "L", "status": "LAPSED", "latest": { "code": "L-A" } }]),
+        "{body}"
+    );
 
     let assignment = mandates::assignments_of(s.app.db(), &[m.id]).await.unwrap()[0].id;
     let transfer =

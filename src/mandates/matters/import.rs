@@ -370,6 +370,20 @@ mod tests {
         assert!((30..=40).contains(&rows.len()), "{}", rows.len());
         assert!(rows.iter().any(|r| r.input.non_delegable));
         assert!(rows.iter().any(|r| r.input.changes_procedure));
+        // Every matter the demo's mandates name is catalogued.
+        for code in [
+            "TP-CONG-CHUNG",
+            "TP-LLTP",
+            "TC-TAI-SAN-CONG",
+            "XD-GIAY-PHEP",
+            "CT-VLNCN",
+            "NV-VI-TRI-VIEC-LAM",
+            "DD-CHO-HANG-2",
+            "YT-TRAM-Y-TE",
+            "GD-TUYEN-SINH",
+        ] {
+            assert!(rows.iter().any(|r| r.input.code == code), "{code}");
+        }
     }
 
     #[test]

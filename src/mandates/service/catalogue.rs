@@ -12,10 +12,7 @@ use crate::mandates::matters;
 /// The province a unit belongs to: the root of its path (a province is
 /// its own).
 pub(crate) fn province_of(unit: &unit::Model) -> Option<Uuid> {
-    unit.path
-        .split('/')
-        .find(|s| !s.is_empty())
-        .and_then(|s| Uuid::parse_str(s).ok())
+    units::path_ids(&unit.path).first().copied()
 }
 
 /// R8 and R16 for `m`, delegated by `delegator`. A DEVOLUTION records what

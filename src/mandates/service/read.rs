@@ -331,6 +331,28 @@ async fn original_holders(
     Ok((province, communes))
 }
 
+/// Whether a unit that `ended` became (through lineage) lies in or over
+/// the territory at `path`; remembered in `seen` per ended unit.
+async fn succeeded_here(
+    db: &impl ConnectionTrait,
+    ended: &unit::Model,
+    path: &str,
+    seen: &mut HashMap<Uuid, bool>,
+) -> AppResult<bool> {
+    if let Some(known) = seen.get(&ended.id) {
+        return Ok(*known);
+    }
+    let mut here = false;
+    for successor in units::successors_of(db, ended).await? {
+        if overlaps(&territory(db, &successor).await?, path) {
+            here = true;
+            break;
+        }
+    }
+    seen.insert(ended.id, here);
+    Ok(here)
+}
+
 /// For every matter in the catalogue on `as_of`: who holds it over the
 /// territory of `unit` (its subtree) on that date, and the latest mandate
 /// of it there that `viewer` may see.
@@ -384,6 +406,7 @@ pub async fn coverage(
         .map(|u| (u.id, u))
         .collect();
     let (province, communes) = original_holders(db, unit, as_of).await?;
+    let mut successors: HashMap<Uuid, bool> = HashMap::new();
     let mut out = Vec::with_capacity(catalogue.len());
     for matter in catalogue {
         let mut holders = Vec::new();
@@ -393,12 +416,17 @@ pub async fn coverage(
                 let Some(u) = delegatees.get(&a.delegatee_unit_id) else {
                     continue;
                 };
-                if !territories.get(&u.id).is_some_and(|t| overlaps(t, path)) {
-                    continue;
-                }
+                let here = territories.get(&u.id).is_some_and(|t| overlaps(t, path));
                 match status::assignment(m, a, u, as_of) {
-                    AssignmentStatus::Active => holders.push((a.clone(), m.clone())),
-                    AssignmentStatus::Lapsed => lapsed.push((a.clone(), m.clone())),
+                    AssignmentStatus::Active if here => holders.push((a.clone(), m.clone())),
+                    // An ended delegatee counts where it was, and where the
+                    // units that succeeded it are (a legacy district's
+                    // power awaits transfer in the new province).
+                    AssignmentStatus::Lapsed
+                        if here || succeeded_here(db, u, path, &mut successors).await? =>
+                    {
+                        lapsed.push((a.clone(), m.clone()))
+                    }
                     _ => {}
                 }
             }
