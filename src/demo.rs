@@ -301,14 +301,21 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
 }
 
 /// Loads the demo's catalogue of powers through the same import as
-/// `importMatters` (idempotent: a second run changes nothing).
+/// `importMatters`; idempotent: a dry run first, and no import (nor its
+/// audit event) when the catalogue already holds every row.
 async fn load_matters(
     db: &DatabaseConnection,
 ) -> Result<crate::mandates::matters::import::ImportCounts, BoxError> {
     use crate::mandates::matters::import;
-    match import::import_matters(db, Authority::Cli, MATTERS_CSV, false).await? {
-        Ok(counts) => Ok(counts),
-        Err(errors) => Err(format!("data/matters-thai-nguyen.csv: {errors:?}").into()),
+    let mut dry_run = true;
+    loop {
+        match import::import_matters(db, Authority::Cli, MATTERS_CSV, dry_run).await? {
+            Ok(counts) if !dry_run || counts.created + counts.updated == 0 => return Ok(counts),
+            Ok(_) => dry_run = false,
+            Err(errors) => {
+                return Err(format!("data/matters-thai-nguyen.csv: {errors:?}").into());
+            }
+        }
     }
 }
 

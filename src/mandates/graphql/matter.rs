@@ -326,7 +326,7 @@ pub struct ImportMattersInput {
     /// its code or updates it.
     #[graphql(validator(max_length = 65536))]
     pub csv: String,
-    /// Check and count without writing anything.
+    /// Check and count without writing anything (no audit event either).
     #[graphql(default)]
     pub dry_run: bool,
 }

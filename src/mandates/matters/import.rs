@@ -265,8 +265,10 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
 }
 
 /// Imports the catalogue rows of `csv`: all of them, or (with every fault
-/// listed) none. `dry_run` checks and counts without writing. The caller
-/// needs ADMIN or LEGAL_REVIEWER. Returns the counts, or the faults.
+/// listed) none, with one audit event that counts them (even when nothing
+/// changed, like every other mutation). `dry_run` checks and counts
+/// without writing anything, an audit event included. The caller needs
+/// ADMIN or LEGAL_REVIEWER. Returns the counts, or the faults.
 pub async fn import_matters(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -338,22 +340,20 @@ pub async fn import_matters(
             m.into_active_model().insert(&txn).await?;
         }
     }
-    if counts.created + counts.updated > 0 {
-        let change = Change {
-            action: "importMatters",
-            entity_type: "MatterCatalogue",
-            entity_id: Uuid::now_v7(),
-            scope_unit_id: None,
-            before: None,
-            after: Some(json!({
-                "created": counts.created,
-                "updated": counts.updated,
-                "unchanged": counts.unchanged,
-                "codes": codes,
-            })),
-        };
-        audit::record(&txn, &actor, change).await?;
-    }
+    let change = Change {
+        action: "importMatters",
+        entity_type: "MatterCatalogue",
+        entity_id: Uuid::now_v7(),
+        scope_unit_id: None,
+        before: None,
+        after: Some(json!({
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "codes": codes,
+        })),
+    };
+    audit::record(&txn, &actor, change).await?;
     txn.commit().await?;
     Ok(Ok(counts))
 }
