@@ -470,6 +470,10 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         crate::demo::DEMO_PROVINCE,
         report.departments_created
     );
+    println!(
+        "catalogue of powers: {} matters created, {} updated, {} unchanged",
+        report.matters.created, report.matters.updated, report.matters.unchanged
+    );
     if report.mandates_created > 0 {
         println!(
             "{} demo mandates created (phân cấp, ủy quyền, phân quyền; one lapsed and transferred, one lapsed, one draft)",

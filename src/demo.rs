@@ -21,6 +21,10 @@ use crate::units::{admin, service};
 use crate::users::{self, service::CreateUser};
 use uuid::Uuid;
 
+/// The demo's catalogue of powers: real matters of the seed documents'
+/// sectors, with the laws that assign them (provenance in data/README.md).
+pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
+
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
@@ -185,6 +189,8 @@ pub struct DemoReport {
     pub departments_created: usize,
     /// One line per demo user created: username, role and scope.
     pub users_created: Vec<String>,
+    /// What loading the catalogue of powers did.
+    pub matters: crate::mandates::matters::import::ImportCounts,
     /// How many demo mandates were created.
     pub mandates_created: usize,
     /// The demo reports, when this load created them.
@@ -283,15 +289,36 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         departments_created += 1;
     }
     let users_created = load_users(db).await?;
+    let matters = load_matters(db).await?;
     let mandates_created = load_mandates(db).await?;
     let reporting = load_reporting(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
         users_created,
+        matters,
         mandates_created,
         reporting,
     })
+}
+
+/// Loads the demo's catalogue of powers through the same import as
+/// `importMatters`; idempotent: a dry run first, and no import (nor its
+/// audit event) when the catalogue already holds every row.
+async fn load_matters(
+    db: &DatabaseConnection,
+) -> Result<crate::mandates::matters::import::ImportCounts, BoxError> {
+    use crate::mandates::matters::import;
+    let mut dry_run = true;
+    loop {
+        match import::import_matters(db, Authority::Cli, MATTERS_CSV, dry_run).await? {
+            Ok(counts) if !dry_run || counts.created + counts.updated == 0 => return Ok(counts),
+            Ok(_) => dry_run = false,
+            Err(errors) => {
+                return Err(format!("data/matters-thai-nguyen.csv: {errors:?}").into());
+            }
+        }
+    }
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -552,6 +579,21 @@ const DEMO_DOCUMENTS: &[DemoDocument] = &[
         ..DOCUMENT
     },
     DemoDocument {
+        number: "905/QĐ-UBND",
+        doc_type: "QD_CT_UBND",
+        subject: "Về việc công bố thủ tục hành chính được sửa đổi trong lĩnh vực vật liệu nổ công nghiệp thực hiện theo ủy quyền của Ủy ban nhân dân tỉnh",
+        signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
+        recipients: &[
+            "Sở Công Thương",
+            "Trung tâm Phục vụ hành chính công tỉnh",
+            "Lưu: VT, KSTT",
+        ],
+        issued: "2025-07-25",
+        effective: "2025-07-25",
+        links: &[("902/QĐ-UBND", LinkKind::Implements)],
+        ..DOCUMENT
+    },
+    DemoDocument {
         number: "905/QĐ-SXD",
         doc_type: "QD_SO",
         issuer: Issuer::Unit("19-SXD"),
@@ -644,6 +686,7 @@ impl DemoMandate {
             allow_onward: self.allow_onward,
             parent,
             delegatees,
+            procedure_publication: None,
         }
     }
 }
@@ -801,11 +844,12 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
             "CT-VLNCN",
         )
     };
-    issue(
-        db,
-        explosives.input(province.id, vec![dept("19-SCT").await?.id], decision, None),
-    )
-    .await?;
+    // Delegating it changes who handles TTHC 2.000229 and 2.000210, so the
+    // Chủ tịch publishes the changed procedures first (R16).
+    let publication = docs["905/QĐ-UBND"];
+    let mut input = explosives.input(province.id, vec![dept("19-SCT").await?.id], decision, None);
+    input.procedure_publication = Some(publication);
+    issue(db, input).await?;
     let staffing = DemoMandate {
         kind: MandateKind::Authorization,
         head: true,
@@ -829,7 +873,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         ..plain(
             "19-PC-DD-01",
             "Quản lý, khai thác chợ hạng 2 trên địa bàn thành phố",
-            "DAT_DAI",
+            "CONG_THUONG",
             "DD-CHO-HANG-2",
         )
     };

@@ -175,7 +175,8 @@ pub enum UserErrorCode {
     /// TCCQĐP 2025, Điều 51 k3]
     DelegatorNotInForce,
     /// The business code is taken: another mandate (draftMandate,
-    /// amendMandate), regime (createRegime), or unit in force on or after
+    /// amendMandate), matter (createMatter, updateMatter, twice in one
+    /// importMatters file), regime (createRegime), or unit in force on or after
     /// validFrom (createUnit). [DESIGN §3 Units, §5]
     DuplicateCode,
     /// addHoliday for a date that is already in the holiday calendar. [DESIGN
@@ -239,6 +240,15 @@ pub enum UserErrorCode {
     /// openPeriods with no period, more than 24, or the same period twice.
     /// [input bound]
     InvalidPeriods,
+    /// createMatter/updateMatter/importMatters: a TTHC code is not a digit, a
+    /// dot and six digits (e.g. 1.009993, 2.000229), or more than 50 are
+    /// listed. [input shape; national TTHC codes, LAW.md §1.4]
+    InvalidProcedureCode,
+    /// updateDraftMandate/issueMandate/amendMandate: the cited
+    /// procedurePublication is not a decision (QD_CT_UBND or QD_UBND) issued
+    /// by the delegator's province on or before the mandate's first day.
+    /// [LAW.md §7.3 R16; Luật TCCQĐP 2025, Điều 13 k7, Điều 14 k6]
+    InvalidPublication,
     /// createRegime: the recipient is not a provincial body (e.g. Sở Nội vụ) or
     /// the province. [DESIGN §3 Reporting; Quảng Nam KH on NQ 57/NQ-HĐND
     /// (seed): quarterly to Sở Nội vụ]
@@ -276,6 +286,15 @@ pub enum UserErrorCode {
     /// effectiveTo; ủy quyền is for a defined period. [Luật TCCQĐP 2025, Điều
     /// 14 k1; Luật TCCP 2025, Điều 9 k1]
     MissingEndDate,
+    /// importMatters: the CSV cannot be read, a column is missing, unknown or
+    /// repeated, or a value (sector, holder, true/false, date) is not one the
+    /// column takes; reported by line and column, nothing imported. [input
+    /// shape]
+    MalformedCsv,
+    /// updateMatter: the matter's code cannot change while mandates name it
+    /// (they reference the matter by code). [phancap design: the catalogue
+    /// of powers]
+    MatterInUse,
     /// submitReport while an indicator of the regime has no value. [DESIGN §3
     /// Reporting]
     MissingIndicators,
@@ -302,6 +321,15 @@ pub enum UserErrorCode {
     /// draftMandate/updateDraftMandate/issueMandate: the unit has no body in that
     /// capacity, e.g. a sở has no People's Council (COUNCIL). [DESIGN §3 Mandates]
     NoSuchBody,
+    /// issueMandate/amendMandate on a matter the catalogue marks non-delegable;
+    /// the law forbids delegating it ("trừ trường hợp pháp luật quy định
+    /// không được phân cấp, ủy quyền"). [LAW.md §7.3 R8; Luật TCCQĐP 2025,
+    /// Điều 13, Điều 14 k1]
+    NonDelegable,
+    /// createMatter/updateMatter/importMatters: a non-delegable matter must
+    /// cite the provision that forbids delegating it, and only such a matter
+    /// may. [LAW.md §7.3 R8]
+    NonDelegableBasisRequired,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -402,6 +430,12 @@ pub enum UserErrorCode {
     /// amend, extendAuthorization, transferAssignments). [DESIGN §3 rule 5;
     /// Luật TCCQĐP 2025, Điều 11; CV 1785/UBND-NC (seed)]
     OverlappingLead,
+    /// issueMandate/amendMandate: delegating this matter changes an
+    /// administrative procedure (changesProcedure) and the mandate cites no
+    /// procedurePublication, the decision of Chủ tịch UBND tỉnh publishing
+    /// the changed procedures. [LAW.md §7.3 R16; Luật TCCQĐP 2025, Điều 13
+    /// k7, Điều 14 k6]
+    PublicationRequired,
     /// createUnit: the parent province is not in force on validFrom. [DESIGN §3
     /// Units]
     ParentNotInForce,
@@ -457,6 +491,11 @@ pub enum UserErrorCode {
     /// saveReportDraft: an item for a mandate the reporter did not hold during
     /// the period. [DESIGN §3 Reporting]
     UnknownItem,
+    /// draftMandate/updateDraftMandate/issueMandate/amendMandate: the matter
+    /// code is not in the catalogue of powers (or not on the mandate's first
+    /// day); catalogue it first. [LAW.md §7.3 R11: every power is a
+    /// catalogued competence]
+    UnknownMatter,
     /// createUser with a username that already exists. [DESIGN §4]
     UsernameTaken,
     /// grantRole to a deactivated user. [DESIGN §4]

@@ -8,6 +8,7 @@ pub mod document_number;
 pub mod documents;
 pub mod graphql;
 pub mod loaders;
+pub mod matters;
 pub mod rules;
 pub mod service;
 pub mod status;

@@ -14,7 +14,8 @@ use crate::auth::TokenService;
 use crate::error::AppError;
 use crate::graphql::{NodeKind, codes, decode_id};
 use crate::mandates::graphql::{
-    Document, Mandate, MandateAssignment, MandateMutation, MandateQuery,
+    Document, Mandate, MandateAssignment, MandateMutation, MandateQuery, MatterMutation,
+    MatterQuery,
 };
 use crate::metrics::Metrics;
 use crate::reporting::events::ReportEvents;
@@ -72,6 +73,7 @@ pub struct Query(
     NodeQuery,
     UnitQuery,
     MandateQuery,
+    MatterQuery,
     ReportingQuery,
     UserQuery,
     AuditQuery,
@@ -86,6 +88,7 @@ pub struct Mutation(
     UserMutation,
     UnitMutation,
     MandateMutation,
+    MatterMutation,
     ReportingMutation,
 );
 

@@ -11,6 +11,7 @@ pub mod indicator_rollup;
 pub mod login_throttle;
 pub mod mandate;
 pub mod mandate_assignment;
+pub mod matter;
 pub mod regime_indicator;
 pub mod report;
 pub mod report_item;

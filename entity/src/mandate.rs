@@ -105,7 +105,12 @@ pub struct Model {
     pub code: String,
     pub title: String,
     pub sector: Sector,
-    /// The matter (việc) this content is about; rules 3 and 5 compare it.
+    /// The matter (việc) this content is about: the code of a catalogued
+    /// `matter` (a foreign key to `matter.code`). Kept as the code rather
+    /// than the matter's id because the code is the matter's stable
+    /// business key (it cannot change once a mandate references it), the
+    /// holding, level and overlap rules compare mandates by it, and
+    /// clients and reports already read it.
     pub matter_code: String,
     pub kind: MandateKind,
     pub delegator_unit_id: Uuid,
@@ -129,6 +134,9 @@ pub struct Model {
     pub state: MandateState,
     pub superseded_by_id: Option<Uuid>,
     pub ended_document_id: Option<Uuid>,
+    /// The decision of Chủ tịch UBND tỉnh publishing the administrative
+    /// procedures the delegation changes (LAW.md §7.3 R16).
+    pub procedure_publication_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     /// Code, title and matter code folded by [`crate::search::fold`]: what
     /// `mandates(filter: {search})` matches.

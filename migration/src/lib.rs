@@ -12,6 +12,7 @@ mod m20261123_000004_reporting;
 mod m20261130_000005_sign_in_hardening;
 mod m20261130_000006_idempotency;
 mod m20261130_000007_document_records;
+mod m20261130_000008_matters;
 mod m20261201_000010_delegatee_capacity;
 
 /// Runs a script written once for both databases: the SQLite type names
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_sign_in_hardening::Migration),
             Box::new(m20261130_000006_idempotency::Migration),
             Box::new(m20261130_000007_document_records::Migration),
+            Box::new(m20261130_000008_matters::Migration),
             Box::new(m20261201_000010_delegatee_capacity::Migration),
         ]
     }

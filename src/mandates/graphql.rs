@@ -11,7 +11,7 @@ use super::loaders::MandateLoaders;
 use super::{documents, service, status};
 use crate::auth::{Authority, RoleGuard, Viewer};
 use crate::calendar;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::graphql::ContextExt;
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
 use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
@@ -23,12 +23,14 @@ use crate::units::service as units;
 mod document_object;
 mod lifecycle;
 mod mandate_object;
+mod matter;
 mod read;
 mod types;
 
 pub use document_object::*;
 pub use lifecycle::*;
 pub use mandate_object::*;
+pub use matter::*;
 pub use read::*;
 pub use types::*;
 

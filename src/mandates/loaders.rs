@@ -24,6 +24,7 @@ pub struct MandateLoaders {
     pub held: DataLoader<HeldBy>,
     pub delegated: DataLoader<DelegatedBy>,
     pub links: DataLoader<LinksOf>,
+    pub matters: DataLoader<MatterByCode>,
 }
 
 impl MandateLoaders {
@@ -36,6 +37,7 @@ impl MandateLoaders {
             held: batched(HeldBy(db.clone())),
             delegated: batched(DelegatedBy(db.clone())),
             links: batched(LinksOf(db.clone())),
+            matters: batched(MatterByCode(db.clone())),
         }
     }
 }
@@ -53,6 +55,22 @@ impl Loader<Uuid> for MandateById {
             .all(&self.0)
             .await?;
         Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
+/// Catalogued matters by code.
+pub struct MatterByCode(DatabaseConnection);
+
+impl Loader<String> for MatterByCode {
+    type Value = entity::matter::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[String],
+    ) -> Result<HashMap<String, entity::matter::Model>, AppError> {
+        let rows = super::matters::by_codes(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|m| (m.code.clone(), m)).collect())
     }
 }
 

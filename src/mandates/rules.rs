@@ -365,6 +365,7 @@ pub(crate) mod tests {
             state,
             superseded_by_id: None,
             ended_document_id: None,
+            procedure_publication_id: None,
             created_at: chrono::Utc::now(),
             search_text: String::new(),
         }

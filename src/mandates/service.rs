@@ -29,11 +29,13 @@ use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::{self as units, subtree_of};
 
+mod catalogue;
 mod lawful;
 mod lifecycle;
 mod read;
 mod transfer;
 
+use catalogue::*;
 use lawful::*;
 pub use lifecycle::*;
 pub use read::*;
@@ -69,6 +71,9 @@ pub struct MandateInput {
     pub allow_onward: bool,
     pub parent: Option<Uuid>,
     pub delegatees: Vec<Uuid>,
+    /// The decision publishing the procedures the delegation changes
+    /// (R16), for a matter that `changesProcedure`.
+    pub procedure_publication: Option<Uuid>,
 }
 
 /// Changes to a draft; None leaves a field as it is.
@@ -85,6 +90,7 @@ pub struct MandatePatch {
     pub effective_to: Option<NaiveDate>,
     pub allow_onward: Option<bool>,
     pub delegatees: Option<Vec<Uuid>>,
+    pub procedure_publication: Option<Uuid>,
 }
 
 impl MandateInput {
@@ -114,6 +120,7 @@ impl MandateInput {
             allow_onward: m.allow_onward,
             parent: m.parent_mandate_id,
             delegatees,
+            procedure_publication: m.procedure_publication_id,
         }
     }
 }
@@ -134,6 +141,7 @@ impl MandatePatch {
             effective_to,
             allow_onward,
             delegatees,
+            procedure_publication,
         } = self;
         if let Some(title) = title {
             input.title = title;
@@ -168,6 +176,9 @@ impl MandatePatch {
         if let Some(delegatees) = delegatees {
             input.delegatees = delegatees;
         }
+        if procedure_publication.is_some() {
+            input.procedure_publication = procedure_publication;
+        }
     }
 }
 
@@ -181,6 +192,7 @@ async fn fill(
     m.title = check_text("title", &input.title, 500)?;
     m.sector = input.sector;
     m.matter_code = check_text("matterCode", &input.matter_code, 64)?;
+    super::matters::catalogued(txn, &m.matter_code).await?;
     m.kind = input.kind;
     m.delegator_unit_id = input.delegator;
     m.delegator_capacity = input.delegator_capacity;
@@ -208,6 +220,10 @@ async fn fill(
     // What `mandates(filter: {search})` matches: kept by every write,
     // since drafting, editing and amending all come through here.
     m.search_text = crate::text::fold_all(&[&m.code, &m.title, &m.matter_code]);
+    if let Some(id) = input.procedure_publication {
+        documents::existing(txn, id).await?;
+    }
+    m.procedure_publication_id = input.procedure_publication;
     Ok(())
 }
 

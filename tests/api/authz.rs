@@ -189,7 +189,7 @@ const MUTATIONS: [Mutation; 25] = [
 
 /// The mutations of the schema that have no role × scope rule, so no row,
 /// and why. Each must still be a mutation of the schema.
-const EXEMPT: [(&str, &str); 3] = [
+const EXEMPT: [(&str, &str); 6] = [
     (
         "login",
         "public: it is how a caller gets a token, so no role or scope applies",
@@ -201,6 +201,18 @@ const EXEMPT: [(&str, &str); 3] = [
     (
         "addHoliday",
         "the calendar is national, ADMIN anywhere with no unit to be inside or outside: only_an_admin_may_add_a_holiday",
+    ),
+    (
+        "createMatter",
+        "the catalogue of powers is national, ADMIN or LEGAL_REVIEWER anywhere with no unit to be inside or outside: only_an_admin_or_a_legal_reviewer_keeps_the_catalogue",
+    ),
+    (
+        "updateMatter",
+        "the catalogue of powers is national, ADMIN or LEGAL_REVIEWER anywhere: only_an_admin_or_a_legal_reviewer_keeps_the_catalogue",
+    ),
+    (
+        "importMatters",
+        "the catalogue of powers is national, ADMIN or LEGAL_REVIEWER anywhere: only_an_admin_or_a_legal_reviewer_keeps_the_catalogue",
     ),
 ];
 
@@ -411,6 +423,7 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                 "2025-01-01",
             )
             .await;
+            crate::helpers::catalogue(app, &format!("X{n}")).await;
             target(
                 "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id } userErrors { code } } }",
                 json!({ "input": {
@@ -836,4 +849,66 @@ async fn users_are_readable_only_within_a_grant_scope() {
         .await;
     assert_eq!(body["data"]["me"]["grants"][0]["role"], "VIEWER");
     assert_eq!(body["data"]["me"]["grants"][0]["scope"]["code"], "19");
+}
+
+/// The catalogue mutations, each for every role and without a token:
+/// ADMIN and LEGAL_REVIEWER may (one audit event each), every other role
+/// is FORBIDDEN and an anonymous caller UNAUTHENTICATED, changing nothing.
+#[tokio::test]
+async fn only_an_admin_or_a_legal_reviewer_keeps_the_catalogue() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let create = "mutation($input: CreateMatterInput!) { createMatter(input: $input) { matter { code } userErrors { code } } }";
+    let update = "mutation($input: UpdateMatterInput!) { updateMatter(input: $input) { matter { code } userErrors { code } } }";
+    let import = "mutation($input: ImportMattersInput!) { importMatters(input: $input) { created userErrors { code } } }";
+    let mut n = 0;
+    for role in ROLES.into_iter().map(Some).chain([None]) {
+        let allowed = matches!(role, Some(Role::Admin | Role::LegalReviewer));
+        let token = match role {
+            Some(role) => Some(app.token(&role_user(role)).await),
+            None => None,
+        };
+        n += 1;
+        let calls = [
+            (
+                create,
+                "createMatter",
+                json!({ "input": { "code": format!("AZ-{n}"), "name": "Việc thử", "sector": "XAY_DUNG", "law": "Luật Xây dựng 2014", "holder": "UBND_PROVINCE" } }),
+            ),
+            (
+                update,
+                "updateMatter",
+                json!({ "input": { "code": format!("AZ-{n}"), "name": format!("Việc thử {n}") } }),
+            ),
+            (
+                import,
+                "importMatters",
+                json!({ "input": { "csv": format!("code,name,sector,law,holder\nAZI-{n},Việc nhập,XAY_DUNG,Luật Xây dựng 2014,UBND_PROVINCE\n") } }),
+            ),
+        ];
+        for (query, field, vars) in calls {
+            let before = app.snapshot().await;
+            let events = app.audit_len().await;
+            let (status, body) = app
+                .post_with(
+                    token.as_deref(),
+                    json!({ "query": query, "variables": vars }),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            if allowed {
+                assert!(body["errors"].is_null(), "{role:?} {field}: {body}");
+                assert_eq!(body["data"][field]["userErrors"], json!([]), "{body}");
+                assert_eq!(app.audit_len().await, events + 1, "{role:?} {field}");
+            } else {
+                let expected = if role.is_some() {
+                    "FORBIDDEN"
+                } else {
+                    "UNAUTHENTICATED"
+                };
+                assert_eq!(error_code(&body), expected, "{role:?} {field}: {body}");
+                assert_eq!(app.snapshot().await, before, "{role:?} {field}");
+            }
+        }
+    }
 }

@@ -394,6 +394,7 @@ async fn values_budgets_names_and_days_stay_within_what_readers_can_use() {
     let fixture = app.seed().await;
     let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
     let basis = crate::helpers::document(&app, "12/2025/QĐ-UBND", true).await;
+    crate::helpers::catalogue(&app, "NS-01").await;
     let before = app.snapshot().await;
 
     // Indicator values: finite and at most 10^15 in magnitude.
@@ -771,6 +772,8 @@ async fn racing_issues_of_one_draft_or_one_matter_issue_exactly_one() {
             basis,
         )
     };
+    crate::helpers::catalogue(&app, "XD-RACE-1").await;
+    crate::helpers::catalogue(&app, "XD-RACE-2").await;
     // One draft issued ten times at once: issued once, audited once.
     let one = phancap::mandates::service::draft_mandate(
         app.db(),

@@ -14,6 +14,7 @@ mod identity;
 mod import;
 mod lineage;
 mod mandates;
+mod matters;
 mod reporting;
 mod rules;
 mod schema;

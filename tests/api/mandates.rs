@@ -849,6 +849,21 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
         successors.contains(&"05482"),
         "Phường Quan Triều succeeds communes of TP Thái Nguyên: {successors:?}"
     );
+    // The new province's coverage lists it: its district ended, and the
+    // units that succeeded it lie in the new province.
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            "query($id: ID!) { coverage(within: $id, asOf: \"2025-08-01\") { lapsed { matterCode status latest { code } } } }",
+            json!({ "id": gid(NodeKind::Unit, s.fixture.inside.id) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["coverage"]["lapsed"],
+        json!([{ "matterCode": "L", "status": "LAPSED", "latest": { "code": "L-A" } }]),
+        "{body}"
+    );
 
     let assignment = mandates::assignments_of(s.app.db(), &[m.id]).await.unwrap()[0].id;
     let transfer =
@@ -1115,7 +1130,7 @@ async fn anonymous_callers_see_active_mandates_only_and_drafts_stay_in_scope() {
 }
 
 #[tokio::test]
-async fn coverage_shows_matters_left_without_a_holder() {
+async fn coverage_returns_revoked_matters_to_their_holder_and_lists_the_lapsed() {
     let s = setup().await;
     let tn = &s.fixture.inside;
     let kept = make_mandate(
@@ -1148,18 +1163,23 @@ async fn coverage_shows_matters_left_without_a_holder() {
     )
     .await
     .unwrap();
-    let query = "query($id: ID!) { coverage(within: $id, asOf: \"2026-01-15\") { matters gaps { matterCode latest { code } } overlaps { matterCode } } }";
+    // A revoked matter is back with its original holder, not a gap; the
+    // one whose delegatee ended has lapsed, awaiting transfer.
+    let query = "query($id: ID!) { coverage(within: $id, asOf: \"2026-01-15\") { matters entries { matterCode status latest { code } } gaps { matterCode } lapsed { matterCode } overlaps { matterCode } } }";
     let vars = json!({ "id": gid(NodeKind::Unit, tn.id) });
     let body = s.app.graphql_as(&s.root, query, vars.clone()).await;
     let coverage = &body["data"]["coverage"];
     assert_eq!(coverage["matters"], 3, "{body}");
     assert_eq!(
-        coverage["gaps"],
+        coverage["entries"],
         json!([
-            { "matterCode": "C2", "latest": { "code": "C-B" } },
-            { "matterCode": "C3", "latest": { "code": "C-C" } }
+            { "matterCode": "C1", "status": "DELEGATED", "latest": { "code": "C-A" } },
+            { "matterCode": "C2", "status": "ORIGINAL", "latest": { "code": "C-B" } },
+            { "matterCode": "C3", "status": "LAPSED", "latest": { "code": "C-C" } }
         ])
     );
+    assert_eq!(coverage["gaps"], json!([]));
+    assert_eq!(coverage["lapsed"], json!([{ "matterCode": "C3" }]));
     assert_eq!(coverage["overlaps"], json!([]));
     let _ = kept;
     let body = s.app.graphql(query, vars.clone()).await;
@@ -1172,6 +1192,7 @@ async fn coverage_shows_matters_left_without_a_holder() {
 #[tokio::test]
 async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
     let s = setup().await;
+    crate::helpers::catalogue(&s.app, "LC9").await;
     let tn = &s.fixture.inside;
     let unit = |id| gid(NodeKind::Unit, id);
     let doc = gid(NodeKind::Document, s.normative);

@@ -86,6 +86,12 @@ pub struct DraftMandateInput {
     pub parent_mandate: Option<ID>,
     /// The receiving units, 1 to 500 distinct ids.
     pub delegatees: Vec<ID>,
+    /// The decision of Chủ tịch UBND tỉnh (QD_CT_UBND, or a QD_UBND) of the
+    /// delegator's province publishing the administrative procedures this
+    /// delegation changes, issued on or before `effectiveFrom`; required
+    /// to issue when the matter `changesProcedure` (PUBLICATION_REQUIRED,
+    /// INVALID_PUBLICATION).
+    pub procedure_publication: Option<ID>,
 }
 
 impl TryFrom<DraftMandateInput> for service::MandateInput {
@@ -118,6 +124,11 @@ impl TryFrom<DraftMandateInput> for service::MandateInput {
                 .map(|id| decode_id_of(NodeKind::Mandate, "parentMandate", id))
                 .transpose()?,
             delegatees: ids("delegatees", &input.delegatees)?,
+            procedure_publication: input
+                .procedure_publication
+                .as_ref()
+                .map(|id| doc_id("procedurePublication", id))
+                .transpose()?,
         })
     }
 }
@@ -143,6 +154,9 @@ pub struct MandateChanges {
     pub allow_onward: Option<bool>,
     /// Replaces the receiving units: 1 to 500 distinct ids.
     pub delegatees: Option<Vec<ID>>,
+    /// The decision publishing the administrative procedures the
+    /// delegation changes (see `DraftMandateInput.procedurePublication`).
+    pub procedure_publication: Option<ID>,
 }
 
 impl TryFrom<MandateChanges> for service::MandatePatch {
@@ -160,6 +174,11 @@ impl TryFrom<MandateChanges> for service::MandatePatch {
                 .delegatees
                 .as_deref()
                 .map(|l| ids("delegatees", l))
+                .transpose()?,
+            procedure_publication: changes
+                .procedure_publication
+                .as_ref()
+                .map(|id| doc_id("procedurePublication", id))
                 .transpose()?,
             ..Default::default()
         })

@@ -121,6 +121,28 @@ impl Mandate {
         &self.model.matter_code
     }
 
+    /// The catalogued matter (power) this content delegates.
+    async fn matter(&self, ctx: &Context<'_>) -> async_graphql::Result<Matter> {
+        let found = loaders(ctx)
+            .matters
+            .load_one(self.model.matter_code.clone())
+            .await?;
+        Ok(Matter(found.ok_or(AppError::NotFound("matter"))?))
+    }
+
+    /// The decision publishing the administrative procedures this
+    /// delegation changes (required when the matter `changesProcedure`);
+    /// null when none is cited.
+    async fn procedure_publication(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Document>> {
+        match self.model.procedure_publication_id {
+            Some(id) => Ok(loaders(ctx).documents.load_one(id).await?.map(Document)),
+            None => Ok(None),
+        }
+    }
+
     /// Decentralization, authorization or devolution.
     async fn kind(&self) -> MandateKind {
         self.model.kind.into()

@@ -78,26 +78,66 @@ pub struct MandateEdge {
     node: Mandate,
 }
 
-/// A matter's coverage in a territory.
-#[derive(SimpleObject)]
-pub struct MatterCoverage {
-    /// The matter (việc), as in `Mandate.matterCode`.
-    pub matter_code: String,
-    /// Its latest mandate in the territory (by first day in force).
-    pub latest: Mandate,
-    /// The assignments that hold it on the date; empty for a gap.
-    pub holders: Vec<MandateAssignment>,
+/// Where a catalogued matter stands in a territory on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "service::CoverageStatus")]
+pub enum CoverageStatus {
+    /// Delegatees hold it there, by a mandate in force.
+    Delegated,
+    /// The body the law assigns it to holds it: nothing delegates it there
+    /// on the date (a scheduled, expired or revoked mandate gives the
+    /// power back to it).
+    Original,
+    /// A mandate in force gives it there but every delegatee has ended; it
+    /// awaits `transferAssignments` to their successors.
+    Lapsed,
+    /// Nobody holds it: no delegatee, and the body the law assigns it to
+    /// does not exist there on the date (a gap).
+    NoHolder,
 }
 
-/// Matters without a holder and matters with overlapping holders.
+/// A catalogued matter's coverage in a territory.
+#[derive(SimpleObject)]
+pub struct MatterCoverage {
+    /// The matter (as in `Mandate.matterCode`).
+    pub matter_code: String,
+    /// The matter of the catalogue.
+    pub matter: Matter,
+    /// Who holds it on the date.
+    pub status: CoverageStatus,
+    /// The assignments that hold it on the date over the territory; empty
+    /// unless DELEGATED.
+    pub holders: Vec<MandateAssignment>,
+    /// Assignments in force whose delegatee has ended (awaiting transfer).
+    pub lapsed: Vec<MandateAssignment>,
+    /// The body the law assigns it to (its original holder).
+    pub original_holder: MatterHolder,
+    /// The province or commune whose body that is, when one unit is; null
+    /// when each commune of the territory holds it, or none exists there.
+    pub original_holder_unit: Option<Unit>,
+    /// Whether holders' territories overlap outside one chain of
+    /// delegation (more than one lead).
+    pub overlapping: bool,
+    /// The latest mandate of the matter in the territory (by first day in
+    /// force) that you may see; null when there is none.
+    pub latest: Option<Mandate>,
+}
+
+/// Every catalogued matter of a territory on a date: who holds it, and
+/// which have no holder, a lapsed holder or overlapping holders.
 #[derive(SimpleObject)]
 pub struct Coverage {
     /// The day the coverage is for.
     pub as_of: Date,
-    /// How many matters have been delegated within the territory.
+    /// How many matters the catalogue has on the date.
     pub matters: i32,
-    /// Matters no unit holds on the date (a gap: no managing body).
+    /// Every matter of the catalogue on the date, by code.
+    pub entries: Vec<MatterCoverage>,
+    /// Matters nobody holds on the date (NO_HOLDER: no managing body).
     pub gaps: Vec<MatterCoverage>,
+    /// Matters with an assignment whose delegatee has ended, awaiting
+    /// transfer to its successors.
+    pub lapsed: Vec<MatterCoverage>,
     /// Matters whose holders' territories overlap (more than one lead).
     pub overlaps: Vec<MatterCoverage>,
 }
@@ -323,9 +363,11 @@ impl MandateQuery {
         Ok(found.into_iter().map(|m| Mandate::new(m, today)).collect())
     }
 
-    /// Matters delegated within a unit's subtree that no unit holds on
-    /// `asOf` (gaps) and matters whose holders overlap. For users with a
-    /// grant over that unit.
+    /// Every matter of the catalogue of powers over a unit's subtree on
+    /// `asOf`: who holds it there (a delegatee, or failing that the body
+    /// the law assigns it to), and which have no holder, a lapsed holder
+    /// or overlapping holders (LAW.md §7.3 R10, R11). The mandates shown
+    /// are those you may see. For users with a grant over that unit.
     async fn coverage(
         &self,
         ctx: &Context<'_>,
@@ -337,24 +379,37 @@ impl MandateQuery {
         let within = decode_id_of(NodeKind::Unit, "within", &within)?;
         let as_of = as_of.map_or_else(calendar::today, |d| d.0);
         let found = service::coverage_for(ctx.db(), viewer, within, as_of).await?;
-        let convert = |c: service::MatterCoverage| MatterCoverage {
-            matter_code: c.matter_code,
-            latest: Mandate::new(c.latest, as_of),
-            holders: c
-                .holders
-                .into_iter()
-                .map(|(a, m)| MandateAssignment {
-                    model: a,
-                    mandate: m,
-                    as_of,
-                })
-                .collect(),
+        let assignment = |(a, m): (mandate_assignment::Model, mandate::Model)| MandateAssignment {
+            model: a,
+            mandate: m,
+            as_of,
+        };
+        let convert = |c: &service::MatterCoverage| MatterCoverage {
+            matter_code: c.matter.code.clone(),
+            matter: Matter(c.matter.clone()),
+            status: c.status.into(),
+            holders: c.holders.iter().cloned().map(assignment).collect(),
+            lapsed: c.lapsed.iter().cloned().map(assignment).collect(),
+            original_holder: c.matter.holder.into(),
+            original_holder_unit: c.original_holder.clone().map(|u| Unit::new(u, as_of)),
+            overlapping: c.overlapping,
+            latest: c.latest.clone().map(|m| Mandate::new(m, as_of)),
+        };
+        let pick = |keep: &dyn Fn(&service::MatterCoverage) -> bool| {
+            found
+                .matters
+                .iter()
+                .filter(|c| keep(c))
+                .map(convert)
+                .collect()
         };
         Ok(Coverage {
             as_of: Date(as_of),
-            matters: found.matters as i32,
-            gaps: found.gaps.into_iter().map(convert).collect(),
-            overlaps: found.overlaps.into_iter().map(convert).collect(),
+            matters: found.matters.len() as i32,
+            gaps: pick(&|c| c.status == service::CoverageStatus::NoHolder),
+            lapsed: pick(&|c| !c.lapsed.is_empty()),
+            overlaps: pick(&|c| c.overlapping),
+            entries: pick(&|_| true),
         })
     }
 }

@@ -59,6 +59,7 @@ pub(super) async fn new_mandate(
         state,
         superseded_by_id: None,
         ended_document_id: None,
+        procedure_publication_id: None,
         created_at: Utc::now(),
         search_text: String::new(),
     };

@@ -223,29 +223,56 @@ pub async fn expiring_authorizations(
         .await?)
 }
 
-/// A matter's situation in a territory on a date.
-#[derive(Debug, Clone)]
-pub struct MatterCoverage {
-    pub matter_code: String,
-    /// The latest mandate of the matter in the territory.
-    pub latest: mandate::Model,
-    /// Active assignments on the date, with their mandates.
-    pub holders: Vec<(mandate_assignment::Model, mandate::Model)>,
-    /// Pairs of holders whose territories overlap outside one chain.
-    pub overlapping: bool,
+/// Where a catalogued matter stands in a territory on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverageStatus {
+    /// Delegatees hold it there (by a mandate in force, their unit too).
+    Delegated,
+    /// No mandate gives it to anyone there: the body the law assigns it to
+    /// holds it (also once a mandate is scheduled, has expired or was
+    /// revoked, since the power then returns to it).
+    Original,
+    /// A mandate in force gives it there, but every delegatee has ended (a
+    /// reorganisation); it awaits a transfer to their successors.
+    Lapsed,
+    /// Nobody holds it: no delegatee, and the body the law assigns it to
+    /// does not exist there on the date (e.g. a commune's power asked of a
+    /// department, or a province that has ended).
+    NoHolder,
 }
 
-/// A territory's coverage: how many matters were delegated in it, those
-/// nobody holds (gaps) and those whose holders overlap.
+/// A catalogued matter's situation in a territory on a date.
+#[derive(Debug, Clone)]
+pub struct MatterCoverage {
+    pub matter: entity::matter::Model,
+    pub status: CoverageStatus,
+    /// Active assignments on the date over the territory, with their
+    /// mandates.
+    pub holders: Vec<(mandate_assignment::Model, mandate::Model)>,
+    /// Assignments in force whose delegatee has ended, with their mandates.
+    pub lapsed: Vec<(mandate_assignment::Model, mandate::Model)>,
+    /// The province or commune whose body holds the matter by law, when
+    /// one unit does (None when each commune of the territory does, or
+    /// when no such body exists there).
+    pub original_holder: Option<unit::Model>,
+    /// Pairs of holders whose territories overlap outside one chain.
+    pub overlapping: bool,
+    /// The latest mandate of the matter in the territory (by first day in
+    /// force) that the viewer may see.
+    pub latest: Option<mandate::Model>,
+}
+
+/// A territory's coverage: every matter of the catalogue on the date.
 #[derive(Debug, Clone)]
 pub struct CoverageReport {
-    pub matters: usize,
-    pub gaps: Vec<MatterCoverage>,
-    pub overlaps: Vec<MatterCoverage>,
+    pub matters: Vec<MatterCoverage>,
 }
 
 /// `coverage` for `viewer` over the subtree of unit `within` (a grant of
-/// theirs must cover it) on `as_of`.
+/// theirs must cover it) on `as_of`: for every matter in the catalogue on
+/// that date (LAW.md §7.3 R11, "no orphan competence"), who holds it
+/// there, and whether that is a delegatee, the original holder, a lapsed
+/// delegatee or nobody. The mandates it shows are those `viewer` may see.
 pub async fn coverage_for(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -256,79 +283,151 @@ pub async fn coverage_for(
     if !viewer.covers(&unit) {
         return Err(AppError::Forbidden);
     }
-    let matters = coverage(db, &unit.path, as_of).await?;
-    let mut report = CoverageReport {
-        matters: matters.len(),
-        gaps: Vec::new(),
-        overlaps: Vec::new(),
-    };
-    for c in matters {
-        if c.holders.is_empty() {
-            report.gaps.push(c);
-        } else if c.overlapping {
-            report.overlaps.push(c);
-        }
-    }
-    Ok(report)
+    let matters = coverage(db, Some(viewer), &unit, as_of).await?;
+    Ok(CoverageReport { matters })
 }
 
-/// For every matter delegated within the subtree at `path`: who holds it
-/// on `as_of`, and whether holders overlap.
+/// Whether territories (paths) `a` and `b` overlap: one contains the other.
+fn overlaps(a: &str, b: &str) -> bool {
+    a.starts_with(b) || b.starts_with(a)
+}
+
+/// The bodies that hold matters by law over `unit`'s territory on
+/// `as_of`: the province (for its HĐND, UBND, Chủ tịch and sở), and the
+/// communes (`Some(unit)` when `unit` is one, `None` for several).
+async fn original_holders(
+    db: &impl ConnectionTrait,
+    unit: &unit::Model,
+    as_of: NaiveDate,
+) -> AppResult<(Option<unit::Model>, Option<Option<unit::Model>>)> {
+    let province = match province_of(unit) {
+        Some(id) if id == unit.id => Some(unit.clone()),
+        Some(id) => units::find(db, id).await?,
+        None => None,
+    }
+    .filter(|p| p.kind == UnitKind::Province && rules::in_force(p, as_of));
+    let communes = if unit.kind == UnitKind::Commune {
+        rules::in_force(unit, as_of).then(|| Some(unit.clone()))
+    } else {
+        let in_force = Condition::all()
+            .add(subtree_of(&unit.path))
+            .add(unit::Column::Kind.eq(UnitKind::Commune))
+            .add(
+                Condition::any()
+                    .add(unit::Column::ValidFrom.is_null())
+                    .add(unit::Column::ValidFrom.lte(as_of)),
+            )
+            .add(
+                Condition::any()
+                    .add(unit::Column::ValidTo.is_null())
+                    .add(unit::Column::ValidTo.gte(as_of)),
+            );
+        let n = unit::Entity::find().filter(in_force).count(db).await?;
+        (n > 0).then_some(None)
+    };
+    Ok((province, communes))
+}
+
+/// Whether a unit that `ended` became (through lineage) lies in or over
+/// the territory at `path`; remembered in `seen` per ended unit.
+async fn succeeded_here(
+    db: &impl ConnectionTrait,
+    ended: &unit::Model,
+    path: &str,
+    seen: &mut HashMap<Uuid, bool>,
+) -> AppResult<bool> {
+    if let Some(known) = seen.get(&ended.id) {
+        return Ok(*known);
+    }
+    let mut here = false;
+    for successor in units::successors_of(db, ended).await? {
+        if overlaps(&territory(db, &successor).await?, path) {
+            here = true;
+            break;
+        }
+    }
+    seen.insert(ended.id, here);
+    Ok(here)
+}
+
+/// For every matter in the catalogue on `as_of`: who holds it over the
+/// territory of `unit` (its subtree) on that date, and the latest mandate
+/// of it there that `viewer` may see.
 pub async fn coverage(
     db: &impl ConnectionTrait,
-    path: &str,
+    viewer: Option<&Viewer>,
+    unit: &unit::Model,
     as_of: NaiveDate,
 ) -> AppResult<Vec<MatterCoverage>> {
-    let mandates = mandate::Entity::find()
+    let path = unit.path.as_str();
+    let catalogue = crate::mandates::matters::in_catalogue(db, as_of).await?;
+    let codes: Vec<String> = catalogue.iter().map(|m| m.code.clone()).collect();
+    // Who holds what: the mandates in force by their dates, wherever they
+    // were issued (a sở's mandate covers a commune too).
+    let in_force = mandate::Entity::find()
+        .filter(status::in_force_by_dates(as_of))
+        .filter(mandate::Column::MatterCode.is_in(codes.iter().cloned()))
+        .order_by_asc(mandate::Column::EffectiveFrom)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = in_force.iter().map(|m| m.id).collect();
+    let assignments = assignments_of(db, &ids).await?;
+    let delegatee_ids: Vec<Uuid> = assignments.iter().map(|a| a.delegatee_unit_id).collect();
+    let delegatees: HashMap<Uuid, unit::Model> = units::find_many(db, &delegatee_ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut territories: HashMap<Uuid, String> = HashMap::new();
+    for u in delegatees.values() {
+        territories.insert(u.id, territory(db, u).await?);
+    }
+    let by_id: HashMap<Uuid, &mandate::Model> = in_force.iter().map(|m| (m.id, m)).collect();
+    // What the viewer is shown: the mandates of the territory, latest last.
+    let shown = mandate::Entity::find()
         .filter(mandate::Column::State.ne(MandateState::Draft))
+        .filter(mandate::Column::MatterCode.is_in(codes.iter().cloned()))
         .filter(
             Condition::any()
                 .add(units_below(&[path]))
                 .add(assigned_to(subtree_of(path))),
         )
-        .order_by_asc(mandate::Column::MatterCode)
         .order_by_asc(mandate::Column::EffectiveFrom)
+        .order_by_asc(mandate::Column::CreatedAt)
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = mandates.iter().map(|m| m.id).collect();
-    let assignments = assignments_of(db, &ids).await?;
-    let holder_ids: Vec<Uuid> = assignments.iter().map(|a| a.delegatee_unit_id).collect();
-    let holders = units::find_many(db, &holder_ids).await?;
-    let by_id: HashMap<Uuid, &mandate::Model> = mandates.iter().map(|m| (m.id, m)).collect();
-    let mut out: Vec<MatterCoverage> = Vec::new();
-    for m in &mandates {
-        if out.last().is_none_or(|c| c.matter_code != m.matter_code) {
-            out.push(MatterCoverage {
-                matter_code: m.matter_code.clone(),
-                latest: m.clone(),
-                holders: Vec::new(),
-                overlapping: false,
-            });
-        }
-        let entry = out.last_mut().expect("pushed above");
-        entry.latest = m.clone();
-        if rules::dated_status(m, as_of) != DatedStatus::Active {
-            continue;
-        }
-        for a in assignments
-            .iter()
-            .filter(|a| a.mandate_id == m.id && rules::covers(a, as_of))
-        {
-            // A holder counts while in force; a department acts over its
-            // whole province, so it counts wherever the question is asked.
-            let in_force = holders
-                .iter()
-                .find(|u| u.id == a.delegatee_unit_id)
-                .is_some_and(|u| {
-                    rules::in_force(u, as_of)
-                        && (u.path.starts_with(path) || u.kind == UnitKind::Department)
-                });
-            if in_force {
-                entry.holders.push((a.clone(), m.clone()));
+    let delegator_ids: Vec<Uuid> = shown.iter().map(|m| m.delegator_unit_id).collect();
+    let delegators: HashMap<Uuid, unit::Model> = units::find_many(db, &delegator_ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let (province, communes) = original_holders(db, unit, as_of).await?;
+    let mut successors: HashMap<Uuid, bool> = HashMap::new();
+    let mut out = Vec::with_capacity(catalogue.len());
+    for matter in catalogue {
+        let mut holders = Vec::new();
+        let mut lapsed = Vec::new();
+        for m in in_force.iter().filter(|m| m.matter_code == matter.code) {
+            for a in assignments.iter().filter(|a| a.mandate_id == m.id) {
+                let Some(u) = delegatees.get(&a.delegatee_unit_id) else {
+                    continue;
+                };
+                let here = territories.get(&u.id).is_some_and(|t| overlaps(t, path));
+                match status::assignment(m, a, u, as_of) {
+                    AssignmentStatus::Active if here => holders.push((a.clone(), m.clone())),
+                    // An ended delegatee counts where it was, and where the
+                    // units that succeeded it are (a legacy district's
+                    // power awaits transfer in the new province).
+                    AssignmentStatus::Lapsed
+                        if here || succeeded_here(db, u, path, &mut successors).await? =>
+                    {
+                        lapsed.push((a.clone(), m.clone()))
+                    }
+                    _ => {}
+                }
             }
         }
-    }
-    for entry in &mut out {
         let chain_of = |mut id: Uuid| {
             let mut line = vec![id];
             while let Some(parent) = by_id.get(&id).and_then(|m| m.parent_mandate_id) {
@@ -340,17 +439,58 @@ pub async fn coverage(
             }
             line
         };
-        let mut territories = Vec::new();
-        for (a, m) in &entry.holders {
-            if let Some(u) = holders.iter().find(|u| u.id == a.delegatee_unit_id) {
-                territories.push((territory(db, u).await?, chain_of(m.id)));
-            }
-        }
-        entry.overlapping = territories.iter().enumerate().any(|(i, (t1, c1))| {
-            territories[i + 1..].iter().any(|(t2, c2)| {
-                let related = c1.contains(&c2[0]) || c2.contains(&c1[0]);
-                !related && (t1.starts_with(t2.as_str()) || t2.starts_with(t1.as_str()))
+        let held: Vec<(&String, Vec<Uuid>)> = holders
+            .iter()
+            .filter_map(|(a, m)| {
+                territories
+                    .get(&a.delegatee_unit_id)
+                    .map(|t| (t, chain_of(m.id)))
             })
+            .collect();
+        let overlapping = held.iter().enumerate().any(|(i, (t1, c1))| {
+            held[i + 1..].iter().any(|(t2, c2)| {
+                let related = c1.contains(&c2[0]) || c2.contains(&c1[0]);
+                !related && overlaps(t1, t2)
+            })
+        });
+        let (original_holder, exists) = if matter.holder.is_commune() {
+            match &communes {
+                Some(one) => (one.clone(), true),
+                None => (None, false),
+            }
+        } else {
+            (province.clone(), province.is_some())
+        };
+        let status = if !holders.is_empty() {
+            CoverageStatus::Delegated
+        } else if !lapsed.is_empty() {
+            CoverageStatus::Lapsed
+        } else if exists {
+            CoverageStatus::Original
+        } else {
+            CoverageStatus::NoHolder
+        };
+        // The latest the viewer may see of the territory's mandates and
+        // those that hold (or held) it there, by first day in force.
+        let latest = shown
+            .iter()
+            .filter(|m| m.matter_code == matter.code)
+            .chain(holders.iter().chain(&lapsed).map(|(_, m)| m))
+            .filter(|m| {
+                let delegator = delegators.get(&m.delegator_unit_id);
+                let in_force = rules::dated_status(m, as_of) == DatedStatus::Active;
+                in_force || delegator.is_some_and(|d| can_see(viewer, m, d, as_of))
+            })
+            .max_by_key(|m| (m.effective_from, m.created_at))
+            .cloned();
+        out.push(MatterCoverage {
+            matter,
+            status,
+            holders,
+            lapsed,
+            original_holder,
+            overlapping,
+            latest,
         });
     }
     Ok(out)
