@@ -118,6 +118,11 @@ pub enum UserErrorCode {
     /// all, e.g. an HĐND or a public service unit. [Luật 72/2025 Điều 14 k1; LAW.md
     /// R2]
     AuthorizerNotAllowed,
+    /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) to a public service
+    /// unit (ĐVSNCL) of a matter the catalogue does not mark autonomyRelated; such
+    /// a unit is authorized only what increases its autonomy. [LAW.md §7.3 R9; Luật
+    /// 65/2025 Điều 14, P for Luật 72/2025]
+    AutonomyRequired,
     /// issueMandate/amendMandate/extendAuthorization: an AUTHORIZATION (ủy quyền)
     /// would outlive the document it rests on (its effectiveTo is later than the
     /// basis's). [LAW.md R15; Lào Cai QĐ 1883 practice]

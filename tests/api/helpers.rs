@@ -568,6 +568,7 @@ impl TestApp {
             mandate::Entity.table_name(),
             mandate_assignment::Entity.table_name(),
             document::Entity.table_name(),
+            document_link::Entity.table_name(),
             matter::Entity.table_name(),
             holiday::Entity.table_name(),
             reporting_regime::Entity.table_name(),

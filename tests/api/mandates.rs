@@ -9,6 +9,7 @@ use phancap::auth::Authority;
 use phancap::graphql::NodeKind;
 use phancap::mandates::service::{self as mandates, MandateInput, Resources};
 use phancap::units::import::Structure;
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -377,6 +378,27 @@ async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
     .unwrap();
     let to_hospital = s.input("W-K", "WK", tn.id, vec![hospital.id]);
     assert_eq!(s.try_issue(to_hospital).await, None);
+    // R9: its head is authorized only what increases its autonomy.
+    let authorize_hospital = |code: &str, matter: &str| {
+        let mut input = s.authorization(code, matter, tn.id, vec![hospital.id]);
+        input.delegator_capacity = head;
+        input
+    };
+    assert_eq!(
+        s.try_issue(authorize_hospital("W-L", "WL"))
+            .await
+            .as_deref(),
+        Some("AUTONOMY_REQUIRED")
+    );
+    crate::helpers::catalogue(&s.app, "WM").await;
+    let mut autonomy = phancap::mandates::matters::by_code(s.app.db(), "WM")
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    autonomy.autonomy_related = sea_orm::Set(true);
+    autonomy.update(s.app.db()).await.unwrap();
+    assert_eq!(s.try_issue(authorize_hospital("W-M", "WM")).await, None);
 }
 
 #[tokio::test]

@@ -28,10 +28,16 @@ pub(crate) fn province_of(unit: &unit::Model) -> Option<Uuid> {
 ///   QD_UBND), issued by the delegator's province on or before the first
 ///   day (PUBLICATION_REQUIRED when it cites none, INVALID_PUBLICATION
 ///   when the cited one is not such a decision).
+///
+/// * R9: an authorization (ủy quyền) to a public service unit (ĐVSNCL) is
+///   allowed only for a matter that increases its autonomy in managing
+///   itself and providing public services (Luật 65/2025 wording, LAW.md
+///   §1.2; AUTONOMY_REQUIRED).
 pub(super) async fn check_matter(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     delegator: &unit::Model,
+    delegatees: &[unit::Model],
 ) -> AppResult<()> {
     let matter = matters::catalogued(txn, &m.matter_code).await?;
     if !matters::listed_on(&matter, m.effective_from) {
@@ -58,6 +64,21 @@ pub(super) async fn check_matter(
                 matter.non_delegable_basis.as_deref().unwrap_or(&matter.law)
             ),
         ));
+    }
+    if m.kind == MandateKind::Authorization && !matter.autonomy_related {
+        let public_service = delegatees
+            .iter()
+            .find(|d| d.admin_type == entity::unit::AdminType::Dvsncl);
+        if let Some(unit) = public_service {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                UserErrorCode::AutonomyRequired,
+                format!(
+                    "{} is a public service unit: it is authorized only matters that increase its autonomy, and {} is not one (Luật 65/2025 Điều 14; LAW.md R9)",
+                    unit.name, matter.code
+                ),
+            ));
+        }
     }
     if !matter.changes_procedure {
         return Ok(());

@@ -43,7 +43,7 @@ pub(super) async fn check_lawful(
     if let Some(basis) = &basis {
         bodies::check_instrument(m.kind, from, &delegator, basis, "legalBasis")?;
     }
-    check_matter(txn, m, &delegator).await?;
+    check_matter(txn, m, &delegator, delegatees).await?;
     if !rules::in_force(&delegator, m.effective_from) {
         return Err(AppError::rule(
             Some("delegator"),
