@@ -230,6 +230,13 @@ struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "PHANCAP_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     max_body_bytes: usize,
+    /// Folder for files attached to documents (default: beside the SQLite
+    /// file, `<database>.files`; `./phancap-files` for PostgreSQL).
+    #[arg(long, env = "PHANCAP_FILES_DIR")]
+    files_dir: Option<std::path::PathBuf>,
+    /// Largest file attached to a document, in bytes.
+    #[arg(long, env = "PHANCAP_MAX_FILE_BYTES", default_value_t = crate::mandates::attachments::DEFAULT_MAX_FILE_BYTES)]
+    max_file_bytes: usize,
     /// Origins whose pages may call the API from a browser (CORS), comma
     /// separated, e.g. https://portal.thainguyen.gov.vn; none by default.
     #[arg(long, env = "PHANCAP_CORS_ORIGINS", value_delimiter = ',')]
@@ -534,6 +541,12 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
         anonymous_per_minute: args.anonymous_per_minute,
         logins_per_minute: args.logins_per_minute,
         idempotency_ttl: parse_ttl(&args.idempotency_ttl)?.as_secs(),
+        files: crate::mandates::attachments::FileStore {
+            dir: args.files_dir.clone().unwrap_or_else(|| {
+                crate::mandates::attachments::FileStore::default_dir(&args.db.database_url)
+            }),
+            max_bytes: args.max_file_bytes,
+        },
         ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;

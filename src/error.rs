@@ -202,6 +202,9 @@ pub enum UserErrorCode {
     /// createDocument with the same link (document and kind) twice. [input
     /// shape]
     DuplicateLink,
+    /// attachFile: the file is larger than PHANCAP_MAX_FILE_BYTES (20 MiB by
+    /// default). [input bound]
+    FileTooLarge,
     /// endUnit: units below it stay in force after validTo; end them first.
     /// [DESIGN §3 Units]
     HasUnitsInForce,
@@ -501,6 +504,10 @@ pub enum UserErrorCode {
     /// day); catalogue it first. [LAW.md §7.3 R11: every power is a
     /// catalogued competence]
     UnknownMatter,
+    /// attachFile: the file's content is not a PDF, PNG, JPEG, Word (.doc, .docx),
+    /// Excel (.xls, .xlsx) or OpenDocument (.odt, .ods) file; the content decides,
+    /// not the name or the type the client claims. [input bound]
+    UnsupportedFileType,
     /// createUser with a username that already exists. [DESIGN §4]
     UsernameTaken,
     /// grantRole to a deactivated user. [DESIGN §4]

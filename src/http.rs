@@ -13,7 +13,6 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError, Variables};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::header::{
     ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, VARY,
@@ -45,6 +44,9 @@ use crate::schema::{AppSchema, per_request};
 use shape::{Plan, Refused};
 
 mod operations;
+mod uploads;
+
+pub use uploads::file_download;
 mod persisted;
 mod ws;
 
@@ -81,6 +83,10 @@ pub struct GraphqlState {
     pub idempotency_ttl: u64,
     /// Origins listed for CORS, which may also open the websocket.
     pub allowed_origins: Arc<Vec<String>>,
+    /// Largest JSON request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Where attached files are kept (and the largest one).
+    pub files: crate::mandates::attachments::FileStore,
 }
 
 /// What the access log line tells of a GraphQL request, handed from the
@@ -98,33 +104,65 @@ pub async fn graphql_post(
     State(state): State<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> axum::response::Response {
     let started = Instant::now();
-    // Only JSON: a page elsewhere can send text/plain or a form without
-    // asking first (no CORS preflight), and must not reach the API so.
-    let json = headers
+    // Only JSON, or files by the multipart spec with a token: a page
+    // elsewhere can send text/plain or a form without asking first (no
+    // CORS preflight), and must not reach the API so; a form with an
+    // Authorization header cannot be sent without asking.
+    let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|essence| essence.trim().to_ascii_lowercase())
-        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
-    if !json {
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let json = essence == "application/json" || essence.ends_with("+json");
+    let multipart = match uploads::boundary(content_type) {
+        Some(boundary) if essence == "multipart/form-data" => Some(boundary),
+        _ => None,
+    };
+    if !json && multipart.is_none() {
         return rejected(
             &state,
             started,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the request as JSON (Content-Type: application/json)".into(),
+            "send the request as JSON (Content-Type: application/json), or files as multipart/form-data".into(),
         );
     }
-    let body = match body {
+    if multipart.is_some() && !headers.contains_key(AUTHORIZATION) {
+        return rejected(
+            &state,
+            started,
+            StatusCode::UNAUTHORIZED,
+            "files are sent signed in: add Authorization: Bearer <token>".into(),
+        );
+    }
+    let limit = match multipart {
+        // Room for the file and the operation around it.
+        Some(_) => state.files.max_bytes + state.max_body_bytes,
+        None => state.max_body_bytes,
+    };
+    let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
-        Err(rejection) => {
-            let status = rejection.status();
-            return rejected(&state, started, status, rejection.body_text());
+        Err(_) => {
+            return rejected(
+                &state,
+                started,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {limit} bytes"),
+            );
         }
     };
-    let operations = match parse_body(&body, state.max_batch) {
+    let parsed = match multipart {
+        Some(boundary) => uploads::parse(body.clone(), boundary, state.max_batch).await,
+        None => parse_body(&body, state.max_batch),
+    };
+    let operations = match parsed {
         Ok(operations) => operations,
         Err(message) => return rejected(&state, started, StatusCode::BAD_REQUEST, message),
     };

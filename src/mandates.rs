@@ -3,6 +3,7 @@
 //! with which resources; the rules that keep them lawful; and the legal
 //! documents they rest on.
 
+pub mod attachments;
 pub mod bodies;
 pub mod document_number;
 pub mod documents;

@@ -194,8 +194,10 @@ pub fn build_schema(
     tokens: Arc<TokenService>,
     limits: Limits,
     metrics: Arc<Metrics>,
+    files: crate::mandates::attachments::FileStore,
 ) -> AppSchema {
     schema_builder(limits)
+        .data(files)
         .data(db)
         .data(tokens)
         .data(metrics)

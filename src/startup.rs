@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+
+use crate::mandates::attachments::FileStore;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -51,6 +53,8 @@ pub struct Settings {
     pub logins_per_minute: u32,
     /// How long an idempotency key is remembered, in seconds.
     pub idempotency_ttl: u64,
+    /// Where files attached to documents are kept, and the largest one.
+    pub files: FileStore,
 }
 
 impl Default for Settings {
@@ -68,6 +72,11 @@ impl Default for Settings {
             anonymous_per_minute: 1200,
             logins_per_minute: 20,
             idempotency_ttl: 24 * 3600,
+            // The command line puts them beside the database.
+            files: FileStore {
+                dir: std::env::temp_dir().join("phancap-files"),
+                max_bytes: crate::mandates::attachments::DEFAULT_MAX_FILE_BYTES,
+            },
         }
     }
 }
@@ -89,8 +98,13 @@ impl Application {
     ) -> std::io::Result<Self> {
         let cors = cors_layer(&settings.cors_origins)?;
         let metrics = Arc::new(Metrics::default());
-        let schema =
-            schema::build_schema(db.clone(), tokens.clone(), settings.limits, metrics.clone());
+        let schema = schema::build_schema(
+            db.clone(),
+            tokens.clone(),
+            settings.limits,
+            metrics.clone(),
+            settings.files.clone(),
+        );
         let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {
             schema,
@@ -112,11 +126,14 @@ impl Application {
                     .map(|o| o.trim().trim_end_matches('/').to_owned())
                     .collect(),
             ),
+            max_body_bytes: settings.max_body_bytes,
+            files: settings.files.clone(),
         };
         let mut router = Router::new()
             .route("/graphql", get(http::graphql_get).post(http::graphql_post))
             .route("/graphql/ws", get(http::graphql_ws))
-            .route("/healthz", get(healthz));
+            .route("/healthz", get(healthz))
+            .route("/files/{sha256}", get(http::file_download));
         if settings.graphiql {
             router = router.route("/graphiql/{file}", get(http::graphiql_asset));
         }

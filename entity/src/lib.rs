@@ -2,6 +2,7 @@
 //! business rules. The schema itself is owned by the `migration` crate.
 
 pub mod app_user;
+pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod document;

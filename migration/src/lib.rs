@@ -14,6 +14,7 @@ mod m20261130_000006_idempotency;
 mod m20261130_000007_document_records;
 mod m20261130_000008_matters;
 mod m20261201_000010_delegatee_capacity;
+mod m20261201_000011_attachments;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_document_records::Migration),
             Box::new(m20261130_000008_matters::Migration),
             Box::new(m20261201_000010_delegatee_capacity::Migration),
+            Box::new(m20261201_000011_attachments::Migration),
         ]
     }
 }

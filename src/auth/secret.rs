@@ -111,7 +111,7 @@ fn check_private(_path: &Path) -> Result<(), BoxError> {
 
 /// For a SQLite URL: Some(Some(file)) or Some(None) for an in-memory
 /// database; None for any other database.
-fn sqlite_file(url: &str) -> Option<Option<PathBuf>> {
+pub(crate) fn sqlite_file(url: &str) -> Option<Option<PathBuf>> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -100,6 +100,9 @@ impl Context<'_> {
         if let Some(variables) = operation.variables {
             request = request.variables(Variables::from_json(variables));
         }
+        for (path, upload) in operation.uploads.0 {
+            request.set_upload(&path, upload);
+        }
         let mut document = match async_graphql::parser::parse_query(&query) {
             Ok(document) => document,
             Err(error) => {

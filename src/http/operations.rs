@@ -15,6 +15,9 @@ pub(super) struct RawOperation {
     pub(super) variables: Option<Value>,
     #[serde(default)]
     pub(super) extensions: Option<Value>,
+    /// Files sent with it (multipart requests only).
+    #[serde(skip)]
+    pub(super) uploads: super::uploads::Uploads,
 }
 
 pub(super) enum Operations {
@@ -118,6 +121,7 @@ pub(super) fn operation_from_params(
         operation_name: params.remove("operationName").filter(|n| !n.is_empty()),
         variables: json("variables", params.remove("variables"))?,
         extensions: json("extensions", params.remove("extensions"))?,
+        uploads: Default::default(),
     };
     operation.check()?;
     Ok(operation)

@@ -8,7 +8,7 @@ use entity::{document, mandate_assignment, unit};
 use uuid::Uuid;
 
 use super::loaders::MandateLoaders;
-use super::{documents, service, status};
+use super::{attachments, documents, service, status};
 use crate::auth::{Authority, RoleGuard, Viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult, UserErrorCode};

@@ -25,6 +25,7 @@ pub struct MandateLoaders {
     pub delegated: DataLoader<DelegatedBy>,
     pub links: DataLoader<LinksOf>,
     pub matters: DataLoader<MatterByCode>,
+    pub attachments: DataLoader<AttachmentsOf>,
 }
 
 impl MandateLoaders {
@@ -38,6 +39,7 @@ impl MandateLoaders {
             delegated: batched(DelegatedBy(db.clone())),
             links: batched(LinksOf(db.clone())),
             matters: batched(MatterByCode(db.clone())),
+            attachments: batched(AttachmentsOf(db.clone())),
         }
     }
 }
@@ -84,6 +86,22 @@ impl Loader<Uuid> for DocumentById {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, document::Model>, AppError> {
         let rows = service::documents_by_id(&self.0, keys).await?;
         Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+/// The files attached to documents, oldest first.
+pub struct AttachmentsOf(DatabaseConnection);
+
+impl Loader<Uuid> for AttachmentsOf {
+    type Value = Vec<entity::attachment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let mut out: HashMap<Uuid, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for a in super::attachments::of_documents(&self.0, keys).await? {
+            out.entry(a.document_id).or_default().push(a);
+        }
+        Ok(out)
     }
 }
 

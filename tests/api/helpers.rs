@@ -128,8 +128,13 @@ async fn serve(
     settings: Settings,
     tokens: Arc<TokenService>,
 ) -> TestApp {
+    let files = phancap::mandates::attachments::FileStore {
+        dir: std::env::temp_dir().join(format!("phancap-test-files-{}", Uuid::now_v7())),
+        ..settings.files.clone()
+    };
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
+        files,
         ..settings
     };
     let app = Application::build(&settings, conn.clone(), tokens.clone())

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod api_limits;
+mod attachments;
 mod audit;
 mod authz;
 mod documents;

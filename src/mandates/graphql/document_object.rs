@@ -52,6 +52,17 @@ impl Document {
         Ok(link_list(ctx, self.0.id, false).await?)
     }
 
+    /// Files attached to it (the signed scan, annexes), oldest first.
+    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attachment>> {
+        let list = ctx
+            .per_request::<MandateLoaders>()
+            .attachments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(list.into_iter().map(Attachment).collect())
+    }
+
     /// Later documents that respond to, implement, amend or repeal this
     /// one.
     async fn linked_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DocumentLink>> {
@@ -272,6 +283,62 @@ pub struct DocumentEdge {
 pub struct DocumentPayload {
     /// The document registered; null when it was refused.
     pub document: Option<Document>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// A file attached to a document, stored by the SHA-256 of its content.
+pub struct Attachment(pub entity::attachment::Model);
+
+/// A file attached to a document: the signed scan of a decision, an annex.
+/// Anyone may download it, as anyone may read the document.
+#[Object]
+impl Attachment {
+    /// The name the uploader gave, e.g. "1883-QD-UBND.pdf".
+    async fn file_name(&self) -> &str {
+        &self.0.file_name
+    }
+
+    /// The media type read from the content, e.g. "application/pdf".
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+
+    /// Size in bytes.
+    async fn size_bytes(&self) -> f64 {
+        self.0.size_bytes as f64
+    }
+
+    /// Lower-case hex SHA-256 of the content; a downloaded file can be
+    /// checked against it.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Where to download it: a path on this server,
+    /// `/files/{sha256}`.
+    async fn url(&self) -> String {
+        format!("/files/{}", self.0.sha256)
+    }
+}
+
+/// A file to attach to a document.
+#[derive(InputObject)]
+pub struct AttachFileInput {
+    /// The document; you need APPROVER over its issuer.
+    pub document: ID,
+    /// The file, sent by the GraphQL multipart request spec (a PDF, PNG,
+    /// JPEG, Word, Excel or OpenDocument file; at most
+    /// PHANCAP_MAX_FILE_BYTES, 20 MiB by default).
+    pub file: async_graphql::Upload,
+}
+
+/// The result of attachFile.
+#[derive(SimpleObject)]
+pub struct AttachmentPayload {
+    /// The attachment (the existing one when the same content was already
+    /// attached); null when refused.
+    pub attachment: Option<Attachment>,
     /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }

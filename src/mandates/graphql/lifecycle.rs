@@ -375,6 +375,31 @@ impl MandateMutation {
         })
     }
 
+    /// Attaches a file to a document. Send it as a GraphQL multipart
+    /// request (with the Authorization header); the content decides its
+    /// type, and the same content attached twice is one attachment.
+    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    async fn attach_file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document and the file.")] input: AttachFileInput,
+    ) -> async_graphql::Result<AttachmentPayload> {
+        let viewer = ctx.signed_in()?;
+        let store = ctx.data::<attachments::FileStore>()?;
+        let document = doc_id("document", &input.document)?;
+        let upload = input.file.value(ctx)?;
+        let db = ctx.db();
+        let by = Authority::Viewer(viewer);
+        let result =
+            attachments::attach_file(db, store, by, document, &upload.filename, &upload.content)
+                .await;
+        let (attachment, user_errors) = split(result)?;
+        Ok(AttachmentPayload {
+            attachment: attachment.map(Attachment),
+            user_errors,
+        })
+    }
+
     /// Drafts a mandate; rules are checked when it is issued.
     #[graphql(guard = "RoleGuard(&[Role::Approver])")]
     async fn draft_mandate(
