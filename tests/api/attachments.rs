@@ -167,6 +167,7 @@ async fn an_upload_is_signed_in_typed_by_its_content_and_bounded() {
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{body}"
     );
+    assert_eq!(app.snapshot().await, before, "refusals attach nothing");
     // An APPROVER attaches to their province's documents, not to another's.
     let approver = app
         .token(&crate::helpers::role_user(
