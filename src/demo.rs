@@ -542,12 +542,23 @@ const DEMO_DOCUMENTS: &[DemoDocument] = &[
         ..DOCUMENT
     },
     DemoDocument {
-        number: "904/QĐ-UBND",
+        number: "904/2025/QĐ-UBND",
         subject: "Về việc giao Ủy ban nhân dân các phường kế thừa nhiệm vụ được phân cấp của Ủy ban nhân dân cấp huyện khi sắp xếp đơn vị hành chính",
         signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
         recipients: &["UBND các xã, phường", "Sở Nội vụ", "Lưu: VT, NC"],
         issued: "2025-07-10",
         effective: "2025-07-10",
+        ..DOCUMENT
+    },
+    DemoDocument {
+        number: "906/2025/NQ-HĐND",
+        doc_type: "NQ_HDND",
+        subject: "Quy định phân cấp thẩm quyền quyết định mua sắm tài sản công trên địa bàn tỉnh Thái Nguyên",
+        signer_title: Some("CHỦ TỊCH"),
+        recipients: &["UBND tỉnh", "Sở Tài chính", "Lưu: VT"],
+        issued: "2025-07-18",
+        effective: "2025-08-01",
+        links: &[("72/2025/QH15", LinkKind::Implements)],
         ..DOCUMENT
     },
     DemoDocument {
@@ -570,7 +581,8 @@ const DEMO_DOCUMENTS: &[DemoDocument] = &[
     },
     DemoDocument {
         number: "902/QĐ-UBND",
-        subject: "Về việc ủy quyền cho Giám đốc Sở Công Thương, Giám đốc Sở Nội vụ thực hiện một số nhiệm vụ, quyền hạn của Ủy ban nhân dân tỉnh",
+        doc_type: "QD_CT_UBND",
+        subject: "Về việc ủy quyền cho Giám đốc Sở Công Thương, Giám đốc Sở Nội vụ thực hiện một số nhiệm vụ, quyền hạn của Chủ tịch Ủy ban nhân dân tỉnh",
         signer_title: Some("KT. CHỦ TỊCH – PHÓ CHỦ TỊCH"),
         recipients: &["Sở Công Thương", "Sở Nội vụ", "Lưu: VT, NC"],
         issued: "2025-07-25",
@@ -646,6 +658,8 @@ struct DemoMandate {
     kind: MandateKind,
     /// The delegator acts through its head (Chủ tịch, Giám đốc).
     head: bool,
+    /// The delegator is the People's Council (HĐND).
+    council: bool,
     /// The delegatees receive through their heads.
     to_head: bool,
     from: &'static str,
@@ -671,7 +685,11 @@ impl DemoMandate {
             matter_code: self.matter.into(),
             kind: self.kind,
             delegator,
-            delegator_capacity: stored(if self.head { "HEAD" } else { "COLLECTIVE" }),
+            delegator_capacity: stored(match (self.council, self.head) {
+                (true, _) => "COUNCIL",
+                (false, true) => "HEAD",
+                (false, false) => "COLLECTIVE",
+            }),
             delegatee_capacity: stored(if self.to_head { "HEAD" } else { "COLLECTIVE" }),
             legal_basis: Some(basis),
             legal_basis_article: Some("Điều 2".into()),
@@ -704,6 +722,7 @@ const fn plain(
         matter,
         kind: MandateKind::Decentralization,
         head: false,
+        council: false,
         to_head: false,
         from: "2025-08-01",
         to: None,
@@ -740,7 +759,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
     let regulation = docs["901/2025/QĐ-UBND"];
     let decision = docs["902/QĐ-UBND"];
     let legacy_regulation = docs["903/2022/QĐ-UBND"];
-    let transfer = docs["904/QĐ-UBND"];
+    let transfer = docs["904/2025/QĐ-UBND"];
     let mut created = 0;
 
     let justice = dept("19-STP").await?.id;
@@ -766,7 +785,10 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         )
     };
     issue(db, devolution.input(province.id, vec![justice], law, None)).await?;
+    // Public assets are HĐND tỉnh's to decentralize (Luật Quản lý, sử dụng
+    // tài sản công 2017), by its resolution.
     let finance = DemoMandate {
+        council: true,
         staff: None,
         none_reason: Some("Thực hiện bằng bộ máy và kinh phí hiện có của Sở"),
         ..plain(
@@ -781,7 +803,7 @@ async fn load_mandates(db: &DatabaseConnection) -> Result<usize, BoxError> {
         finance.input(
             province.id,
             vec![dept("19-STC").await?.id],
-            regulation,
+            docs["906/2025/NQ-HĐND"],
             None,
         ),
     )

@@ -179,6 +179,16 @@ pub enum UserErrorCode {
     /// effectiveFrom (e.g. a district after 30/6/2025). [DESIGN §3 rule 4; Luật
     /// TCCQĐP 2025, Điều 51 k3]
     DelegatorNotInForce,
+    /// issueMandate/amendMandate on a DEVOLUTION (phân quyền) whose delegatee is
+    /// not the body the catalogue says the law gives the matter to (a sở for a
+    /// power of a sở by law, the commune's body for a commune's power). [Luật TCCP
+    /// 2025 Điều 7; LAW.md §1.1]
+    DevolutionNotToHolder,
+    /// revokeMandate/extendAuthorization/transferAssignments: the document is not
+    /// in force on the day the change would apply (a revocation dated before the
+    /// decision that makes it, an extension by a decision that takes effect later).
+    /// [general rule: a decision does not reach back before it takes effect]
+    DocumentNotInForce,
     /// The business code is taken: another mandate (draftMandate,
     /// amendMandate), matter (createMatter, updateMatter, twice in one
     /// importMatters file), regime (createRegime), or unit in force on or after
@@ -416,6 +426,10 @@ pub enum UserErrorCode {
     /// VBQPPL (luật, nghị quyết of Quốc hội, nghị định, thông tư).
     /// [Luật 80/2015/QH13 Điều 8 k1; not in LAW.md]
     NumberYearRequired,
+    /// amendMandate: mandates passed on from the amended one would rest on a
+    /// version whose delegatees no longer include their delegator; revoke or amend
+    /// them first. [LAW.md R7]
+    OnwardDependents,
     /// issueMandate/amendMandate with a parentMandate that is an AUTHORIZATION;
     /// a power received by ủy quyền is not delegated onward. [DESIGN §3 rule 2;
     /// practice per LAW.md R5]
@@ -429,6 +443,10 @@ pub enum UserErrorCode {
     /// the normative document a phân cấp needs; a sở cannot). [Luật 72/2025 Điều 13
     /// k1; LAW.md R6]
     OnwardNotIssuable,
+    /// issueMandate/amendMandate/extendAuthorization: the mandate would last longer
+    /// than the delegator holds the matter (its parent mandate, or the assignment
+    /// by which it holds, ends first). [Luật 72/2025 Điều 14 k1; LAW.md R7]
+    OutlivesParent,
     /// addHoliday for a date outside the years 2000–2100. [input bound]
     OutOfRange,
     /// createUnit: the body would be in force outside its province's validity

@@ -13,6 +13,7 @@
 
 use entity::document::{self, DocumentType};
 use entity::mandate::{DelegatorCapacity, MandateKind};
+use entity::matter::MatterHolder;
 use entity::unit::{self, AdminType, UnitKind};
 
 use crate::error::{AppError, AppResult, UserErrorCode};
@@ -107,6 +108,44 @@ pub fn body(
             format!("{} has no People's Council (HĐND)", unit.name),
         )
     })
+}
+
+/// R7: whether `body` is the original holder the catalogue names. A
+/// power a law gives "a sở" is held by a sở only through a recorded
+/// devolution, which names which one.
+pub fn holds_originally(holder: MatterHolder, body: Body) -> bool {
+    matches!(
+        (holder, body),
+        (MatterHolder::HdndProvince, Council(Tier::Province))
+            | (MatterHolder::UbndProvince, Committee(Tier::Province))
+            | (MatterHolder::ChairProvince, Chair(Tier::Province))
+            | (MatterHolder::HdndCommune, Council(Tier::Commune))
+            | (MatterHolder::UbndCommune, Committee(Tier::Commune))
+            | (MatterHolder::ChairCommune, Chair(Tier::Commune))
+    )
+}
+
+/// Whether a devolution (phân quyền: the law itself gives the power) may
+/// record `body` as the holder the catalogue names: a sở for a power the
+/// law gives a sở, the commune's body for a commune's power.
+pub fn devolved_to(holder: MatterHolder, body: Body) -> bool {
+    match holder {
+        MatterHolder::DepartmentByLaw => matches!(body, Agency | AgencyHead),
+        _ => holds_originally(holder, body),
+    }
+}
+
+/// The name of an original holder in messages.
+pub fn holder_name(holder: MatterHolder) -> &'static str {
+    match holder {
+        MatterHolder::HdndProvince => "HĐND tỉnh",
+        MatterHolder::UbndProvince => "UBND tỉnh",
+        MatterHolder::ChairProvince => "Chủ tịch UBND tỉnh",
+        MatterHolder::DepartmentByLaw => "a sở, by law",
+        MatterHolder::HdndCommune => "HĐND xã",
+        MatterHolder::UbndCommune => "UBND xã",
+        MatterHolder::ChairCommune => "Chủ tịch UBND xã",
+    }
 }
 
 /// Who may give to whom, by kind of mandate.

@@ -287,10 +287,11 @@ pub enum DatedStatus {
 /// touching it; a revoked or superseded one was active until it ended.
 pub fn dated_status(m: &mandate::Model, as_of: NaiveDate) -> DatedStatus {
     let ended = m.effective_to.is_some_and(|to| as_of > to);
+    // Withdrawn before it took effect: it never applies, on any date.
+    let withdrawn = m.effective_to.is_some_and(|to| to < m.effective_from);
     match m.state {
         MandateState::Draft => DatedStatus::Draft,
-        // A revocation may end a mandate before it ever started.
-        MandateState::Revoked if ended => DatedStatus::Revoked,
+        MandateState::Revoked if ended || withdrawn => DatedStatus::Revoked,
         MandateState::Superseded if ended => DatedStatus::Superseded,
         _ if as_of < m.effective_from => DatedStatus::Scheduled,
         _ if ended => DatedStatus::Expired,
@@ -387,12 +388,12 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_mandate_revoked_before_it_started_is_never_active() {
+    fn a_mandate_withdrawn_before_it_started_reads_revoked_on_every_date() {
         let m = issued("2026-09-01", Some("2026-06-30"), MandateState::Revoked);
         for day in ["2026-07-01", "2026-09-01", "2027-01-01"] {
             assert_eq!(dated_status(&m, d(day)), DatedStatus::Revoked, "{day}");
         }
-        assert_eq!(dated_status(&m, d("2026-06-01")), DatedStatus::Scheduled);
+        assert_eq!(dated_status(&m, d("2026-06-01")), DatedStatus::Revoked);
     }
 
     #[test]

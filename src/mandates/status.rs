@@ -124,8 +124,8 @@ pub fn condition(status: MandateStatus, as_of: NaiveDate) -> Condition {
         MandateStatus::Draft => {
             Condition::all().add(mandate::Column::State.eq(MandateState::Draft))
         }
-        // A revocation may end a mandate before it ever started: it then
-        // reads REVOKED, not SCHEDULED, after its last day.
+        // A mandate withdrawn before it started (revoked with its last
+        // day before its first) reads REVOKED on every date.
         MandateStatus::Scheduled => Condition::all()
             .add(mandate::Column::State.ne(MandateState::Draft))
             .add(mandate::Column::EffectiveFrom.gt(as_of))
@@ -134,7 +134,8 @@ pub fn condition(status: MandateStatus, as_of: NaiveDate) -> Condition {
                     .add(mandate::Column::State.eq(MandateState::Issued))
                     .add(mandate::Column::EffectiveTo.is_null())
                     .add(mandate::Column::EffectiveTo.gte(as_of)),
-            ),
+            )
+            .add(withdrawn().not()),
         MandateStatus::Active => in_force_by_dates(as_of).add(
             Condition::any()
                 .add(with_assignments(as_of, false))
@@ -144,9 +145,20 @@ pub fn condition(status: MandateStatus, as_of: NaiveDate) -> Condition {
             .add(with_assignments(as_of, true))
             .add(with_assignments(as_of, false).not()),
         MandateStatus::Expired => ended(MandateState::Issued),
-        MandateStatus::Revoked => ended(MandateState::Revoked),
+        MandateStatus::Revoked => Condition::any()
+            .add(ended(MandateState::Revoked))
+            .add(withdrawn()),
         MandateStatus::Superseded => ended(MandateState::Superseded),
     }
+}
+
+/// Mandates withdrawn before they took effect: revoked, with their last
+/// day before their first.
+fn withdrawn() -> Condition {
+    use sea_orm::sea_query::Expr;
+    Condition::all()
+        .add(mandate::Column::State.eq(MandateState::Revoked))
+        .add(Expr::col(mandate::Column::EffectiveTo).lt(Expr::col(mandate::Column::EffectiveFrom)))
 }
 
 /// Mandates in force on `as_of` by their dates alone (issued, and the day

@@ -568,7 +568,7 @@ async fn the_demo_registers_the_seed_documents_with_their_links() {
         ("901/2025/QĐ-UBND", true),
         ("902/QĐ-UBND", false),
         ("903/2022/QĐ-UBND", true),
-        ("904/QĐ-UBND", false),
+        ("904/2025/QĐ-UBND", true),
     ] {
         let doc = read(number).await;
         assert_eq!(doc["normative"], normative, "{number}: {doc}");

@@ -741,6 +741,12 @@ pub fn mandate_input(
 /// the table, as the migration catalogues existing codes: the tests'
 /// short matter codes ("A", "C1") predate the code syntax.
 pub async fn catalogue(app: &TestApp, code: &str) {
+    catalogue_held_by(app, code, entity::matter::MatterHolder::UbndProvince).await;
+}
+
+/// Catalogues matter `code` as held originally by `holder`, unless it is
+/// there already.
+pub async fn catalogue_held_by(app: &TestApp, code: &str, holder: entity::matter::MatterHolder) {
     use phancap::mandates::matters;
     use sea_orm::{ActiveModelTrait, IntoActiveModel};
     if matters::by_code(app.db(), code).await.unwrap().is_some() {
@@ -754,7 +760,7 @@ pub async fn catalogue(app: &TestApp, code: &str) {
         sector: entity::mandate::Sector::XayDung,
         law: "Luật Xây dựng 2014".into(),
         law_document_id: None,
-        holder: entity::matter::MatterHolder::UbndProvince,
+        holder,
         non_delegable: false,
         non_delegable_basis: None,
         autonomy_related: false,

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Fixture, TestApp, bundled_rows, document, document_of, error_code, gid, instrument, law,
-    make_mandate, mandate_input, role_user, spawn_app, today,
+    Fixture, TestApp, bundled_rows, catalogue_held_by, document, document_of, error_code, gid,
+    instrument, law, make_mandate, mandate_input, role_user, spawn_app, today,
 };
 
 const ISSUE: &str = "mutation($id: ID!) { issueMandate(input: { id: $id }) {
@@ -290,6 +290,10 @@ async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
         s.try_issue(chair_to_committee).await.as_deref(),
         Some("AUTHORIZATION_TARGET_NOT_ALLOWED")
     );
+    // R7: the power is UBND tỉnh's; its Chủ tịch cannot give it away.
+    let mut chair_gives = s.authorization("W-N", "WN", tn.id, vec![tn.department]);
+    chair_gives.delegator_capacity = head;
+    assert_eq!(s.try_issue(chair_gives).await.as_deref(), Some("NOT_HELD"));
     // A sở has no People's Council.
     let mut so_council = s.input("W-E", "W", tn.id, vec![tn.department]);
     so_council.delegatee_capacity = DelegatorCapacity::Council;
@@ -379,11 +383,8 @@ async fn who_may_delegate_what_to_whom_and_by_which_instrument() {
     let to_hospital = s.input("W-K", "WK", tn.id, vec![hospital.id]);
     assert_eq!(s.try_issue(to_hospital).await, None);
     // R9: its head is authorized only what increases its autonomy.
-    let authorize_hospital = |code: &str, matter: &str| {
-        let mut input = s.authorization(code, matter, tn.id, vec![hospital.id]);
-        input.delegator_capacity = head;
-        input
-    };
+    let authorize_hospital =
+        |code: &str, matter: &str| s.authorization(code, matter, tn.id, vec![hospital.id]);
     assert_eq!(
         s.try_issue(authorize_hospital("W-L", "WL"))
             .await
@@ -444,11 +445,10 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
         .app
         .graphql_as(&s.root, revoke, vars(s.normative, &day_before))
         .await;
-    // It reads SCHEDULED until the revocation takes effect on what would
-    // have been its first day, and REVOKED from then on.
+    // Withdrawn: it reads REVOKED today already, and on every later date.
     assert_eq!(
-        body["data"]["revokeMandate"]["mandate"]["effectiveTo"],
-        day_before.as_str(),
+        body["data"]["revokeMandate"]["mandate"],
+        json!({ "status": "REVOKED", "effectiveTo": day_before }),
         "{body}"
     );
     let m = mandates::existing(s.app.db(), scheduled.id).await.unwrap();
@@ -456,19 +456,49 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
         read(&s, "X-A", &m.effective_from.to_string()).await["status"],
         "REVOKED"
     );
-    // A law of Quốc hội (a higher authority) ends a mandate too.
+    // An unrelated law does not end it, nor a decision dated after the
+    // day it would apply from; the province's decision ends its sở's
+    // authorization.
     let other_matter = make_mandate(
         &s.app,
         s.input("X-B", "XB", tn.id, vec![tn.department]),
         true,
     )
     .await;
+    let later = document_of(&s.app, "20/2026/QĐ-UBND", true, tn.id, &today().to_string()).await;
+    let a_law = law(&s.app, "2/2020/QH14").await;
+    for (doc, last_day, code) in [
+        (a_law, today(), "WRONG_INSTRUMENT_TYPE"),
+        (later, today() - Days::new(30), "DOCUMENT_NOT_IN_FORCE"),
+    ] {
+        let body = s
+            .app
+            .graphql_as(
+                &s.root,
+                revoke,
+                json!({ "input": { "id": gid(NodeKind::Mandate, other_matter.id), "document": gid(NodeKind::Document, doc), "lastDay": last_day.to_string() } }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["revokeMandate"]["userErrors"][0]["code"], code,
+            "{body}"
+        );
+    }
+    let to_so = make_mandate(
+        &s.app,
+        s.input("X-P", "XC", tn.id, vec![tn.department]),
+        true,
+    )
+    .await;
+    let mut onward = s.authorization("X-C", "XC", tn.department, vec![tn.commune]);
+    onward.parent = Some(to_so.id);
+    let by_so = make_mandate(&s.app, onward, true).await;
     let body = s
         .app
         .graphql_as(
             &s.root,
             revoke,
-            json!({ "input": { "id": gid(NodeKind::Mandate, other_matter.id), "document": gid(NodeKind::Document, law(&s.app, "2/2020/QH14").await), "lastDay": today().to_string() } }),
+            json!({ "input": { "id": gid(NodeKind::Mandate, by_so.id), "document": gid(NodeKind::Document, later), "lastDay": today().to_string() } }),
         )
         .await;
     assert_eq!(
@@ -476,6 +506,59 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
         json!([]),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn what_is_passed_on_lives_within_what_is_held() {
+    let s = setup().await;
+    let tn = &s.fixture.inside;
+    let mut parent = s.input("O-A", "O", tn.id, vec![tn.department]);
+    parent.effective_to = Some("2027-01-31".parse().unwrap());
+    let parent = make_mandate(&s.app, parent, true).await;
+    let onward = |code: &str, to: &str| {
+        let mut input = s.authorization(code, "O", tn.department, vec![tn.commune]);
+        input.parent = Some(parent.id);
+        input.effective_to = Some(to.parse().unwrap());
+        input
+    };
+    assert_eq!(
+        s.try_issue(onward("O-B", "2030-12-31")).await.as_deref(),
+        Some("OUTLIVES_PARENT")
+    );
+    assert_eq!(s.try_issue(onward("O-C", "2027-01-31")).await, None);
+    // Nor can it be extended past its parent.
+    let child = mandates::existing(s.app.db(), mandate_id(&s, "O-C").await)
+        .await
+        .unwrap();
+    let extended = mandates::extend_authorization(
+        s.app.db(),
+        Authority::Cli,
+        child.id,
+        "2028-12-31".parse().unwrap(),
+        s.dept_decision,
+    )
+    .await;
+    assert!(
+        matches!(&extended, Err(phancap::error::AppError::Rule { code, .. }) if *code == phancap::error::UserErrorCode::OutlivesParent),
+        "{extended:?}"
+    );
+    // An amendment that takes the power from the sở would leave O-C
+    // resting on nothing.
+    let amend = "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { code } userErrors { code } } }";
+    let before = s.app.snapshot().await;
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            amend,
+            json!({ "input": { "id": gid(NodeKind::Mandate, parent.id), "code": "O-A2", "legalBasis": gid(NodeKind::Document, s.normative), "effectiveFrom": "2026-01-01", "delegatees": [gid(NodeKind::Unit, tn.commune)] } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["amendMandate"]["userErrors"][0]["code"], "ONWARD_DEPENDENTS",
+        "{body}"
+    );
+    assert_eq!(s.app.snapshot().await, before);
 }
 
 #[tokio::test]
@@ -606,10 +689,20 @@ async fn rule_3_one_matter_spans_at_most_two_levels() {
 async fn rule_4_a_unit_delegates_only_what_it_holds() {
     let s = setup().await;
     let tn = &s.fixture.inside;
+    catalogue_held_by(&s.app, "R4", entity::matter::MatterHolder::DepartmentByLaw).await;
     let by_department = s.authorization("R4-A", "R4", tn.department, vec![tn.commune]);
     assert_eq!(
         s.try_issue(by_department).await.as_deref(),
         Some("NOT_HELD")
+    );
+    // The law gives R4 to a sở; UBND tỉnh's own powers are never devolved.
+    let mut not_the_holder = s.input("R4-X", "R4X", tn.id, vec![tn.department]);
+    not_the_holder.kind = MandateKind::Devolution;
+    not_the_holder.resources = Resources::default();
+    not_the_holder.legal_basis = Some(law(&s.app, "3/2020/QH14").await);
+    assert_eq!(
+        s.try_issue(not_the_holder).await.as_deref(),
+        Some("DEVOLUTION_NOT_TO_HOLDER")
     );
     // Once the law's devolution to the department is recorded, it holds the matter.
     let mut devolution = s.input("R4-LAW", "R4", tn.id, vec![tn.department]);
@@ -924,6 +1017,32 @@ async fn a_mandate_to_an_abolished_district_lapses_and_is_transferred_to_its_suc
         asked["data"]["mandateByCode"]["viewerCan"]["transfer"],
         false
     );
+    // A report carries nothing over, and a transfer is recorded once it
+    // applies.
+    let report = instrument(
+        &s.app,
+        "269/BC-UBND",
+        DocumentType::Bc,
+        s.fixture.inside.id,
+        "2025-07-01",
+    )
+    .await;
+    let mut by_report = input.clone();
+    by_report["input"]["document"] = json!(gid(NodeKind::Document, report));
+    let mut ahead = input.clone();
+    ahead["input"]["effectiveFrom"] = json!((today() + Days::new(10)).to_string());
+    for (refused, code) in [
+        (by_report, "WRONG_INSTRUMENT_TYPE"),
+        (ahead, "INVALID_DATE"),
+    ] {
+        let before = s.app.snapshot().await;
+        let body = s.app.graphql_as(&approver, transfer, refused).await;
+        assert_eq!(
+            body["data"]["transferAssignments"]["userErrors"][0]["code"], code,
+            "{body}"
+        );
+        assert_eq!(s.app.snapshot().await, before);
+    }
     let body = s.app.graphql_as(&approver, transfer, input.clone()).await;
     assert_eq!(
         body["data"]["transferAssignments"]["userErrors"],

@@ -61,11 +61,14 @@ pub(super) async fn check_lawful(
             m.effective_from,
         )?;
     }
+    if m.kind == MandateKind::Devolution {
+        check_devolved_to_holder(txn, m, delegatees).await?;
+    }
     let given = ancestors(txn, m.parent_mandate_id).await?;
     if let Some(parent) = given.first() {
         rules::check_onward(parent, m.kind)?;
     }
-    let holder = check_holds(txn, m, &delegator, given.first()).await?;
+    let holder = check_holds(txn, m, &delegator, from, given.first()).await?;
     let parent = m.parent_mandate_id.or(holder);
     let chain = ancestors(txn, parent).await?;
     check_levels(txn, m, &delegator, delegatees, &chain).await?;
@@ -76,42 +79,59 @@ pub(super) async fn check_lawful(
 
 /// The document that revokes or extends `m` is of the same form and by
 /// the same authority as the instrument that made it (R3, R4: the checks
-/// of [`bodies::check_instrument`]), or by a higher one: a legal normative
-/// document of a central body (a law, a decree), or, for a mandate a sở
-/// made, a decision of its UBND tỉnh. A report or a letter never ends a
-/// mandate.
+/// of [`bodies::check_instrument`]), or, for a mandate a sở made, a
+/// decision of its UBND tỉnh (the authority above it); and it is in force
+/// on `takes_effect`, the day the change applies: a decision does not
+/// reach back before it exists. A report, a letter or an unrelated law
+/// never ends a mandate.
 pub(super) async fn check_ending_instrument(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     doc: &document::Model,
+    takes_effect: NaiveDate,
     field: &'static str,
 ) -> AppResult<()> {
     let delegator = existing_unit(txn, m.delegator_unit_id).await?;
     let from = bodies::body(&delegator, m.delegator_capacity, "delegatorCapacity")?;
     let own = bodies::check_instrument(m.kind, from, &delegator, doc, field);
-    let central = doc.issuer_unit_id.is_none() && doc.normative;
     let province_over_department = delegator.kind == UnitKind::Department
         && doc.issuer_unit_id.is_some()
         && doc.issuer_unit_id == delegator.parent_id
         && doc.doc_type == document::DocumentType::QdUbnd;
-    if own.is_err() && (central || province_over_department) {
-        return Ok(());
+    if !province_over_department {
+        own?;
     }
-    own
+    if doc.effective_from > takes_effect || doc.effective_to.is_some_and(|to| to < takes_effect) {
+        return Err(AppError::rule(
+            Some(field),
+            UserErrorCode::DocumentNotInForce,
+            format!(
+                "{} is not in force on {takes_effect}, when the change would apply; a decision does not reach back before it takes effect",
+                doc.number
+            ),
+        ));
+    }
+    Ok(())
 }
 
-/// Rule 4: the delegator holds the matter on the effective date, as the
-/// province (original holder), through the parent mandate, or by law
-/// (an active DEVOLUTION naming it). Returns the mandate it holds by.
+/// Rule 4 (R7): the delegator holds the matter on the effective date and
+/// for as long as the mandate lasts: as the original holder the catalogue
+/// names (the body itself: UBND tỉnh's power is given by UBND tỉnh, not by
+/// its Chủ tịch), through the parent mandate, or by law (an active
+/// DEVOLUTION naming it). Returns the mandate it holds by. A devolution
+/// records the holder the law names (DEVOLUTION_NOT_TO_HOLDER otherwise).
 pub(super) async fn check_holds(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
     delegator: &unit::Model,
+    from: bodies::Body,
     parent: Option<&mandate::Model>,
 ) -> AppResult<Option<Uuid>> {
-    if m.kind == MandateKind::Devolution
-        || (delegator.kind == UnitKind::Province && parent.is_none())
-    {
+    let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
+    if m.kind == MandateKind::Devolution {
+        return Ok(None);
+    }
+    if parent.is_none() && bodies::holds_originally(matter.holder, from) {
         return Ok(None);
     }
     let date = m.effective_from;
@@ -129,26 +149,72 @@ pub(super) async fn check_holds(
     };
     let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
     let assignments = assignments_of(txn, &ids).await?;
-    let holds = candidates.iter().find(|c| {
-        rules::dated_status(c, date) == DatedStatus::Active
-            && assignments.iter().any(|a| {
-                a.mandate_id == c.id
-                    && a.delegatee_unit_id == delegator.id
-                    && rules::covers(a, date)
-            })
+    let holds = candidates.iter().find_map(|c| {
+        let active = rules::dated_status(c, date) == DatedStatus::Active;
+        let held = assignments.iter().find(|a| {
+            a.mandate_id == c.id && a.delegatee_unit_id == delegator.id && rules::covers(a, date)
+        });
+        held.filter(|_| active).map(|a| (c, a))
     });
-    if let Some(holding) = holds {
-        Ok(Some(holding.id))
-    } else {
-        Err(AppError::rule(
+    let Some((holding, assignment)) = holds else {
+        return Err(AppError::rule(
             Some("delegator"),
             UserErrorCode::NotHeld,
             format!(
-                "{} does not hold matter {} on {date}",
-                delegator.name, m.matter_code
+                "{} ({}) does not hold matter {} on {date}: the law gives it to {}, and no mandate passes it to this body (Luật 72/2025 Điều 14 k1: \"nhiệm vụ, quyền hạn mà mình được giao\")",
+                delegator.name,
+                from.name(),
+                m.matter_code,
+                bodies::holder_name(matter.holder)
             ),
-        ))
+        ));
+    };
+    // What is held until a day is passed on until that day at the latest.
+    let held_until = match (assignment.valid_to, holding.effective_to) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(end) = held_until
+        && m.effective_to.is_none_or(|to| to > end)
+    {
+        return Err(AppError::rule(
+            Some("effectiveTo"),
+            UserErrorCode::OutlivesParent,
+            format!(
+                "{} holds matter {} by {} only until {end}; the mandate must end by then",
+                delegator.name, m.matter_code, holding.code
+            ),
+        ));
     }
+    Ok(Some(holding.id))
+}
+
+/// A devolution records the body the law gives the matter to: a sở for a
+/// power of "a sở, by law", the commune for a commune's power; never the
+/// province's own powers (it holds them; nothing is devolved).
+async fn check_devolved_to_holder(
+    txn: &DatabaseTransaction,
+    m: &mandate::Model,
+    delegatees: &[unit::Model],
+) -> AppResult<()> {
+    let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
+    for d in delegatees {
+        let to = bodies::body(d, m.delegatee_capacity, "delegateeCapacity")?;
+        if !bodies::devolved_to(matter.holder, to) {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                UserErrorCode::DevolutionNotToHolder,
+                format!(
+                    "the law gives matter {} to {}, not to {} ({}): a devolution (phân quyền) records the holder the law names",
+                    matter.code,
+                    bodies::holder_name(matter.holder),
+                    d.name,
+                    to.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Rule 3 (R12): one matter spans at most two administrative levels

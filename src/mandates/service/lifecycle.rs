@@ -161,6 +161,7 @@ pub async fn amend_mandate(
     let new = new_mandate(&txn, input, MandateState::Issued).await?;
     let units = units_by_id(&txn, &current_delegatees(&txn, &new).await?).await?;
     check_lawful(&txn, &new, &units, &[old.id]).await?;
+    check_onward_still_held(&txn, &old, &new).await?;
 
     let last_day = amendment.effective_from - Days::new(1);
     end_mandate(&txn, &old, MandateState::Superseded, last_day, None).await?;
@@ -180,6 +181,41 @@ pub async fn amend_mandate(
     audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;
     txn.commit().await?;
     Ok(new)
+}
+
+/// R7 on amendment: the mandates passed on from `old` move to `new`, so
+/// each one's delegator must still be among `new`'s delegatees, for as
+/// long as it lasts.
+async fn check_onward_still_held(
+    txn: &DatabaseTransaction,
+    old: &mandate::Model,
+    new: &mandate::Model,
+) -> AppResult<()> {
+    let onward = mandate::Entity::find()
+        .filter(mandate::Column::ParentMandateId.eq(old.id))
+        .filter(mandate::Column::State.eq(MandateState::Issued))
+        .all(txn)
+        .await?;
+    let holders = current_delegatees(txn, new).await?;
+    for child in onward
+        .iter()
+        .filter(|c| c.effective_to.is_none_or(|to| to >= new.effective_from))
+    {
+        let outlives = new
+            .effective_to
+            .is_some_and(|end| child.effective_to.is_none_or(|to| to > end));
+        if !holders.contains(&child.delegator_unit_id) || outlives {
+            return Err(AppError::rule(
+                Some("delegatees"),
+                UserErrorCode::OnwardDependents,
+                format!(
+                    "{} passes {} on and would no longer rest on it; revoke or amend {} first",
+                    child.code, old.code, child.code
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Ends `m` on `last_day` with `state`, closing its assignments then.
@@ -237,7 +273,7 @@ pub async fn revoke_mandate(
             "the last day falls between the day before the mandate's first day and its planned end",
         ));
     }
-    check_ending_instrument(&txn, &before, &doc, "document").await?;
+    check_ending_instrument(&txn, &before, &doc, last_day + Days::new(1), "document").await?;
     let mut ended = vec![before.clone()];
     let mut i = 0;
     while i < ended.len() {
@@ -300,8 +336,21 @@ pub async fn extend_authorization(
             "the new end is after the current one",
         ));
     }
-    check_ending_instrument(&txn, &before, &doc, "document").await?;
+    check_ending_instrument(&txn, &before, &doc, old_end + Days::new(1), "document").await?;
     rules::check_within_basis(before.kind, Some(new_end), &doc, "document")?;
+    if let Some(parent) = before.parent_mandate_id {
+        let parent = existing(&txn, parent).await?;
+        if let Some(end) = parent.effective_to.filter(|end| new_end > *end) {
+            return Err(AppError::rule(
+                Some("effectiveTo"),
+                UserErrorCode::OutlivesParent,
+                format!(
+                    "{} holds the matter by {} only until {end}",
+                    before.code, parent.code
+                ),
+            ));
+        }
+    }
     let mut extended = before.clone();
     extended.effective_to = Some(new_end);
     let current: Vec<mandate_assignment::Model> = assignments_of(&txn, &[id])

@@ -28,6 +28,45 @@ pub(super) fn transferrers(acting: &[unit::Model], delegator: &unit::Model) -> V
     over
 }
 
+/// The document a transfer cites: an instrument the acting delegator
+/// could make the mandate by (R3, R4: a normative decision for a
+/// decentralization), or a law or resolution of Quốc hội that carries
+/// powers over at a reorganisation (NQ 190/2025/QH15). A report or a
+/// letter carries nothing over. Transfers at a reorganisation are often
+/// decided after the day they apply from, so the document's date is not
+/// compared with it.
+fn check_transfer_document(
+    m: &mandate::Model,
+    acting: &[unit::Model],
+    doc: &document::Model,
+) -> AppResult<()> {
+    let central = doc.issuer_unit_id.is_none()
+        && doc.normative
+        && matches!(
+            doc.doc_type,
+            document::DocumentType::Luat | document::DocumentType::NqQh
+        );
+    if central {
+        return Ok(());
+    }
+    let mut last = Err(AppError::rule(
+        Some("document"),
+        UserErrorCode::InstrumentNotDelegators,
+        format!(
+            "{} was not issued by the delegator or its successor",
+            doc.number
+        ),
+    ));
+    for unit in acting {
+        let from = bodies::body(unit, m.delegator_capacity, "delegatorCapacity")?;
+        last = bodies::check_instrument(m.kind, from, unit, doc, "document");
+        if last.is_ok() {
+            break;
+        }
+    }
+    last
+}
+
 /// Carries a lapsed assignment (its delegatee ended) to successor units
 /// from `from`, citing `document`. Without `successors`, the delegatee's
 /// successors through lineage.
@@ -48,7 +87,15 @@ pub async fn transfer_assignments(
     let delegator = existing_unit(&txn, m.delegator_unit_id).await?;
     let acting = acting_for(&txn, &delegator, from).await?;
     let actor = by.require_any(Role::Approver, &transferrers(&acting, &delegator))?;
-    documents::existing(&txn, document).await?;
+    let doc = documents::existing(&txn, document).await?;
+    check_transfer_document(&m, &acting, &doc)?;
+    if from > crate::calendar::today() {
+        return Err(AppError::rule(
+            Some("effectiveFrom"),
+            UserErrorCode::InvalidDate,
+            "a transfer is recorded once it applies: effectiveFrom is today or earlier",
+        ));
+    }
     if old.transferred {
         return Err(AppError::rule(
             Some("assignment"),
