@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub use context::{ClientAddr, ContextExt};
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
 pub use payload::{UserError, split};
-pub use scalars::{Date, DateTime, Json};
+pub use scalars::{Date, DateTime, Json, YEARS};
 
 /// A related object that always exists: its absence is a broken record,
 /// INTERNAL (logged), never a null the client must handle.

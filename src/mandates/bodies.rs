@@ -179,7 +179,7 @@ pub const PAIRINGS: &[Pairing] = &[
         kind: MandateKind::Decentralization,
         from: Committee(Tinh),
         to: DECENTRALIZATION_TARGETS,
-        source: "Luật 72/2025 Điều 13 k1 (Bộ Nội vụ: the list is closed, k7)",
+        source: "Luật 72/2025 Điều 13 k1; the list is closed, k7",
     },
     Pairing {
         kind: MandateKind::Decentralization,
@@ -191,19 +191,19 @@ pub const PAIRINGS: &[Pairing] = &[
         kind: MandateKind::Decentralization,
         from: Council(Tinh),
         to: DECENTRALIZATION_TARGETS,
-        source: "HĐND tỉnh decentralizes in practice (budget law); LAW.md §1.2 [P]",
+        source: "HĐND tỉnh decentralizes in practice, e.g. under the budget law",
     },
     Pairing {
         kind: MandateKind::Decentralization,
         from: Committee(Huyen),
         to: &[Committee(Xa), Chair(Xa)],
-        source: "Luật TCCQĐP 2015 Điều 13 (districts, until 30/6/2025)",
+        source: "Luật TCCQĐP 2015 Điều 13, for districts until 30/6/2025",
     },
     Pairing {
         kind: MandateKind::Decentralization,
         from: Council(Huyen),
         to: &[Committee(Xa), Chair(Xa)],
-        source: "Luật TCCQĐP 2015 Điều 13 (districts, until 30/6/2025)",
+        source: "Luật TCCQĐP 2015 Điều 13, for districts until 30/6/2025",
     },
     Pairing {
         kind: MandateKind::Authorization,
@@ -217,7 +217,7 @@ pub const PAIRINGS: &[Pairing] = &[
             Committee(Huyen),
             Chair(Huyen),
         ],
-        source: "Luật 72/2025 Điều 14 k1 (Bộ Nội vụ answer, 9/2025)",
+        source: "Luật 72/2025 Điều 14 k1",
     },
     Pairing {
         kind: MandateKind::Authorization,
@@ -229,7 +229,7 @@ pub const PAIRINGS: &[Pairing] = &[
         kind: MandateKind::Authorization,
         from: AgencyHead,
         to: &[Committee(Xa), Chair(Xa)],
-        source: "Luật 72/2025 Điều 14 k1 (head of a sở → UBND or Chủ tịch UBND cấp xã)",
+        source: "Luật 72/2025 Điều 14 k1: the head of a sở authorizes UBND or Chủ tịch UBND cấp xã",
     },
     Pairing {
         kind: MandateKind::Authorization,
@@ -241,13 +241,13 @@ pub const PAIRINGS: &[Pairing] = &[
         kind: MandateKind::Authorization,
         from: Committee(Huyen),
         to: &[Chair(Huyen), Committee(Xa), Chair(Xa)],
-        source: "Luật TCCQĐP 2015 Điều 14 (districts, until 30/6/2025)",
+        source: "Luật TCCQĐP 2015 Điều 14, for districts until 30/6/2025",
     },
     Pairing {
         kind: MandateKind::Authorization,
         from: Chair(Huyen),
         to: &[Chair(Xa)],
-        source: "Luật TCCQĐP 2015 Điều 14 (districts, until 30/6/2025)",
+        source: "Luật TCCQĐP 2015 Điều 14, for districts until 30/6/2025",
     },
 ];
 
@@ -319,6 +319,19 @@ fn kind_name(kind: MandateKind) -> &'static str {
     }
 }
 
+/// How a type of document is named in messages.
+fn type_name(t: DocumentType) -> &'static str {
+    match t {
+        DocumentType::Luat => "a law (luật)",
+        DocumentType::NqQh => "a resolution of Quốc hội",
+        DocumentType::NqHdnd => "a resolution of HĐND (nghị quyết)",
+        DocumentType::QdUbnd => "a decision of UBND (quyết định)",
+        DocumentType::QdCtUbnd => "a decision of Chủ tịch UBND",
+        DocumentType::QdSo => "a decision of the sở",
+        _ => "another type",
+    }
+}
+
 /// The documents a body makes a mandate by.
 pub struct Instrument {
     pub kind: MandateKind,
@@ -338,7 +351,7 @@ pub const INSTRUMENTS: &[Instrument] = &[
         by: |b| matches!(b, Council(_)),
         types: &[DocumentType::NqHdnd],
         normative: true,
-        source: "Luật 72/2025 Điều 13 (a VBQPPL of the decentralizer)",
+        source: "Luật 72/2025 Điều 13: a legal normative document of the decentralizer",
     },
     Instrument {
         kind: MandateKind::Decentralization,
@@ -348,35 +361,35 @@ pub const INSTRUMENTS: &[Instrument] = &[
         by: |b| matches!(b, Committee(_) | Chair(_)),
         types: &[DocumentType::QdUbnd],
         normative: true,
-        source: "Luật 72/2025 Điều 13 (a VBQPPL of the decentralizer)",
+        source: "Luật 72/2025 Điều 13: a legal normative document of the decentralizer",
     },
     Instrument {
         kind: MandateKind::Authorization,
         by: |b| matches!(b, Committee(_)),
         types: &[DocumentType::QdUbnd],
         normative: false,
-        source: "Luật 72/2025 Điều 14 k2a (a written document of the authorizer)",
+        source: "Luật 72/2025 Điều 14 k2a: a written document of the authorizer",
     },
     Instrument {
         kind: MandateKind::Authorization,
         by: |b| matches!(b, Chair(_)),
         types: &[DocumentType::QdCtUbnd, DocumentType::QdUbnd],
         normative: false,
-        source: "Luật 72/2025 Điều 14 k2a (a written document of the authorizer)",
+        source: "Luật 72/2025 Điều 14 k2a: a written document of the authorizer",
     },
     Instrument {
         kind: MandateKind::Authorization,
         by: |b| matches!(b, AgencyHead),
         types: &[DocumentType::QdSo],
         normative: false,
-        source: "Luật 72/2025 Điều 14 k2a (a written document of the authorizer)",
+        source: "Luật 72/2025 Điều 14 k2a: a written document of the authorizer",
     },
     Instrument {
         kind: MandateKind::Devolution,
         by: |_| true,
         types: &[DocumentType::Luat, DocumentType::NqQh],
         normative: true,
-        source: "Luật Tổ chức Chính phủ 2025 Điều 7 (phân quyền is made by law)",
+        source: "Luật Tổ chức Chính phủ 2025 Điều 7: phân quyền is made by law",
     },
 ];
 
@@ -410,7 +423,7 @@ pub fn check_instrument(
                 instrument
                     .types
                     .iter()
-                    .map(sea_orm::ActiveEnum::to_value)
+                    .map(|t| type_name(*t))
                     .collect::<Vec<_>>()
                     .join(" or "),
                 doc.number,

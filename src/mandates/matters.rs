@@ -288,9 +288,13 @@ async fn check_law_document(db: &impl ConnectionTrait, m: &matter::Model) -> App
     Ok(())
 }
 
+/// Codes differing only in case are one code: the one-lead rule (R10)
+/// compares mandates by it.
 async fn code_taken(db: &impl ConnectionTrait, code: &str, other_than: Uuid) -> AppResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let lower_code = Expr::expr(Func::lower(Expr::col(matter::Column::Code)));
     let taken = matter::Entity::find()
-        .filter(matter::Column::Code.eq(code))
+        .filter(ExprTrait::eq(lower_code, code.to_ascii_lowercase()))
         .filter(matter::Column::Id.ne(other_than))
         .count(db)
         .await?;
@@ -302,6 +306,61 @@ async fn code_taken(db: &impl ConnectionTrait, code: &str, other_than: Uuid) -> 
         ));
     }
     Ok(())
+}
+
+/// A matter that issued mandates still in force name may not change
+/// under them in what the rules read: its original holder, becoming
+/// non-delegable or procedure-changing, or leaving the catalogue before
+/// they end. Revoke or amend them first (MATTER_IN_USE).
+pub async fn check_change_in_use(
+    db: &impl ConnectionTrait,
+    before: &matter::Model,
+    after: &matter::Model,
+) -> AppResult<()> {
+    let today = crate::calendar::today();
+    let live = mandate::Entity::find()
+        .filter(mandate::Column::MatterCode.eq(before.code.as_str()))
+        .filter(mandate::Column::State.eq(entity::mandate::MandateState::Issued))
+        .filter(
+            Condition::any()
+                .add(mandate::Column::EffectiveTo.is_null())
+                .add(mandate::Column::EffectiveTo.gte(today)),
+        )
+        .all(db)
+        .await?;
+    let Some(first) = live.first() else {
+        return Ok(());
+    };
+    let ends_too_soon = after.valid_to.is_some_and(|end| {
+        before.valid_to.is_none_or(|was| end < was)
+            && live
+                .iter()
+                .any(|m| m.effective_to.is_none_or(|to| to > end))
+    });
+    let changed = if before.holder != after.holder {
+        Some("holder")
+    } else if after.non_delegable && !before.non_delegable {
+        Some("nonDelegable")
+    } else if after.changes_procedure && !before.changes_procedure {
+        Some("changesProcedure")
+    } else if ends_too_soon {
+        Some("validTo")
+    } else {
+        None
+    };
+    match changed {
+        None => Ok(()),
+        Some(field) => Err(AppError::rule(
+            Some(field),
+            UserErrorCode::MatterInUse,
+            format!(
+                "{} mandate(s) in force name matter {} (e.g. {}); revoke or amend them before changing its {field}",
+                live.len(),
+                before.code,
+                first.code
+            ),
+        )),
+    }
 }
 
 /// How many mandates (drafts included) name matter `code`.
@@ -371,6 +430,7 @@ pub async fn update_matter(
             ));
         }
     }
+    check_change_in_use(&txn, &before, &m).await?;
     check_law_document(&txn, &m).await?;
     let m = m.into_active_model().reset_all().update(&txn).await?;
     let change = Change {

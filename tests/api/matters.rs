@@ -836,3 +836,103 @@ async fn the_migration_catalogues_the_matter_codes_mandates_had() {
         crate::helpers::drop_pg_schema(&schema);
     }
 }
+
+#[tokio::test]
+async fn the_catalogue_does_not_change_under_the_mandates_that_name_it() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let root = app.token("root").await;
+    let import = |text: String| {
+        let app = &app;
+        let root = &root;
+        async move {
+            app.graphql_as(root, IMPORT, json!({ "input": { "csv": text } }))
+                .await
+        }
+    };
+    // An update that leaves optional columns out keeps what they held.
+    let body = import(csv(&[
+        "PC-KEEP,Việc,XAY_DUNG,Luật,UBND_PROVINCE,true,Điều 5,2.000229;2.000210,true",
+    ]))
+    .await;
+    assert_eq!(body["data"]["importMatters"]["created"], 1, "{body}");
+    let body = import(
+        "code,name,sector,law,holder\nPC-KEEP,Việc mới,XAY_DUNG,Luật,UBND_PROVINCE\n".into(),
+    )
+    .await;
+    assert_eq!(body["data"]["importMatters"]["updated"], 1, "{body}");
+    let kept = matters::by_code(app.db(), "PC-KEEP")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kept.non_delegable && kept.changes_procedure, "{kept:?}");
+    assert_eq!(kept.non_delegable_basis.as_deref(), Some("Điều 5"));
+    assert_eq!(kept.name, "Việc mới");
+    // Codes differing in case are one code; booleans are true or false;
+    // dates stay within 1900–2200.
+    let before = app.snapshot().await;
+    for (row, column, code) in [
+        (
+            "pc-keep,Việc,XAY_DUNG,Luật,UBND_PROVINCE,false,,,false",
+            "code",
+            "DUPLICATE_CODE",
+        ),
+        (
+            "PC-YES,Việc,XAY_DUNG,Luật,UBND_PROVINCE,yes,,,false",
+            "non_delegable",
+            "MALFORMED_CSV",
+        ),
+    ] {
+        let body = import(csv(&[row])).await;
+        let error = &body["data"]["importMatters"]["lineErrors"][0];
+        assert_eq!(
+            (error["column"].as_str(), error["code"].as_str()),
+            (Some(column), Some(code)),
+            "{body}"
+        );
+    }
+    let body = import(
+        "code,name,sector,law,holder,valid_to\nPC-OLD,Việc,XAY_DUNG,Luật,UBND_PROVINCE,9999-12-31\n".into(),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["importMatters"]["lineErrors"][0]["column"], "valid_to",
+        "{body}"
+    );
+    assert_eq!(app.snapshot().await, before);
+    let mut lower = matter("pc-keep");
+    lower.name = "Khác".into();
+    assert_eq!(
+        rule_code(matters::create_matter(app.db(), Authority::Cli, lower).await),
+        "DUPLICATE_CODE"
+    );
+    // Once a mandate in force names it, its holder cannot change.
+    create(&app, matter("PC-USED")).await;
+    let basis = document(&app, "40/2025/QĐ-UBND", true).await;
+    let tn = &fixture.inside;
+    make_mandate(
+        &app,
+        mandate_input("M-USED", "PC-USED", tn.id, vec![tn.department], basis),
+        true,
+    )
+    .await;
+    let body = app
+        .graphql_as(
+            &root,
+            UPDATE,
+            json!({ "input": { "code": "PC-USED", "holder": "CHAIR_COMMUNE" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["updateMatter"]["userErrors"][0]["code"], "MATTER_IN_USE",
+        "{body}"
+    );
+    let body = import(csv(&[
+        "PC-USED,Việc,XAY_DUNG,Luật,UBND_PROVINCE,true,Điều 9,,false",
+    ]))
+    .await;
+    assert_eq!(
+        body["data"]["importMatters"]["lineErrors"][0]["code"], "MATTER_IN_USE",
+        "{body}"
+    );
+}

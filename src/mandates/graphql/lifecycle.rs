@@ -42,8 +42,9 @@ pub struct DraftMandateInput {
     pub title: String,
     /// Sector (lĩnh vực).
     pub sector: Sector,
-    /// The matter (việc) delegated, e.g. a procedure code, 1 to 64
-    /// characters; the two-level and one-lead rules compare mandates by it.
+    /// The code of the matter (việc) delegated, as catalogued (`matters`,
+    /// UNKNOWN_MATTER otherwise), e.g. "XD-GIAY-PHEP"; the holding,
+    /// two-level and one-lead rules compare mandates by it.
     #[graphql(validator(max_length = 64))]
     pub matter_code: String,
     /// Phân cấp, ủy quyền or phân quyền.

@@ -69,6 +69,9 @@ pub struct ImportCounts {
 struct Row {
     line: u64,
     input: MatterInput,
+    /// Optional columns the file does not have: an update keeps what the
+    /// matter had there.
+    absent: Vec<&'static str>,
 }
 
 fn malformed(line: u64, column: Option<&str>, message: impl Into<String>) -> LineError {
@@ -87,14 +90,16 @@ fn column_of(field: &str) -> &str {
         "nonDelegableBasis" => "non_delegable_basis",
         "procedureCodes" => "procedure_codes",
         "validTo" => "valid_to",
+        "nonDelegable" => "non_delegable",
+        "changesProcedure" => "changes_procedure",
         other => other,
     }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "" | "false" | "0" | "no" => Some(false),
-        "true" | "1" | "yes" => Some(true),
+    match text {
+        "" | "false" => Some(false),
+        "true" => Some(true),
         _ => None,
     }
 }
@@ -145,7 +150,13 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let absent: Vec<&'static str> = OPTIONAL_COLUMNS
+        .iter()
+        .filter(|c| !index.contains_key(*c))
+        .copied()
+        .collect();
     let mut rows = Vec::new();
+    // Codes differing only in case are one code (R10 compares them).
     let mut first_line: HashMap<String, u64> = HashMap::new();
     for (n, record) in reader.records().enumerate() {
         if n >= MAX_ROWS {
@@ -197,10 +208,14 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
                 continue;
             }
             match text.parse::<NaiveDate>() {
-                Ok(d) => dates[slot] = Some(d),
-                Err(_) => bad(
+                Ok(d) if crate::graphql::YEARS.contains(&chrono::Datelike::year(&d)) => {
+                    dates[slot] = Some(d)
+                }
+                _ => bad(
                     column,
-                    format!("{column} is a date YYYY-MM-DD, not {text:?}"),
+                    format!(
+                        "{column} is a date YYYY-MM-DD in the years 1900 to 2200, not {text:?}"
+                    ),
                 ),
             }
         }
@@ -208,7 +223,7 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
             continue;
         };
         let code = get("code").to_owned();
-        if let Some(first) = first_line.get(&code) {
+        if let Some(first) = first_line.get(&code.to_ascii_lowercase()) {
             errors.push(LineError {
                 line,
                 column: Some("code".into()),
@@ -217,7 +232,7 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
             });
             continue;
         }
-        first_line.insert(code.clone(), line);
+        first_line.insert(code.to_ascii_lowercase(), line);
         let basis = get("non_delegable_basis");
         let input = MatterInput {
             code,
@@ -254,7 +269,11 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
             });
             continue;
         }
-        rows.push(Row { line, input });
+        rows.push(Row {
+            line,
+            input,
+            absent: absent.clone(),
+        });
     }
     if errors.is_empty() {
         Ok(rows)
@@ -293,9 +312,37 @@ pub async fn import_matters(
     for row in rows {
         let before = existing.get(row.input.code.trim());
         let mut input = row.input;
+        if before.is_none()
+            && let Some(other) = existing
+                .values()
+                .find(|m| m.code.eq_ignore_ascii_case(input.code.trim()))
+        {
+            errors.push(LineError {
+                line: row.line,
+                column: Some("code".into()),
+                code: UserErrorCode::DuplicateCode,
+                message: format!("matter {} already has that code", other.code),
+            });
+            continue;
+        }
         if let Some(before) = before {
-            // A row says nothing of the law's registered document: keep it.
+            // A row says nothing of the law's registered document, nor of
+            // the columns the file leaves out: keep them.
             input.law_document = before.law_document_id;
+            let had = MatterInput::of(before);
+            for column in &row.absent {
+                match *column {
+                    "non_delegable" => input.non_delegable = had.non_delegable,
+                    "non_delegable_basis" => {
+                        input.non_delegable_basis = had.non_delegable_basis.clone()
+                    }
+                    "autonomy_related" => input.autonomy_related = had.autonomy_related,
+                    "procedure_codes" => input.procedure_codes = had.procedure_codes.clone(),
+                    "changes_procedure" => input.changes_procedure = had.changes_procedure,
+                    "valid_from" => input.valid_from = had.valid_from,
+                    _ => input.valid_to = had.valid_to,
+                }
+            }
         }
         let m = match validate_as(
             before.map_or_else(Uuid::now_v7, |b| b.id),
@@ -313,6 +360,21 @@ pub async fn import_matters(
                 continue;
             }
         };
+        if let Some(b) = before
+            && let Err(AppError::Rule {
+                field,
+                code,
+                message,
+            }) = super::check_change_in_use(&txn, b, &m).await
+        {
+            errors.push(LineError {
+                line: row.line,
+                column: field.map(|f| column_of(f).to_owned()),
+                code,
+                message,
+            });
+            continue;
+        }
         match before {
             Some(b) if *b == m => counts.unchanged += 1,
             Some(b) => {

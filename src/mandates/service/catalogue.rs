@@ -74,7 +74,7 @@ pub(super) async fn check_matter(
                 Some("delegatees"),
                 UserErrorCode::AutonomyRequired,
                 format!(
-                    "{} is a public service unit: it is authorized only matters that increase its autonomy, and {} is not one (Luật 65/2025 Điều 14; LAW.md R9)",
+                    "{} is a public service unit: it is authorized only matters that increase its autonomy, and {} is not one (Luật 65/2025 Điều 14)",
                     unit.name, matter.code
                 ),
             ));
