@@ -291,6 +291,11 @@ pub enum UserErrorCode {
     /// document answers, carries out, amends or repeals only one that
     /// exists on its issue date. [DESIGN §3 Documents]
     LinkDateOrder,
+    /// createDocument: a link AMENDS or REPEALS a document of another issuer, or a
+    /// legal normative document (VBQPPL) by an individual one; a document is
+    /// amended or repealed by its issuer in the same form. [Luật 80/2015/QH13 Điều
+    /// 12]
+    LinkNotAllowed,
     /// createDocument: the number is not số/ký hiệu (902/QĐ-UBND,
     /// 1785/UBND-NC) nor, for a VBQPPL, số/năm/ký hiệu (15/2025/QĐ-UBND).
     /// [Luật 80/2015/QH13 Điều 8 k1; NĐ 30/2020/NĐ-CP Phụ lục I; not in

@@ -187,6 +187,13 @@ fn issuer_part(t: DocumentType, symbol: &[String]) -> Option<&str> {
     symbol.get(at).map(String::as_str)
 }
 
+/// The abbreviation that names the issuer in `number`'s symbol (SXD in
+/// "905/QĐ-SXD", SNV in "45/BC-SNV" or "12/SNV-TCBM"); None for central
+/// types.
+pub fn issuer_abbreviation(number: &DocumentNumber, t: DocumentType) -> Option<&str> {
+    issuer_part(t, &number.symbol)
+}
+
 /// Checks that `number` fits the stated type, the issue year and the
 /// issuer unit's kind (None: a central body or a body outside the tree),
 /// and returns it read. Each disagreement has its own code:

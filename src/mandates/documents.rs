@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use entity::document::{self, DocumentType, SignerCapacity};
 use entity::document_link::{self, LinkKind};
 use entity::role_grant::Role;
+use entity::unit::UnitKind;
 use sea_orm::ActiveEnum;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -110,11 +111,18 @@ fn signer_capacity(
 
 /// Checks the links a new document issued on `issued` states: at most
 /// [`MAX_LINKS`], none twice, each to an existing document issued no later.
+///
+/// A document amends or repeals only what its own issuer issued, and a
+/// legal normative document only by another one (the same form and
+/// authority): a decision of UBND tỉnh does not repeal a law, nor an
+/// individual decision a VBQPPL (LINK_NOT_ALLOWED).
 async fn check_links(
     db: &impl ConnectionTrait,
     links: &[(Uuid, LinkKind)],
     issued: NaiveDate,
+    source: (Option<Uuid>, &str, bool),
 ) -> AppResult<()> {
+    let (source_issuer, source_issuer_name, source_normative) = source;
     if links.len() > MAX_LINKS {
         return Err(AppError::invalid(format!("at most {MAX_LINKS} links")));
     }
@@ -139,6 +147,28 @@ async fn check_links(
                 "a linked document does not exist; register it first",
             ));
         };
+        let changes = matches!(kind, LinkKind::Amends | LinkKind::Repeals);
+        let same_issuer = match (source_issuer, target.issuer_unit_id) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => target.issuer_name == source_issuer_name,
+            _ => false,
+        };
+        if changes && (!same_issuer || (target.normative && !source_normative)) {
+            return Err(AppError::rule(
+                Some("links"),
+                UserErrorCode::LinkNotAllowed,
+                format!(
+                    "{} is amended or repealed only by its issuer ({}) and, being {}, by a document of the same form",
+                    target.number,
+                    target.issuer_name,
+                    if target.normative {
+                        "a legal normative document"
+                    } else {
+                        "an individual document"
+                    }
+                ),
+            ));
+        }
         if target.issued_date > issued {
             return Err(AppError::rule(
                 Some("links"),
@@ -192,6 +222,31 @@ pub async fn create_document(
         input.issued_date.year(),
         issuer.as_ref().map(|u| u.kind),
     )?;
+    // Which sở: its code's abbreviation (19-SXD) is the one its symbols
+    // carry (QĐ-SXD); a decision of Sở Tư pháp is not Sở Xây dựng's.
+    if let Some(unit) = issuer.as_ref().filter(|u| u.kind == UnitKind::Department)
+        && let Some((_, abbreviation)) = unit.code.split_once('-')
+        && let Some(part) = document_number::issuer_abbreviation(&read, input.doc_type)
+    {
+        let abbreviation = abbreviation.to_ascii_uppercase();
+        if !(abbreviation.starts_with(part) || part.starts_with(abbreviation.as_str())) {
+            return Err(AppError::rule(
+                Some("issuer"),
+                UserErrorCode::NumberIssuerMismatch,
+                format!(
+                    "\"{number}\" names {part}, but {} signs its documents {abbreviation} [NĐ 30/2020/NĐ-CP Phụ lục I mục II.3]",
+                    unit.name
+                ),
+            ));
+        }
+    }
+    if input.issued_date > crate::calendar::today() {
+        return Err(AppError::rule(
+            Some("issuedDate"),
+            UserErrorCode::InvalidDate,
+            "a document is registered once it has been issued: issuedDate is today or earlier",
+        ));
+    }
     if input.effective_from < input.issued_date
         || input
             .effective_to
@@ -262,7 +317,12 @@ pub async fn create_document(
             "this issuer already has a document with that number",
         ));
     }
-    check_links(&txn, &input.links, input.issued_date).await?;
+    let source = (
+        issuer.as_ref().map(|u| u.id),
+        issuer_name.as_str(),
+        read.normative(),
+    );
+    check_links(&txn, &input.links, input.issued_date, source).await?;
     let doc = document::Model {
         id: Uuid::now_v7(),
         search_text: fold_all(&[&number, &subject, &issuer_name]),

@@ -8,7 +8,7 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{Fixture, TestApp, gid, make_mandate, mandate_input, spawn_app};
+use crate::helpers::{Fixture, TestApp, gid, make_mandate, mandate_input, spawn_app, today};
 
 const CREATE: &str = "mutation($input: CreateDocumentInput!) { createDocument(input: $input) {
   document { id number type normative subject signerTitle signerCapacity recipients issuerName
@@ -80,6 +80,31 @@ async fn every_document_rule_refuses_with_its_code_and_changes_nothing() {
         input
     };
     let cases: Vec<(Value, &str, &str)> = vec![
+        // Which sở: Sở Nội vụ does not sign Sở Tư pháp's decisions.
+        (
+            with(
+                json!({ "number": "31/QĐ-STP", "type": "QD_SO", "issuer": gid(NodeKind::Unit, tn.department) }),
+            ),
+            "issuer",
+            "NUMBER_ISSUER_MISMATCH",
+        ),
+        // Luật 80/2015 Điều 12: an individual decision does not repeal a
+        // VBQPPL.
+        (
+            with(
+                json!({ "number": "33/QĐ-UBND", "links": [{ "document": earlier["id"], "kind": "REPEALS" }] }),
+            ),
+            "links",
+            "LINK_NOT_ALLOWED",
+        ),
+        // A document is registered once issued.
+        (
+            with(
+                json!({ "number": "32/QĐ-UBND", "issuedDate": (today() + chrono::Days::new(3)).to_string() }),
+            ),
+            "issuedDate",
+            "INVALID_DATE",
+        ),
         (
             with(json!({ "number": "QĐ-UBND 30" })),
             "number",
