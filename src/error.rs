@@ -184,10 +184,11 @@ pub enum UserErrorCode {
     /// power of a sở by law, the commune's body for a commune's power). [Luật TCCP
     /// 2025 Điều 7; LAW.md §1.1]
     DevolutionNotToHolder,
-    /// revokeMandate/extendAuthorization/transferAssignments: the document is not
-    /// in force on the day the change would apply (a revocation dated before the
-    /// decision that makes it, an extension by a decision that takes effect later).
-    /// [general rule: a decision does not reach back before it takes effect]
+    /// revokeMandate/extendAuthorization: the document is the mandate's own
+    /// basis or older than it, is issued after the day the change would apply
+    /// (a revocation reaching back before the decision that makes it), or is
+    /// not in force that day. [general rule: a decision does not reach back
+    /// before it exists]
     DocumentNotInForce,
     /// The business code is taken: another mandate (draftMandate,
     /// amendMandate), matter (createMatter, updateMatter, twice in one
@@ -291,10 +292,10 @@ pub enum UserErrorCode {
     /// document answers, carries out, amends or repeals only one that
     /// exists on its issue date. [DESIGN §3 Documents]
     LinkDateOrder,
-    /// createDocument: a link AMENDS or REPEALS a document of another issuer, or a
-    /// legal normative document (VBQPPL) by an individual one; a document is
-    /// amended or repealed by its issuer in the same form. [Luật 80/2015/QH13 Điều
-    /// 12]
+    /// createDocument: a link AMENDS or REPEALS a document of another issuer
+    /// or of another type (a decision of UBND does not repeal a resolution of
+    /// HĐND, nor the Chủ tịch's decision UBND's), or a legal normative document
+    /// (VBQPPL) by an individual one. [Luật 80/2015/QH13 Điều 12]
     LinkNotAllowed,
     /// createDocument: the number is not số/ký hiệu (902/QĐ-UBND,
     /// 1785/UBND-NC) nor, for a VBQPPL, số/năm/ký hiệu (15/2025/QĐ-UBND).

@@ -134,19 +134,40 @@ pub async fn graphql_post(
             "send the request as JSON (Content-Type: application/json), or files as multipart/form-data".into(),
         );
     }
-    if multipart.is_some() && !headers.contains_key(AUTHORIZATION) {
-        return rejected(
-            &state,
-            started,
-            StatusCode::UNAUTHORIZED,
-            "files are sent signed in: add Authorization: Bearer <token>".into(),
-        );
-    }
     let limit = match multipart {
         // Room for the file and the operation around it.
         Some(_) => state.files.max_bytes + state.max_body_bytes,
         None => state.max_body_bytes,
     };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return rejected(
+            &state,
+            started,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {limit} bytes"),
+        );
+    }
+    if multipart.is_some() {
+        // Files are accepted only from a valid token, checked before a
+        // byte of the body is read.
+        match authenticate(&state, &headers).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return unauthenticated(),
+            Err((response, _)) => return response,
+        }
+        if headers.contains_key(IDEMPOTENCY_KEY) {
+            return rejected(
+                &state,
+                started,
+                StatusCode::BAD_REQUEST,
+                "an upload cannot carry an Idempotency-Key (each client picks a new multipart boundary, so a retry never matches): attaching the same content twice is already one attachment".into(),
+            );
+        }
+    }
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
         Err(_) => {

@@ -62,6 +62,10 @@ pub(super) fn parse_operation(value: Value) -> Result<RawOperation, String> {
     Ok(operation)
 }
 
+/// The prefix async-graphql gives an uploaded file's place in the
+/// variables.
+const UPLOAD_MARK: &str = "#__graphql_file__";
+
 impl RawOperation {
     pub(super) fn check(&self) -> Result<(), String> {
         let has_query = self.query.as_deref().is_some_and(|q| !q.trim().is_empty());
@@ -81,6 +85,21 @@ impl RawOperation {
             .is_some_and(|v| !v.is_object() && !v.is_null())
         {
             return Err("`variables` must be an object".into());
+        }
+        // async-graphql marks an uploaded file inside the variables with
+        // this text; only the multipart `map` may put one there.
+        let forged = self
+            .query
+            .as_deref()
+            .is_some_and(|q| q.contains(UPLOAD_MARK))
+            || self
+                .variables
+                .as_ref()
+                .is_some_and(|v| v.to_string().contains(UPLOAD_MARK));
+        if forged {
+            return Err(format!(
+                "`{UPLOAD_MARK}` names an uploaded file: send files by the multipart request spec"
+            ));
         }
         Ok(())
     }

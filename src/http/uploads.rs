@@ -11,6 +11,9 @@ use super::*;
 /// Most files one request carries.
 pub(super) const MAX_FILES: usize = 10;
 
+/// Most variables one file may fill.
+pub(super) const MAX_PATHS: usize = 10;
+
 /// The files of one operation, by variable path (`variables.input.file`).
 #[derive(Default)]
 pub(super) struct Uploads(pub(super) Vec<(String, UploadValue)>);
@@ -50,6 +53,9 @@ pub(super) async fn parse(
             }
             "map" if map.is_none() && operations.is_some() => {
                 let text = field.bytes().await.map_err(bad)?;
+                if text.len() > 64 * 1024 {
+                    return Err("`map` is at most 64 KiB".into());
+                }
                 map = Some(serde_json::from_slice(&text).map_err(|e| {
                     format!("`map` must map each file's field name to variable paths: {e}")
                 })?);
@@ -61,11 +67,17 @@ pub(super) async fn parse(
                 let Some(paths) = map.get(&name) else {
                     return Err(format!("`map` does not name the file field `{name}`"));
                 };
+                if paths.len() > MAX_PATHS {
+                    return Err(format!("a file fills at most {MAX_PATHS} variables"));
+                }
                 files += 1;
                 if files > MAX_FILES {
                     return Err(format!("at most {MAX_FILES} files per request"));
                 }
                 let filename = field.file_name().unwrap_or_default().to_owned();
+                if filename.len() > 1024 {
+                    return Err("a file name has at most 255 characters".into());
+                }
                 let content_type = field.content_type().map(|m| m.to_string());
                 let content = field.bytes().await.map_err(bad)?;
                 for path in paths {
@@ -109,18 +121,23 @@ fn target<'a>(
     }
 }
 
-/// `GET /files/{sha256}`: an attached file, to anyone (documents are
-/// public records). Content-addressed, so cached for good; sent as a
-/// download with the type read from its content when it was attached.
+/// Bytes read from a stored file at a time when it is sent.
+const CHUNK: usize = 64 * 1024;
+
+/// `GET /attachments/{id}`: an attached file, to anyone (documents are
+/// public records), under that attachment's own name and type, as a
+/// download. Sent in chunks read as the client takes them, so a slow
+/// reader holds one chunk, not the file. The content never changes under
+/// an id, so it is cached for good.
 pub async fn file_download(
     State(state): State<GraphqlState>,
-    axum::extract::Path(sha256): axum::extract::Path<String>,
+    axum::extract::Path(id): axum::extract::Path<String>,
 ) -> axum::response::Response {
     let not_found = || error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "no such file");
-    let Some(path) = state.files.path_of(&sha256) else {
+    let Ok(id) = Uuid::parse_str(&id) else {
         return not_found();
     };
-    let row = match crate::mandates::attachments::by_sha256(&state.db, &sha256).await {
+    let row = match crate::mandates::attachments::by_id(&state.db, id).await {
         Ok(Some(row)) => row,
         Ok(None) => return not_found(),
         Err(err) => {
@@ -132,13 +149,33 @@ pub async fn file_download(
             );
         }
     };
-    let bytes = match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
-        Ok(Ok(bytes)) => bytes,
+    let Some(path) = state.files.path_of(&row.sha256) else {
+        return not_found();
+    };
+    let file = match tokio::task::spawn_blocking(move || std::fs::File::open(path)).await {
+        Ok(Ok(file)) => file,
         _ => {
             tracing::error!(sha256 = %row.sha256, "an attached file is missing from the store");
             return not_found();
         }
     };
+    let chunks = futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let read = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut buffer = vec![0; CHUNK];
+            let n = file.read(&mut buffer)?;
+            buffer.truncate(n);
+            Ok::<_, std::io::Error>((buffer, file))
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        match read {
+            Ok((buffer, _)) if buffer.is_empty() => None,
+            Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
+            Err(e) => Some((Err(e), None)),
+        }
+    });
     let encoded: String = row
         .file_name
         .bytes()
@@ -148,7 +185,7 @@ pub async fn file_download(
         })
         .collect();
     let disposition = format!("attachment; filename*=UTF-8''{encoded}");
-    let mut response = (StatusCode::OK, bytes).into_response();
+    let mut response = (StatusCode::OK, axum::body::Body::from_stream(chunks)).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&row.content_type) {
         headers.insert(CONTENT_TYPE, value);
@@ -156,9 +193,17 @@ pub async fn file_download(
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
     }
+    if let Ok(value) = HeaderValue::from_str(&row.size_bytes.to_string()) {
+        headers.insert(axum::http::header::CONTENT_LENGTH, value);
+    }
     headers.insert(
         axum::http::header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
+    );
+    // Opened in a browser tab anyway, it runs nothing.
+    headers.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
     );
     headers.insert(
         CACHE_CONTROL,

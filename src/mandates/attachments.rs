@@ -87,14 +87,16 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Option<&'static str> {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
+    // The name's extension must be the content's too: a saved download
+    // opens by its extension, and "scan.pdf.cmd" holding %PDF- is a script.
     if bytes.starts_with(b"%PDF-") {
-        return Some("application/pdf");
+        return (ext == "pdf").then_some("application/pdf");
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some("image/png");
+        return (ext == "png").then_some("image/png");
     }
     if bytes.starts_with(b"\xff\xd8\xff") {
-        return Some("image/jpeg");
+        return matches!(ext.as_str(), "jpg" | "jpeg").then_some("image/jpeg");
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return match ext.as_str() {
@@ -126,7 +128,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Attaches `bytes` named `file_name` to `document`: APPROVER over the
-/// issuer (or anywhere, for a central body's document), as registering it.
+/// issuer (ADMIN for a document of a body outside the tree).
 /// The same content attached twice to one document is one attachment.
 pub async fn attach_file(
     db: &DatabaseConnection,
@@ -138,20 +140,24 @@ pub async fn attach_file(
 ) -> AppResult<attachment::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let doc = documents::existing(&txn, document).await?;
+    // A document of a body outside the tree (a law, another province's
+    // letter) belongs to no province's APPROVER: only an ADMIN attaches
+    // to it.
     let actor = match doc.issuer_unit_id {
         Some(id) => by.require(Role::Approver, &existing_unit(&txn, id).await?)?,
-        None => by.require_anywhere(Role::Approver)?,
+        None => by.require_anywhere(Role::Admin)?,
     };
     let name = file_name.trim();
     let bad_name = name.is_empty()
         || name.chars().count() > 255
         || !crate::text::readable(name)
-        || name.contains(['/', '\\']);
+        || name.starts_with('.')
+        || name.contains(['/', '\\', ':', '"', '<', '>', '|', '?', '*']);
     if bad_name {
         return Err(AppError::rule(
             Some("file"),
             UserErrorCode::InvalidText,
-            "a file name has 1 to 255 characters, no slash and no control characters",
+            "a file name has 1 to 255 characters, does not start with a dot, and has no slash, colon, quote, <, >, |, ?, * or control character",
         ));
     }
     if bytes.len() > store.max_bytes {
@@ -217,15 +223,9 @@ pub async fn of_documents(
         .await?)
 }
 
-/// An attachment with this content, for a download: its media type.
-pub async fn by_sha256(
-    db: &impl ConnectionTrait,
-    sha256: &str,
-) -> AppResult<Option<attachment::Model>> {
-    Ok(attachment::Entity::find()
-        .filter(attachment::Column::Sha256.eq(sha256.to_ascii_lowercase()))
-        .one(db)
-        .await?)
+/// An attachment by id, for a download: its own name and media type.
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<attachment::Model>> {
+    Ok(attachment::Entity::find_by_id(id).one(db).await?)
 }
 
 #[cfg(test)]
@@ -234,7 +234,9 @@ mod tests {
 
     #[test]
     fn the_content_decides_the_type_not_the_name() {
-        assert_eq!(sniff(b"%PDF-1.7 ...", "a.exe"), Some("application/pdf"));
+        assert_eq!(sniff(b"%PDF-1.7 ...", "a.pdf"), Some("application/pdf"));
+        assert_eq!(sniff(b"%PDF-1.7 ...", "scan.pdf.cmd"), None);
+        assert_eq!(sniff(b"%PDF-1.7 <html>", "invoice.html"), None);
         assert_eq!(sniff(b"MZ\x90\x00", "scan.pdf"), None);
         assert!(sniff(b"PK\x03\x04....", "annex.docx").is_some());
         assert_eq!(sniff(b"PK\x03\x04....", "payload.jar"), None);

@@ -120,9 +120,9 @@ async fn check_links(
     db: &impl ConnectionTrait,
     links: &[(Uuid, LinkKind)],
     issued: NaiveDate,
-    source: (Option<Uuid>, &str, bool),
+    source: (Option<Uuid>, &str, bool, DocumentType),
 ) -> AppResult<()> {
-    let (source_issuer, source_issuer_name, source_normative) = source;
+    let (source_issuer, source_issuer_name, source_normative, source_type) = source;
     if links.len() > MAX_LINKS {
         return Err(AppError::invalid(format!("at most {MAX_LINKS} links")));
     }
@@ -153,7 +153,10 @@ async fn check_links(
             (None, None) => target.issuer_name == source_issuer_name,
             _ => false,
         };
-        if changes && (!same_issuer || (target.normative && !source_normative)) {
+        // The same body and form: a decision of UBND does not repeal a
+        // resolution of HĐND of the same province, nor its Chủ tịch's.
+        let same_form = target.doc_type == source_type;
+        if changes && (!same_issuer || !same_form || (target.normative && !source_normative)) {
             return Err(AppError::rule(
                 Some("links"),
                 UserErrorCode::LinkNotAllowed,
@@ -229,7 +232,7 @@ pub async fn create_document(
         && let Some(part) = document_number::issuer_abbreviation(&read, input.doc_type)
     {
         let abbreviation = abbreviation.to_ascii_uppercase();
-        if !(abbreviation.starts_with(part) || part.starts_with(abbreviation.as_str())) {
+        if part != abbreviation {
             return Err(AppError::rule(
                 Some("issuer"),
                 UserErrorCode::NumberIssuerMismatch,
@@ -321,6 +324,7 @@ pub async fn create_document(
         issuer.as_ref().map(|u| u.id),
         issuer_name.as_str(),
         read.normative(),
+        input.doc_type,
     );
     check_links(&txn, &input.links, input.issued_date, source).await?;
     let doc = document::Model {

@@ -337,6 +337,10 @@ pub async fn check_change_in_use(
                 .iter()
                 .any(|m| m.effective_to.is_none_or(|to| to > end))
     });
+    let starts_too_late = after.valid_from.is_some_and(|start| {
+        before.valid_from.is_none_or(|was| start > was)
+            && live.iter().any(|m| m.effective_from < start)
+    });
     let changed = if before.holder != after.holder {
         Some("holder")
     } else if after.non_delegable && !before.non_delegable {
@@ -345,6 +349,8 @@ pub async fn check_change_in_use(
         Some("changesProcedure")
     } else if ends_too_soon {
         Some("validTo")
+    } else if starts_too_late {
+        Some("validFrom")
     } else {
         None
     };

@@ -98,16 +98,16 @@ async fn a_signed_scan_is_attached_kept_by_its_hash_and_downloaded_by_anyone() {
             json!({ "id": doc_id }),
         )
         .await;
-    assert_eq!(
-        listed["data"]["node"]["attachments"],
-        json!([{ "fileName": "15-QD-UBND.pdf", "url": format!("/files/{sha}") }]),
-        "{listed}"
-    );
+    let url = listed["data"]["node"]["attachments"][0]["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{listed}"))
+        .to_owned();
+    assert!(url.starts_with("/attachments/"), "{listed}");
 
-    // Anyone downloads it, byte for byte, as a download.
+    // Anyone downloads it, byte for byte, as a download that runs nothing.
     let response = app
         .client
-        .get(format!("{}/files/{sha}", app.address))
+        .get(format!("{}{url}", app.address))
         .send()
         .await
         .unwrap();
@@ -115,16 +115,26 @@ async fn a_signed_scan_is_attached_kept_by_its_hash_and_downloaded_by_anyone() {
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    assert!(
         response.headers()["content-disposition"]
             .to_str()
             .unwrap()
             .starts_with("attachment; filename*=UTF-8''15-QD-UBND.pdf")
     );
     assert_eq!(response.bytes().await.unwrap().as_ref(), scan.as_slice());
-    for missing in ["0".repeat(64), "../../etc/passwd".into()] {
+    for missing in [
+        uuid::Uuid::nil().to_string(),
+        "../../etc/passwd".into(),
+        sha,
+    ] {
         let response = app
             .client
-            .get(format!("{}/files/{missing}", app.address))
+            .get(format!("{}/attachments/{missing}", app.address))
             .send()
             .await
             .unwrap();
@@ -146,6 +156,7 @@ async fn an_upload_is_signed_in_typed_by_its_content_and_bounded() {
     .await;
     let doc_id = gid(NodeKind::Document, doc);
     let root = app.token("root").await;
+    let law = crate::helpers::law(&app, "61/2020/QH14").await;
     let before = app.snapshot().await;
     // A program renamed .pdf is refused by its content.
     let (_, body) = upload(&app, Some(&root), &doc_id, "scan.pdf", b"MZ\x90\x00\x03").await;
@@ -153,9 +164,70 @@ async fn an_upload_is_signed_in_typed_by_its_content_and_bounded() {
         body["data"]["attachFile"]["userErrors"][0]["code"], "UNSUPPORTED_FILE_TYPE",
         "{body}"
     );
-    // A form from another site cannot carry a token without asking first.
-    let (status, body) = upload(&app, None, &doc_id, "a.pdf", b"%PDF-1.4").await;
-    assert_eq!(status, 401, "{body}");
+    // A PDF signature does not make a script a PDF: the name's extension
+    // must be the content's.
+    let (_, body) = upload(
+        &app,
+        Some(&root),
+        &doc_id,
+        "scan.pdf.cmd",
+        b"%PDF-1.4\r\n@echo off",
+    )
+    .await;
+    assert_eq!(
+        body["data"]["attachFile"]["userErrors"][0]["code"], "UNSUPPORTED_FILE_TYPE",
+        "{body}"
+    );
+    // A form from another site cannot carry a token without asking first;
+    // a header that is not a valid token is refused before the body is
+    // read.
+    for token in [None, Some("not-a-token")] {
+        let (status, body) = upload(&app, token, &doc_id, "a.pdf", b"%PDF-1.4").await;
+        assert_eq!(status, 401, "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{body}"
+        );
+    }
+    // Only the multipart map puts a file into the variables.
+    let (status, body) = app
+        .post_with(
+            None,
+            json!({ "query": ATTACH, "variables": { "input": { "document": doc_id, "file": "#__graphql_file__:0" } } }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    // A retry key cannot match an upload (the boundary changes each time).
+    let (content_type, multipart_body) = multipart(&doc_id, "a.pdf", b"%PDF-1.4");
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&root)
+        .header("Content-Type", content_type)
+        .header("Idempotency-Key", "upload-1")
+        .body(multipart_body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    // A law belongs to no province's APPROVER.
+    let approver = app
+        .token(&crate::helpers::role_user(
+            entity::role_grant::Role::Approver,
+        ))
+        .await;
+    let (_, body) = upload(
+        &app,
+        Some(&approver),
+        &gid(NodeKind::Document, law),
+        "luat.pdf",
+        b"%PDF-1.4",
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
     // A reader without APPROVER over the issuer may not attach.
     let reader = app
         .token(&crate::helpers::role_user(

@@ -323,7 +323,8 @@ async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
 }
 
 /// Issues an authorization of `province` to its department ending in 30
-/// days; returns it and its legal basis.
+/// days; returns it and a later decision that may amend, revoke or extend
+/// it.
 async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, Uuid) {
     let basis = document_of(
         app,
@@ -344,7 +345,15 @@ async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, U
     input.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
     input.conditions = Some("Báo cáo hằng quý".into());
     input.effective_to = Some(today() + chrono::Days::new(30));
-    (make_mandate(app, input, true).await.id, basis)
+    let later = document_of(
+        app,
+        &format!("7{n}/2025/QĐ-UBND"),
+        true,
+        province.id,
+        "2025-01-01",
+    )
+    .await;
+    (make_mandate(app, input, true).await.id, later)
 }
 
 /// Compiles the province report of a fresh cycle; returns it and its version.

@@ -29,6 +29,12 @@ struct Setup {
     /// A decision of the fixture's sở (QĐ-SNV): what its director
     /// authorizes communes by.
     dept_decision: Uuid,
+    /// A later normative decision of UBND tỉnh: what revokes the
+    /// decentralizations made on `normative`.
+    ending: Uuid,
+    /// A later decision of UBND tỉnh, not normative: what revokes or
+    /// extends the authorizations made on `letter`.
+    ending_letter: Uuid,
     root: String,
 }
 
@@ -54,12 +60,23 @@ async fn setup() -> Setup {
         "2025-01-01",
     )
     .await;
+    let ending = document(&app, "4/2025/QĐ-UBND", true).await;
+    let ending_letter = instrument(
+        &app,
+        "5/QĐ-UBND",
+        DocumentType::QdUbnd,
+        fixture.inside.id,
+        "2025-01-01",
+    )
+    .await;
     Setup {
         app,
         fixture,
         normative,
         letter,
         dept_decision,
+        ending,
+        ending_letter,
         root,
     }
 }
@@ -443,7 +460,7 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
     // the same UBND: never active.
     let body = s
         .app
-        .graphql_as(&s.root, revoke, vars(s.normative, &day_before))
+        .graphql_as(&s.root, revoke, vars(s.ending, &day_before))
         .await;
     // Withdrawn: it reads REVOKED today already, and on every later date.
     assert_eq!(
@@ -469,7 +486,10 @@ async fn a_mandate_ends_by_an_instrument_of_its_own_form_or_before_it_starts() {
     let a_law = law(&s.app, "2/2020/QH14").await;
     for (doc, last_day, code) in [
         (a_law, today(), "WRONG_INSTRUMENT_TYPE"),
+        // Issued today, it cannot end the mandate a month ago.
         (later, today() - Days::new(30), "DOCUMENT_NOT_IN_FORCE"),
+        // The decision that made it does not end it.
+        (s.normative, today(), "DOCUMENT_NOT_IN_FORCE"),
     ] {
         let body = s
             .app
@@ -530,12 +550,20 @@ async fn what_is_passed_on_lives_within_what_is_held() {
     let child = mandates::existing(s.app.db(), mandate_id(&s, "O-C").await)
         .await
         .unwrap();
+    let extension = instrument(
+        &s.app,
+        "6/QĐ-SNV",
+        DocumentType::QdSo,
+        tn.department,
+        "2025-01-01",
+    )
+    .await;
     let extended = mandates::extend_authorization(
         s.app.db(),
         Authority::Cli,
         child.id,
         "2028-12-31".parse().unwrap(),
-        s.dept_decision,
+        extension,
     )
     .await;
     assert!(
@@ -756,7 +784,7 @@ async fn rule_5_one_lead_per_matter_and_territory() {
         s.app.db(),
         Authority::Cli,
         first.id,
-        s.normative,
+        s.ending,
         "2025-12-31".parse().unwrap(),
     )
     .await
@@ -855,7 +883,7 @@ async fn every_status_filter_lists_exactly_the_mandates_that_read_that_status() 
         s.app.db(),
         Authority::Cli,
         parent.id,
-        s.normative,
+        s.ending,
         "2027-01-31".parse().unwrap(),
     )
     .await
@@ -1116,7 +1144,7 @@ async fn an_amendment_supersedes_and_a_revocation_ends_onward_delegations() {
     let revoke = "mutation($input: RevokeMandateInput!) { revokeMandate(input: $input) { mandate { effectiveTo } userErrors { code } } }";
     let body = s
         .app
-        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.normative), "lastDay": "2026-06-30" } }))
+        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.ending), "lastDay": "2026-06-30" } }))
         .await;
     assert_eq!(
         body["data"]["revokeMandate"]["mandate"]["effectiveTo"], "2026-06-30",
@@ -1130,7 +1158,7 @@ async fn an_amendment_supersedes_and_a_revocation_ends_onward_delegations() {
     );
     let body = s
         .app
-        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.normative), "lastDay": "2026-05-30" } }))
+        .graphql_as(&s.root, revoke, json!({ "input": { "id": gid(NodeKind::Mandate, new), "document": gid(NodeKind::Document, s.ending), "lastDay": "2026-05-30" } }))
         .await;
     assert_eq!(
         body["data"]["revokeMandate"]["userErrors"][0]["code"],
@@ -1169,7 +1197,7 @@ async fn an_authorization_is_extended_and_shows_among_the_expiring() {
 
     let extend = "mutation($input: ExtendAuthorizationInput!) { extendAuthorization(input: $input) { mandate { effectiveTo } userErrors { code } } }";
     let new_end = (today() + Days::new(90)).to_string();
-    let vars = |id: Uuid, end: &str| json!({ "input": { "id": gid(NodeKind::Mandate, id), "effectiveTo": end, "document": gid(NodeKind::Document, s.letter) } });
+    let vars = |id: Uuid, end: &str| json!({ "input": { "id": gid(NodeKind::Mandate, id), "effectiveTo": end, "document": gid(NodeKind::Document, s.ending_letter) } });
     let body = s
         .app
         .graphql_as(&s.root, extend, vars(m.id, &new_end))
@@ -1285,7 +1313,7 @@ async fn coverage_returns_revoked_matters_to_their_holder_and_lists_the_lapsed()
         s.app.db(),
         Authority::Cli,
         dropped.id,
-        s.normative,
+        s.ending,
         "2025-12-31".parse().unwrap(),
     )
     .await
@@ -1359,7 +1387,7 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         s.app.db(),
         Authority::Cli,
         revoked.id,
-        s.normative,
+        s.ending,
         "2025-12-31".parse().unwrap(),
     )
     .await
@@ -1379,7 +1407,7 @@ async fn each_document_and_lifecycle_rule_has_its_code_and_changes_nothing() {
         s.app.db(),
         Authority::Cli,
         expired.id,
-        s.normative,
+        s.ending,
         "2025-10-31".parse().unwrap(),
     )
     .await

@@ -571,11 +571,12 @@ async fn coverage_answers_for_every_catalogued_matter() {
         true,
     )
     .await;
+    let revocation = document(&app, "2/2025/QĐ-UBND", true).await;
     mandates::revoke_mandate(
         app.db(),
         Authority::Cli,
         revoked.id,
-        basis,
+        revocation,
         "2025-12-31".parse().unwrap(),
     )
     .await
@@ -921,6 +922,17 @@ async fn the_catalogue_does_not_change_under_the_mandates_that_name_it() {
             &root,
             UPDATE,
             json!({ "input": { "code": "PC-USED", "holder": "CHAIR_COMMUNE" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["updateMatter"]["userErrors"][0]["code"], "MATTER_IN_USE",
+        "{body}"
+    );
+    let body = app
+        .graphql_as(
+            &root,
+            UPDATE,
+            json!({ "input": { "code": "PC-USED", "validFrom": "2027-01-01" } }),
         )
         .await;
     assert_eq!(

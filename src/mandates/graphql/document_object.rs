@@ -316,9 +316,9 @@ impl Attachment {
     }
 
     /// Where to download it: a path on this server,
-    /// `/files/{sha256}`.
+    /// `/attachments/{id}`, served with this attachment's name and type.
     async fn url(&self) -> String {
-        format!("/files/{}", self.0.sha256)
+        format!("/attachments/{}", self.0.id)
     }
 }
 

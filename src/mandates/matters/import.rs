@@ -90,6 +90,7 @@ fn column_of(field: &str) -> &str {
         "nonDelegableBasis" => "non_delegable_basis",
         "procedureCodes" => "procedure_codes",
         "validTo" => "valid_to",
+        "validFrom" => "valid_from",
         "nonDelegable" => "non_delegable",
         "changesProcedure" => "changes_procedure",
         other => other,

@@ -101,6 +101,32 @@ pub(super) async fn check_ending_instrument(
     if !province_over_department {
         own?;
     }
+    // Neither the mandate's own basis nor an older document ends it, and
+    // the change takes effect no earlier than the decision is issued.
+    let basis = match m.legal_basis_id {
+        Some(id) => Some(documents::existing(txn, id).await?),
+        None => None,
+    };
+    if let Some(basis) = basis.filter(|b| b.id == doc.id || b.issued_date > doc.issued_date) {
+        return Err(AppError::rule(
+            Some(field),
+            UserErrorCode::DocumentNotInForce,
+            format!(
+                "{} rests on {}: it is ended or extended by a later decision, not by {}",
+                m.code, basis.number, doc.number
+            ),
+        ));
+    }
+    if doc.issued_date > takes_effect {
+        return Err(AppError::rule(
+            Some(field),
+            UserErrorCode::DocumentNotInForce,
+            format!(
+                "{} was issued on {}; a change it makes applies from then, not from {takes_effect}",
+                doc.number, doc.issued_date
+            ),
+        ));
+    }
     if doc.effective_from > takes_effect || doc.effective_to.is_some_and(|to| to < takes_effect) {
         return Err(AppError::rule(
             Some(field),
