@@ -210,6 +210,57 @@ pub async fn attach_file(
     Ok(row)
 }
 
+/// Removes the attachment of `document` with content `sha256` (a file
+/// attached by mistake), with the same rights as attaching it; the stored
+/// content is deleted once no attachment names it. Returns what was
+/// removed.
+pub async fn detach_file(
+    db: &DatabaseConnection,
+    store: &FileStore,
+    by: Authority<'_>,
+    document: Uuid,
+    sha256: &str,
+) -> AppResult<attachment::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let doc = documents::existing(&txn, document).await?;
+    let actor = match doc.issuer_unit_id {
+        Some(id) => by.require(Role::Approver, &existing_unit(&txn, id).await?)?,
+        None => by.require_anywhere(Role::Admin)?,
+    };
+    let row = attachment::Entity::find()
+        .filter(attachment::Column::DocumentId.eq(document))
+        .filter(attachment::Column::Sha256.eq(sha256.to_ascii_lowercase()))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("attachment"))?;
+    attachment::Entity::delete_by_id(row.id).exec(&txn).await?;
+    let still_used = attachment::Entity::find()
+        .filter(attachment::Column::Sha256.eq(row.sha256.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    let change = Change {
+        action: "detachFile",
+        entity_type: "Document",
+        entity_id: doc.id,
+        scope_unit_id: doc.issuer_unit_id,
+        before: Some(json!({
+            "attachment": row.id, "fileName": row.file_name, "contentType": row.content_type,
+            "sizeBytes": row.size_bytes, "sha256": row.sha256,
+        })),
+        after: None,
+    };
+    audit::record(&txn, &actor, change).await?;
+    txn.commit().await?;
+    if !still_used && let Some(path) = store.path_of(&row.sha256) {
+        // Best effort: a file left behind is harmless, named by its hash.
+        if let Err(err) = std::fs::remove_file(&path) {
+            tracing::warn!(error = %err, sha256 = %row.sha256, "a detached file stays in the store");
+        }
+    }
+    Ok(row)
+}
+
 /// The attachments of `documents`, oldest first.
 pub async fn of_documents(
     db: &impl ConnectionTrait,

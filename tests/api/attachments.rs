@@ -268,6 +268,31 @@ async fn an_upload_is_signed_in_typed_by_its_content_and_bounded() {
         "{body}"
     );
     assert_ne!(app.snapshot().await, before);
+    // Removing it takes the same rights; the content goes with the last
+    // attachment that has it.
+    let sha = body["data"]["attachFile"]["attachment"]["sha256"].clone();
+    const DETACH: &str = "mutation($input: DetachFileInput!) { detachFile(input: $input) { attachment { fileName } userErrors { code } } }";
+    let input = json!({ "input": { "document": doc_id, "sha256": sha } });
+    let reporter = app
+        .token(&crate::helpers::role_user(
+            entity::role_grant::Role::Reporter,
+        ))
+        .await;
+    let body = app.graphql_as(&reporter, DETACH, input.clone()).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    let body = app.graphql_as(&approver, DETACH, input.clone()).await;
+    assert_eq!(
+        body["data"]["detachFile"]["attachment"]["fileName"], "a.pdf",
+        "{body}"
+    );
+    let body = app.graphql_as(&approver, DETACH, input).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
     let before = app.snapshot().await;
     // A multipart body that does not follow the spec.
     let response = app

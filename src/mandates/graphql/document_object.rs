@@ -336,9 +336,20 @@ pub struct AttachFileInput {
 /// The result of attachFile.
 #[derive(SimpleObject)]
 pub struct AttachmentPayload {
-    /// The attachment (the existing one when the same content was already
-    /// attached); null when refused.
+    /// The attachment attached (the existing one when the same content was
+    /// already attached) or removed; null when refused.
     pub attachment: Option<Attachment>,
     /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
+}
+
+/// A file to remove from a document.
+#[derive(InputObject)]
+pub struct DetachFileInput {
+    /// The document; you need APPROVER over its issuer (ADMIN for a
+    /// document of a body outside the tree).
+    pub document: ID,
+    /// The `sha256` of the attachment to remove.
+    #[graphql(validator(max_length = 64))]
+    pub sha256: String,
 }

@@ -379,7 +379,7 @@ impl MandateMutation {
     /// Attaches a file to a document. Send it as a GraphQL multipart
     /// request (with the Authorization header); the content decides its
     /// type, and the same content attached twice is one attachment.
-    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    #[graphql(guard = "RoleGuard(&[Role::Approver, Role::Admin])")]
     async fn attach_file(
         &self,
         ctx: &Context<'_>,
@@ -394,6 +394,27 @@ impl MandateMutation {
         let result =
             attachments::attach_file(db, store, by, document, &upload.filename, &upload.content)
                 .await;
+        let (attachment, user_errors) = split(result)?;
+        Ok(AttachmentPayload {
+            attachment: attachment.map(Attachment),
+            user_errors,
+        })
+    }
+
+    /// Removes a file attached to a document by mistake (audited; the
+    /// content is deleted once no document has it). NOT_FOUND when the
+    /// document has no attachment with that hash.
+    #[graphql(guard = "RoleGuard(&[Role::Approver, Role::Admin])")]
+    async fn detach_file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document and the attachment's hash.")] input: DetachFileInput,
+    ) -> async_graphql::Result<AttachmentPayload> {
+        let viewer = ctx.signed_in()?;
+        let store = ctx.data::<attachments::FileStore>()?;
+        let document = doc_id("document", &input.document)?;
+        let by = Authority::Viewer(viewer);
+        let result = attachments::detach_file(ctx.db(), store, by, document, &input.sha256).await;
         let (attachment, user_errors) = split(result)?;
         Ok(AttachmentPayload {
             attachment: attachment.map(Attachment),
