@@ -63,6 +63,10 @@ pub struct Model {
     /// The registered document of that law, when there is one.
     pub law_document_id: Option<Uuid>,
     pub holder: MatterHolder,
+    /// For a power the law gives "a sở": which one, by the abbreviation
+    /// every province's sở of that sector carries in its code and its
+    /// documents' symbols (`SYT` for Sở Y tế: `19-SYT`, `QĐ-SYT`).
+    pub holder_department: Option<String>,
     /// The law forbids delegating it (LAW.md §7.3 R8).
     pub non_delegable: bool,
     /// The citation that forbids it; set exactly when `non_delegable`.

@@ -39,6 +39,8 @@ pub struct MatterInput {
     pub law: String,
     pub law_document: Option<Uuid>,
     pub holder: MatterHolder,
+    /// Which sở, for a DEPARTMENT_BY_LAW matter (e.g. `SYT`).
+    pub holder_department: Option<String>,
     pub non_delegable: bool,
     pub non_delegable_basis: Option<String>,
     pub autonomy_related: bool,
@@ -58,6 +60,7 @@ pub struct MatterPatch {
     pub law: Option<String>,
     pub law_document: Option<Uuid>,
     pub holder: Option<MatterHolder>,
+    pub holder_department: Option<String>,
     pub non_delegable: Option<bool>,
     pub non_delegable_basis: Option<String>,
     pub autonomy_related: Option<bool>,
@@ -77,6 +80,7 @@ impl MatterInput {
             law: m.law.clone(),
             law_document: m.law_document_id,
             holder: m.holder,
+            holder_department: m.holder_department.clone(),
             non_delegable: m.non_delegable,
             non_delegable_basis: m.non_delegable_basis.clone(),
             autonomy_related: m.autonomy_related,
@@ -97,6 +101,7 @@ impl MatterPatch {
             law,
             law_document,
             holder,
+            holder_department,
             non_delegable,
             non_delegable_basis,
             autonomy_related,
@@ -122,6 +127,9 @@ impl MatterPatch {
         }
         if let Some(v) = holder {
             input.holder = v;
+        }
+        if holder_department.is_some() {
+            input.holder_department = holder_department.filter(|d| !d.trim().is_empty());
         }
         if let Some(v) = non_delegable {
             input.non_delegable = v;
@@ -217,6 +225,27 @@ fn validate_as(id: Uuid, input: &MatterInput, new_code: bool) -> AppResult<matte
             format!("at most {MAX_PROCEDURES} procedure codes per matter"),
         ));
     }
+    let department = input
+        .holder_department
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_ascii_uppercase);
+    let department_ok = match &department {
+        None => true,
+        Some(d) => {
+            input.holder == MatterHolder::DepartmentByLaw
+                && (2..=12).contains(&d.len())
+                && d.bytes().all(|b| b.is_ascii_alphabetic())
+        }
+    };
+    if !department_ok {
+        return Err(AppError::rule(
+            Some("holderDepartment"),
+            UserErrorCode::InvalidCode,
+            "holderDepartment is the 2 to 12 letters that name a sở (SYT, STP), and only for a DEPARTMENT_BY_LAW matter",
+        ));
+    }
     if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
         && to < from
     {
@@ -235,6 +264,7 @@ fn validate_as(id: Uuid, input: &MatterInput, new_code: bool) -> AppResult<matte
         law,
         law_document_id: input.law_document,
         holder: input.holder,
+        holder_department: department,
         non_delegable: input.non_delegable,
         non_delegable_basis: basis,
         autonomy_related: input.autonomy_related,
@@ -341,19 +371,20 @@ pub async fn check_change_in_use(
         before.valid_from.is_none_or(|was| start > was)
             && live.iter().any(|m| m.effective_from < start)
     });
-    let changed = if before.holder != after.holder {
-        Some("holder")
-    } else if after.non_delegable && !before.non_delegable {
-        Some("nonDelegable")
-    } else if after.changes_procedure && !before.changes_procedure {
-        Some("changesProcedure")
-    } else if ends_too_soon {
-        Some("validTo")
-    } else if starts_too_late {
-        Some("validFrom")
-    } else {
-        None
-    };
+    let changed =
+        if before.holder != after.holder || before.holder_department != after.holder_department {
+            Some("holder")
+        } else if after.non_delegable && !before.non_delegable {
+            Some("nonDelegable")
+        } else if after.changes_procedure && !before.changes_procedure {
+            Some("changesProcedure")
+        } else if ends_too_soon {
+            Some("validTo")
+        } else if starts_too_late {
+            Some("validFrom")
+        } else {
+            None
+        };
     match changed {
         None => Ok(()),
         Some(field) => Err(AppError::rule(
@@ -556,6 +587,7 @@ mod tests {
             law: "Luật Xây dựng 2014, Điều 103".into(),
             law_document: None,
             holder: MatterHolder::UbndProvince,
+            holder_department: None,
             non_delegable: false,
             non_delegable_basis: None,
             autonomy_related: false,
@@ -611,5 +643,22 @@ mod tests {
         m.valid_from = Some("2026-01-02".parse().unwrap());
         m.valid_to = Some("2026-01-01".parse().unwrap());
         assert_eq!(code_of(&m), UserErrorCode::InvalidDate);
+    }
+
+    #[test]
+    fn only_a_power_of_a_so_by_law_names_its_so() {
+        let mut m = input();
+        m.holder_department = Some("SYT".into());
+        assert_eq!(code_of(&m), UserErrorCode::InvalidCode);
+        m.holder = MatterHolder::DepartmentByLaw;
+        assert_eq!(
+            validate(Uuid::nil(), &m)
+                .unwrap()
+                .holder_department
+                .as_deref(),
+            Some("SYT")
+        );
+        m.holder_department = Some("S-Y-T".into());
+        assert_eq!(code_of(&m), UserErrorCode::InvalidCode);
     }
 }

@@ -761,6 +761,7 @@ pub async fn catalogue_held_by(app: &TestApp, code: &str, holder: entity::matter
         law: "Luật Xây dựng 2014".into(),
         law_document_id: None,
         holder,
+        holder_department: None,
         non_delegable: false,
         non_delegable_basis: None,
         autonomy_related: false,

@@ -732,6 +732,28 @@ async fn rule_4_a_unit_delegates_only_what_it_holds() {
         s.try_issue(not_the_holder).await.as_deref(),
         Some("DEVOLUTION_NOT_TO_HOLDER")
     );
+    // A power the catalogue gives Sở Y tế is not devolved to Sở Nội vụ.
+    catalogue_held_by(
+        &s.app,
+        "R4-YT",
+        entity::matter::MatterHolder::DepartmentByLaw,
+    )
+    .await;
+    let mut yt = phancap::mandates::matters::by_code(s.app.db(), "R4-YT")
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    yt.holder_department = sea_orm::Set(Some("SYT".into()));
+    yt.update(s.app.db()).await.unwrap();
+    let mut to_the_wrong_so = s.input("R4-Y", "R4-YT", tn.id, vec![tn.department]);
+    to_the_wrong_so.kind = MandateKind::Devolution;
+    to_the_wrong_so.resources = Resources::default();
+    to_the_wrong_so.legal_basis = Some(law(&s.app, "4/2020/QH14").await);
+    assert_eq!(
+        s.try_issue(to_the_wrong_so).await.as_deref(),
+        Some("DEVOLUTION_NOT_TO_HOLDER")
+    );
     // Once the law's devolution to the department is recorded, it holds the matter.
     let mut devolution = s.input("R4-LAW", "R4", tn.id, vec![tn.department]);
     devolution.kind = MandateKind::Devolution;

@@ -46,6 +46,7 @@ fn matter(code: &str) -> MatterInput {
         law: "Luật Xây dựng 2014, Điều 103".into(),
         law_document: None,
         holder: MatterHolder::UbndProvince,
+        holder_department: None,
         non_delegable: false,
         non_delegable_basis: None,
         autonomy_related: false,

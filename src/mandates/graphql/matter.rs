@@ -67,6 +67,13 @@ impl Matter {
         self.0.holder.into()
     }
 
+    /// For a power the law gives "a sở": which one, by the abbreviation
+    /// its code and symbols carry (e.g. "SYT": Sở Y tế, unit 19-SYT); a
+    /// devolution records that sở only. Null when not recorded (any sở).
+    async fn holder_department(&self) -> Option<&str> {
+        self.0.holder_department.as_deref()
+    }
+
     /// The law forbids delegating it: issuing a phân cấp or ủy quyền of it
     /// is refused (NON_DELEGABLE; LAW.md §7.3 R8).
     async fn non_delegable(&self) -> bool {
@@ -251,6 +258,10 @@ pub struct CreateMatterInput {
     pub law_document: Option<ID>,
     /// The body the law assigns it to.
     pub holder: MatterHolder,
+    /// For a DEPARTMENT_BY_LAW matter, the sở by its abbreviation (e.g.
+    /// "SYT"), 2 to 12 letters.
+    #[graphql(validator(max_length = 12))]
+    pub holder_department: Option<String>,
     /// The law forbids delegating it (then give `nonDelegableBasis`).
     #[graphql(default)]
     pub non_delegable: bool,
@@ -295,6 +306,9 @@ pub struct UpdateMatterInput {
     pub law_document: Option<ID>,
     /// New original holder.
     pub holder: Option<MatterHolder>,
+    /// New sở for a DEPARTMENT_BY_LAW matter; an empty text clears it.
+    #[graphql(validator(max_length = 12))]
+    pub holder_department: Option<String>,
     /// Whether the law forbids delegating it; false also clears
     /// `nonDelegableBasis`.
     pub non_delegable: Option<bool>,
@@ -404,6 +418,7 @@ impl MatterMutation {
             sector: input.sector.into(),
             law: input.law,
             holder: input.holder.into(),
+            holder_department: input.holder_department,
             non_delegable: input.non_delegable,
             non_delegable_basis: input.non_delegable_basis,
             autonomy_related: input.autonomy_related,
@@ -430,6 +445,7 @@ impl MatterMutation {
             sector: input.sector.map(Into::into),
             law: input.law,
             holder: input.holder.map(Into::into),
+            holder_department: input.holder_department,
             non_delegable: input.non_delegable,
             non_delegable_basis: input.non_delegable_basis,
             autonomy_related: input.autonomy_related,

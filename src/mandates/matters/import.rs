@@ -15,6 +15,7 @@
 //! | `sector` | a `Sector` value, e.g. `XAY_DUNG` |
 //! | `law` | the law (and article) that assigns it, 1–500 characters |
 //! | `holder` | a `MatterHolder` value, e.g. `UBND_PROVINCE` |
+//! | `holder_department` | for `DEPARTMENT_BY_LAW`, the sở's abbreviation, e.g. `SYT` (blank: any sở) |
 //! | `non_delegable` | `true`/`false` (blank: false) |
 //! | `non_delegable_basis` | the provision forbidding delegation; required exactly when `non_delegable` |
 //! | `autonomy_related` | `true`/`false` (blank: false) |
@@ -33,6 +34,7 @@ pub const REQUIRED_COLUMNS: &[&str] = &["code", "name", "sector", "law", "holder
 
 /// Columns it may have besides.
 pub const OPTIONAL_COLUMNS: &[&str] = &[
+    "holder_department",
     "non_delegable",
     "non_delegable_basis",
     "autonomy_related",
@@ -91,6 +93,7 @@ fn column_of(field: &str) -> &str {
         "procedureCodes" => "procedure_codes",
         "validTo" => "valid_to",
         "validFrom" => "valid_from",
+        "holderDepartment" => "holder_department",
         "nonDelegable" => "non_delegable",
         "changesProcedure" => "changes_procedure",
         other => other,
@@ -242,6 +245,7 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
             law: get("law").to_owned(),
             law_document: None,
             holder,
+            holder_department: Some(get("holder_department").to_owned()).filter(|d| !d.is_empty()),
             non_delegable: flags[0],
             non_delegable_basis: (!basis.is_empty()).then(|| basis.to_owned()),
             autonomy_related: flags[1],
@@ -333,6 +337,7 @@ pub async fn import_matters(
             let had = MatterInput::of(before);
             for column in &row.absent {
                 match *column {
+                    "holder_department" => input.holder_department = had.holder_department.clone(),
                     "non_delegable" => input.non_delegable = had.non_delegable,
                     "non_delegable_basis" => {
                         input.non_delegable_basis = had.non_delegable_basis.clone()

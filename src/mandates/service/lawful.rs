@@ -226,7 +226,13 @@ async fn check_devolved_to_holder(
     let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
     for d in delegatees {
         let to = bodies::body(d, m.delegatee_capacity, "delegateeCapacity")?;
-        if !bodies::devolved_to(matter.holder, to) {
+        // The sở the catalogue names, by the abbreviation in its code.
+        let named_so = matter.holder_department.as_deref().is_none_or(|abbr| {
+            d.code
+                .split_once('-')
+                .is_some_and(|(_, own)| own.eq_ignore_ascii_case(abbr))
+        });
+        if !bodies::devolved_to(matter.holder, to) || !named_so {
             return Err(AppError::rule(
                 Some("delegatees"),
                 UserErrorCode::DevolutionNotToHolder,
