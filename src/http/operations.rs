@@ -66,6 +66,39 @@ pub(super) fn parse_operation(value: Value) -> Result<RawOperation, String> {
 /// variables.
 const UPLOAD_MARK: &str = "#__graphql_file__";
 
+/// `query` with its GraphQL unicode escapes (`\u0023`, `\u{23}`) decoded,
+/// so that a marker spelled with them is seen as the parser will see it.
+fn unescaped(query: &str) -> std::borrow::Cow<'_, str> {
+    if !query.contains("\\u") {
+        return std::borrow::Cow::Borrowed(query);
+    }
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (hex, used) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => (after.get(..4).unwrap_or(""), 4),
+        };
+        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+            Some(c) if used > 0 => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            _ => {
+                out.push_str("\\u");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 impl RawOperation {
     pub(super) fn check(&self) -> Result<(), String> {
         let has_query = self.query.as_deref().is_some_and(|q| !q.trim().is_empty());
@@ -91,7 +124,7 @@ impl RawOperation {
         let forged = self
             .query
             .as_deref()
-            .is_some_and(|q| q.contains(UPLOAD_MARK))
+            .is_some_and(|q| unescaped(q).contains(UPLOAD_MARK))
             || self
                 .variables
                 .as_ref()
@@ -144,4 +177,24 @@ pub(super) fn operation_from_params(
     };
     operation.check()?;
     Ok(operation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_spelled_with_escapes_is_seen() {
+        for query in [
+            r##"{ a(f: "\u0023__graphql_file__:0") }"##,
+            r##"{ a(f: "#\u005f_graphql_file__:x") }"##,
+            r##"{ a(f: "\u{23}__graphql_file__:0") }"##,
+        ] {
+            assert!(unescaped(query).contains(UPLOAD_MARK), "{query}");
+        }
+        assert_eq!(
+            unescaped(r##"{ a(f: "\u00e0 \uZZZZ") }"##),
+            r##"{ a(f: "à \uZZZZ") }"##
+        );
+    }
 }

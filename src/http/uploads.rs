@@ -159,23 +159,27 @@ pub async fn file_download(
             return not_found();
         }
     };
-    let chunks = futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let read = tokio::task::spawn_blocking(move || {
-            use std::io::Read;
-            let mut buffer = vec![0; CHUNK];
-            let n = file.read(&mut buffer)?;
-            buffer.truncate(n);
-            Ok::<_, std::io::Error>((buffer, file))
-        })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-        match read {
-            Ok((buffer, _)) if buffer.is_empty() => None,
-            Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
-            Err(e) => Some((Err(e), None)),
-        }
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let chunks = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        Some(file),
+        |file| async move {
+            let mut file = file?;
+            let read = tokio::task::spawn_blocking(move || {
+                use std::io::Read;
+                let mut buffer = vec![0; CHUNK];
+                let n = file.read(&mut buffer)?;
+                buffer.truncate(n);
+                Ok::<_, std::io::Error>((buffer, file))
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+            match read {
+                Ok((buffer, _)) if buffer.is_empty() => None,
+                Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
+                Err(e) => Some((Err(e), None)),
+            }
+        },
+    ));
     let encoded: String = row
         .file_name
         .bytes()

@@ -130,7 +130,8 @@ pub fn holds_originally(holder: MatterHolder, body: Body) -> bool {
 /// law gives a sở, the commune's body for a commune's power.
 pub fn devolved_to(holder: MatterHolder, body: Body) -> bool {
     match holder {
-        MatterHolder::DepartmentByLaw => matches!(body, Agency | AgencyHead),
+        // The law gives the power to the sở itself, not to its director.
+        MatterHolder::DepartmentByLaw => body == Agency,
         _ => holds_originally(holder, body),
     }
 }

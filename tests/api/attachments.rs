@@ -127,6 +127,23 @@ async fn a_signed_scan_is_attached_kept_by_its_hash_and_downloaded_by_anyone() {
             .starts_with("attachment; filename*=UTF-8''15-QD-UBND.pdf")
     );
     assert_eq!(response.bytes().await.unwrap().as_ref(), scan.as_slice());
+    // Compressed for a browser, it arrives whole.
+    let response = app
+        .client
+        .get(format!("{}{url}", app.address))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let packed = response.bytes().await.unwrap();
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(packed.as_ref()),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, scan);
     for missing in [
         uuid::Uuid::nil().to_string(),
         "../../etc/passwd".into(),
@@ -194,6 +211,13 @@ async fn an_upload_is_signed_in_typed_by_its_content_and_bounded() {
         .post_with(
             None,
             json!({ "query": ATTACH, "variables": { "input": { "document": doc_id, "file": "#__graphql_file__:0" } } }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = app
+        .post_with(
+            Some(&root),
+            json!({ "query": "mutation($d: ID!) { attachFile(input: {document: $d, file: \"\\u0023__graphql_file__:0\"}) { userErrors { code } } }", "variables": { "d": doc_id } }),
         )
         .await;
     assert_eq!(status, 400, "{body}");

@@ -754,6 +754,16 @@ async fn rule_4_a_unit_delegates_only_what_it_holds() {
         s.try_issue(to_the_wrong_so).await.as_deref(),
         Some("DEVOLUTION_NOT_TO_HOLDER")
     );
+    // The law gives it to the sở, not to its director.
+    let mut to_the_director = s.input("R4-H", "R4", tn.id, vec![tn.department]);
+    to_the_director.kind = MandateKind::Devolution;
+    to_the_director.delegatee_capacity = DelegatorCapacity::Head;
+    to_the_director.resources = Resources::default();
+    to_the_director.legal_basis = Some(law(&s.app, "5/2020/QH14").await);
+    assert_eq!(
+        s.try_issue(to_the_director).await.as_deref(),
+        Some("DEVOLUTION_NOT_TO_HOLDER")
+    );
     // Once the law's devolution to the department is recorded, it holds the matter.
     let mut devolution = s.input("R4-LAW", "R4", tn.id, vec![tn.department]);
     devolution.kind = MandateKind::Devolution;
