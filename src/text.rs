@@ -52,6 +52,18 @@ pub fn writable(text: &str) -> bool {
         .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(c))
 }
 
+/// [`checked`] for an optional argument (a list's `search`, `number`).
+pub fn checked_opt(
+    field: &str,
+    value: &Option<String>,
+    max_chars: usize,
+) -> AppResult<Option<String>> {
+    value
+        .as_deref()
+        .map(|s| checked(field, s, max_chars).map(str::to_owned))
+        .transpose()
+}
+
 /// Checks a free-text argument before it reaches SQL: PostgreSQL rejects a
 /// NUL byte in text, so it is refused here on every database alike.
 pub fn checked<'a>(field: &str, value: &'a str, max_chars: usize) -> AppResult<&'a str> {

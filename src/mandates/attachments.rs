@@ -119,6 +119,22 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Option<&'static str> {
     None
 }
 
+/// The document whose files `by` may keep: APPROVER over its issuer; a
+/// document of a body outside the tree (a law, another province's letter)
+/// belongs to no province's APPROVER, so only an ADMIN.
+async fn keeper_of(
+    txn: &sea_orm::DatabaseTransaction,
+    by: Authority<'_>,
+    document: Uuid,
+) -> AppResult<(entity::document::Model, crate::audit::Actor)> {
+    let doc = documents::existing(txn, document).await?;
+    let actor = match doc.issuer_unit_id {
+        Some(id) => by.require(Role::Approver, &existing_unit(txn, id).await?)?,
+        None => by.require_anywhere(Role::Admin)?,
+    };
+    Ok((doc, actor))
+}
+
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -139,14 +155,7 @@ pub async fn attach_file(
     bytes: &[u8],
 ) -> AppResult<attachment::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
-    let doc = documents::existing(&txn, document).await?;
-    // A document of a body outside the tree (a law, another province's
-    // letter) belongs to no province's APPROVER: only an ADMIN attaches
-    // to it.
-    let actor = match doc.issuer_unit_id {
-        Some(id) => by.require(Role::Approver, &existing_unit(&txn, id).await?)?,
-        None => by.require_anywhere(Role::Admin)?,
-    };
+    let (doc, actor) = keeper_of(&txn, by, document).await?;
     let name = file_name.trim();
     let bad_name = name.is_empty()
         || name.chars().count() > 255
@@ -222,11 +231,7 @@ pub async fn detach_file(
     sha256: &str,
 ) -> AppResult<attachment::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
-    let doc = documents::existing(&txn, document).await?;
-    let actor = match doc.issuer_unit_id {
-        Some(id) => by.require(Role::Approver, &existing_unit(&txn, id).await?)?,
-        None => by.require_anywhere(Role::Admin)?,
-    };
+    let (doc, actor) = keeper_of(&txn, by, document).await?;
     let row = attachment::Entity::find()
         .filter(attachment::Column::DocumentId.eq(document))
         .filter(attachment::Column::Sha256.eq(sha256.to_ascii_lowercase()))

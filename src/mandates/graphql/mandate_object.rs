@@ -178,8 +178,8 @@ impl Mandate {
         }
     }
 
-    /// Article, clause, point of the basis (điều, khoản, điểm), e.g.
-    /// "Điều 3, khoản 2"; null when not given.
+    /// Article, clause, point of the basis (điều, khoản, điểm),
+    /// e.g. "Điều 3, khoản 2"; null when not given.
     async fn legal_basis_article(&self) -> Option<&str> {
         self.model.legal_basis_article.as_deref()
     }

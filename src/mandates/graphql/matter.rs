@@ -91,8 +91,8 @@ impl Matter {
         self.0.autonomy_related
     }
 
-    /// Administrative procedure (TTHC) codes of the national database, e.g.
-    /// "1.009993"; empty when none are linked.
+    /// Administrative procedure (TTHC) codes of the national database,
+    /// e.g. "1.009993"; empty when none are linked.
     async fn procedure_codes(&self) -> Vec<String> {
         matters::procedure_codes(&self.0)
     }
@@ -117,8 +117,8 @@ impl Matter {
 /// What to list of the catalogue.
 #[derive(InputObject, Default)]
 pub struct MatterFilter {
-    /// Words of the name (case and diacritics ignored: "giay phep" finds
-    /// "giấy phép"), the start of the code, or a TTHC code; at most 100
+    /// Words of the name (case and diacritics ignored: "giay phep"
+    /// finds "giấy phép"), the start of the code, or a TTHC code; at most 100
     /// characters.
     #[graphql(validator(max_length = 100))]
     pub search: Option<String>,
@@ -209,10 +209,7 @@ impl MatterQuery {
     ) -> async_graphql::Result<MatterConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
         let filter = filter.unwrap_or_default();
-        let search = match &filter.search {
-            Some(s) => Some(text::checked("search", s, 100)?.to_owned()),
-            None => None,
-        };
+        let search = text::checked_opt("search", &filter.search, 100)?;
         let filter = matters::MatterFilter {
             search,
             sector: filter.sector.map(Into::into),
@@ -258,8 +255,8 @@ pub struct CreateMatterInput {
     pub law_document: Option<ID>,
     /// The body the law assigns it to.
     pub holder: MatterHolder,
-    /// For a DEPARTMENT_BY_LAW matter, the sở by its abbreviation (e.g.
-    /// "SYT"), 2 to 12 letters.
+    /// For a DEPARTMENT_BY_LAW matter, the sở by its abbreviation
+    /// (e.g. "SYT"), 2 to 12 letters.
     #[graphql(validator(max_length = 12))]
     pub holder_department: Option<String>,
     /// The law forbids delegating it (then give `nonDelegableBasis`).

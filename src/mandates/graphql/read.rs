@@ -231,10 +231,7 @@ impl MandateQuery {
             Some(id) => Some(anchor(ctx, "within", id).await?.path),
             None => None,
         };
-        let search = match &filter.search {
-            Some(s) => Some(text::checked("search", s, 100)?.to_owned()),
-            None => None,
-        };
+        let search = text::checked_opt("search", &filter.search, 100)?;
         let query = service::MandateFilter {
             delegator: filter
                 .delegator
@@ -289,13 +286,8 @@ impl MandateQuery {
     ) -> async_graphql::Result<DocumentConnection> {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
         let filter = filter.unwrap_or_default();
-        let checked = |field: &str, v: &Option<String>| -> AppResult<Option<String>> {
-            v.as_deref()
-                .map(|s| text::checked(field, s, 100).map(str::to_owned))
-                .transpose()
-        };
         let query = documents::DocumentFilter {
-            search: checked("search", &filter.search)?,
+            search: text::checked_opt("search", &filter.search, 100)?,
             doc_type: filter.r#type.map(Into::into),
             issuer: filter
                 .issuer
@@ -303,7 +295,7 @@ impl MandateQuery {
                 .map(|id| decode_id_of(NodeKind::Unit, "issuer", id))
                 .transpose()?,
             year: filter.year,
-            number: checked("number", &filter.number)?,
+            number: text::checked_opt("number", &filter.number, 100)?,
         };
         let page = documents::list(ctx.db(), &query, &page).await?;
         Ok(DocumentConnection {

@@ -36,11 +36,11 @@ pub(crate) fn province_of(unit: &unit::Model) -> Option<Uuid> {
 pub(super) async fn check_matter(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
+    matter: &entity::matter::Model,
     delegator: &unit::Model,
     delegatees: &[unit::Model],
 ) -> AppResult<()> {
-    let matter = matters::catalogued(txn, &m.matter_code).await?;
-    if !matters::listed_on(&matter, m.effective_from) {
+    if !matters::listed_on(matter, m.effective_from) {
         return Err(AppError::rule(
             Some("matterCode"),
             UserErrorCode::UnknownMatter,

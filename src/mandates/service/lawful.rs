@@ -43,7 +43,10 @@ pub(super) async fn check_lawful(
     if let Some(basis) = &basis {
         bodies::check_instrument(m.kind, from, &delegator, basis, "legalBasis")?;
     }
-    check_matter(txn, m, &delegator, delegatees).await?;
+    // Read once: the catalogue's rules (R8, R9, R16), the holder (R7) and
+    // a devolution's target all read the same matter.
+    let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
+    check_matter(txn, m, &matter, &delegator, delegatees).await?;
     if !rules::in_force(&delegator, m.effective_from) {
         return Err(AppError::rule(
             Some("delegator"),
@@ -62,13 +65,13 @@ pub(super) async fn check_lawful(
         )?;
     }
     if m.kind == MandateKind::Devolution {
-        check_devolved_to_holder(txn, m, delegatees).await?;
+        check_devolved_to_holder(m, &matter, delegatees)?;
     }
     let given = ancestors(txn, m.parent_mandate_id).await?;
     if let Some(parent) = given.first() {
         rules::check_onward(parent, m.kind)?;
     }
-    let holder = check_holds(txn, m, &delegator, from, given.first()).await?;
+    let holder = check_holds(txn, m, &matter, &delegator, from, given.first()).await?;
     let parent = m.parent_mandate_id.or(holder);
     let chain = ancestors(txn, parent).await?;
     check_levels(txn, m, &delegator, delegatees, &chain).await?;
@@ -149,11 +152,11 @@ pub(super) async fn check_ending_instrument(
 pub(super) async fn check_holds(
     txn: &DatabaseTransaction,
     m: &mandate::Model,
+    matter: &entity::matter::Model,
     delegator: &unit::Model,
     from: bodies::Body,
     parent: Option<&mandate::Model>,
 ) -> AppResult<Option<Uuid>> {
-    let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
     if m.kind == MandateKind::Devolution {
         return Ok(None);
     }
@@ -218,12 +221,11 @@ pub(super) async fn check_holds(
 /// A devolution records the body the law gives the matter to: a sở for a
 /// power of "a sở, by law", the commune for a commune's power; never the
 /// province's own powers (it holds them; nothing is devolved).
-async fn check_devolved_to_holder(
-    txn: &DatabaseTransaction,
+fn check_devolved_to_holder(
     m: &mandate::Model,
+    matter: &entity::matter::Model,
     delegatees: &[unit::Model],
 ) -> AppResult<()> {
-    let matter = crate::mandates::matters::catalogued(txn, &m.matter_code).await?;
     for d in delegatees {
         let to = bodies::body(d, m.delegatee_capacity, "delegateeCapacity")?;
         // The sở the catalogue names, by the abbreviation in its code.
