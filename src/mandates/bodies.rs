@@ -320,19 +320,6 @@ fn kind_name(kind: MandateKind) -> &'static str {
     }
 }
 
-/// How a type of document is named in messages.
-fn type_name(t: DocumentType) -> &'static str {
-    match t {
-        DocumentType::Luat => "a law (luật)",
-        DocumentType::NqQh => "a resolution of Quốc hội",
-        DocumentType::NqHdnd => "a resolution of HĐND (nghị quyết)",
-        DocumentType::QdUbnd => "a decision of UBND (quyết định)",
-        DocumentType::QdCtUbnd => "a decision of Chủ tịch UBND",
-        DocumentType::QdSo => "a decision of the sở",
-        _ => "another type",
-    }
-}
-
 /// The documents a body makes a mandate by.
 pub struct Instrument {
     pub kind: MandateKind,
@@ -424,7 +411,7 @@ pub fn check_instrument(
                 instrument
                     .types
                     .iter()
-                    .map(|t| type_name(*t))
+                    .map(|t| super::document_number::doc_type_name(*t))
                     .collect::<Vec<_>>()
                     .join(" or "),
                 doc.number,

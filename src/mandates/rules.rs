@@ -111,9 +111,7 @@ pub fn check_delegatee(
             ));
         }
     }
-    if !delegatee.path.starts_with(delegator_territory)
-        || (same_unit && m.kind == MandateKind::Devolution)
-    {
+    if !delegatee.path.starts_with(delegator_territory) {
         return Err(AppError::rule(
             Some("delegatees"),
             UserErrorCode::DelegateeOutsideTerritory,
