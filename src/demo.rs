@@ -998,6 +998,7 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
             compiled_deadline_days: 10,
             reporter_kinds: None,
             reporter_units: None,
+            sign_off: true,
             indicators: vec![
                 indicator(
                     "TTHC_TIEP_NHAN",
@@ -1103,10 +1104,20 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
         let t = reps::save_draft(db, Authority::Cli, id, r.version, draft).await?;
         Ok::<_, BoxError>(t.report)
     };
+    // Signed by the head of the sở under its own number, then sent.
     let submit = |id: Uuid, seed: i32| async move {
         let r = fill(id, seed).await?;
+        let unit = crate::units::service::existing(db, r.reporter_unit_id).await?;
+        let abbreviation = unit.code.split_once('-').map_or("UBND", |(_, a)| a);
+        let signature = reps::SignatureInput {
+            number: format!("{}/BC-{abbreviation}", 180 + seed),
+            signer_name: "Nguyễn Văn A".into(),
+            signer_title: "Giám đốc".into(),
+            signed_on: crate::calendar::today(),
+        };
+        let signed = reps::sign(db, Authority::Cli, id, r.version, signature).await?;
         Ok::<_, BoxError>(
-            reps::submit(db, Authority::Cli, id, r.version)
+            reps::submit(db, Authority::Cli, id, signed.report.version, Review::Unit)
                 .await?
                 .report,
         )
@@ -1114,7 +1125,7 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
     let accept = |id: Uuid, seed: i32| async move {
         let r = submit(id, seed).await?;
         Ok::<_, BoxError>(
-            reps::accept(db, Authority::Cli, id, r.version, Review::Unit)
+            reps::accept(db, Authority::Cli, id, r.version, Review::Unit, None)
                 .await?
                 .report,
         )

@@ -103,6 +103,10 @@ pub enum UserErrorCode {
     AlreadyInactive,
     /// revokeGrant on a role grant that is already revoked. [DESIGN §4]
     AlreadyRevoked,
+    /// recordPaperReport on a report already submitted in phancap: its lateness
+    /// was decided by that submission, and a paper copy changes nothing. [DESIGN
+    /// §3 Reporting]
+    AlreadySubmitted,
     /// transferAssignments on an assignment that was already carried over to
     /// successor units. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
     AlreadyTransferred,
@@ -137,6 +141,10 @@ pub enum UserErrorCode {
     /// deactivateUser targeting the caller's own account; another administrator
     /// must do it. [DESIGN §4]
     CannotDeactivateSelf,
+    /// signReport or submitCompiledReport on a compiled report that does not
+    /// include exactly the unit reports accepted now (one was accepted or
+    /// reopened since it was compiled): compile it again. [DESIGN §3 Reporting]
+    CompilationOutdated,
     /// saveReportDraft/submitReport/acceptReport/returnReport on the compiled
     /// province report; use compileReport, acceptCompiledReport or
     /// returnCompiledReport. [DESIGN §3 Reporting]
@@ -354,6 +362,10 @@ pub enum UserErrorCode {
     /// cite the provision that forbids delegating it, and only such a matter
     /// may. [LAW.md §7.3 R8]
     NonDelegableBasisRequired,
+    /// reopenReport/reopenCompiledReport on a report that is not ACCEPTED: only
+    /// an accepted report is reopened; a submitted one is returned. [DESIGN §3
+    /// Reporting]
+    NotAccepted,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -407,6 +419,9 @@ pub enum UserErrorCode {
     /// transferAssignments: the ended delegatee has no successor through unit
     /// lineage and none was named. [DESIGN §3 Units lineage; NQ 190/2025/QH15]
     NoSuccessor,
+    /// signReport on a NOT_STARTED report: the reporter drafts it first. [NĐ
+    /// 09/2019/NĐ-CP Điều 8]
+    NothingToSign,
     /// createDocument: the issuer named by the number's symbol is not the
     /// issuer unit: UBND/HĐND means a province, district or commune, a
     /// department's abbreviation (QĐ-SXD, BC-SNV, SNV-…) a department, and a
@@ -486,6 +501,10 @@ pub enum UserErrorCode {
     /// openPeriods: the regime's recipient unit is not in force on a period's
     /// cut-off date. [DESIGN §3 Units, dated validity]
     RecipientNotInForce,
+    /// reopenReport on a unit report the province report includes while UBND
+    /// tỉnh holds it (SUBMITTED) or has accepted it: the compiled report is
+    /// returned or reopened first. [DESIGN §3 Reporting]
+    ReportInCompilation,
     /// createRegime: a reporterUnits entry lies outside the recipient's
     /// territory or is a province. [DESIGN §3 Reporting]
     ReporterOutsideTerritory,
@@ -493,6 +512,11 @@ pub enum UserErrorCode {
     /// when the compiled report is already accepted; accepted reports are
     /// locked. [DESIGN §3 Reporting]
     ReportLocked,
+    /// acceptCompiledReport before the end of the units' deadline day while the
+    /// compilation includes fewer reports than are expected: UBND tỉnh accepts
+    /// once every report is in, or after the deadline. [NĐ 09/2019/NĐ-CP Điều
+    /// 12]
+    ReportsStillDue,
     /// createUser of kind SERVICE with a password; machine clients use long-
     /// lived tokens. [DESIGN §4]
     ServiceHasNoPassword,
@@ -528,6 +552,10 @@ pub enum UserErrorCode {
     /// day); catalogue it first. [LAW.md §7.3 R11: every power is a
     /// catalogued competence]
     UnknownMatter,
+    /// submitReport/submitCompiledReport under a regime with signOff on a report
+    /// the unit's APPROVER has not signed (signReport), or whose draft changed
+    /// after signing. [NĐ 09/2019/NĐ-CP Điều 8; NĐ 30/2020/NĐ-CP]
+    Unsigned,
     /// attachFile: the file's content is not a PDF, PNG, JPEG, Word (.doc, .docx),
     /// Excel (.xls, .xlsx) or OpenDocument (.odt, .ods) file; the content decides,
     /// not the name or the type the client claims. [input bound]

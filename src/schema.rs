@@ -20,7 +20,8 @@ use crate::mandates::graphql::{
 use crate::metrics::Metrics;
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
-    Regime, Report, ReportingMutation, ReportingPeriod, ReportingQuery, ReportingSubscription,
+    Regime, Report, ReportSignOffMutation, ReportingMutation, ReportingPeriod, ReportingQuery,
+    ReportingSubscription,
 };
 use crate::units::graphql::{Unit, UnitMutation, UnitQuery};
 use crate::users::graphql::{RoleGrant, User, UserMutation, UserQuery};
@@ -90,6 +91,7 @@ pub struct Mutation(
     MandateMutation,
     MatterMutation,
     ReportingMutation,
+    ReportSignOffMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at

@@ -54,6 +54,8 @@ pub struct Model {
     pub reporter_kinds: Option<String>,
     /// A JSON array of the ids of the units that report.
     pub reporter_units: Option<String>,
+    /// Whether a report needs its unit head's signature before it is sent.
+    pub sign_off: bool,
     pub created_at: DateTimeUtc,
 }
 

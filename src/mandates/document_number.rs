@@ -301,6 +301,36 @@ pub fn check(
     Ok(parsed)
 }
 
+/// [`check`] for a document issued by `issuer` (None: a central body or a
+/// body outside the tree), and, for a sở, that the symbol carries its own
+/// abbreviation: the one its code ends with (19-SXD signs QĐ-SXD), so a
+/// decision of Sở Tư pháp is not Sở Xây dựng's.
+pub fn check_issued(
+    number: &str,
+    doc_type: DocumentType,
+    issued_year: i32,
+    issuer: Option<&entity::unit::Model>,
+) -> AppResult<DocumentNumber> {
+    let read = check(number, doc_type, issued_year, issuer.map(|u| u.kind))?;
+    if let Some(unit) = issuer.filter(|u| u.kind == UnitKind::Department)
+        && let Some((_, abbreviation)) = unit.code.split_once('-')
+        && let Some(part) = issuer_abbreviation(&read, doc_type)
+    {
+        let abbreviation = abbreviation.to_ascii_uppercase();
+        if part != abbreviation {
+            return Err(AppError::rule(
+                Some("issuer"),
+                UserErrorCode::NumberIssuerMismatch,
+                format!(
+                    "\"{number}\" names {part}, but {} signs its documents {abbreviation} [NĐ 30/2020/NĐ-CP Phụ lục I mục II.3]",
+                    unit.name
+                ),
+            ));
+        }
+    }
+    Ok(read)
+}
+
 /// The Vietnamese name of a type, for messages.
 pub fn doc_type_name(t: DocumentType) -> &'static str {
     use DocumentType::*;

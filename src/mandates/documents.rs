@@ -8,7 +8,6 @@ use chrono::{Datelike, NaiveDate, Utc};
 use entity::document::{self, DocumentType, SignerCapacity};
 use entity::document_link::{self, LinkKind};
 use entity::role_grant::Role;
-use entity::unit::UnitKind;
 use sea_orm::ActiveEnum;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -219,30 +218,12 @@ pub async fn create_document(
             "a number has 1 to 100 characters, e.g. 57/NQ-HĐND",
         ));
     }
-    let read = document_number::check(
+    let read = document_number::check_issued(
         &number,
         input.doc_type,
         input.issued_date.year(),
-        issuer.as_ref().map(|u| u.kind),
+        issuer.as_ref(),
     )?;
-    // Which sở: its code's abbreviation (19-SXD) is the one its symbols
-    // carry (QĐ-SXD); a decision of Sở Tư pháp is not Sở Xây dựng's.
-    if let Some(unit) = issuer.as_ref().filter(|u| u.kind == UnitKind::Department)
-        && let Some((_, abbreviation)) = unit.code.split_once('-')
-        && let Some(part) = document_number::issuer_abbreviation(&read, input.doc_type)
-    {
-        let abbreviation = abbreviation.to_ascii_uppercase();
-        if part != abbreviation {
-            return Err(AppError::rule(
-                Some("issuer"),
-                UserErrorCode::NumberIssuerMismatch,
-                format!(
-                    "\"{number}\" names {part}, but {} signs its documents {abbreviation} [NĐ 30/2020/NĐ-CP Phụ lục I mục II.3]",
-                    unit.name
-                ),
-            ));
-        }
-    }
     if input.issued_date > crate::calendar::today() {
         return Err(AppError::rule(
             Some("issuedDate"),

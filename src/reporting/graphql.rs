@@ -32,16 +32,20 @@ use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
 use crate::units::graphql::{Unit, UnitKind, unit_by_id};
 use crate::units::loaders::UnitLoaders;
 
+mod compiled_object;
 mod read;
 mod regime_object;
 mod report_object;
+mod sign_off;
 mod subscription;
 mod types;
 mod workflow;
 
+pub use compiled_object::*;
 pub use read::*;
 pub use regime_object::*;
 pub use report_object::*;
+pub use sign_off::*;
 pub use subscription::*;
 pub use types::*;
 pub use workflow::*;

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{regime_indicator, report_item, report_value, reporting_period, reporting_regime};
+use entity::{
+    regime_indicator, report_item, report_signature, report_value, reporting_period,
+    reporting_regime,
+};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -18,6 +21,7 @@ pub struct ReportLoaders {
     pub periods: DataLoader<PeriodById>,
     pub regimes: DataLoader<RegimeById>,
     pub indicators: DataLoader<IndicatorsOf>,
+    pub signatures: DataLoader<SignatureOf>,
 }
 
 impl ReportLoaders {
@@ -28,6 +32,7 @@ impl ReportLoaders {
             periods: batched(PeriodById(db.clone())),
             regimes: batched(RegimeById(db.clone())),
             indicators: batched(IndicatorsOf(db.clone())),
+            signatures: batched(SignatureOf(db.clone())),
         }
     }
 }
@@ -116,5 +121,21 @@ impl Loader<Uuid> for IndicatorsOf {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
         let rows = super::regimes::indicators_of(&self.0, keys).await?;
         Ok(group_by(rows, |r| r.regime_id))
+    }
+}
+
+/// The signatures of reports.
+pub struct SignatureOf(DatabaseConnection);
+
+impl Loader<Uuid> for SignatureOf {
+    type Value = report_signature::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = report_signature::Entity::find()
+            .filter(report_signature::Column::ReportId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|s| (s.report_id, s)).collect())
     }
 }

@@ -129,6 +129,50 @@ pub async fn progress_for(
     Ok((head, children))
 }
 
+/// `reportingProgress` of `regime` in each of its periods from `from` to
+/// `to` (their cut-offs, inclusive), oldest first: at most 60 periods.
+pub async fn trend(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    regime: Uuid,
+    from: super::periods::Period,
+    to: super::periods::Period,
+    within: Option<Uuid>,
+) -> AppResult<Vec<(reporting_period::Model, Progress, Vec<Progress>)>> {
+    use crate::error::UserErrorCode;
+    let found = super::regimes::existing(db, regime).await?;
+    let (first, last) = (
+        from.window(found.cutoff_rule).1,
+        to.window(found.cutoff_rule).1,
+    );
+    if from.frequency() != found.frequency || to.frequency() != found.frequency || first > last {
+        return Err(AppError::rule(
+            Some("from"),
+            UserErrorCode::InvalidPeriods,
+            "give two periods of the regime's frequency, the first no later than the last",
+        ));
+    }
+    let periods = reporting_period::Entity::find()
+        .filter(reporting_period::Column::RegimeId.eq(regime))
+        .filter(reporting_period::Column::DataTo.between(first, last))
+        .order_by_asc(reporting_period::Column::DataTo)
+        .all(db)
+        .await?;
+    if periods.len() > 60 {
+        return Err(AppError::rule(
+            Some("to"),
+            UserErrorCode::InvalidPeriods,
+            "a trend spans at most 60 periods",
+        ));
+    }
+    let mut points = Vec::with_capacity(periods.len());
+    for period in periods {
+        let (head, children) = progress_for(db, viewer, &period.code, Some(regime), within).await?;
+        points.push((period, head, children));
+    }
+    Ok(points)
+}
+
 /// Progress for `period` under `within` (None: every province, as
 /// children) and for each child with reports, restricted to `allowed`
 /// children when given. Summed over the regimes with that period.

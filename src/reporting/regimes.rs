@@ -86,6 +86,9 @@ pub struct RegimeInput {
     pub reporter_kinds: Option<Vec<UnitKind>>,
     pub reporter_units: Option<Vec<Uuid>>,
     pub indicators: Vec<IndicatorInput>,
+    /// Whether each report needs its unit head's signature before it is
+    /// sent (`signReport`).
+    pub sign_off: bool,
 }
 
 impl RegimeInput {
@@ -286,6 +289,7 @@ pub async fn create_regime(
         compiled_deadline_days: input.compiled_deadline_days,
         reporter_kinds: kinds,
         reporter_units: units,
+        sign_off: input.sign_off,
         created_at: Utc::now(),
     };
     reporting_regime::Entity::insert(regime.clone().into_active_model())

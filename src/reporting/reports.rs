@@ -38,12 +38,14 @@ mod draft;
 mod read;
 mod remind;
 mod review;
+mod sign;
 
 pub use compile::*;
 pub use draft::*;
 pub use read::*;
 pub use remind::*;
 pub use review::*;
+pub use sign::*;
 
 /// One item's figures as sent by the reporter; None leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -120,14 +122,32 @@ async fn audit_report(
     after: &report::Model,
     values_before: &[(String, f64)],
 ) -> AppResult<()> {
+    audit_report_with(txn, actor, action, before, after, values_before, json!({})).await
+}
+
+/// [`audit_report`] with `extra` fields (an object) beside the report's
+/// own in the event's `after`.
+async fn audit_report_with(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    before: Option<&report::Model>,
+    after: &report::Model,
+    values_before: &[(String, f64)],
+    extra: Value,
+) -> AppResult<()> {
     let values_after = values_of(txn, after.id).await?;
+    let mut after_json = report_json(after, &values_after);
+    if let (Some(fields), Value::Object(extra)) = (after_json.as_object_mut(), extra) {
+        fields.extend(extra);
+    }
     let change = Change {
         action,
         entity_type: "Report",
         entity_id: after.id,
         scope_unit_id: Some(after.reporter_unit_id),
         before: before.map(|b| report_json(b, values_before)),
-        after: Some(report_json(after, &values_after)),
+        after: Some(after_json),
     };
     audit::record(txn, actor, change).await?;
     Ok(())

@@ -17,12 +17,14 @@ use phancap::auth::Authority;
 use phancap::graphql::NodeKind;
 use phancap::units::admin;
 use phancap::users::service as users;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Province, ROLES, TestApp, accept_report, document_of, error_code, fill_report, gid,
-    make_mandate, mandate_input, reporting_cycle, role_user, spawn_app, submit_report, today,
+    Province, ROLES, TestApp, accept_report, current_quarter, document_of, error_code, fill_report,
+    gid, make_mandate, mandate_input, reporting_cycle, reporting_cycle_in, role_user, spawn_app,
+    submit_report, today,
 };
 
 /// A row of the matrix. Every variant must be in [`MUTATIONS`] (one left
@@ -52,6 +54,12 @@ enum Mutation {
     AcceptReport,
     CompileReport,
     AcceptCompiledReport,
+    SignReport,
+    RecordPaperReport,
+    SaveCompiledReport,
+    SubmitCompiledReport,
+    ReopenReport,
+    ReopenCompiledReport,
     ReturnCompiledReport,
     RemindMissing,
 }
@@ -86,13 +94,20 @@ impl Mutation {
             | Mutation::ExtendAuthorization
             | Mutation::TransferAssignments
             | Mutation::AcceptCompiledReport
-            | Mutation::ReturnCompiledReport => Role::Approver,
+            | Mutation::ReturnCompiledReport
+            | Mutation::SignReport
+            | Mutation::ReopenCompiledReport => Role::Approver,
             Mutation::CreateRegime
             | Mutation::OpenPeriods
             | Mutation::CompileReport
+            | Mutation::SaveCompiledReport
+            | Mutation::SubmitCompiledReport
             | Mutation::RemindMissing => Role::Coordinator,
             Mutation::SaveReportDraft | Mutation::SubmitReport => Role::Reporter,
-            Mutation::ReturnReport | Mutation::AcceptReport => Role::Reviewer,
+            Mutation::ReturnReport
+            | Mutation::AcceptReport
+            | Mutation::RecordPaperReport
+            | Mutation::ReopenReport => Role::Reviewer,
         }
     }
 
@@ -124,6 +139,12 @@ impl Mutation {
             Mutation::AcceptCompiledReport => "acceptCompiledReport",
             Mutation::ReturnCompiledReport => "returnCompiledReport",
             Mutation::RemindMissing => "remindMissing",
+            Mutation::SignReport => "signReport",
+            Mutation::RecordPaperReport => "recordPaperReport",
+            Mutation::SaveCompiledReport => "saveCompiledReport",
+            Mutation::SubmitCompiledReport => "submitCompiledReport",
+            Mutation::ReopenReport => "reopenReport",
+            Mutation::ReopenCompiledReport => "reopenCompiledReport",
         }
     }
 
@@ -150,16 +171,22 @@ impl Mutation {
             | Mutation::SaveReportDraft
             | Mutation::SubmitReport
             | Mutation::ReturnReport
-            | Mutation::AcceptReport => Domain::UnitReports,
+            | Mutation::AcceptReport
+            | Mutation::SignReport
+            | Mutation::RecordPaperReport
+            | Mutation::ReopenReport => Domain::UnitReports,
             Mutation::CompileReport
             | Mutation::AcceptCompiledReport
             | Mutation::ReturnCompiledReport
+            | Mutation::SaveCompiledReport
+            | Mutation::SubmitCompiledReport
+            | Mutation::ReopenCompiledReport
             | Mutation::RemindMissing => Domain::CompiledReports,
         }
     }
 }
 
-const MUTATIONS: [Mutation; 25] = [
+const MUTATIONS: [Mutation; 31] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -185,6 +212,12 @@ const MUTATIONS: [Mutation; 25] = [
     Mutation::AcceptCompiledReport,
     Mutation::ReturnCompiledReport,
     Mutation::RemindMissing,
+    Mutation::SignReport,
+    Mutation::RecordPaperReport,
+    Mutation::SaveCompiledReport,
+    Mutation::SubmitCompiledReport,
+    Mutation::ReopenReport,
+    Mutation::ReopenCompiledReport,
 ];
 
 /// The mutations of the schema that have no role × scope rule, so no row,
@@ -361,14 +394,43 @@ async fn authorization(app: &TestApp, province: &Province, n: usize) -> (Uuid, U
 }
 
 /// Compiles the province report of a fresh cycle; returns it and its version.
+/// A compiled report of a fresh cycle in `province`: Sở Nội vụ's draft,
+/// with its assessment written; sent to UBND tỉnh when `submitted`.
 async fn compiled(app: &TestApp, province: &Province, n: usize) -> (Uuid, i32) {
+    compiled_as(app, province, n, true).await
+}
+
+async fn compiled_as(app: &TestApp, province: &Province, n: usize, submitted: bool) -> (Uuid, i32) {
+    use phancap::reporting::reports::{self, CompiledText, Review};
+    let db = app.db();
     let cycle = reporting_cycle(app, province, n).await;
     accept_report(app, cycle.report, 2.0).await;
-    let compiled = phancap::reporting::reports::compile(app.db(), Authority::Cli, cycle.period)
+    let compiled = reports::compile(db, Authority::Cli, cycle.period)
         .await
         .unwrap()
         .report;
-    (compiled.id, compiled.version)
+    let text = CompiledText {
+        assessment: Some("Các đơn vị thực hiện đầy đủ".into()),
+        ..CompiledText::default()
+    };
+    let saved = reports::save_compiled(db, Authority::Cli, compiled.id, compiled.version, text)
+        .await
+        .unwrap()
+        .report;
+    if !submitted {
+        return (saved.id, saved.version);
+    }
+    let sent = reports::submit(
+        db,
+        Authority::Cli,
+        saved.id,
+        saved.version,
+        Review::Compiled,
+    )
+    .await
+    .unwrap()
+    .report;
+    (sent.id, sent.version)
 }
 
 /// Prepares a fresh target of `mutation` in `province`.
@@ -590,8 +652,76 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
         Mutation::AcceptCompiledReport => {
             let (report, version) = compiled(app, province, n).await;
             target(
-                "mutation($input: ReportTransitionInput!) { acceptCompiledReport(input: $input) { report { status } userErrors { code } } }",
+                "mutation($input: AcceptCompiledReportInput!) { acceptCompiledReport(input: $input) { report { status } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, report), "expectedVersion": version, "directions": "Giao Sở Nội vụ theo dõi" } }),
+            )
+        }
+        Mutation::SignReport => {
+            let cycle = reporting_cycle_in(app, province, n, &current_quarter()).await;
+            let version = fill_report(app, cycle.report, 2.0).await;
+            target(
+                "mutation($input: SignReportInput!) { signReport(input: $input) { report { signature { number } } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, cycle.report), "expectedVersion": version,
+                    "number": format!("{}/BC-UBND", 100 + n), "signerName": "Nguyễn Văn A", "signerTitle": "Chủ tịch", "signedOn": today().to_string() } }),
+            )
+        }
+        Mutation::RecordPaperReport => {
+            let cycle = reporting_cycle_in(app, province, n, &current_quarter()).await;
+            let mandate = entity::report_item::Entity::find()
+                .filter(entity::report_item::Column::ReportId.eq(cycle.report))
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .mandate_id;
+            target(
+                "mutation($input: RecordPaperReportInput!) { recordPaperReport(input: $input) { report { status } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, cycle.report), "expectedVersion": 1,
+                    "number": format!("{}/BC-UBND", 100 + n), "signerName": "Nguyễn Văn A", "signerTitle": "Chủ tịch",
+                    "signedOn": today().to_string(), "receivedOn": today().to_string(),
+                    "content": { "results": "Đã thực hiện", "values": [{ "indicator": "HO_SO", "value": 3 }],
+                        "items": [{ "mandate": gid(NodeKind::Mandate, mandate), "implementationStatus": "DONE", "received": 3,
+                            "resolvedOnTime": 3, "resolvedLate": 0, "pending": 0, "proposal": "KEEP" }] } } }),
+            )
+        }
+        Mutation::SaveCompiledReport => {
+            let (report, version) = compiled_as(app, province, n, false).await;
+            target(
+                "mutation($input: SaveCompiledReportInput!) { saveCompiledReport(input: $input) { report { status } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, report), "expectedVersion": version, "recommendations": "Kiến nghị" } }),
+            )
+        }
+        Mutation::SubmitCompiledReport => {
+            let (report, version) = compiled_as(app, province, n, false).await;
+            target(
+                "mutation($input: ReportTransitionInput!) { submitCompiledReport(input: $input) { report { status } userErrors { code } } }",
                 json!({ "input": { "report": gid(NodeKind::Report, report), "expectedVersion": version } }),
+            )
+        }
+        Mutation::ReopenReport => {
+            let cycle = reporting_cycle(app, province, n).await;
+            let version = accept_report(app, cycle.report, 2.0).await;
+            target(
+                "mutation($input: ReturnReportInput!) { reopenReport(input: $input) { report { status } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, cycle.report), "expectedVersion": version, "reason": "Sai số liệu" } }),
+            )
+        }
+        Mutation::ReopenCompiledReport => {
+            let (report, version) = compiled(app, province, n).await;
+            let accepted = phancap::reporting::reports::accept(
+                app.db(),
+                Authority::Cli,
+                report,
+                version,
+                phancap::reporting::reports::Review::Compiled,
+                None,
+            )
+            .await
+            .unwrap()
+            .report;
+            target(
+                "mutation($input: ReturnReportInput!) { reopenCompiledReport(input: $input) { report { status } userErrors { code } } }",
+                json!({ "input": { "report": gid(NodeKind::Report, report), "expectedVersion": accepted.version, "reason": "Bổ sung" } }),
             )
         }
         Mutation::ReturnCompiledReport => {

@@ -872,10 +872,36 @@ pub fn cycle_period() -> String {
     format!("{}Q4", today().year() + 1)
 }
 
+/// The quarter whose data window (Nghị định 09/2019) holds today: its
+/// reports can be signed today and are not late yet.
+pub fn current_quarter() -> String {
+    use chrono::Datelike;
+    use phancap::reporting::periods::Period;
+    let today = today();
+    (today.year()..=today.year() + 1)
+        .flat_map(|year| Period::all_in(year, entity::reporting_regime::Frequency::Quarter))
+        .find(|p| {
+            let (from, to) = p.window(entity::reporting_regime::CutoffRule::Decree09);
+            (from..=to).contains(&today)
+        })
+        .expect("a quarter holds today")
+        .to_string()
+}
+
 /// Sets up, from the command line, a quarterly regime of `province`'s Sở
 /// Nội vụ in which its commune reports on a mandate it holds, with
 /// [`cycle_period`] open. `n` keeps codes apart.
 pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cycle {
+    reporting_cycle_in(app, province, n, &cycle_period()).await
+}
+
+/// [`reporting_cycle`] with `period` open.
+pub async fn reporting_cycle_in(
+    app: &TestApp,
+    province: &Province,
+    n: usize,
+    period: &str,
+) -> Cycle {
     use phancap::reporting::periods::Period;
     use phancap::reporting::regimes::{self, IndicatorInput, RegimeInput};
     let db = app.db();
@@ -912,6 +938,7 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
             compiled_deadline_days: 10,
             reporter_kinds: None,
             reporter_units: Some(vec![province.commune]),
+            sign_off: false,
             indicators: vec![IndicatorInput {
                 code: "HO_SO".into(),
                 name: "Hồ sơ tiếp nhận".into(),
@@ -927,7 +954,7 @@ pub async fn reporting_cycle(app: &TestApp, province: &Province, n: usize) -> Cy
         Authority::Cli,
         regime.id,
         None,
-        vec![cycle_period().parse::<Period>().unwrap()],
+        vec![period.parse::<Period>().unwrap()],
     )
     .await
     .unwrap();
@@ -988,22 +1015,35 @@ pub async fn fill_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
 /// Fills and submits a report from the command line; returns its version.
 pub async fn submit_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
     let version = fill_report(app, report, value).await;
-    phancap::reporting::reports::submit(app.db(), Authority::Cli, report, version)
-        .await
-        .unwrap()
-        .report
-        .version
+    phancap::reporting::reports::submit(
+        app.db(),
+        Authority::Cli,
+        report,
+        version,
+        phancap::reporting::reports::Review::Unit,
+    )
+    .await
+    .unwrap()
+    .report
+    .version
 }
 
 /// Fills, submits and accepts a report from the command line.
 pub async fn accept_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
     use phancap::reporting::reports::{self, Review};
     let version = submit_report(app, report, value).await;
-    reports::accept(app.db(), Authority::Cli, report, version, Review::Unit)
-        .await
-        .unwrap()
-        .report
-        .version
+    reports::accept(
+        app.db(),
+        Authority::Cli,
+        report,
+        version,
+        Review::Unit,
+        None,
+    )
+    .await
+    .unwrap()
+    .report
+    .version
 }
 
 /// What phancap has logged (JSON lines) since the first call, in this

@@ -269,36 +269,68 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
     )
     .await;
     assert_eq!(code, "REPORT_LOCKED");
-    // Compiled for UBND tỉnh, which returns it once and then accepts it.
+    // Compiled as Sở Nội vụ's draft, written, sent to UBND tỉnh, which
+    // returns it once and then accepts it with its directions.
     let compile = "mutation($input: PeriodInput!) { compileReport(input: $input) { report { id status version compiled recipient { code } reporter { code } narrative { results difficulties } values { indicator { code } value } compiledFrom { reporter { code } } } userErrors { code } } }";
+    let period_input =
+        json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } });
     let body = app
-        .graphql_as(
-            &coordinator,
-            compile,
-            json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
-        )
+        .graphql_as(&coordinator, compile, period_input.clone())
         .await;
     let compiled = body["data"]["compileReport"]["report"].clone();
-    assert_eq!(compiled["status"], "SUBMITTED", "{body}");
+    assert_eq!(compiled["status"], "DRAFT", "{body}");
     assert_eq!(compiled["compiled"], true);
     assert_eq!(compiled["recipient"]["code"], "19");
     assert_eq!(compiled["reporter"]["code"], "19-SNV");
     assert_eq!(compiled["values"][0]["value"], 15.0);
     assert_eq!(compiled["compiledFrom"][0]["reporter"]["code"], "05482");
     assert!(
-        compiled["narrative"]["difficulties"]
+        compiled["narrative"]["results"]
             .as_str()
             .unwrap()
-            .contains("Thiếu nhân lực"),
+            .contains("1/1"),
         "{compiled}"
     );
     let cid = compiled["id"].clone();
+    let submit_compiled = transition("submitCompiledReport", "ReportTransitionInput");
+    // Not sent before Sở Nội vụ has written its assessment.
+    let code = refused(
+        &app,
+        &coordinator,
+        &submit_compiled,
+        json!({ "input": { "report": cid, "expectedVersion": 1 } }),
+        "submitCompiledReport",
+    )
+    .await;
+    assert_eq!(code, "MISSING_NARRATIVE");
+    let save_compiled = "mutation($input: SaveCompiledReportInput!) { saveCompiledReport(input: $input) { report { version compilation { assessment recommendations } } userErrors { code } } }";
+    let body = app
+        .graphql_as(&coordinator, save_compiled, json!({ "input": { "report": cid, "expectedVersion": 1,
+            "assessment": "Các đơn vị thực hiện nghiêm túc", "recommendations": "Đề nghị UBND tỉnh chỉ đạo rà soát thủ tục" } }))
+        .await;
+    let saved = &body["data"]["saveCompiledReport"]["report"];
+    assert_eq!(saved["version"], 2, "{body}");
+    assert_eq!(
+        saved["compilation"]["assessment"],
+        "Các đơn vị thực hiện nghiêm túc"
+    );
+    let body = app
+        .graphql_as(
+            &coordinator,
+            &submit_compiled,
+            json!({ "input": { "report": cid, "expectedVersion": 2 } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["submitCompiledReport"]["report"]["status"], "SUBMITTED",
+        "{body}"
+    );
     // While UBND tỉnh holds it, it is not compiled again.
     let code = refused(
         &app,
         &coordinator,
         compile,
-        json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
+        period_input.clone(),
         "compileReport",
     )
     .await;
@@ -309,29 +341,25 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
         &app,
         &root,
         &transition("acceptReport", "ReportTransitionInput"),
-        json!({ "input": { "report": cid, "expectedVersion": 1 } }),
+        json!({ "input": { "report": cid, "expectedVersion": 3 } }),
         "acceptReport",
     )
     .await;
     assert_eq!(code, "COMPILED_REPORT");
     let ret = transition("returnCompiledReport", "ReturnReportInput");
     let body = app
-        .graphql_as(&approver, &ret, json!({ "input": { "report": cid, "expectedVersion": 1, "reason": "Bổ sung phân tích" } }))
+        .graphql_as(&approver, &ret, json!({ "input": { "report": cid, "expectedVersion": 3, "reason": "Bổ sung phân tích" } }))
         .await;
     assert_eq!(
         body["data"]["returnCompiledReport"]["report"]["status"], "RETURNED",
         "{body}"
     );
     let body = app
-        .graphql_as(
-            &coordinator,
-            compile,
-            json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
-        )
+        .graphql_as(&coordinator, compile, period_input.clone())
         .await;
     assert_eq!(
-        body["data"]["compileReport"]["report"]["status"], "SUBMITTED",
-        "{body}"
+        body["data"]["compileReport"]["report"]["status"], "RETURNED",
+        "compiling again keeps it with Sở Nội vụ: {body}"
     );
     assert_eq!(
         body["data"]["compileReport"]["report"]["id"], cid,
@@ -340,23 +368,35 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
     let version = body["data"]["compileReport"]["report"]["version"].clone();
     let body = app
         .graphql_as(
-            &approver,
-            &transition("acceptCompiledReport", "ReportTransitionInput"),
+            &coordinator,
+            &submit_compiled,
             json!({ "input": { "report": cid, "expectedVersion": version } }),
         )
         .await;
+    let version = body["data"]["submitCompiledReport"]["report"]["version"].clone();
     assert_eq!(
-        body["data"]["acceptCompiledReport"]["report"]["status"], "ACCEPTED",
+        body["data"]["submitCompiledReport"]["report"]["status"], "SUBMITTED",
         "{body}"
     );
-    let code = refused(
-        &app,
-        &coordinator,
-        compile,
-        json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
-        "compileReport",
-    )
-    .await;
+    let accept_compiled = "mutation($input: AcceptCompiledReportInput!) { acceptCompiledReport(input: $input) { report { status compilation { directions assessment } } userErrors { code } } }";
+    let body = app
+        .graphql_as(
+            &approver,
+            accept_compiled,
+            json!({ "input": { "report": cid, "expectedVersion": version, "directions": "Giao Sở Nội vụ theo dõi, đôn đốc" } }),
+        )
+        .await;
+    let accepted = &body["data"]["acceptCompiledReport"]["report"];
+    assert_eq!(accepted["status"], "ACCEPTED", "{body}");
+    assert_eq!(
+        accepted["compilation"]["directions"],
+        "Giao Sở Nội vụ theo dõi, đôn đốc"
+    );
+    assert_eq!(
+        accepted["compilation"]["assessment"], "Các đơn vị thực hiện nghiêm túc",
+        "compiling again kept what Sở Nội vụ wrote"
+    );
+    let code = refused(&app, &coordinator, compile, period_input, "compileReport").await;
     assert_eq!(code, "REPORT_LOCKED");
     // Every step above was audited.
     let actions: Vec<String> = entity::audit_event::Entity::find()
@@ -378,8 +418,11 @@ async fn a_report_goes_through_draft_return_acceptance_and_compilation() {
             "submitReport",
             "acceptReport",
             "compileReport",
+            "saveCompiledReport",
+            "submitCompiledReport",
             "returnCompiledReport",
             "compileReport",
+            "submitCompiledReport",
             "acceptCompiledReport"
         ]
     );
@@ -864,7 +907,7 @@ async fn communes_of_the_legacy_structure_report_to_their_district() {
     let body = app
         .graphql_as(&root, "mutation($input: CreateRegimeInput!) { createRegime(input: $input) { regime { id } userErrors { code } } }",
             json!({ "input": { "code": "BC-CU", "name": "Báo cáo quý (trước sắp xếp)", "content": "Phân cấp", "recipient": gid(NodeKind::Unit, old_snv),
-                "frequency": "QUARTER", "deadlineDays": 5, "compiledDeadlineDays": 10, "reporterKinds": ["DISTRICT", "COMMUNE"] } }))
+                "frequency": "QUARTER", "deadlineDays": 5, "compiledDeadlineDays": 10, "reporterKinds": ["DISTRICT", "COMMUNE"], "signOff": false } }))
         .await;
     let regime = body["data"]["createRegime"]["regime"]["id"].clone();
     let body = app
@@ -1354,7 +1397,10 @@ async fn the_demo_dashboard_shows_reports_in_every_state() {
         .graphql_as(&token, "{ reports(filter: { status: [DRAFT], compiled: false }) { totalCount } compiled: reports(filter: { compiled: true }) { nodes { status recipient { code } } } }", json!({}))
         .await;
     assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
-    assert_eq!(body["data"]["compiled"]["nodes"][0]["status"], "SUBMITTED");
+    assert_eq!(
+        body["data"]["compiled"]["nodes"][0]["status"], "DRAFT",
+        "Sở Nội vụ's draft of the closed quarter"
+    );
     assert_eq!(
         body["data"]["compiled"]["nodes"][0]["recipient"]["code"],
         "19"

@@ -162,6 +162,18 @@ impl ReportingProgress {
     }
 }
 
+/// A regime's progress in one period, a point of `reportingTrend`.
+#[derive(SimpleObject)]
+pub struct PeriodProgress {
+    /// The period, e.g. `2026Q1`.
+    pub period: String,
+    /// Its last day to submit.
+    pub deadline: Date,
+    /// Progress in that period under the unit asked for, with its
+    /// children.
+    pub progress: ReportingProgress,
+}
+
 /// A day of the holiday calendar.
 #[derive(SimpleObject)]
 pub struct Holiday {
@@ -323,6 +335,45 @@ impl ReportingQuery {
             .map(|c| ReportingProgress::from(c, Vec::new()))
             .collect();
         Ok(ReportingProgress::from(&head, children))
+    }
+
+    /// Progress of a regime over a range of its periods, oldest first (at
+    /// most 60): for each, reports expected, submitted on time, late and
+    /// missing under `within` and each of its children, for a dashboard's
+    /// chart.
+    async fn reporting_trend(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The regime.")] regime: ID,
+        #[graphql(desc = "The first period, of the regime's frequency.")] from: PeriodValue,
+        #[graphql(desc = "The last period, of the regime's frequency.")] to: PeriodValue,
+        #[graphql(desc = "The unit whose subtree is counted; you need a grant over it.")]
+        within: Option<ID>,
+    ) -> async_graphql::Result<Vec<PeriodProgress>> {
+        let viewer = ctx.signed_in()?;
+        let regime = decode_id_of(NodeKind::Regime, "regime", &regime)?;
+        regime_node(ctx, regime)
+            .await?
+            .ok_or(AppError::NotFound("regime"))?;
+        let within = within
+            .as_ref()
+            .map(|id| unit_id("within", id))
+            .transpose()?;
+        let points = progress::trend(ctx.db(), viewer, regime, from.0, to.0, within).await?;
+        Ok(points
+            .into_iter()
+            .map(|(period, head, children)| PeriodProgress {
+                period: period.code,
+                deadline: period.deadline.into(),
+                progress: ReportingProgress::from(
+                    &head,
+                    children
+                        .iter()
+                        .map(|c| ReportingProgress::from(c, Vec::new()))
+                        .collect(),
+                ),
+            })
+            .collect())
     }
 
     /// The days of `year` that break the Monday–Friday week (public).

@@ -100,6 +100,12 @@ impl Regime {
         Ok(Some(units))
     }
 
+    /// Whether a report needs its unit head's signature (`signReport`)
+    /// before it is sent.
+    async fn sign_off(&self) -> bool {
+        self.0.sign_off
+    }
+
     /// Whether every unit holding a mandate in a period reports.
     async fn reporters_are_holders(&self) -> bool {
         matches!(regimes::reporters_of(&self.0), Reporters::Holders)

@@ -88,24 +88,33 @@ pub struct Narrative {
 /// What the caller may do with a report now.
 #[derive(SimpleObject)]
 pub struct ReportViewerCan {
-    /// saveReportDraft.
+    /// saveReportDraft, or saveCompiledReport for a compiled report.
     pub edit: bool,
-    /// submitReport.
+    /// signReport.
+    pub sign: bool,
+    /// submitReport, or submitCompiledReport for a compiled report.
     pub submit: bool,
     /// returnReport, or returnCompiledReport for a compiled report.
     #[graphql(name = "return")]
     pub return_: bool,
     /// acceptReport, or acceptCompiledReport for a compiled report.
     pub accept: bool,
+    /// reopenReport, or reopenCompiledReport for a compiled report.
+    pub reopen: bool,
+    /// recordPaperReport.
+    pub record_paper: bool,
 }
 
 impl From<reports::Abilities> for ReportViewerCan {
     fn from(a: reports::Abilities) -> Self {
         ReportViewerCan {
             edit: a.edit,
+            sign: a.sign,
             submit: a.submit,
             return_: a.return_,
             accept: a.accept,
+            reopen: a.reopen,
+            record_paper: a.record_paper,
         }
     }
 }
@@ -281,8 +290,29 @@ impl Report {
         DateTime(self.0.updated_at)
     }
 
-    /// For a compiled report: the accepted unit reports it was made from
-    /// (the per-unit table). Empty for a unit report.
+    /// The signature it went out under (its number and signer); null
+    /// while unsigned. Any change to the draft removes it.
+    async fn signature(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Signature>> {
+        Ok(loaders(ctx)
+            .signatures
+            .load_one(self.0.id)
+            .await?
+            .map(Signature))
+    }
+
+    /// For a compiled report: Sở Nội vụ's texts, the tables and UBND
+    /// tỉnh's directions; null for a unit report.
+    async fn compilation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Compilation>> {
+        if !self.0.compiled {
+            return Ok(None);
+        }
+        Ok(reports::compilation_of(ctx.db(), self.0.id)
+            .await?
+            .map(Compilation))
+    }
+
+    /// For a compiled report: the unit reports it includes (those accepted
+    /// when it was last compiled). Empty for a unit report.
     async fn compiled_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Report>> {
         if !self.0.compiled {
             return Ok(Vec::new());

@@ -80,6 +80,11 @@ pub struct CreateRegimeInput {
     /// The figures every report gives, in order (at most 50).
     #[graphql(default)]
     pub indicators: Vec<IndicatorInputObject>,
+    /// Whether a report needs its unit head's signature (`signReport` by
+    /// the unit's APPROVER) before it is sent; default true, as a report is
+    /// an administrative document of its unit.
+    #[graphql(default = true)]
+    pub sign_off: bool,
 }
 
 /// The result of `createRegime`.
@@ -227,6 +232,39 @@ pub struct RemindMissingPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// A report's content as the service takes it.
+pub(super) fn draft_input(
+    results: Option<String>,
+    difficulties: Option<String>,
+    proposals: Option<String>,
+    items: Vec<ReportItemInput>,
+    values: Vec<IndicatorValueInput>,
+) -> AppResult<DraftInput> {
+    let items = items
+        .into_iter()
+        .map(|i| {
+            Ok(ItemInput {
+                mandate: decode_id_of(NodeKind::Mandate, "items", &i.mandate)?,
+                implementation_status: i.implementation_status.map(Into::into),
+                received: i.received,
+                resolved_on_time: i.resolved_on_time,
+                resolved_late: i.resolved_late,
+                pending: i.pending,
+                difficulties: i.difficulties,
+                proposal: i.proposal.map(Into::into),
+                proposal_note: i.proposal_note,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(DraftInput {
+        results,
+        difficulties,
+        proposals,
+        items,
+        values: values.into_iter().map(|v| (v.indicator, v.value)).collect(),
+    })
+}
+
 pub(super) fn report_id(id: &ID) -> AppResult<Uuid> {
     decode_id_of(NodeKind::Report, "report", id)
 }
@@ -273,6 +311,7 @@ pub(super) async fn accept_as(
     ctx: &Context<'_>,
     input: ReportTransitionInput,
     review: Review,
+    directions: Option<String>,
 ) -> async_graphql::Result<ReportPayload> {
     let viewer = ctx.signed_in()?;
     let id = report_id(&input.report)?;
@@ -282,6 +321,7 @@ pub(super) async fn accept_as(
         id,
         input.expected_version,
         review,
+        directions,
     )
     .await;
     report_payload(ctx, result).await
@@ -378,6 +418,7 @@ impl ReportingMutation {
                     aggregation: i.aggregation.into(),
                 })
                 .collect(),
+            sign_off: input.sign_off,
         };
         let (regime, user_errors) =
             split(regimes::create_regime(ctx.db(), Authority::Viewer(viewer), regime).await)?;
@@ -422,34 +463,13 @@ impl ReportingMutation {
     ) -> async_graphql::Result<ReportPayload> {
         let viewer = ctx.signed_in()?;
         let id = report_id(&input.report)?;
-        let items = input
-            .items
-            .into_iter()
-            .map(|i| {
-                Ok(ItemInput {
-                    mandate: decode_id_of(NodeKind::Mandate, "items", &i.mandate)?,
-                    implementation_status: i.implementation_status.map(Into::into),
-                    received: i.received,
-                    resolved_on_time: i.resolved_on_time,
-                    resolved_late: i.resolved_late,
-                    pending: i.pending,
-                    difficulties: i.difficulties,
-                    proposal: i.proposal.map(Into::into),
-                    proposal_note: i.proposal_note,
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let draft = DraftInput {
-            results: input.results,
-            difficulties: input.difficulties,
-            proposals: input.proposals,
-            items,
-            values: input
-                .values
-                .into_iter()
-                .map(|v| (v.indicator, v.value))
-                .collect(),
-        };
+        let draft = draft_input(
+            input.results,
+            input.difficulties,
+            input.proposals,
+            input.items,
+            input.values,
+        )?;
         let result = reports::save_draft(
             ctx.db(),
             Authority::Viewer(viewer),
@@ -475,6 +495,7 @@ impl ReportingMutation {
             Authority::Viewer(viewer),
             id,
             input.expected_version,
+            Review::Unit,
         )
         .await;
         report_payload(ctx, result).await
@@ -498,11 +519,13 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The report and the version last read.")] input: ReportTransitionInput,
     ) -> async_graphql::Result<ReportPayload> {
-        accept_as(ctx, input, Review::Unit).await
+        accept_as(ctx, input, Review::Unit, None).await
     }
 
-    /// Compiles the province report of a period from the accepted reports
-    /// and submits it to UBND tỉnh (COORDINATOR over the regime's recipient).
+    /// Compiles the province report of a period from the accepted reports,
+    /// or compiles it again to take in reports accepted since: a draft Sở
+    /// Nội vụ writes and then sends (COORDINATOR over the regime's
+    /// recipient).
     #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
     async fn compile_report(
         &self,
@@ -513,17 +536,6 @@ impl ReportingMutation {
         let id = period_id(&input.period)?;
         let result = reports::compile(ctx.db(), Authority::Viewer(viewer), id).await;
         report_payload(ctx, result).await
-    }
-
-    /// Accepts the compiled province report (APPROVER over UBND tỉnh).
-    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
-    async fn accept_compiled_report(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The compiled report and the version last read.")]
-        input: ReportTransitionInput,
-    ) -> async_graphql::Result<ReportPayload> {
-        accept_as(ctx, input, Review::Compiled).await
     }
 
     /// Returns the compiled province report to Sở Nội vụ with a reason

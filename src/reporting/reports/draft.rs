@@ -10,21 +10,49 @@ pub(super) async fn for_reporter(
     id: Uuid,
     expected_version: i32,
 ) -> AppResult<(report::Model, Actor)> {
+    for_writer(txn, by, id, expected_version, Review::Unit).await
+}
+
+/// The report `id` of kind `kind`, for a change by its writer (REPORTER
+/// of the unit; COORDINATOR of Sở Nội vụ for the compiled report), read
+/// at `expected_version` and still with its writer.
+pub(super) async fn for_writer(
+    txn: &DatabaseTransaction,
+    by: Authority<'_>,
+    id: Uuid,
+    expected_version: i32,
+    kind: Review,
+) -> AppResult<(report::Model, Actor)> {
     let r = existing(txn, id).await?;
     let reporter = existing_unit(txn, r.reporter_unit_id).await?;
-    let actor = by.require(Role::Reporter, &reporter)?;
-    if r.compiled {
-        return Err(AppError::rule(
-            None,
-            UserErrorCode::CompiledReport,
-            "a compiled report is made by compileReport",
-        ));
-    }
+    let role = match kind {
+        Review::Unit => Role::Reporter,
+        Review::Compiled => Role::Coordinator,
+    };
+    let actor = by.require(role, &reporter)?;
+    check_kind(&r, kind)?;
     if r.version != expected_version {
         return Err(conflict(&r));
     }
     require_editable(&r)?;
     Ok((r, actor))
+}
+
+/// Refuses a unit report where a compiled one is meant, and the reverse.
+pub(super) fn check_kind(r: &report::Model, kind: Review) -> AppResult<()> {
+    match (kind, r.compiled) {
+        (Review::Unit, true) => Err(AppError::rule(
+            None,
+            UserErrorCode::CompiledReport,
+            "the compiled report has mutations of its own: compileReport, saveCompiledReport, submitCompiledReport, acceptCompiledReport, returnCompiledReport, reopenCompiledReport",
+        )),
+        (Review::Compiled, false) => Err(AppError::rule(
+            None,
+            UserErrorCode::NotCompiled,
+            "a unit report is written with saveReportDraft / submitReport and reviewed with acceptReport / returnReport / reopenReport",
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(super) fn require_editable(r: &report::Model) -> AppResult<()> {
@@ -58,6 +86,38 @@ pub async fn save_draft(
     let period = existing_period(&txn, current.period_id).await?;
     regimes::refresh_items(&txn, &current, &period).await?;
     let values_before = values_of(&txn, id).await?;
+    let mut next = apply_draft(&txn, &current, input).await?;
+    if next.status == ReportStatus::NotStarted {
+        next.status = ReportStatus::Draft;
+    }
+    // What was signed is no longer what the report says.
+    unsign(&txn, id).await?;
+    let next = write(&txn, &current, expected_version, next).await?;
+    audit_report(
+        &txn,
+        &actor,
+        "saveReportDraft",
+        Some(&current),
+        &next,
+        &values_before,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Transition {
+        previous: current.status,
+        report: next,
+    })
+}
+
+/// Writes a draft's items and values and returns the report with its
+/// texts changed (not yet written): the one way content enters a unit
+/// report, from its reporter or from a paper report.
+pub(super) async fn apply_draft(
+    txn: &DatabaseTransaction,
+    current: &report::Model,
+    input: DraftInput,
+) -> AppResult<report::Model> {
+    let id = current.id;
     let mut next = current.clone();
     if let Some(text) = optional_text("results", input.results, 20_000)? {
         next.results = Some(text).filter(|t| !t.is_empty());
@@ -70,7 +130,7 @@ pub async fn save_draft(
     }
     let items: HashMap<Uuid, report_item::Model> = report_item::Entity::find()
         .filter(report_item::Column::ReportId.eq(id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|i| (i.mandate_id, i))
@@ -130,7 +190,7 @@ pub async fn save_draft(
         if let Some(text) = optional_text("items", change.proposal_note, 5_000)? {
             item.proposal_note = Some(text).filter(|t| !t.is_empty());
         }
-        item.into_active_model().reset_all().update(&txn).await?;
+        item.into_active_model().reset_all().update(txn).await?;
     }
     if input.values.len() > MAX_VALUES {
         return Err(AppError::rule(
@@ -148,7 +208,7 @@ pub async fn save_draft(
         ));
     }
     if !input.values.is_empty() {
-        let known: Vec<String> = indicators_of(&txn, &[current.regime_id])
+        let known: Vec<String> = indicators_of(txn, &[current.regime_id])
             .await?
             .into_iter()
             .map(|i| i.code)
@@ -171,7 +231,7 @@ pub async fn save_draft(
             report_value::Entity::delete_many()
                 .filter(report_value::Column::ReportId.eq(id))
                 .filter(report_value::Column::IndicatorCode.eq(code.as_str()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             report_value::Entity::insert(
                 report_value::Model {
@@ -181,28 +241,11 @@ pub async fn save_draft(
                 }
                 .into_active_model(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
         }
     }
-    if next.status == ReportStatus::NotStarted {
-        next.status = ReportStatus::Draft;
-    }
-    let next = write(&txn, &current, expected_version, next).await?;
-    audit_report(
-        &txn,
-        &actor,
-        "saveReportDraft",
-        Some(&current),
-        &next,
-        &values_before,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Transition {
-        previous: current.status,
-        report: next,
-    })
+    Ok(next)
 }
 
 /// What keeps `r` from being submitted, if anything.
@@ -258,27 +301,55 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
     Ok(())
 }
 
-/// Submits a report to its recipient: REPORTER of the unit, from DRAFT or
-/// RETURNED, once it is complete. The first submission decides `late`.
+/// Submits a report to its recipient once it is complete and, where the
+/// regime asks, signed: a unit report by the REPORTER of its unit, the
+/// compiled report by the COORDINATOR of Sở Nội vụ; from DRAFT or
+/// RETURNED. The first submission decides `late`.
 pub async fn submit(
     db: &DatabaseConnection,
     by: Authority<'_>,
     id: Uuid,
     expected_version: i32,
+    kind: Review,
 ) -> AppResult<Transition> {
     let txn = crate::db::begin(db).await?;
-    let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
-    check_complete(&txn, &current).await?;
+    let (current, actor) = for_writer(&txn, by, id, expected_version, kind).await?;
+    match kind {
+        Review::Unit => check_complete(&txn, &current).await?,
+        Review::Compiled => check_compilation(&txn, &current).await?,
+    }
+    check_signed(&txn, &current).await?;
     // Stored to the microsecond on both databases: compare what is stored.
-    let now = Utc::now().trunc_subsecs(6);
+    let (next, deltas) = submission(&current, Utc::now().trunc_subsecs(6));
+    let next = write(&txn, &current, expected_version, next).await?;
+    bump(&txn, &next, &deltas).await?;
+    let values = values_of(&txn, id).await?;
+    let action = match kind {
+        Review::Unit => "submitReport",
+        Review::Compiled => "submitCompiledReport",
+    };
+    audit_report(&txn, &actor, action, Some(&current), &next, &values).await?;
+    txn.commit().await?;
+    Ok(Transition {
+        previous: current.status,
+        report: next,
+    })
+}
+
+/// `current` submitted at `at`, and the counters that moves: the first
+/// submission counts the report as submitted, on time or late.
+pub(super) fn submission(
+    current: &report::Model,
+    at: DateTime<Utc>,
+) -> (report::Model, Vec<(report_rollup::Column, i32)>) {
     let mut next = current.clone();
     next.status = ReportStatus::Submitted;
-    next.submitted_at = Some(now);
+    next.submitted_at = Some(at);
     let mut deltas = Vec::new();
     if current.first_submitted_at.is_none() {
-        next.first_submitted_at = Some(now);
+        next.first_submitted_at = Some(at);
         deltas.push((report_rollup::Column::Submitted, 1));
-        if now >= current.deadline_at {
+        if at >= current.deadline_at {
             deltas.push((report_rollup::Column::Late, 1));
         } else {
             deltas.push((report_rollup::Column::OnTime, 1));
@@ -287,13 +358,5 @@ pub async fn submit(
     if current.status == ReportStatus::Returned {
         deltas.push((report_rollup::Column::Returned, -1));
     }
-    let next = write(&txn, &current, expected_version, next).await?;
-    bump(&txn, &next, &deltas).await?;
-    let values = values_of(&txn, id).await?;
-    audit_report(&txn, &actor, "submitReport", Some(&current), &next, &values).await?;
-    txn.commit().await?;
-    Ok(Transition {
-        previous: current.status,
-        report: next,
-    })
+    (next, deltas)
 }

@@ -47,16 +47,23 @@ pub fn can_see(viewer: Option<&Viewer>, reporter_path: &str, recipient_path: &st
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Abilities {
     pub edit: bool,
+    pub sign: bool,
     pub submit: bool,
     pub return_: bool,
     pub accept: bool,
+    pub reopen: bool,
+    pub record_paper: bool,
 }
 
 /// What `viewer` may do with `r` (reporter `reporter`, recipient
-/// `recipient`): a REPORTER over the reporter edits a report not yet
-/// submitted or returned, and submits it once drafted; a REVIEWER over the
-/// recipient (an APPROVER for a compiled report) returns or accepts a
-/// submitted one. The transitions check the same.
+/// `recipient`): its writer (a REPORTER over the reporter; the
+/// COORDINATOR of Sở Nội vụ for a compiled report) edits it while it is
+/// not with its recipient and submits it once drafted; the reporter's
+/// APPROVER signs a drafted one; a REVIEWER over the recipient (an
+/// APPROVER for a compiled report) returns or accepts a submitted one and
+/// reopens an accepted one, and enters a paper copy of a unit report
+/// never submitted. The transitions check the same, and more (a complete
+/// report, a signature).
 pub fn viewer_can(
     viewer: Option<&Viewer>,
     r: &report::Model,
@@ -66,23 +73,28 @@ pub fn viewer_can(
     let Some(v) = viewer else {
         return Abilities::default();
     };
-    let reporter_ok = !r.compiled && v.grant_covering(Role::Reporter, reporter).is_some();
-    let review_role = if r.compiled {
-        Role::Approver
+    let (writer_role, review_role) = if r.compiled {
+        (Role::Coordinator, Role::Approver)
     } else {
-        Role::Reviewer
+        (Role::Reporter, Role::Reviewer)
     };
+    let writer_ok = v.grant_covering(writer_role, reporter).is_some();
+    let signer_ok = v.grant_covering(Role::Approver, reporter).is_some();
     let reviewer_ok = v.grant_covering(review_role, recipient).is_some();
     let editable = matches!(
         r.status,
         ReportStatus::NotStarted | ReportStatus::Draft | ReportStatus::Returned
     );
+    let drafted = editable && r.status != ReportStatus::NotStarted;
     let submitted = r.status == ReportStatus::Submitted;
     Abilities {
-        edit: reporter_ok && editable,
-        submit: reporter_ok && editable && r.status != ReportStatus::NotStarted,
+        edit: writer_ok && editable,
+        sign: signer_ok && drafted,
+        submit: writer_ok && drafted,
         return_: reviewer_ok && submitted,
         accept: reviewer_ok && submitted,
+        reopen: reviewer_ok && r.status == ReportStatus::Accepted,
+        record_paper: !r.compiled && reviewer_ok && r.first_submitted_at.is_none(),
     }
 }
 
@@ -191,22 +203,24 @@ pub async fn count(
         .await?)
 }
 
-/// The accepted unit reports a compiled report was made from (accepted by
-/// its latest compilation), those `viewer` may read.
+/// The unit reports a compiled report includes (as of its latest
+/// compilation), those `viewer` may read.
 pub async fn compiled_from(
     db: &impl ConnectionTrait,
     viewer: Option<&Viewer>,
     compiled: &report::Model,
 ) -> AppResult<Vec<report::Model>> {
-    let Some(compiled_at) = compiled.submitted_at else {
-        return Ok(Vec::new());
-    };
     Ok(report::Entity::find()
         .filter(visible_to(viewer))
-        .filter(report::Column::PeriodId.eq(compiled.period_id))
-        .filter(report::Column::Compiled.eq(false))
-        .filter(report::Column::Status.eq(ReportStatus::Accepted))
-        .filter(report::Column::AcceptedAt.lte(compiled_at))
+        .filter(
+            report::Column::Id.in_subquery(
+                Query::select()
+                    .column(entity::compilation_source::Column::ReportId)
+                    .from(entity::compilation_source::Entity)
+                    .and_where(entity::compilation_source::Column::CompiledReportId.eq(compiled.id))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(report::Column::ReporterPath)
         .all(db)
         .await?)

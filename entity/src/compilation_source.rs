@@ -1,0 +1,17 @@
+//! A unit report a compiled report includes.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "compilation_source")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub compiled_report_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub report_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
