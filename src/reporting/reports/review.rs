@@ -167,7 +167,8 @@ async fn check_units_done(txn: &DatabaseTransaction, r: &report::Model) -> AppRe
 /// Accepts a submitted report, which locks it; a unit report's indicator
 /// values join the totals of every unit above the reporter. The compiled
 /// report is accepted with UBND tỉnh's directions (ý kiến chỉ đạo), and
-/// not before the units' deadline unless every expected report is in.
+/// not before the units' deadline unless every expected report is in;
+/// `directions` are kept for the compiled report only.
 pub async fn accept(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -187,13 +188,6 @@ pub async fn accept(
     )
     .await?;
     let directions = crate::text::check_long_text("directions", directions.as_deref(), 20_000)?;
-    if review == Review::Unit && directions.is_some() {
-        return Err(AppError::rule(
-            Some("directions"),
-            UserErrorCode::NotCompiled,
-            "directions are UBND tỉnh's, given on the compiled report",
-        ));
-    }
     if review == Review::Compiled {
         check_units_done(&txn, &current).await?;
         let mut record = compilation_of(&txn, id)
