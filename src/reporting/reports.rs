@@ -262,6 +262,23 @@ pub async fn lock_reports(txn: &DatabaseTransaction) -> AppResult<()> {
     Ok(())
 }
 
+/// Holds the compiled report of `period` until this transaction ends: a
+/// reopening of a unit report and the sending of the compilation that
+/// includes it each read the other's state, so they take this lock
+/// first and one waits for the other (SQLite has one writer anyway).
+pub(super) async fn lock_compiled(txn: &DatabaseTransaction, period_id: Uuid) -> AppResult<()> {
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        use sea_orm::QuerySelect;
+        report::Entity::find()
+            .filter(report::Column::PeriodId.eq(period_id))
+            .filter(report::Column::Compiled.eq(true))
+            .lock_exclusive()
+            .all(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The value of an indicator over `reports` reports totalling `total`.
 pub fn aggregate(aggregation: Aggregation, total: f64, reports: i32) -> Option<f64> {
     match aggregation {

@@ -936,3 +936,80 @@ async fn the_trend_shows_each_period_of_a_regime() {
         .await;
     assert_eq!(crate::helpers::error_code(&body), "FORBIDDEN", "{body}");
 }
+
+/// Reopening a unit report and sending the compilation that includes it,
+/// at the same time: UBND tỉnh never receives a compilation that includes
+/// a report no longer accepted.
+#[tokio::test]
+async fn a_reopening_and_the_sending_of_its_compilation_never_both_win() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let province = &fixture.inside;
+    let year = crate::helpers::today().year();
+    let quarters: Vec<String> = (1..=2)
+        .flat_map(|y| (1..=4).map(move |q| format!("{}Q{q}", year + y)))
+        .collect();
+    let (_, periods) = regime(
+        &app,
+        province,
+        "BC-DUA",
+        vec![province.commune],
+        false,
+        &quarters,
+    )
+    .await;
+    let db = app.db();
+    let mut outcomes = std::collections::BTreeMap::new();
+    for period in periods {
+        let unit_report = report_of(&app, period, province.commune).await;
+        let version = accept_report(&app, unit_report.id, 2.0).await;
+        let compiled = reports::compile(db, Authority::Cli, period)
+            .await
+            .unwrap()
+            .report;
+        let text = reports::CompiledText {
+            assessment: Some("Đạt yêu cầu".into()),
+            ..Default::default()
+        };
+        let compiled =
+            reports::save_compiled(db, Authority::Cli, compiled.id, compiled.version, text)
+                .await
+                .unwrap()
+                .report;
+        let (reopened, sent) = tokio::join!(
+            reports::reopen(
+                db,
+                Authority::Cli,
+                unit_report.id,
+                version,
+                "Sai số liệu",
+                reports::Review::Unit
+            ),
+            reports::submit(
+                db,
+                Authority::Cli,
+                compiled.id,
+                compiled.version,
+                reports::Review::Compiled
+            ),
+        );
+        let unit_now = reports::existing(db, unit_report.id).await.unwrap();
+        let compiled_now = reports::existing(db, compiled.id).await.unwrap();
+        assert!(
+            !(compiled_now.status == entity::report::ReportStatus::Submitted
+                && unit_now.status != entity::report::ReportStatus::Accepted),
+            "the compilation went out with a reopened report: {reopened:?} {sent:?}"
+        );
+        let key = format!(
+            "reopen {} / send {}",
+            if reopened.is_ok() { "won" } else { "refused" },
+            if sent.is_ok() { "won" } else { "refused" }
+        );
+        *outcomes.entry(key).or_insert(0) += 1;
+    }
+    assert!(
+        !outcomes.contains_key("reopen won / send won"),
+        "{outcomes:?}"
+    );
+}

@@ -251,6 +251,7 @@ pub async fn reopen(
     .await?;
     let reason = check_reason(reason)?;
     if review == Review::Unit {
+        lock_compiled(&txn, current.period_id).await?;
         let holders = compilation_source::Entity::find()
             .filter(compilation_source::Column::ReportId.eq(id))
             .all(&txn)
