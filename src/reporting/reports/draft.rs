@@ -375,7 +375,7 @@ async fn check_rules(txn: &DatabaseTransaction, r: &report::Model) -> AppResult<
     };
     let more = match broken.len() {
         1 => String::new(),
-        n => format!(" ({} more rules are broken)", n - 1),
+        n => format!(" (and {} more)", n - 1),
     };
     Err(AppError::rule(
         Some("values"),
