@@ -330,7 +330,8 @@ async fn five_thousand_on_time_of_96_received_is_warned_at_draft_and_refused_at_
         body["data"]["submitReport"]["userErrors"][0]["field"],
         "values"
     );
-    // Corrected, it goes in: no warning, its rate computed from its own figures.
+    // With a second rule broken too, both are warned and the refusal
+    // names the first and counts the rest.
     let body = app
         .graphql_as(
             &reporter,
@@ -338,7 +339,39 @@ async fn five_thousand_on_time_of_96_received_is_warned_at_draft_and_refused_at_
             draft(
                 id,
                 2,
-                json!({ "values": [{ "indicator": "DUNG_HAN", "value": 81 }] }),
+                json!({ "values": [{ "indicator": "DA_GIAI_QUYET", "value": 200 }] }),
+            ),
+        )
+        .await;
+    let warned: Vec<&str> = body["data"]["saveReportDraft"]["warnings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|w| w["rule"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["DUNG_HAN_TOI_DA", "GIAI_QUYET_TOI_DA"]);
+    let (code, message) = refused(
+        &app,
+        &reporter,
+        &submit(),
+        json!({ "input": { "report": id, "expectedVersion": 3 } }),
+        "submitReport",
+    )
+    .await;
+    assert_eq!(code, "RULE_BROKEN");
+    assert_eq!(
+        message,
+        format!("{} (and 1 more)", broken[0]["message"].as_str().unwrap())
+    );
+    // Corrected, it goes in: no warning, its rate computed from its own figures.
+    let body = app
+        .graphql_as(
+            &reporter,
+            &save(),
+            draft(
+                id,
+                3,
+                json!({ "values": [{ "indicator": "DUNG_HAN", "value": 81 }, { "indicator": "DA_GIAI_QUYET", "value": 90 }] }),
             ),
         )
         .await;
@@ -354,7 +387,7 @@ async fn five_thousand_on_time_of_96_received_is_warned_at_draft_and_refused_at_
         .graphql_as(
             &reporter,
             &submit(),
-            json!({ "input": { "report": id, "expectedVersion": 3 } }),
+            json!({ "input": { "report": id, "expectedVersion": 4 } }),
         )
         .await;
     let payload = &body["data"]["submitReport"];
