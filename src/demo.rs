@@ -962,9 +962,10 @@ pub const DEMO_REGIME: &str = "19-BC-PCPQ-QUY";
 /// with a reason, one draft, the rest not started.
 async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>, BoxError> {
     use crate::reporting::periods::Period;
-    use crate::reporting::regimes::{self, IndicatorInput, RegimeInput};
-    use crate::reporting::reports::{self as reps, DraftInput, ItemInput, Review};
-    use entity::regime_indicator::Aggregation;
+    use crate::reporting::regimes::{self, IndicatorInput, RegimeInput, RuleInput};
+    use crate::reporting::reports::{self as reps, DraftInput, ItemInput, Review, ValueInput};
+    use entity::regime_indicator::{Aggregation, ValueType};
+    use entity::regime_rule::Comparison;
     use entity::reporting_regime::{self, CutoffRule, Frequency};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -976,11 +977,16 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
         return Ok(None);
     }
     let snv = demo_unit(db, "19-SNV").await?;
-    let indicator = |code: &str, name: &str, measure: &str, aggregation| IndicatorInput {
+    // The dossier counts of Biểu số 06 (TT 01/2020/TT-VPCP, under NĐ
+    // 09/2019): the on-time rate is worked out from them, per report and
+    // from the province's totals, never averaged.
+    let count = |code: &str, name: &str| IndicatorInput {
         code: code.into(),
         name: name.into(),
-        measure: measure.into(),
-        aggregation,
+        measure: "hồ sơ".into(),
+        value_type: ValueType::Integer,
+        min: Some(0.0),
+        ..IndicatorInput::default()
     };
     let regime = regimes::create_regime(
         db,
@@ -1000,25 +1006,36 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
             reporter_units: None,
             sign_off: true,
             indicators: vec![
-                indicator(
+                count(
                     "TTHC_TIEP_NHAN",
-                    "Hồ sơ thủ tục hành chính tiếp nhận",
-                    "hồ sơ",
-                    Aggregation::Sum,
+                    "Hồ sơ thủ tục hành chính tiếp nhận (kể cả kỳ trước chuyển qua)",
                 ),
-                indicator(
-                    "TTHC_DUNG_HAN",
-                    "Hồ sơ giải quyết đúng hạn",
-                    "hồ sơ",
-                    Aggregation::Sum,
-                ),
-                indicator(
-                    "TY_LE_HAI_LONG",
-                    "Tỷ lệ hài lòng của người dân",
-                    "%",
-                    Aggregation::Avg,
-                ),
+                count("TTHC_DA_GIAI_QUYET", "Hồ sơ đã giải quyết"),
+                count("TTHC_DUNG_HAN", "Hồ sơ giải quyết đúng hạn"),
+                IndicatorInput {
+                    code: "TY_LE_DUNG_HAN".into(),
+                    name: "Tỷ lệ hồ sơ giải quyết đúng hạn".into(),
+                    measure: "%".into(),
+                    value_type: ValueType::Percentage,
+                    formula: Some("100 * TTHC_DUNG_HAN / TTHC_DA_GIAI_QUYET".into()),
+                    ..IndicatorInput::default()
+                },
+                IndicatorInput {
+                    code: "TY_LE_HAI_LONG".into(),
+                    name: "Tỷ lệ hài lòng của người dân".into(),
+                    measure: "%".into(),
+                    aggregation: Aggregation::Avg,
+                    value_type: ValueType::Percentage,
+                    ..IndicatorInput::default()
+                },
             ],
+            rules: vec![RuleInput {
+                code: "DUNG_HAN_TOI_DA".into(),
+                name: "Số hồ sơ giải quyết đúng hạn không vượt số hồ sơ đã giải quyết".into(),
+                left: "TTHC_DUNG_HAN".into(),
+                operator: Comparison::Le,
+                right: "TTHC_DA_GIAI_QUYET".into(),
+            }],
         },
     )
     .await?;
@@ -1071,9 +1088,13 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
             .filter(entity::report_item::Column::ReportId.eq(id))
             .all(db)
             .await?;
+        let mandates: Vec<Uuid> = items.iter().map(|i| i.mandate_id).collect();
+        let asking = reps::asking_procedures(db, &mandates).await?;
         let received = 40 + seed * 7;
         let late = seed % 3;
         let pending = 2 + seed % 4;
+        // Counts only for the powers that are administrative procedures.
+        let count = |mandate: &Uuid, n: i32| asking.contains(mandate).then_some(n);
         let draft = DraftInput {
             results: Some(format!(
                 "Đã tổ chức thực hiện đầy đủ các nội dung được phân cấp; tiếp nhận {received} hồ sơ, giải quyết đúng hạn {}.",
@@ -1086,19 +1107,20 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
                 .map(|i| ItemInput {
                     mandate: i.mandate_id,
                     implementation_status: Some(stored("IN_PROGRESS")),
-                    received: Some(received),
-                    resolved_on_time: Some(received - late - pending),
-                    resolved_late: Some(late),
-                    pending: Some(pending),
+                    received: count(&i.mandate_id, received),
+                    resolved_on_time: count(&i.mandate_id, received - late - pending),
+                    resolved_late: count(&i.mandate_id, late),
+                    pending: count(&i.mandate_id, pending),
                     difficulties: None,
                     proposal: Some(stored(if seed % 2 == 0 { "KEEP" } else { "EXPAND" })),
                     proposal_note: None,
                 })
                 .collect(),
             values: vec![
-                ("TTHC_TIEP_NHAN".into(), f64::from(received)),
-                ("TTHC_DUNG_HAN".into(), f64::from(received - late - pending)),
-                ("TY_LE_HAI_LONG".into(), 90.0 + f64::from(seed % 8)),
+                ValueInput::number("TTHC_TIEP_NHAN", f64::from(received)),
+                ValueInput::number("TTHC_DA_GIAI_QUYET", f64::from(received - pending)),
+                ValueInput::number("TTHC_DUNG_HAN", f64::from(received - late - pending)),
+                ValueInput::number("TY_LE_HAI_LONG", 90.0 + f64::from(seed % 8)),
             ],
         };
         let t = reps::save_draft(db, Authority::Cli, id, r.version, draft).await?;

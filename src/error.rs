@@ -149,6 +149,10 @@ pub enum UserErrorCode {
     /// province report; use compileReport, acceptCompiledReport or
     /// returnCompiledReport. [DESIGN §3 Reporting]
     CompiledReport,
+    /// saveReportDraft: a value given for a computed indicator (one with a
+    /// formula); its value is worked out from the others, never entered.
+    /// [phancap design: rates from totals, issue 13]
+    ComputedIndicator,
     /// saveReportDraft: a mandate item's procedures received ≠ resolved on time
     /// + resolved late + pending. [DESIGN §3 Reporting, report items]
     CountsDoNotAddUp,
@@ -215,6 +219,8 @@ pub enum UserErrorCode {
     /// An indicator code appears twice: in createRegime's indicators or in
     /// saveReportDraft's values. [input shape]
     DuplicateIndicator,
+    /// createRegime: two rules with the same code. [input shape]
+    DuplicateRule,
     /// saveReportDraft lists the same mandate's item more than once. [input
     /// shape]
     DuplicateItem,
@@ -228,7 +234,8 @@ pub enum UserErrorCode {
     /// [DESIGN §3 Units]
     HasUnitsInForce,
     /// submitReport while some mandate item lacks an implementation status,
-    /// procedure figures or a keep/amend/revoke proposal. [DESIGN §3 Reporting]
+    /// procedure figures (where its matter has procedures) or a
+    /// keep/amend/revoke proposal. [DESIGN §3 Reporting]
     IncompleteItems,
     /// issueMandate/amendMandate/revokeMandate/extendAuthorization: the document
     /// was not issued by the delegator (a decentralization or authorization is made
@@ -239,6 +246,12 @@ pub enum UserErrorCode {
     /// THANH_TRA or BAN; an administrative unit's type changes only by
     /// reorganisation. [DESIGN §3 Units]
     InvalidAdminType,
+    /// createRegime: a formula or a side of a rule cannot be read (syntax,
+    /// over 500 characters, nested over 16 deep), reads a TEXT indicator, a
+    /// rule compares no indicator, a formula reads a computed indicator, or
+    /// a BOOLEAN/TEXT indicator has a formula. [input shape; NĐ 09/2019
+    /// Điều 6 k10, biểu mẫu số liệu]
+    InvalidExpression,
     /// A code has the wrong shape: body code in createUnit (2–32
     /// letters/digits/dashes, ≥1 letter, e.g. 19-SNV); mandate, regime or
     /// indicator code (2–64 of letters, digits, - _ . /). [input bound]
@@ -250,6 +263,10 @@ pub enum UserErrorCode {
     /// after original, revoke lastDay or extension end out of range, document
     /// or endUnit dates. [input bound]
     InvalidDate,
+    /// createRegime: an indicator's min is above its max, a bound is not a
+    /// finite number within ±10^15, or a BOOLEAN, TEXT or computed
+    /// indicator is given bounds. [input shape]
+    InvalidRange,
     /// createRegime: deadlineDays is not 1–60 working days after the cut-off;
     /// at least 1 working day is required by law, 60 is a product bound. [NĐ
     /// 09/2019/NĐ-CP, Điều 8 k5b]
@@ -327,8 +344,8 @@ pub enum UserErrorCode {
     /// (they reference the matter by code). [phancap design: the catalogue
     /// of powers]
     MatterInUse,
-    /// submitReport while an indicator of the regime has no value. [DESIGN §3
-    /// Reporting]
+    /// submitReport while an entered (not computed) indicator of the regime
+    /// has no value. [DESIGN §3 Reporting]
     MissingIndicators,
     /// createDocument with neither an issuer unit nor an issuerName. [DESIGN §3
     /// Documents]
@@ -495,6 +512,11 @@ pub enum UserErrorCode {
     /// openPeriods with a period of another frequency than the regime's (e.g.
     /// 2026Q1 for a MONTH regime). [DESIGN §3 Reporting]
     PeriodFrequencyMismatch,
+    /// saveReportDraft: procedure counts for an item whose mandate's matter
+    /// lists no administrative procedure (TTHC) in the catalogue of powers;
+    /// such an item asks for none. [DESIGN §3 Reporting, report items;
+    /// LAW.md §1.4]
+    ProceduresNotAsked,
     /// returnReport/returnCompiledReport without a reason (1–5000 characters).
     /// [DESIGN §3 Reporting]
     ReasonRequired,
@@ -517,6 +539,12 @@ pub enum UserErrorCode {
     /// once every report is in, or after the deadline. [NĐ 09/2019/NĐ-CP Điều
     /// 12]
     ReportsStillDue,
+    /// submitReport while the report's figures break a validation rule of
+    /// its regime (e.g. more resolved on time than received); the message
+    /// names the rule and both sides' values. saveReportDraft saves such a
+    /// draft and warns. [NĐ 09/2019/NĐ-CP Điều 6 k10, biểu mẫu số liệu; the
+    /// regime's rules]
+    RuleBroken,
     /// createUser of kind SERVICE with a password; machine clients use long-
     /// lived tokens. [DESIGN §4]
     ServiceHasNoPassword,
@@ -534,6 +562,8 @@ pub enum UserErrorCode {
     /// be managed by more than two levels (tỉnh incl. sở, huyện, xã). [DESIGN
     /// §3 rule 3; provincial principle, no national source (LAW.md §0)]
     TooManyLevels,
+    /// createRegime with more than 50 validation rules. [input bound]
+    TooManyRules,
     /// saveReportDraft with more than 500 indicator values. [input bound]
     TooManyValues,
     /// updateUnit on a unit that is not in force today. [DESIGN §3 Units]
@@ -542,7 +572,8 @@ pub enum UserErrorCode {
     /// [DESIGN §3 Documents]
     UnknownDocument,
     /// saveReportDraft: a value for an indicator code the regime does not
-    /// define. [DESIGN §3 Reporting]
+    /// define; createRegime: a formula or rule reads such a code. [DESIGN §3
+    /// Reporting]
     UnknownIndicator,
     /// saveReportDraft: an item for a mandate the reporter did not hold during
     /// the period. [DESIGN §3 Reporting]
@@ -564,6 +595,10 @@ pub enum UserErrorCode {
     UsernameTaken,
     /// grantRole to a deactivated user. [DESIGN §4]
     UserInactive,
+    /// saveReportDraft: a value below the indicator's min or above its max
+    /// (a PERCENTAGE is 0–100 unless the regime says otherwise); the
+    /// message names the indicator. [the regime's indicator definition]
+    ValueOutOfRange,
     /// createUser (person) without a password or with one outside 10–200
     /// characters, or changePassword with such a new password. [product
     /// password policy]
@@ -575,6 +610,11 @@ pub enum UserErrorCode {
     /// or of the sở (QD_SO); a devolution by a law or a resolution of Quốc hội.
     /// [Luật 72/2025 Điều 13, Điều 14 k2a; LAW.md R3, R4]
     WrongInstrumentType,
+    /// saveReportDraft: a value that is not of the indicator's type: value
+    /// for INTEGER, NUMBER or PERCENTAGE (a whole number for INTEGER), yes
+    /// for BOOLEAN, text for TEXT, exactly one of them; the message names
+    /// the indicator. [the regime's indicator definition]
+    WrongValueType,
 }
 
 impl UserErrorCode {

@@ -16,6 +16,7 @@ pub mod mandate;
 pub mod mandate_assignment;
 pub mod matter;
 pub mod regime_indicator;
+pub mod regime_rule;
 pub mod report;
 pub mod report_item;
 pub mod report_reminder;

@@ -9,7 +9,10 @@ pub struct Model {
     pub report_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub indicator_code: String,
+    /// The figure; 1 or 0 for a BOOLEAN indicator, 0 for a TEXT one.
     pub value: f64,
+    /// The answer of a TEXT indicator; null for the others.
+    pub text_value: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,17 +9,20 @@ use async_graphql::{
 use chrono::Utc;
 use entity::report;
 use entity::role_grant::Role;
-use entity::{holiday, regime_indicator, report_item, reporting_period, reporting_regime};
+use entity::{
+    holiday, regime_indicator, regime_rule, report_item, reporting_period, reporting_regime,
+};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::events::{ReportEvent, ReportEvents};
+use super::figures::{self, Violation};
 use super::holidays;
 use super::loaders::ReportLoaders;
 use super::periods::Period;
 use super::progress::{self, IndicatorTotal, Progress};
-use super::regimes::{self, IndicatorInput, RegimeInput, Reporters};
-use super::reports::{self, DraftInput, ItemInput, Review, Transition};
+use super::regimes::{self, IndicatorInput, RegimeInput, Reporters, RuleInput};
+use super::reports::{self, DraftInput, ItemInput, Review, Transition, ValueInput};
 use crate::auth::{Authority, RoleGuard, Session, Viewer};
 use crate::calendar;
 use crate::error::{AppError, AppResult};

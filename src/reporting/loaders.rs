@@ -1,11 +1,12 @@
-//! DataLoaders for reports: items, values, periods, regimes and indicators
-//! of a page of reports cost one statement each.
+//! DataLoaders for reports: items, values, periods, regimes, indicators,
+//! rules and which items ask for procedures, for a page of reports, cost
+//! one statement (or two) each.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    regime_indicator, report_item, report_signature, report_value, reporting_period,
+    regime_indicator, regime_rule, report_item, report_signature, report_value, reporting_period,
     reporting_regime,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -22,6 +23,8 @@ pub struct ReportLoaders {
     pub regimes: DataLoader<RegimeById>,
     pub indicators: DataLoader<IndicatorsOf>,
     pub signatures: DataLoader<SignatureOf>,
+    pub rules: DataLoader<RulesOf>,
+    pub asks_procedures: DataLoader<AsksProcedures>,
 }
 
 impl ReportLoaders {
@@ -33,6 +36,8 @@ impl ReportLoaders {
             regimes: batched(RegimeById(db.clone())),
             indicators: batched(IndicatorsOf(db.clone())),
             signatures: batched(SignatureOf(db.clone())),
+            rules: batched(RulesOf(db.clone())),
+            asks_procedures: batched(AsksProcedures(db.clone())),
         }
     }
 }
@@ -137,5 +142,31 @@ impl Loader<Uuid> for SignatureOf {
             .all(&self.0)
             .await?;
         Ok(rows.into_iter().map(|s| (s.report_id, s)).collect())
+    }
+}
+
+/// The validation rules of regimes, in order.
+pub struct RulesOf(DatabaseConnection);
+
+impl Loader<Uuid> for RulesOf {
+    type Value = Vec<regime_rule::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = super::regimes::rules_of(&self.0, keys).await?;
+        Ok(group_by(rows, |r| r.regime_id))
+    }
+}
+
+/// Whether a mandate's report items ask for procedure counts, by mandate.
+pub struct AsksProcedures(DatabaseConnection);
+
+impl Loader<Uuid> for AsksProcedures {
+    type Value = bool;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, bool>, AppError> {
+        let asking = super::reports::asking_procedures(&self.0, keys).await?;
+        Ok(keys.iter().map(|k| (*k, asking.contains(k))).collect())
     }
 }

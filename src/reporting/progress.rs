@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use entity::regime_indicator::{self, Aggregation};
+use entity::regime_indicator::{self, Aggregation, ValueType};
 use entity::report::{self, ReportStatus};
 use entity::{indicator_rollup, report_rollup, report_value, reporting_period};
 use sea_orm::{
@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::reports::aggregate;
+use super::figures;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::units::service::{self as units, path_ids};
@@ -67,19 +67,17 @@ pub struct IndicatorTotal {
     pub name: String,
     pub measure: String,
     pub aggregation: Aggregation,
+    pub value_type: ValueType,
+    /// The sum of the accepted reports' values; for a computed indicator,
+    /// its value (0 when undefined).
     pub total: f64,
+    /// Accepted reports that gave a value; for a computed indicator, the
+    /// fewest any of its inputs has.
     pub reports: i64,
-}
-
-impl IndicatorTotal {
-    /// The aggregated value (None when no report has been accepted).
-    pub fn value(&self) -> Option<f64> {
-        aggregate(
-            self.aggregation,
-            self.total,
-            i32::try_from(self.reports).unwrap_or(i32::MAX),
-        )
-    }
+    /// The aggregated figure, a computed one by its formula over the
+    /// others' figures ([`figures::rolled_up`]); None with no report, for
+    /// TEXT, or when a formula divides by zero.
+    pub value: Option<f64>,
 }
 
 /// Progress of one subtree.
@@ -244,17 +242,17 @@ pub async fn progress(
     }
     // Indicators by code, first definition wins (regimes of one period
     // normally share their indicators).
-    let mut codes: Vec<&regime_indicator::Model> = Vec::new();
-    for d in &definitions {
+    let mut codes: Vec<regime_indicator::Model> = Vec::new();
+    for d in definitions {
         if !codes.iter().any(|c| c.code == d.code) {
             codes.push(d);
         }
     }
     let indicators_of = |unit: Option<Uuid>, sum_over: &[Uuid]| -> Vec<IndicatorTotal> {
-        codes
+        let sums: HashMap<&str, (f64, i64)> = codes
             .iter()
             .map(|d| {
-                let (total, reports) = match unit {
+                let sum = match unit {
                     Some(u) => totals
                         .get(&(u, d.code.clone()))
                         .copied()
@@ -267,13 +265,38 @@ pub async fn progress(
                         (acc.0 + t.0, acc.1 + t.1)
                     }),
                 };
+                (d.code.as_str(), sum)
+            })
+            .collect();
+        let values = figures::rolled_up(&codes, |code| sums.get(code).copied());
+        codes
+            .iter()
+            .zip(values)
+            .map(|(d, value)| {
+                let (total, reports) = match &d.formula {
+                    None => sums.get(d.code.as_str()).copied().unwrap_or_default(),
+                    Some(formula) => {
+                        let inputs = figures::parse(formula)
+                            .map(|e| {
+                                e.codes()
+                                    .iter()
+                                    .filter_map(|c| sums.get(c).map(|s| s.1))
+                                    .min()
+                                    .unwrap_or(0)
+                            })
+                            .unwrap_or(0);
+                        (value.unwrap_or(0.0), inputs)
+                    }
+                };
                 IndicatorTotal {
                     code: d.code.clone(),
                     name: d.name.clone(),
                     measure: d.measure.clone(),
                     aggregation: d.aggregation,
+                    value_type: d.value_type,
                     total,
                     reports,
+                    value,
                 }
             })
             .collect()

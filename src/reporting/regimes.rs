@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::mandate::{self, MandateState};
-use entity::regime_indicator::{self, Aggregation};
+use entity::regime_indicator::{self, Aggregation, ValueType};
+use entity::regime_rule::{self, Comparison};
 use entity::reporting_regime::{self, CutoffRule, Frequency};
 use entity::role_grant::Role;
 use entity::unit::{self, UnitKind};
@@ -20,8 +21,10 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::figures;
 use super::holidays;
 use super::periods::Period;
+use super::reports::MAX_VALUE;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
@@ -58,6 +61,44 @@ pub struct IndicatorInput {
     pub name: String,
     pub measure: String,
     pub aggregation: Aggregation,
+    /// What kind of figure it is (NUMBER unless said).
+    pub value_type: ValueType,
+    /// Smallest value a report may give; a PERCENTAGE has 0 unless given.
+    pub min: Option<f64>,
+    /// Largest value a report may give; a PERCENTAGE has 100 unless given.
+    pub max: Option<f64>,
+    /// Makes it a computed indicator: this expression over the codes of
+    /// entered indicators gives its value, which is never entered.
+    pub formula: Option<String>,
+}
+
+impl Default for IndicatorInput {
+    /// A NUMBER added up over units, no bounds, entered; code and names
+    /// to be filled in.
+    fn default() -> Self {
+        IndicatorInput {
+            code: String::new(),
+            name: String::new(),
+            measure: String::new(),
+            aggregation: Aggregation::Sum,
+            value_type: ValueType::Number,
+            min: None,
+            max: None,
+            formula: None,
+        }
+    }
+}
+
+/// A validation rule as defined: `left operator right`, e.g.
+/// `DUNG_HAN <= TIEP_NHAN`.
+#[derive(Debug, Clone)]
+pub struct RuleInput {
+    pub code: String,
+    /// What the rule says, shown when it is broken.
+    pub name: String,
+    pub left: String,
+    pub operator: Comparison,
+    pub right: String,
 }
 
 /// Who reports under a regime.
@@ -89,6 +130,32 @@ pub struct RegimeInput {
     /// Whether each report needs its unit head's signature before it is
     /// sent (`signReport`).
     pub sign_off: bool,
+    /// Validation rules between the indicators (at most 50).
+    pub rules: Vec<RuleInput>,
+}
+
+impl Default for RegimeInput {
+    /// A quarterly regime after Nghị định 09/2019 (due 5 working days after
+    /// the cut-off, compiled within 10) of every holder of a mandate, signed
+    /// off, with no indicator or rule; code, names and recipient to be
+    /// filled in.
+    fn default() -> Self {
+        RegimeInput {
+            code: String::new(),
+            name: String::new(),
+            content: String::new(),
+            recipient: Uuid::nil(),
+            frequency: Frequency::Quarter,
+            cutoff_rule: CutoffRule::Decree09,
+            deadline_days: 5,
+            compiled_deadline_days: 10,
+            reporter_kinds: None,
+            reporter_units: None,
+            indicators: Vec::new(),
+            sign_off: true,
+            rules: Vec::new(),
+        }
+    }
 }
 
 impl RegimeInput {
@@ -163,7 +230,10 @@ fn check_deadlines(input: &RegimeInput) -> AppResult<()> {
     Ok(())
 }
 
-fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
+/// The checked indicators of a new regime, as rows (ids and regime to be
+/// set): codes, texts, bounds (a PERCENTAGE gets 0..100 unless bounded
+/// otherwise), and formulas that read entered numeric indicators only.
+fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<Vec<regime_indicator::Model>> {
     if indicators.len() > 50 {
         return Err(AppError::rule(
             Some("indicators"),
@@ -172,7 +242,8 @@ fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
         ));
     }
     let mut seen = HashSet::new();
-    for indicator in indicators {
+    let mut rows = Vec::with_capacity(indicators.len());
+    for (position, indicator) in indicators.iter().enumerate() {
         check_code(&indicator.code).map_err(|_| {
             AppError::rule(
                 Some("indicators"),
@@ -190,10 +261,200 @@ fn check_indicators(indicators: &[IndicatorInput]) -> AppResult<()> {
                 format!("indicator `{}` is given twice", indicator.code),
             ));
         }
-        check_text("indicators", &indicator.name, 300)?;
-        check_text("indicators", &indicator.measure, 50)?;
+        let name = check_text("indicators", &indicator.name, 300)?;
+        let measure = check_text("indicators", &indicator.measure, 50)?;
+        let (min_value, max_value) = check_bounds(indicator)?;
+        rows.push(regime_indicator::Model {
+            id: Uuid::nil(),
+            regime_id: Uuid::nil(),
+            code: indicator.code.clone(),
+            name,
+            measure,
+            aggregation: indicator.aggregation,
+            position: position as i32,
+            value_type: indicator.value_type,
+            min_value,
+            max_value,
+            formula: indicator.formula.as_ref().map(|f| f.trim().to_owned()),
+        });
+    }
+    for row in &rows {
+        if let Some(formula) = &row.formula {
+            if matches!(row.value_type, ValueType::Boolean | ValueType::Text) {
+                return Err(AppError::rule(
+                    Some("indicators"),
+                    UserErrorCode::InvalidExpression,
+                    format!(
+                        "`{}`: a BOOLEAN or TEXT indicator is answered, not computed",
+                        row.code
+                    ),
+                ));
+            }
+            check_expression("indicators", &row.code, formula, &rows, false)?;
+        }
+    }
+    Ok(rows)
+}
+
+/// The bounds an indicator's values must keep.
+fn check_bounds(indicator: &IndicatorInput) -> AppResult<(Option<f64>, Option<f64>)> {
+    let refuse = |why: &str| {
+        Err(AppError::rule(
+            Some("indicators"),
+            UserErrorCode::InvalidRange,
+            format!("`{}`: {why}", indicator.code),
+        ))
+    };
+    let bounded = indicator.min.is_some() || indicator.max.is_some();
+    if bounded && indicator.formula.is_some() {
+        return refuse("a computed indicator has no bounds; state a rule on it instead");
+    }
+    if bounded && matches!(indicator.value_type, ValueType::Boolean | ValueType::Text) {
+        return refuse("a BOOLEAN or TEXT indicator has no bounds");
+    }
+    if [indicator.min, indicator.max]
+        .into_iter()
+        .flatten()
+        .any(|b| !b.is_finite() || b.abs() > MAX_VALUE)
+    {
+        return refuse("bounds are finite numbers between -10^15 and 10^15");
+    }
+    let (min, max) = match (indicator.value_type, &indicator.formula) {
+        (ValueType::Percentage, None) => (
+            Some(indicator.min.unwrap_or(0.0)),
+            Some(indicator.max.unwrap_or(100.0)),
+        ),
+        _ => (indicator.min, indicator.max),
+    };
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return refuse(&format!(
+            "the smallest value ({min}) is above the largest ({max})"
+        ));
+    }
+    Ok((min, max))
+}
+
+/// Checks an expression of `owner` (an indicator's formula, or a side of
+/// a rule): its syntax, and that it reads indicators of the regime that
+/// have a number (not TEXT), and for a formula only entered ones (no
+/// chains of formulas, no formula reading itself).
+fn check_expression(
+    field: &'static str,
+    owner: &str,
+    text: &str,
+    indicators: &[regime_indicator::Model],
+    computed_allowed: bool,
+) -> AppResult<()> {
+    let expr = figures::parse(text).map_err(|e| {
+        AppError::rule(
+            Some(field),
+            UserErrorCode::InvalidExpression,
+            format!("`{owner}`: `{text}`: {e}"),
+        )
+    })?;
+    for code in expr.codes() {
+        let Some(read) = indicators.iter().find(|i| i.code == code) else {
+            return Err(AppError::rule(
+                Some(field),
+                UserErrorCode::UnknownIndicator,
+                format!("`{owner}` reads `{code}`, which the regime does not have"),
+            ));
+        };
+        if read.value_type == ValueType::Text {
+            return Err(AppError::rule(
+                Some(field),
+                UserErrorCode::InvalidExpression,
+                format!("`{owner}` reads `{code}`, a TEXT indicator, which has no number"),
+            ));
+        }
+        if read.formula.is_some() && !computed_allowed {
+            return Err(AppError::rule(
+                Some(field),
+                UserErrorCode::InvalidExpression,
+                format!(
+                    "`{owner}` reads `{code}`, a computed indicator; a formula reads entered indicators only"
+                ),
+            ));
+        }
     }
     Ok(())
+}
+
+/// The checked rules of a new regime, as rows (ids and regime to be set):
+/// at most 50, codes unique, each side an expression over the regime's
+/// numeric indicators (computed ones included), reading one at least.
+fn check_rules(
+    rules: &[RuleInput],
+    indicators: &[regime_indicator::Model],
+) -> AppResult<Vec<regime_rule::Model>> {
+    if rules.len() > figures::MAX_RULES {
+        return Err(AppError::rule(
+            Some("rules"),
+            UserErrorCode::TooManyRules,
+            format!("a regime has at most {} rules", figures::MAX_RULES),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut rows = Vec::with_capacity(rules.len());
+    for (position, rule) in rules.iter().enumerate() {
+        check_code(&rule.code).map_err(|_| {
+            AppError::rule(
+                Some("rules"),
+                UserErrorCode::InvalidCode,
+                format!(
+                    "rule code `{}`: 2 to 64 letters, digits, - _ . /",
+                    rule.code
+                ),
+            )
+        })?;
+        if !seen.insert(rule.code.as_str()) {
+            return Err(AppError::rule(
+                Some("rules"),
+                UserErrorCode::DuplicateRule,
+                format!("rule `{}` is given twice", rule.code),
+            ));
+        }
+        let name = check_text("rules", &rule.name, 300)?;
+        for side in [&rule.left, &rule.right] {
+            check_expression("rules", &rule.code, side, indicators, true)?;
+        }
+        let reads = [&rule.left, &rule.right]
+            .iter()
+            .filter_map(|side| figures::parse(side).ok())
+            .any(|e| !e.codes().is_empty());
+        if !reads {
+            return Err(AppError::rule(
+                Some("rules"),
+                UserErrorCode::InvalidExpression,
+                format!("`{}` compares no indicator", rule.code),
+            ));
+        }
+        rows.push(regime_rule::Model {
+            id: Uuid::nil(),
+            regime_id: Uuid::nil(),
+            code: rule.code.clone(),
+            name,
+            left_expr: rule.left.trim().to_owned(),
+            operator: rule.operator,
+            right_expr: rule.right.trim().to_owned(),
+            position: position as i32,
+        });
+    }
+    Ok(rows)
+}
+
+/// The validation rules of regimes, in their order.
+pub async fn rules_of(
+    db: &impl ConnectionTrait,
+    regimes: &[Uuid],
+) -> AppResult<Vec<regime_rule::Model>> {
+    Ok(regime_rule::Entity::find()
+        .filter(regime_rule::Column::RegimeId.is_in(regimes.iter().copied()))
+        .order_by_asc(regime_rule::Column::Position)
+        .all(db)
+        .await?)
 }
 
 /// Creates a regime: COORDINATOR over its recipient (Sở Nội vụ).
@@ -217,7 +478,8 @@ pub async fn create_regime(
             )
         })?;
     check_deadlines(&input)?;
-    check_indicators(&input.indicators)?;
+    let indicator_rows = check_indicators(&input.indicators)?;
+    let rule_rows = check_rules(&input.rules, &indicator_rows)?;
     if !matches!(recipient.kind, UnitKind::Department | UnitKind::Province) {
         return Err(AppError::rule(
             Some("recipient"),
@@ -295,24 +557,30 @@ pub async fn create_regime(
     reporting_regime::Entity::insert(regime.clone().into_active_model())
         .exec_without_returning(&txn)
         .await?;
-    let indicators: Vec<_> = input
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(position, i)| {
+    let indicators: Vec<_> = indicator_rows
+        .into_iter()
+        .map(|i| {
             regime_indicator::Model {
                 id: Uuid::now_v7(),
                 regime_id: regime.id,
-                code: i.code.clone(),
-                name: i.name.trim().to_owned(),
-                measure: i.measure.trim().to_owned(),
-                aggregation: i.aggregation,
-                position: position as i32,
+                ..i
             }
             .into_active_model()
         })
         .collect();
     insert_all(&txn, indicators).await?;
+    let rules: Vec<_> = rule_rows
+        .iter()
+        .map(|r| {
+            regime_rule::Model {
+                id: Uuid::now_v7(),
+                regime_id: regime.id,
+                ..r.clone()
+            }
+            .into_active_model()
+        })
+        .collect();
+    insert_all(&txn, rules).await?;
     let change = Change {
         action: "createRegime",
         entity_type: "ReportingRegime",
@@ -326,6 +594,11 @@ pub async fn create_regime(
             "reporterKinds": regime.reporter_kinds, "reporterUnits": regime.reporter_units,
             "indicators": input.indicators.iter().map(|i| json!({
                 "code": i.code, "name": i.name, "measure": i.measure, "aggregation": i.aggregation.to_value(),
+                "valueType": i.value_type.to_value(), "min": i.min, "max": i.max, "formula": i.formula,
+            })).collect::<Vec<_>>(),
+            "rules": rule_rows.iter().map(|r| json!({
+                "code": r.code, "name": r.name, "left": r.left_expr,
+                "operator": r.operator.to_value(), "right": r.right_expr,
             })).collect::<Vec<_>>(),
         })),
     };

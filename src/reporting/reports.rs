@@ -5,7 +5,7 @@
 //! Every edit and transition carries the version the client last read; a
 //! stale one is a CONFLICT and changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::regime_indicator::Aggregation;
@@ -25,6 +25,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::figures::{self, Violation};
 use super::regimes::{self, end_of_day, existing_period, indicators_of};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
@@ -61,6 +62,28 @@ pub struct ItemInput {
     pub proposal_note: Option<String>,
 }
 
+/// An indicator's value as sent: exactly the one field its type takes
+/// (`value` for INTEGER, NUMBER, PERCENTAGE; `yes` for BOOLEAN; `text` for
+/// TEXT).
+#[derive(Debug, Clone, Default)]
+pub struct ValueInput {
+    pub indicator: String,
+    pub value: Option<f64>,
+    pub yes: Option<bool>,
+    pub text: Option<String>,
+}
+
+impl ValueInput {
+    /// A number for `indicator`.
+    pub fn number(indicator: impl Into<String>, value: f64) -> Self {
+        ValueInput {
+            indicator: indicator.into(),
+            value: Some(value),
+            ..ValueInput::default()
+        }
+    }
+}
+
 /// A draft's changes; None leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct DraftInput {
@@ -68,7 +91,7 @@ pub struct DraftInput {
     pub difficulties: Option<String>,
     pub proposals: Option<String>,
     pub items: Vec<ItemInput>,
-    pub values: Vec<(String, f64)>,
+    pub values: Vec<ValueInput>,
 }
 
 /// A report and the status it left, for change notifications.
@@ -94,13 +117,37 @@ pub fn is_late(r: &report::Model, now: DateTime<Utc>) -> bool {
     }
 }
 
-fn report_json(r: &report::Model, values: &[(String, f64)]) -> Value {
-    json!({
+fn report_json(
+    r: &report::Model,
+    values: &[(String, f64)],
+    texts: Option<&[(String, String)]>,
+) -> Value {
+    let mut json = json!({
         "status": r.status.to_value(), "version": r.version,
         "results": r.results, "difficulties": r.difficulties, "proposals": r.proposals,
         "returnReason": r.return_reason,
         "values": values.iter().map(|(c, v)| json!({ "indicator": c, "value": v })).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(texts) = texts {
+        json["texts"] = texts
+            .iter()
+            .map(|(c, t)| json!({ "indicator": c, "text": t }))
+            .collect();
+    }
+    json
+}
+
+/// The answers of a report's TEXT indicators, by code.
+async fn texts_of(db: &impl ConnectionTrait, report_id: Uuid) -> AppResult<Vec<(String, String)>> {
+    Ok(report_value::Entity::find()
+        .filter(report_value::Column::ReportId.eq(report_id))
+        .filter(report_value::Column::TextValue.is_not_null())
+        .order_by_asc(report_value::Column::IndicatorCode)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| Some((v.indicator_code, v.text_value?)))
+        .collect())
 }
 
 async fn values_of(db: &impl ConnectionTrait, report_id: Uuid) -> AppResult<Vec<(String, f64)>> {
@@ -122,11 +169,46 @@ async fn audit_report(
     after: &report::Model,
     values_before: &[(String, f64)],
 ) -> AppResult<()> {
-    audit_report_with(txn, actor, action, before, after, values_before, json!({})).await
+    audit_report_with(
+        txn,
+        actor,
+        action,
+        before,
+        after,
+        values_before,
+        None,
+        json!({}),
+    )
+    .await
 }
 
-/// [`audit_report`] with `extra` fields (an object) beside the report's
-/// own in the event's `after`.
+/// [`audit_report`] for a change that may change TEXT answers: with
+/// `texts_before`, both sides list the answers.
+async fn audit_report_texts(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    before: Option<&report::Model>,
+    after: &report::Model,
+    values_before: &[(String, f64)],
+    texts_before: Option<&[(String, String)]>,
+) -> AppResult<()> {
+    audit_report_with(
+        txn,
+        actor,
+        action,
+        before,
+        after,
+        values_before,
+        texts_before,
+        json!({}),
+    )
+    .await
+}
+
+/// [`audit_report_texts`] with `extra` fields (an object) beside the
+/// report's own in the event's `after`.
+#[allow(clippy::too_many_arguments)]
 async fn audit_report_with(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -134,10 +216,15 @@ async fn audit_report_with(
     before: Option<&report::Model>,
     after: &report::Model,
     values_before: &[(String, f64)],
+    texts_before: Option<&[(String, String)]>,
     extra: Value,
 ) -> AppResult<()> {
     let values_after = values_of(txn, after.id).await?;
-    let mut after_json = report_json(after, &values_after);
+    let texts_after = match texts_before {
+        Some(_) => Some(texts_of(txn, after.id).await?),
+        None => None,
+    };
+    let mut after_json = report_json(after, &values_after, texts_after.as_deref());
     if let (Some(fields), Value::Object(extra)) = (after_json.as_object_mut(), extra) {
         fields.extend(extra);
     }
@@ -146,7 +233,7 @@ async fn audit_report_with(
         entity_type: "Report",
         entity_id: after.id,
         scope_unit_id: Some(after.reporter_unit_id),
-        before: before.map(|b| report_json(b, values_before)),
+        before: before.map(|b| report_json(b, values_before, texts_before)),
         after: Some(after_json),
     };
     audit::record(txn, actor, change).await?;
@@ -287,6 +374,55 @@ pub fn aggregate(aggregation: Aggregation, total: f64, reports: i32) -> Option<f
         Aggregation::Sum | Aggregation::Last => Some(total),
         Aggregation::Avg => Some(total / f64::from(reports)),
     }
+}
+
+/// Which of `mandates` ask for procedure counts in a report: those whose
+/// matter lists administrative procedures (TTHC) in the catalogue of
+/// powers, as it lists them now. A power that is not a procedure (a
+/// decision on budget, staff, planning) is reported on without counts.
+pub async fn asking_procedures(
+    db: &impl ConnectionTrait,
+    mandates: &[Uuid],
+) -> AppResult<HashSet<Uuid>> {
+    let mut asking = HashSet::new();
+    for chunk in mandates.chunks(regimes::CHUNK) {
+        let rows = entity::mandate::Entity::find()
+            .filter(entity::mandate::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        let codes: Vec<String> = rows.iter().map(|m| m.matter_code.clone()).collect();
+        let with_procedures: HashSet<String> = entity::matter::Entity::find()
+            .filter(entity::matter::Column::Code.is_in(codes))
+            .filter(entity::matter::Column::ProcedureCodes.ne(""))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.code)
+            .collect();
+        asking.extend(
+            rows.into_iter()
+                .filter(|m| with_procedures.contains(&m.matter_code))
+                .map(|m| m.id),
+        );
+    }
+    Ok(asking)
+}
+
+/// The validation rules of its regime that a report's figures break now.
+pub async fn violations_of(
+    db: &impl ConnectionTrait,
+    r: &report::Model,
+) -> AppResult<Vec<Violation>> {
+    let rules = regimes::rules_of(db, &[r.regime_id]).await?;
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let indicators = indicators_of(db, &[r.regime_id]).await?;
+    let stored = report_value::Entity::find()
+        .filter(report_value::Column::ReportId.eq(r.id))
+        .all(db)
+        .await?;
+    Ok(figures::violations(&indicators, &rules, &stored))
 }
 
 /// The periods open under `code`, optionally of one regime.

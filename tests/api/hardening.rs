@@ -328,7 +328,10 @@ async fn a_subscription_ends_with_its_user_or_its_token() {
 /// from the command line is refused.
 async fn draft_refusal(app: &TestApp, report: uuid::Uuid, values: Vec<(String, f64)>) -> String {
     let draft = phancap::reporting::reports::DraftInput {
-        values,
+        values: values
+            .into_iter()
+            .map(|(code, value)| phancap::reporting::reports::ValueInput::number(code, value))
+            .collect(),
         ..Default::default()
     };
     let refused = phancap::reporting::reports::save_draft(

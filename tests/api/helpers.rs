@@ -578,6 +578,7 @@ impl TestApp {
             holiday::Entity.table_name(),
             reporting_regime::Entity.table_name(),
             regime_indicator::Entity.table_name(),
+            regime_rule::Entity.table_name(),
             reporting_period::Entity.table_name(),
             report::Entity.table_name(),
             report_item::Entity.table_name(),
@@ -776,6 +777,22 @@ pub async fn catalogue_held_by(app: &TestApp, code: &str, holder: entity::matter
     .unwrap();
 }
 
+/// Catalogues matter `code` (as [`catalogue`] does) listing the
+/// administrative procedures `procedures` (`;`-separated TTHC codes),
+/// unless it is there already.
+pub async fn catalogue_with_procedures(app: &TestApp, code: &str, procedures: &str) {
+    catalogue(app, code).await;
+    entity::matter::Entity::update_many()
+        .col_expr(
+            entity::matter::Column::ProcedureCodes,
+            sea_orm::sea_query::Expr::value(procedures),
+        )
+        .filter(entity::matter::Column::Code.eq(code))
+        .exec(app.db())
+        .await
+        .unwrap();
+}
+
 /// Drafts (and, when `issue`, issues) a mandate from the command line.
 pub async fn make_mandate(
     app: &TestApp,
@@ -810,6 +827,11 @@ async fn reporting_snapshot(db: &DatabaseConnection) -> String {
         .unwrap();
     let indicators = regime_indicator::Entity::find()
         .order_by_asc(regime_indicator::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let rules = regime_rule::Entity::find()
+        .order_by_asc(regime_rule::Column::Id)
         .all(db)
         .await
         .unwrap();
@@ -853,7 +875,7 @@ async fn reporting_snapshot(db: &DatabaseConnection) -> String {
         .await
         .unwrap();
     format!(
-        "{holidays:?}{regimes:?}{indicators:?}{periods:?}{reports:?}{items:?}{values:?}{reminders:?}{rollups:?}{totals:?}"
+        "{holidays:?}{regimes:?}{indicators:?}{rules:?}{periods:?}{reports:?}{items:?}{values:?}{reminders:?}{rollups:?}{totals:?}"
     )
 }
 
@@ -913,6 +935,9 @@ pub async fn reporting_cycle_in(
         .await
         .unwrap();
     if held.is_none() {
+        // A power that is an administrative procedure: its item asks for
+        // procedure counts.
+        catalogue_with_procedures(app, &code, "1.009993").await;
         let basis = document_of(
             app,
             &format!("9{n}/2025/QĐ-UBND"),
@@ -944,7 +969,9 @@ pub async fn reporting_cycle_in(
                 name: "Hồ sơ tiếp nhận".into(),
                 measure: "hồ sơ".into(),
                 aggregation: entity::regime_indicator::Aggregation::Sum,
+                ..IndicatorInput::default()
             }],
+            rules: Vec::new(),
         },
     )
     .await
@@ -971,10 +998,11 @@ pub async fn reporting_cycle_in(
     }
 }
 
-/// Fills a report in completely from the command line (every item, the
-/// narrative, `value` for every indicator) and returns its version.
+/// Fills a report in completely from the command line (every item, with
+/// procedure counts where it asks for them, the narrative, `value` for
+/// every entered indicator) and returns its version.
 pub async fn fill_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
-    use phancap::reporting::reports::{self, DraftInput, ItemInput};
+    use phancap::reporting::reports::{self, DraftInput, ItemInput, ValueInput};
     let db = app.db();
     let current = reports::existing(db, report).await.unwrap();
     let items = entity::report_item::Entity::find()
@@ -985,25 +1013,34 @@ pub async fn fill_report(app: &TestApp, report: Uuid, value: f64) -> i32 {
     let indicators = phancap::reporting::regimes::indicators_of(db, &[current.regime_id])
         .await
         .unwrap();
+    let mandates: Vec<Uuid> = items.iter().map(|i| i.mandate_id).collect();
+    let asking = reports::asking_procedures(db, &mandates).await.unwrap();
     let draft = DraftInput {
         results: Some("Đã thực hiện".into()),
         difficulties: Some("Thiếu biên chế".into()),
         proposals: Some("Bổ sung biên chế".into()),
         items: items
             .iter()
-            .map(|i| ItemInput {
-                mandate: i.mandate_id,
-                implementation_status: Some(entity::report_item::ImplementationStatus::Done),
-                received: Some(10),
-                resolved_on_time: Some(7),
-                resolved_late: Some(1),
-                pending: Some(2),
-                difficulties: None,
-                proposal: Some(entity::report_item::Proposal::Keep),
-                proposal_note: None,
+            .map(|i| {
+                let count = |n: i32| asking.contains(&i.mandate_id).then_some(n);
+                ItemInput {
+                    mandate: i.mandate_id,
+                    implementation_status: Some(entity::report_item::ImplementationStatus::Done),
+                    received: count(10),
+                    resolved_on_time: count(7),
+                    resolved_late: count(1),
+                    pending: count(2),
+                    difficulties: None,
+                    proposal: Some(entity::report_item::Proposal::Keep),
+                    proposal_note: None,
+                }
             })
             .collect(),
-        values: indicators.iter().map(|i| (i.code.clone(), value)).collect(),
+        values: indicators
+            .iter()
+            .filter(|i| i.formula.is_none())
+            .map(|i| ValueInput::number(i.code.clone(), value))
+            .collect(),
     };
     reports::save_draft(db, Authority::Cli, report, current.version, draft)
         .await

@@ -17,6 +17,7 @@ mod lineage;
 mod mandates;
 mod matters;
 mod reporting;
+mod reporting_figures;
 mod reporting_signoff;
 mod rules;
 mod schema;

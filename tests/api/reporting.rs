@@ -663,7 +663,10 @@ async fn values_and_texts_the_api_cannot_send_are_refused_by_the_service() {
     let cycle = reporting_cycle(&app, &fixture.inside, 1).await;
     let before = app.snapshot().await;
     let draft = phancap::reporting::reports::DraftInput {
-        values: vec![("HO_SO".into(), f64::NAN)],
+        values: vec![phancap::reporting::reports::ValueInput::number(
+            "HO_SO",
+            f64::NAN,
+        )],
         ..Default::default()
     };
     let refused =

@@ -118,8 +118,10 @@ async fn regime(
                 name: "Hồ sơ tiếp nhận".into(),
                 measure: "hồ sơ".into(),
                 aggregation: entity::regime_indicator::Aggregation::Sum,
+                ..IndicatorInput::default()
             }],
             sign_off,
+            ..RegimeInput::default()
         },
     )
     .await

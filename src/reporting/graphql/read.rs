@@ -82,11 +82,18 @@ pub struct IndicatorTotalObject {
     pub measure: String,
     /// How values combine over units.
     pub aggregation: Aggregation,
-    /// Sum of the accepted reports' values.
+    /// What kind of figure it is.
+    pub value_type: ValueType,
+    /// Sum of the accepted reports' values (for BOOLEAN, how many said yes;
+    /// for TEXT, 0). For a computed indicator, its value (0 when undefined).
     pub total: f64,
-    /// Accepted reports that gave a value.
+    /// Accepted reports that gave a value; for a computed indicator, the
+    /// fewest that gave any one of its inputs.
     pub reports: i64,
-    /// The aggregated figure (total, or average for AVG); null with no reports.
+    /// The aggregated figure: the total, or the average for AVG; for a
+    /// computed indicator its formula over the other indicators' figures
+    /// (a rate from the totals, not an average of rates). Null with no
+    /// reports, for TEXT, or when the formula divides by zero.
     pub value: Option<f64>,
 }
 
@@ -97,9 +104,10 @@ impl From<&IndicatorTotal> for IndicatorTotalObject {
             name: t.name.clone(),
             measure: t.measure.clone(),
             aggregation: t.aggregation.into(),
+            value_type: t.value_type.into(),
             total: t.total,
             reports: t.reports,
-            value: t.value(),
+            value: t.value,
         }
     }
 }

@@ -2,17 +2,33 @@
 
 use super::*;
 
-/// A figure every report of a regime gives (chỉ tiêu).
+/// A figure every report of a regime gives (chỉ tiêu), or works out from
+/// the others (`formula`).
 #[derive(SimpleObject)]
 pub struct Indicator {
-    /// Code, unique within the regime; `IndicatorValueInput.indicator` names it.
+    /// Code, unique within the regime; `IndicatorValueInput.indicator` names
+    /// it, and formulas and rules read it.
     pub code: String,
     /// What is counted or measured.
     pub name: String,
     /// Unit of measure (đơn vị tính), e.g. "hồ sơ".
     pub measure: String,
-    /// How values combine over units in rollups.
+    /// How values combine over units in rollups (a computed indicator is
+    /// worked out from the combined figures instead).
     pub aggregation: Aggregation,
+    /// What kind of figure it is, which decides the field a report gives.
+    pub value_type: ValueType,
+    /// Smallest value a report may give (0 for a PERCENTAGE unless set);
+    /// null when unbounded.
+    pub min: Option<f64>,
+    /// Largest value a report may give (100 for a PERCENTAGE unless set);
+    /// null when unbounded.
+    pub max: Option<f64>,
+    /// For a computed indicator, the expression that gives its value from
+    /// other indicators, e.g. `100 * DUNG_HAN / DA_GIAI_QUYET`; it is never
+    /// entered, and over several units it is worked out from their totals.
+    /// Null for an entered indicator.
+    pub formula: Option<String>,
 }
 
 impl From<&regime_indicator::Model> for Indicator {
@@ -22,6 +38,47 @@ impl From<&regime_indicator::Model> for Indicator {
             name: i.name.clone(),
             measure: i.measure.clone(),
             aggregation: i.aggregation.into(),
+            value_type: i.value_type.into(),
+            min: i.min_value,
+            max: i.max_value,
+            formula: i.formula.clone(),
+        }
+    }
+}
+
+/// A validation rule between the indicators of a regime (kiểm tra logic),
+/// e.g. `DUNG_HAN <= TIEP_NHAN`: a draft that breaks it is saved with a
+/// warning, a report that breaks it cannot be submitted.
+#[derive(SimpleObject)]
+pub struct ValidationRule {
+    /// Code, unique within the regime.
+    pub code: String,
+    /// What the rule says, shown when it is broken.
+    pub name: String,
+    /// The left side: an expression over indicator codes.
+    pub left: String,
+    /// How the sides compare.
+    pub operator: Comparison,
+    /// The right side: an expression over indicator codes.
+    pub right: String,
+    /// The whole rule as text, e.g. `DUNG_HAN <= TIEP_NHAN`.
+    pub text: String,
+}
+
+impl From<&regime_rule::Model> for ValidationRule {
+    fn from(r: &regime_rule::Model) -> Self {
+        ValidationRule {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            left: r.left_expr.clone(),
+            operator: r.operator.into(),
+            right: r.right_expr.clone(),
+            text: format!(
+                "{} {} {}",
+                r.left_expr,
+                figures::symbol(r.operator),
+                r.right_expr
+            ),
         }
     }
 }
@@ -118,6 +175,16 @@ impl Regime {
             .unwrap_or_default()
             .iter()
             .map(Indicator::from)
+            .collect())
+    }
+
+    /// The validation rules between its indicators, in order; may be empty.
+    async fn rules(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ValidationRule>> {
+        let list = loaders(ctx).rules.load_one(self.0.id).await?;
+        Ok(list
+            .unwrap_or_default()
+            .iter()
+            .map(ValidationRule::from)
             .collect())
     }
 

@@ -38,14 +38,32 @@ impl ReportItem {
         self.0.implementation_status.map(Into::into)
     }
 
-    /// Counts of administrative procedures handled under the mandate.
-    async fn procedures(&self) -> ProcedureCounts {
-        ProcedureCounts {
+    /// Whether the item asks for procedure counts: the mandate's matter
+    /// lists administrative procedures (TTHC) in the catalogue of powers.
+    /// A power that is not a procedure is reported on without counts.
+    async fn asks_procedures(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(loaders(ctx)
+            .asks_procedures
+            .load_one(self.0.mandate_id)
+            .await?
+            .unwrap_or(false))
+    }
+
+    /// Counts of administrative procedures handled under the mandate; null
+    /// when the item does not ask for them (`asksProcedures`).
+    async fn procedures(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ProcedureCounts>> {
+        if !self.asks_procedures(ctx).await? {
+            return Ok(None);
+        }
+        Ok(Some(ProcedureCounts {
             received: self.0.procedures_received,
             resolved_on_time: self.0.resolved_on_time,
             resolved_late: self.0.resolved_late,
             pending: self.0.pending,
-        }
+        }))
     }
 
     /// Difficulties met with this mandate (khó khăn, vướng mắc); null when
@@ -65,13 +83,45 @@ impl ReportItem {
     }
 }
 
-/// A report's value of one indicator.
+/// A report's value of one indicator: the one field its type gives.
 #[derive(SimpleObject)]
 pub struct IndicatorValue {
     /// The indicator.
     pub indicator: Indicator,
-    /// The figure, in the indicator's unit of measure.
-    pub value: f64,
+    /// The figure, in the indicator's unit of measure, for INTEGER, NUMBER
+    /// and PERCENTAGE; for a computed indicator its formula over this
+    /// report's values, null when that divides by zero. In a compiled
+    /// report a BOOLEAN's figure is here too: how many units said yes (the
+    /// share with AVG). Null otherwise.
+    pub value: Option<f64>,
+    /// A BOOLEAN's answer in a unit report; null otherwise.
+    pub yes: Option<bool>,
+    /// A TEXT's answer; null otherwise.
+    pub text: Option<String>,
+}
+
+/// A validation rule a report's figures break, with both sides' values.
+#[derive(SimpleObject)]
+pub struct RuleViolation {
+    /// The rule broken.
+    pub rule: ValidationRule,
+    /// The value of its left side over the report's figures.
+    pub left: f64,
+    /// The value of its right side over the report's figures.
+    pub right: f64,
+    /// What to tell the reporter: the rule's code and name and both sides.
+    pub message: String,
+}
+
+impl From<&Violation> for RuleViolation {
+    fn from(v: &Violation) -> Self {
+        RuleViolation {
+            rule: (&v.rule).into(),
+            left: v.left,
+            right: v.right,
+            message: v.message(),
+        }
+    }
 }
 
 /// The narrative part of a report.
@@ -221,7 +271,8 @@ impl Report {
             .collect())
     }
 
-    /// Indicator values, in the regime's order.
+    /// Indicator values given, in the regime's order, with each computed
+    /// indicator once every input it reads is given.
     async fn values(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<IndicatorValue>> {
         let values = loaders(ctx)
             .values
@@ -233,15 +284,48 @@ impl Report {
             .load_one(self.0.regime_id)
             .await?
             .unwrap_or_default();
-        Ok(indicators
-            .iter()
-            .filter_map(|i| {
-                let v = values.iter().find(|v| v.indicator_code == i.code)?;
+        Ok(figures::figures_of(&indicators, &values, self.0.compiled)
+            .into_iter()
+            .filter_map(|f| {
+                let indicator = indicators.iter().find(|i| i.code == f.code)?;
                 Some(IndicatorValue {
-                    indicator: i.into(),
-                    value: v.value,
+                    indicator: indicator.into(),
+                    value: f.value,
+                    yes: f.yes,
+                    text: f.text,
                 })
             })
+            .collect())
+    }
+
+    /// The validation rules of the regime its figures break now (a rule is
+    /// judged once every indicator it reads has a value). Empty for a
+    /// report that can be submitted as far as the rules go.
+    async fn rule_violations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RuleViolation>> {
+        let rules = loaders(ctx)
+            .rules
+            .load_one(self.0.regime_id)
+            .await?
+            .unwrap_or_default();
+        if rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values = loaders(ctx)
+            .values
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let indicators = loaders(ctx)
+            .indicators
+            .load_one(self.0.regime_id)
+            .await?
+            .unwrap_or_default();
+        Ok(figures::violations(&indicators, &rules, &values)
+            .iter()
+            .map(Into::into)
             .collect())
     }
 

@@ -73,6 +73,43 @@ pub enum Aggregation {
     Last,
 }
 
+/// What kind of figure an indicator is: it decides which field of
+/// `IndicatorValueInput` a report gives and how the value is checked.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::regime_indicator::ValueType")]
+pub enum ValueType {
+    /// A whole number, e.g. dossiers received; given as `value`.
+    Integer,
+    /// Any number, e.g. đồng spent; given as `value`.
+    Number,
+    /// A percentage, 0 to 100 unless `min`/`max` say otherwise; given as
+    /// `value`.
+    Percentage,
+    /// Yes or no, e.g. "procedures published"; given as `yes`. Adds up
+    /// over units as how many said yes (the share with AVG).
+    Boolean,
+    /// A short text answer; given as `text`. Not added up.
+    Text,
+}
+
+/// How the two sides of a validation rule compare.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::regime_rule::Comparison")]
+pub enum Comparison {
+    /// `<`: the left side is less than the right.
+    Lt,
+    /// `<=`: the left side is at most the right.
+    Le,
+    /// `=`: both sides are equal (up to the rounding of decimal fractions).
+    Eq,
+    /// `>=`: the left side is at least the right.
+    Ge,
+    /// `>`: the left side is more than the right.
+    Gt,
+    /// `!=`: the sides differ.
+    Ne,
+}
+
 /// Where a report stands.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::report::ReportStatus")]

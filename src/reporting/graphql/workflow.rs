@@ -43,6 +43,50 @@ pub struct IndicatorInputObject {
     pub measure: String,
     /// How values combine over units in rollups.
     pub aggregation: Aggregation,
+    /// What kind of figure it is (default NUMBER).
+    #[graphql(default_with = "ValueType::Number")]
+    pub value_type: ValueType,
+    /// Smallest value a report may give (a finite number within ±10^15);
+    /// a PERCENTAGE has 0 unless given. Not for BOOLEAN, TEXT or a computed
+    /// indicator.
+    pub min: Option<f64>,
+    /// Largest value a report may give, at least `min`; a PERCENTAGE has
+    /// 100 unless given. Not for BOOLEAN, TEXT or a computed indicator.
+    pub max: Option<f64>,
+    /// Makes it a computed indicator (INTEGER, NUMBER or PERCENTAGE): an
+    /// expression of at most 500 characters over numbers and the codes of
+    /// this regime's entered, non-TEXT indicators with `+ - * /` (also `− ×
+    /// ÷`) and parentheses, e.g. `100 * DUNG_HAN / DA_GIAI_QUYET`. A code
+    /// with `-` or `/`, or starting with a digit, is written in brackets:
+    /// `[HO-SO]`. Reports never give its value: it is worked out per report
+    /// and, over several units, from their totals; a division by zero
+    /// gives null.
+    #[graphql(validator(max_length = 1000))]
+    pub formula: Option<String>,
+}
+
+/// A validation rule between a new regime's indicators: `left operator
+/// right`, e.g. `DUNG_HAN` LE `TIEP_NHAN`. Each side is an expression as
+/// in `IndicatorInput.formula`, and may read computed indicators too; the
+/// two sides read one indicator at least.
+#[derive(InputObject)]
+pub struct ValidationRuleInput {
+    /// Code, unique within the regime: 2 to 64 letters, digits, `-`, `_`,
+    /// `.` or `/`.
+    #[graphql(validator(max_length = 64))]
+    pub code: String,
+    /// What the rule says, 1 to 300 characters, shown when it is broken,
+    /// e.g. "Hồ sơ giải quyết đúng hạn không vượt số tiếp nhận".
+    #[graphql(validator(max_length = 300))]
+    pub name: String,
+    /// The left side, at most 500 characters.
+    #[graphql(validator(max_length = 1000))]
+    pub left: String,
+    /// How the sides compare.
+    pub operator: Comparison,
+    /// The right side, at most 500 characters.
+    #[graphql(validator(max_length = 1000))]
+    pub right: String,
 }
 
 /// A new regime.
@@ -77,7 +121,7 @@ pub struct CreateRegimeInput {
     /// The units that report (1 to 2,000, in the recipient's province);
     /// give this or `reporterKinds`, not both.
     pub reporter_units: Option<Vec<ID>>,
-    /// The figures every report gives, in order (at most 50).
+    /// The figures every report gives or works out, in order (at most 50).
     #[graphql(default)]
     pub indicators: Vec<IndicatorInputObject>,
     /// Whether a report needs its unit head's signature (`signReport` by
@@ -85,6 +129,11 @@ pub struct CreateRegimeInput {
     /// an administrative document of its unit.
     #[graphql(default = true)]
     pub sign_off: bool,
+    /// Validation rules between the indicators (at most 50): a draft that
+    /// breaks one is saved with a warning, a report that breaks one cannot
+    /// be submitted.
+    #[graphql(default)]
+    pub rules: Vec<ValidationRuleInput>,
 }
 
 /// The result of `createRegime`.
@@ -148,14 +197,21 @@ pub struct ReportItemInput {
     pub proposal_note: Option<String>,
 }
 
-/// An indicator's value.
+/// An indicator's value: exactly the one field its type takes.
 #[derive(InputObject)]
 pub struct IndicatorValueInput {
-    /// The indicator's code.
+    /// The indicator's code; not a computed indicator (one with a formula).
     #[graphql(validator(max_length = 64))]
     pub indicator: String,
-    /// The figure, a finite number between -10^15 and 10^15.
-    pub value: f64,
+    /// The figure of an INTEGER (a whole number), NUMBER or PERCENTAGE
+    /// indicator: a finite number between -10^15 and 10^15 within the
+    /// indicator's `min` and `max`.
+    pub value: Option<f64>,
+    /// The answer of a BOOLEAN indicator.
+    pub yes: Option<bool>,
+    /// The answer of a TEXT indicator, 1 to 5,000 characters.
+    #[graphql(validator(max_length = 10000))]
+    pub text: Option<String>,
 }
 
 /// Changes to a report; omitted fields stay as they are.
@@ -221,6 +277,10 @@ pub struct ReportPayload {
     pub report: Option<Report>,
     /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
+    /// For saveReportDraft: the validation rules the saved figures break
+    /// (the draft is saved, but cannot be submitted until they hold).
+    /// Empty for other mutations and when refused.
+    pub warnings: Vec<RuleViolation>,
 }
 
 /// The result of `remindMissing`.
@@ -261,7 +321,15 @@ pub(super) fn draft_input(
         difficulties,
         proposals,
         items,
-        values: values.into_iter().map(|v| (v.indicator, v.value)).collect(),
+        values: values
+            .into_iter()
+            .map(|v| ValueInput {
+                indicator: v.indicator,
+                value: v.value,
+                yes: v.yes,
+                text: v.text,
+            })
+            .collect(),
     })
 }
 
@@ -283,6 +351,7 @@ pub(super) async fn report_payload(
         return Ok(ReportPayload {
             report: None,
             user_errors,
+            warnings: Vec::new(),
         });
     };
     if t.previous != t.report.status
@@ -303,6 +372,7 @@ pub(super) async fn report_payload(
     Ok(ReportPayload {
         report: Some(Report(t.report)),
         user_errors,
+        warnings: Vec::new(),
     })
 }
 
@@ -416,6 +486,21 @@ impl ReportingMutation {
                     name: i.name,
                     measure: i.measure,
                     aggregation: i.aggregation.into(),
+                    value_type: i.value_type.into(),
+                    min: i.min,
+                    max: i.max,
+                    formula: i.formula,
+                })
+                .collect(),
+            rules: input
+                .rules
+                .into_iter()
+                .map(|r| RuleInput {
+                    code: r.code,
+                    name: r.name,
+                    left: r.left,
+                    operator: r.operator.into(),
+                    right: r.right,
                 })
                 .collect(),
             sign_off: input.sign_off,
@@ -453,7 +538,8 @@ impl ReportingMutation {
         })
     }
 
-    /// Saves a report's draft (REPORTER of its unit).
+    /// Saves a report's draft (REPORTER of its unit); `warnings` lists the
+    /// validation rules the saved figures break.
     #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
     async fn save_report_draft(
         &self,
@@ -470,7 +556,7 @@ impl ReportingMutation {
             input.items,
             input.values,
         )?;
-        let result = reports::save_draft(
+        let result = reports::save_draft_warned(
             ctx.db(),
             Authority::Viewer(viewer),
             id,
@@ -478,7 +564,13 @@ impl ReportingMutation {
             draft,
         )
         .await;
-        report_payload(ctx, result).await
+        let (result, warnings) = match result {
+            Ok((transition, warnings)) => (Ok(transition), warnings),
+            Err(e) => (Err(e), Vec::new()),
+        };
+        let mut payload = report_payload(ctx, result).await?;
+        payload.warnings = warnings.iter().map(Into::into).collect();
+        Ok(payload)
     }
 
     /// Submits a report to its recipient (REPORTER of its unit).

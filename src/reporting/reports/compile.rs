@@ -347,16 +347,22 @@ pub async fn compile(
         .filter(report_value::Column::ReportId.eq(id))
         .exec(&txn)
         .await?;
+    // Rates come from the province's totals by their formula, never from
+    // the units' rates.
+    let rolled = figures::rolled_up(&indicators, |code| {
+        let total = totals.iter().find(|t| t.indicator_code == code)?;
+        Some((total.total, i64::from(total.reports)))
+    });
     let values: Vec<_> = indicators
         .iter()
-        .filter_map(|i| {
-            let total = totals.iter().find(|t| t.indicator_code == i.code)?;
-            let value = aggregate(i.aggregation, total.total, total.reports)?;
+        .zip(rolled)
+        .filter_map(|(i, value)| {
             Some(
                 report_value::Model {
                     report_id: id,
                     indicator_code: i.code.clone(),
-                    value,
+                    value: value?,
+                    text_value: None,
                 }
                 .into_active_model(),
             )

@@ -71,9 +71,7 @@ pub(super) fn require_editable(r: &report::Model) -> AppResult<()> {
     }
 }
 
-/// Saves a draft: REPORTER of the reporting unit, while the report is not
-/// with its recipient. Items are matched by mandate; figures are checked
-/// (received = on time + late + pending).
+/// Saves a draft (see [`save_draft_warned`]) without its warnings.
 pub async fn save_draft(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -81,11 +79,30 @@ pub async fn save_draft(
     expected_version: i32,
     input: DraftInput,
 ) -> AppResult<Transition> {
+    Ok(save_draft_warned(db, by, id, expected_version, input)
+        .await?
+        .0)
+}
+
+/// Saves a draft: REPORTER of the reporting unit, while the report is not
+/// with its recipient. Items are matched by mandate; figures are checked
+/// (received = on time + late + pending, and only where the item asks for
+/// procedures); each value has its indicator's type and bounds. A draft
+/// that breaks a validation rule is saved, and the rules it breaks come
+/// back as warnings (submitting it is refused).
+pub async fn save_draft_warned(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    expected_version: i32,
+    input: DraftInput,
+) -> AppResult<(Transition, Vec<Violation>)> {
     let txn = crate::db::begin(db).await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
     let period = existing_period(&txn, current.period_id).await?;
     regimes::refresh_items(&txn, &current, &period).await?;
     let values_before = values_of(&txn, id).await?;
+    let texts_before = texts_of(&txn, id).await?;
     let mut next = apply_draft(&txn, &current, input).await?;
     if next.status == ReportStatus::NotStarted {
         next.status = ReportStatus::Draft;
@@ -93,20 +110,23 @@ pub async fn save_draft(
     // What was signed is no longer what the report says.
     unsign(&txn, id).await?;
     let next = write(&txn, &current, expected_version, next).await?;
-    audit_report(
+    audit_report_texts(
         &txn,
         &actor,
         "saveReportDraft",
         Some(&current),
         &next,
         &values_before,
+        Some(&texts_before),
     )
     .await?;
+    let warnings = violations_of(&txn, &next).await?;
     txn.commit().await?;
-    Ok(Transition {
+    let transition = Transition {
         previous: current.status,
         report: next,
-    })
+    };
+    Ok((transition, warnings))
 }
 
 /// Writes a draft's items and values and returns the report with its
@@ -143,6 +163,8 @@ pub(super) async fn apply_draft(
             "give each mandate's item once",
         ));
     }
+    let named: Vec<Uuid> = input.items.iter().map(|i| i.mandate).collect();
+    let asking = asking_procedures(txn, &named).await?;
     for change in input.items {
         let Some(item) = items.get(&change.mandate) else {
             return Err(AppError::rule(
@@ -151,6 +173,19 @@ pub(super) async fn apply_draft(
                 "the reporter did not hold that mandate in the period",
             ));
         };
+        let counts = [
+            change.received,
+            change.resolved_on_time,
+            change.resolved_late,
+            change.pending,
+        ];
+        if counts.iter().any(Option::is_some) && !asking.contains(&change.mandate) {
+            return Err(AppError::rule(
+                Some("items"),
+                UserErrorCode::ProceduresNotAsked,
+                "the mandate's matter lists no administrative procedure in the catalogue of powers: its item asks for no procedure counts",
+            ));
+        }
         let mut item = item.clone();
         if let Some(status) = change.implementation_status {
             item.implementation_status = Some(status);
@@ -200,27 +235,85 @@ pub(super) async fn apply_draft(
         ));
     }
     let mut seen = std::collections::HashSet::new();
-    if let Some((code, _)) = input.values.iter().find(|(code, _)| !seen.insert(code)) {
+    if let Some(given) = input.values.iter().find(|v| !seen.insert(&v.indicator)) {
         return Err(AppError::rule(
             Some("values"),
             UserErrorCode::DuplicateIndicator,
-            format!("`{code}` is given twice"),
+            format!("`{}` is given twice", given.indicator),
         ));
     }
-    if !input.values.is_empty() {
-        let known: Vec<String> = indicators_of(txn, &[current.regime_id])
-            .await?
-            .into_iter()
-            .map(|i| i.code)
-            .collect();
-        for (code, value) in &input.values {
-            if !known.contains(code) {
-                return Err(AppError::rule(
-                    Some("values"),
-                    UserErrorCode::UnknownIndicator,
-                    format!("the regime has no indicator `{code}`"),
-                ));
+    let indicators = indicators_of(txn, &[current.regime_id]).await?;
+    for given in input.values {
+        let Some(indicator) = indicators.iter().find(|i| i.code == given.indicator) else {
+            return Err(AppError::rule(
+                Some("values"),
+                UserErrorCode::UnknownIndicator,
+                format!("the regime has no indicator `{}`", given.indicator),
+            ));
+        };
+        let (value, text_value) = check_value(indicator, given)?;
+        report_value::Entity::delete_many()
+            .filter(report_value::Column::ReportId.eq(id))
+            .filter(report_value::Column::IndicatorCode.eq(indicator.code.as_str()))
+            .exec(txn)
+            .await?;
+        report_value::Entity::insert(
+            report_value::Model {
+                report_id: id,
+                indicator_code: indicator.code.clone(),
+                value,
+                text_value,
             }
+            .into_active_model(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(next)
+}
+
+/// What a report stores for `given`, checked against its indicator: never
+/// a computed one; exactly the field its type takes; a finite number, whole
+/// for INTEGER, within the bounds; a text of 1 to 5,000 characters.
+fn check_value(
+    indicator: &entity::regime_indicator::Model,
+    given: ValueInput,
+) -> AppResult<(f64, Option<String>)> {
+    use entity::regime_indicator::ValueType;
+    let code = &indicator.code;
+    if let Some(formula) = &indicator.formula {
+        return Err(AppError::rule(
+            Some("values"),
+            UserErrorCode::ComputedIndicator,
+            format!("`{code}` is computed as {formula}; give the values it is computed from"),
+        ));
+    }
+    let wrong = |takes: &str| {
+        AppError::rule(
+            Some("values"),
+            UserErrorCode::WrongValueType,
+            format!(
+                "`{code}` is {}: give {takes} and nothing else",
+                indicator.value_type.to_value()
+            ),
+        )
+    };
+    match (indicator.value_type, given.value, given.yes, given.text) {
+        (ValueType::Boolean, None, Some(yes), None) => Ok((if yes { 1.0 } else { 0.0 }, None)),
+        (ValueType::Boolean, ..) => Err(wrong("yes (true or false)")),
+        (ValueType::Text, None, None, Some(text)) => {
+            let text =
+                crate::text::check_long_text("values", Some(&text), 5_000)?.ok_or_else(|| {
+                    AppError::rule(
+                        Some("values"),
+                        UserErrorCode::InvalidText,
+                        format!("`{code}` needs a text of 1 to 5000 characters"),
+                    )
+                })?;
+            Ok((0.0, Some(text)))
+        }
+        (ValueType::Text, ..) => Err(wrong("text")),
+        (_, Some(value), None, None) => {
             if !value.is_finite() || value.abs() > MAX_VALUE {
                 return Err(AppError::rule(
                     Some("values"),
@@ -228,27 +321,39 @@ pub(super) async fn apply_draft(
                     format!("`{code}` needs a finite number between -10^15 and 10^15"),
                 ));
             }
-            report_value::Entity::delete_many()
-                .filter(report_value::Column::ReportId.eq(id))
-                .filter(report_value::Column::IndicatorCode.eq(code.as_str()))
-                .exec(txn)
-                .await?;
-            report_value::Entity::insert(
-                report_value::Model {
-                    report_id: id,
-                    indicator_code: code.clone(),
-                    value: *value,
-                }
-                .into_active_model(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+            if indicator.value_type == ValueType::Integer && value.fract() != 0.0 {
+                return Err(AppError::rule(
+                    Some("values"),
+                    UserErrorCode::WrongValueType,
+                    format!("`{code}` is INTEGER: {value} is not a whole number"),
+                ));
+            }
+            let below = indicator.min_value.filter(|min| value < *min);
+            let above = indicator.max_value.filter(|max| value > *max);
+            if below.is_some() || above.is_some() {
+                let range = match (indicator.min_value, indicator.max_value) {
+                    (Some(min), Some(max)) => format!("from {min} to {max}"),
+                    (Some(min), None) => format!("at least {min}"),
+                    (None, Some(max)) => format!("at most {max}"),
+                    (None, None) => String::new(),
+                };
+                return Err(AppError::rule(
+                    Some("values"),
+                    UserErrorCode::ValueOutOfRange,
+                    format!(
+                        "`{code}` ({}) cannot be {value}: it is {range}",
+                        indicator.name
+                    ),
+                ));
+            }
+            Ok((value, None))
         }
+        _ => Err(wrong("value (a number)")),
     }
-    Ok(next)
 }
 
-/// What keeps `r` from being submitted, if anything.
+/// What keeps `r` from being submitted, if anything: a missing text,
+/// item or value, or a validation rule its figures break.
 pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model) -> AppResult<()> {
     if r.results.as_deref().is_none_or(str::is_empty) {
         return Err(AppError::rule(
@@ -261,12 +366,15 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
         .filter(report_item::Column::ReportId.eq(r.id))
         .all(txn)
         .await?;
+    let mandates: Vec<Uuid> = items.iter().map(|i| i.mandate_id).collect();
+    let asking = asking_procedures(txn, &mandates).await?;
     let incomplete = items.iter().filter(|i| {
         i.implementation_status.is_none()
-            || i.procedures_received.is_none()
-            || i.resolved_on_time.is_none()
-            || i.resolved_late.is_none()
-            || i.pending.is_none()
+            || (asking.contains(&i.mandate_id)
+                && (i.procedures_received.is_none()
+                    || i.resolved_on_time.is_none()
+                    || i.resolved_late.is_none()
+                    || i.pending.is_none()))
             || i.proposal.is_none()
     });
     let count = incomplete.count();
@@ -288,6 +396,7 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
     let missing: Vec<String> = indicators_of(txn, &[r.regime_id])
         .await?
         .into_iter()
+        .filter(|i| i.formula.is_none())
         .map(|i| i.code)
         .filter(|c| !given.contains(c))
         .collect();
@@ -298,7 +407,25 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
             format!("no value for {}", missing.join(", ")),
         ));
     }
-    Ok(())
+    check_rules(txn, r).await
+}
+
+/// Refuses a report whose figures break a validation rule of its regime,
+/// naming the first rule broken.
+async fn check_rules(txn: &DatabaseTransaction, r: &report::Model) -> AppResult<()> {
+    let broken = violations_of(txn, r).await?;
+    let Some(first) = broken.first() else {
+        return Ok(());
+    };
+    let more = match broken.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Err(AppError::rule(
+        Some("values"),
+        UserErrorCode::RuleBroken,
+        format!("{}{more}", first.message()),
+    ))
 }
 
 /// Submits a report to its recipient once it is complete and, where the

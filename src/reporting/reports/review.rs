@@ -216,6 +216,7 @@ pub async fn accept(
         Some(&current),
         &next,
         &values,
+        None,
         json!({ "directions": directions }),
     )
     .await?;
