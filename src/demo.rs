@@ -148,7 +148,7 @@ const USERS: &[DemoUser] = &[
     },
     DemoUser {
         username: "reviewer.xa",
-        full_name: "Chủ tịch UBND phường Quan Triều (demo)",
+        full_name: "Phó Chủ tịch UBND phường Quan Triều (demo)",
         home: "05482",
         kind: UserKind::Human,
         grants: &[(Role::Reviewer, "05482")],
@@ -159,6 +159,27 @@ const USERS: &[DemoUser] = &[
         home: "19-STP",
         kind: UserKind::Human,
         grants: &[(Role::Reporter, "19-STP")],
+    },
+    DemoUser {
+        username: "approver.stp",
+        full_name: "Giám đốc Sở Tư pháp, người ký báo cáo (demo)",
+        home: "19-STP",
+        kind: UserKind::Human,
+        grants: &[(Role::Approver, "19-STP")],
+    },
+    DemoUser {
+        username: "approver.xa",
+        full_name: "Chủ tịch UBND phường Quan Triều, người ký báo cáo (demo)",
+        home: "05482",
+        kind: UserKind::Human,
+        grants: &[(Role::Approver, "05482")],
+    },
+    DemoUser {
+        username: "approver.snv",
+        full_name: "Giám đốc Sở Nội vụ, người ký báo cáo tổng hợp (demo)",
+        home: "19-SNV",
+        kind: UserKind::Human,
+        grants: &[(Role::Approver, "19-SNV")],
     },
     DemoUser {
         username: "reviewer.snv",
@@ -1081,8 +1102,8 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
             .await?;
         found.ok_or_else(|| BoxError::from(format!("{code} has no demo report")))
     };
-    // Fills a report in completely; `seed` varies the figures.
-    let fill = |id: Uuid, seed: i32| async move {
+    // A report's content, complete; `seed` varies the figures.
+    let content = |id: Uuid, seed: i32| async move {
         let r = reps::existing(db, id).await?;
         let items = entity::report_item::Entity::find()
             .filter(entity::report_item::Column::ReportId.eq(id))
@@ -1123,6 +1144,11 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
                 ValueInput::number("TY_LE_HAI_LONG", 90.0 + f64::from(seed % 8)),
             ],
         };
+        Ok::<_, BoxError>((r, draft))
+    };
+    // Fills a report in completely.
+    let fill = |id: Uuid, seed: i32| async move {
+        let (r, draft) = content(id, seed).await?;
         let t = reps::save_draft(db, Authority::Cli, id, r.version, draft).await?;
         Ok::<_, BoxError>(t.report)
     };
@@ -1157,7 +1183,74 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
         accept(report_of(closed.id, code).await?.id, seed).await?;
     }
     submit(report_of(closed.id, "19-SCT").await?.id, 4).await?;
-    reps::compile(db, Authority::Cli, closed.id).await?;
+    // The commune sent its report on paper, two days after the deadline;
+    // Sở Nội vụ entered it and accepted it.
+    let paper = report_of(closed.id, "05482").await?;
+    let received_on = (closed.deadline + Days::new(2)).min(today);
+    let (_, paper_content) = content(paper.id, 9).await?;
+    let signed_on = (closed.data_to + Days::new(3)).min(received_on);
+    let entered = reps::record_paper(
+        db,
+        Authority::Cli,
+        paper.id,
+        paper.version,
+        reps::PaperInput {
+            signature: reps::SignatureInput {
+                number: "15/BC-UBND".into(),
+                signer_name: "Trần Thị B".into(),
+                signer_title: "KT. Chủ tịch, Phó Chủ tịch".into(),
+                signed_on,
+            },
+            received_on,
+            content: paper_content,
+        },
+    )
+    .await?
+    .report;
+    reps::accept(
+        db,
+        Authority::Cli,
+        entered.id,
+        entered.version,
+        Review::Unit,
+        None,
+    )
+    .await?;
+    // Sở Nội vụ's province report: compiled, written, signed by its
+    // director and sent; UBND tỉnh (approver.ubnd) accepts it with its
+    // directions.
+    let compiled = reps::compile(db, Authority::Cli, closed.id).await?.report;
+    let text = reps::CompiledText {
+        assessment: Some(
+            "Các sở, ngành và UBND cấp xã cơ bản thực hiện đúng các nội dung được phân cấp, ủy quyền theo Quyết định của UBND tỉnh; \
+             thủ tục hành chính được giải quyết đúng hạn ở mức cao. Một số đơn vị gửi báo cáo chậm so với thời hạn."
+                .into(),
+        ),
+        recommendations: Some(
+            "Đề nghị UBND tỉnh chỉ đạo các đơn vị gửi báo cáo đúng thời hạn theo Nghị định số 09/2019/NĐ-CP \
+             và rà soát, cập nhật thủ tục hành chính trên Cổng dịch vụ công sau sắp xếp đơn vị hành chính."
+                .into(),
+        ),
+        ..reps::CompiledText::default()
+    };
+    let written = reps::save_compiled(db, Authority::Cli, compiled.id, compiled.version, text)
+        .await?
+        .report;
+    let signature = reps::SignatureInput {
+        number: "245/BC-SNV".into(),
+        signer_name: "Nguyễn Văn A".into(),
+        signer_title: "Giám đốc".into(),
+        signed_on: today,
+    };
+    let signed = reps::sign(db, Authority::Cli, written.id, written.version, signature).await?;
+    reps::submit(
+        db,
+        Authority::Cli,
+        written.id,
+        signed.report.version,
+        Review::Compiled,
+    )
+    .await?;
     // The open quarter: on time so far.
     accept(report_of(open.id, "19-STP").await?.id, 5).await?;
     submit(report_of(open.id, "19-STC").await?.id, 6).await?;

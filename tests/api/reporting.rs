@@ -1377,11 +1377,11 @@ async fn the_demo_dashboard_shows_reports_in_every_state() {
     }
     let closed = progress
         .iter()
-        .find(|p| p["accepted"] == 3)
-        .unwrap_or_else(|| panic!("a closed quarter with three accepted reports: {progress:?}"));
+        .find(|p| p["accepted"] == 4)
+        .unwrap_or_else(|| panic!("a closed quarter with four accepted reports: {progress:?}"));
     assert_eq!(
-        closed["late"], 4,
-        "everything sent for a closed quarter is late"
+        closed["late"], 5,
+        "everything sent for a closed quarter is late, the paper report too"
     );
     assert!(closed["missing"].as_i64().unwrap() > 0);
     assert!(closed["indicators"][0]["value"].as_f64().unwrap() > 0.0);
@@ -1401,11 +1401,45 @@ async fn the_demo_dashboard_shows_reports_in_every_state() {
         .await;
     assert_eq!(body["data"]["reports"]["totalCount"], 1, "{body}");
     assert_eq!(
-        body["data"]["compiled"]["nodes"][0]["status"], "DRAFT",
-        "Sở Nội vụ's draft of the closed quarter"
+        body["data"]["compiled"]["nodes"][0]["status"], "SUBMITTED",
+        "Sở Nội vụ's report of the closed quarter, with UBND tỉnh"
     );
     assert_eq!(
         body["data"]["compiled"]["nodes"][0]["recipient"]["code"],
         "19"
     );
+    // Signed by Sở Nội vụ's director, written, with its tables; the
+    // commune's paper report is in it.
+    let body = app
+        .graphql_as(&token, "{ compiled: reports(filter: { compiled: true }) { nodes { signature { number signerTitle } \
+            compilation { assessment recommendations tables { byUnit { unit { code } included } byMandate { totals { items } } } } } } \
+            paper: reports(filter: { compiled: false }, first: 100) { nodes { reporter { code } late signature { number paper receivedOn } } } }", json!({}))
+        .await;
+    let compiled = &body["data"]["compiled"]["nodes"][0];
+    assert_eq!(compiled["signature"]["number"], "245/BC-SNV", "{body}");
+    assert!(
+        compiled["compilation"]["assessment"]
+            .as_str()
+            .unwrap()
+            .contains("phân cấp")
+    );
+    assert!(compiled["compilation"]["recommendations"].is_string());
+    let included: Vec<&str> = compiled["compilation"]["tables"]["byUnit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["included"] == true)
+        .map(|r| r["unit"]["code"].as_str().unwrap())
+        .collect();
+    assert!(included.contains(&"05482"), "{included:?}");
+    assert_eq!(included.len(), 4);
+    let paper: Vec<&Value> = body["data"]["paper"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["signature"]["paper"] == true)
+        .collect();
+    assert_eq!(paper.len(), 1, "{body}");
+    assert_eq!(paper[0]["signature"]["number"], "15/BC-UBND");
+    assert_eq!(paper[0]["late"], true);
 }
