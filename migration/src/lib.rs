@@ -16,6 +16,7 @@ mod m20261130_000008_matters;
 mod m20261201_000010_delegatee_capacity;
 mod m20261201_000011_attachments;
 mod m20261201_000012_matter_holder_department;
+mod m20261202_000013_item_lifetimes;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_delegatee_capacity::Migration),
             Box::new(m20261201_000011_attachments::Migration),
             Box::new(m20261201_000012_matter_holder_department::Migration),
+            Box::new(m20261202_000013_item_lifetimes::Migration),
         ]
     }
 }

@@ -1,16 +1,26 @@
 //! A unit's report while its reporter writes it: drafts and submission.
 
+use sea_orm::QuerySelect;
+
 use super::*;
 
 /// The unit report `id`, for a change by the REPORTER of its unit, read
-/// at `expected_version` and still with its reporter.
+/// at `expected_version` and still with its reporter. Locked until the
+/// transaction ends (PostgreSQL), before any of its items is read or
+/// written: a mandate change that adds or closes items locks its reports
+/// first too, so one waits for the other and the later one finds the
+/// version moved (a CONFLICT, nothing lost).
 pub(super) async fn for_reporter(
     txn: &DatabaseTransaction,
     by: Authority<'_>,
     id: Uuid,
     expected_version: i32,
 ) -> AppResult<(report::Model, Actor)> {
-    let r = existing(txn, id).await?;
+    let r = report::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("report"))?;
     let reporter = existing_unit(txn, r.reporter_unit_id).await?;
     let actor = by.require(Role::Reporter, &reporter)?;
     if r.compiled {
@@ -55,8 +65,6 @@ pub async fn save_draft(
 ) -> AppResult<Transition> {
     let txn = crate::db::begin(db).await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
-    let period = existing_period(&txn, current.period_id).await?;
-    regimes::refresh_items(&txn, &current, &period).await?;
     let values_before = values_of(&txn, id).await?;
     let mut next = current.clone();
     if let Some(text) = optional_text("results", input.results, 20_000)? {
@@ -218,7 +226,8 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
         .filter(report_item::Column::ReportId.eq(r.id))
         .all(txn)
         .await?;
-    let incomplete = items.iter().filter(|i| {
+    // A closed item's mandate no longer applies to the window: not asked.
+    let incomplete = items.iter().filter(|i| i.closed_at.is_none()).filter(|i| {
         i.implementation_status.is_none()
             || i.procedures_received.is_none()
             || i.resolved_on_time.is_none()
