@@ -17,6 +17,7 @@ mod lineage;
 mod mandates;
 mod matters;
 mod reporting;
+mod reporting_follow;
 mod rules;
 mod schema;
 mod units;
