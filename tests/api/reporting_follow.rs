@@ -604,7 +604,13 @@ async fn a_transfer_to_successors_moves_the_expectation() {
 /// Rounds of each race: enough on PostgreSQL to meet both orders; SQLite
 /// has one writer, so its rounds only run one after the other.
 fn rounds() -> usize {
-    if pg_url().is_some() { 12 } else { 3 }
+    if pg_url().is_some() { 16 } else { 3 }
+}
+
+/// How long a racer waits before it starts: from nothing to longer than
+/// a mandate change takes, so that it meets the other at every step.
+fn stagger(round: usize) -> std::time::Duration {
+    std::time::Duration::from_millis((round as u64 * 7) % 40)
 }
 
 #[tokio::test]
@@ -619,7 +625,10 @@ async fn opening_and_issuing_at_once_leave_every_expected_unit_with_its_report()
             .map(|p| p.parse::<Period>().unwrap())
             .collect();
         let (issued, opened) = tokio::join!(
-            mandates::issue_mandate(w.app.db(), Authority::Cli, draft.id),
+            async {
+                tokio::time::sleep(stagger(round)).await;
+                mandates::issue_mandate(w.app.db(), Authority::Cli, draft.id).await
+            },
             regimes::open_periods(w.app.db(), Authority::Cli, regime, None, periods),
         );
         issued.unwrap();
@@ -662,7 +671,10 @@ async fn a_draft_saved_while_a_mandate_changes_loses_neither() {
             ..DraftInput::default()
         };
         let (save, issue) = tokio::join!(
-            reports::save_draft(w.app.db(), Authority::Cli, id, current.version, input),
+            async {
+                tokio::time::sleep(stagger(round)).await;
+                reports::save_draft(w.app.db(), Authority::Cli, id, current.version, input).await
+            },
             mandates::issue_mandate(w.app.db(), Authority::Cli, draft.id),
         );
         issue.unwrap();
@@ -693,4 +705,60 @@ async fn a_draft_saved_while_a_mandate_changes_loses_neither() {
     }
     assert_eq!(saved + conflicts, rounds());
     assert_in_line(&w.app, "after the saves").await;
+}
+
+#[tokio::test]
+async fn a_draft_saved_while_its_mandate_is_revoked_is_kept_or_refused_whole() {
+    let w = world().await;
+    let periods = open(&w.app, w.regime, &YEAR[..1]).await;
+    let commune = w.fixture.inside.commune;
+    let id = report_of(&w.app, periods[0].id, commune).await.unwrap().id;
+    for round in 0..rounds() {
+        let m = w
+            .issue(w.mandate(&format!("REV-{round}"), vec![commune]))
+            .await;
+        let current = reports::existing(w.app.db(), id).await.unwrap();
+        // The save writes in the very item the revocation takes away.
+        let input = DraftInput {
+            items: vec![ItemInput {
+                mandate: m.id,
+                received: Some(7),
+                ..ItemInput::default()
+            }],
+            ..DraftInput::default()
+        };
+        let (save, revoke) = tokio::join!(
+            async {
+                tokio::time::sleep(stagger(round)).await;
+                reports::save_draft(w.app.db(), Authority::Cli, id, current.version, input).await
+            },
+            mandates::revoke_mandate(
+                w.app.db(),
+                Authority::Cli,
+                m.id,
+                w.ending,
+                "2027-01-31".parse().unwrap(),
+            ),
+        );
+        revoke.unwrap();
+        let item = report_item::Entity::find()
+            .filter(report_item::Column::ReportId.eq(id))
+            .filter(report_item::Column::MandateId.eq(m.id))
+            .one(w.app.db())
+            .await
+            .unwrap();
+        match save {
+            // Saved first: what was written stays, closed.
+            Ok(_) => {
+                let item = item.expect("a written item is kept");
+                assert_eq!(item.procedures_received, Some(7));
+                assert!(item.closed_at.is_some());
+            }
+            // Revoked first: the blank item went, the stale save wrote
+            // nothing.
+            Err(AppError::Conflict(_)) => assert!(item.is_none(), "{item:?}"),
+            Err(other) => panic!("round {round}: the save failed with {other:?}"),
+        }
+    }
+    assert_in_line(&w.app, "after the revocations").await;
 }
