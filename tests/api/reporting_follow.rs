@@ -228,11 +228,20 @@ async fn a_mandate_issued_mid_period_makes_every_commune_expected_in_the_open_pe
         .await
         .unwrap();
     submit_report(&w.app, report.id, 3.0).await;
-    let progress = progress::progress(w.app.db(), "2027Q1", None, Some(w.fixture.inside.id), |_| true)
-        .await
-        .unwrap()
-        .0;
-    assert_eq!((progress.counts.expected, progress.counts.submitted), (92, 1));
+    let progress = progress::progress(
+        w.app.db(),
+        "2027Q1",
+        None,
+        Some(w.fixture.inside.id),
+        |_| true,
+    )
+    .await
+    .unwrap()
+    .0;
+    assert_eq!(
+        (progress.counts.expected, progress.counts.submitted),
+        (92, 1)
+    );
     assert_in_line(&w.app, "one submitted").await;
 }
 
@@ -242,7 +251,9 @@ async fn revoking_from_the_start_removes_what_was_never_submitted_and_closes_the
     let periods = open(&w.app, w.regime, &YEAR).await;
     let pc = w.issue(w.mandate("PC-92", w.communes.clone())).await;
     let (submitted_by, drafted_by) = (w.communes[10], w.communes[11]);
-    let submitted = report_of(&w.app, periods[0].id, submitted_by).await.unwrap();
+    let submitted = report_of(&w.app, periods[0].id, submitted_by)
+        .await
+        .unwrap();
     submit_report(&w.app, submitted.id, 4.0).await;
     let drafted = report_of(&w.app, periods[1].id, drafted_by).await.unwrap();
     fill_report(&w.app, drafted.id, 1.0).await;
@@ -381,7 +392,10 @@ async fn a_report_submitted_or_accepted_gets_the_new_item_flagged_and_keeps_its_
     submit_report(&w.app, q1.id, 2.0).await;
     let answered = items_json(&w.app, q1.id).await;
     assert_eq!(answered["status"], "SUBMITTED");
-    assert_eq!(answered["items"][1]["addedAfterSubmission"], false, "{answered}");
+    assert_eq!(
+        answered["items"][1]["addedAfterSubmission"], false,
+        "{answered}"
+    );
     assert_in_line(&w.app, "returned and answered").await;
 }
 
@@ -399,7 +413,11 @@ async fn a_closed_period_is_never_changed() {
         .report;
     // While the compiled report is with UBND tỉnh, the period is open.
     let first = w.issue(w.mandate("PC-A", vec![w.communes[20]])).await;
-    assert!(report_of(&w.app, periods[0].id, w.communes[20]).await.is_some());
+    assert!(
+        report_of(&w.app, periods[0].id, w.communes[20])
+            .await
+            .is_some()
+    );
     assert_in_line(&w.app, "compiled, not accepted").await;
     let compiled = reports::existing(w.app.db(), compiled.id).await.unwrap();
     reports::accept(
@@ -412,7 +430,8 @@ async fn a_closed_period_is_never_changed() {
     .await
     .unwrap();
     let closed = format!("{:?}", reports_of(&w.app, periods[0].id).await);
-    w.issue(w.mandate("PC-B", w.communes[30..40].to_vec())).await;
+    w.issue(w.mandate("PC-B", w.communes[30..40].to_vec()))
+        .await;
     mandates::revoke_mandate(
         w.app.db(),
         Authority::Cli,
@@ -619,7 +638,12 @@ async fn opening_and_issuing_at_once_leave_every_expected_unit_with_its_report()
     for round in 0..rounds() {
         let regime = regime(&w.app, &w.fixture, &format!("BC-R{round}")).await;
         let units = w.communes[round * 5..round * 5 + 5].to_vec();
-        let draft = make_mandate(&w.app, w.mandate(&format!("RACE-{round}"), units.clone()), false).await;
+        let draft = make_mandate(
+            &w.app,
+            w.mandate(&format!("RACE-{round}"), units.clone()),
+            false,
+        )
+        .await;
         let periods = ["2027Q1", "2027Q2"]
             .iter()
             .map(|p| p.parse::<Period>().unwrap())
@@ -659,7 +683,12 @@ async fn a_draft_saved_while_a_mandate_changes_loses_neither() {
     let (mut saved, mut conflicts) = (0, 0);
     for round in 0..rounds() {
         let current = reports::existing(w.app.db(), id).await.unwrap();
-        let draft = make_mandate(&w.app, w.mandate(&format!("SAVE-{round}"), vec![commune]), false).await;
+        let draft = make_mandate(
+            &w.app,
+            w.mandate(&format!("SAVE-{round}"), vec![commune]),
+            false,
+        )
+        .await;
         let text = format!("vòng {round}");
         let input = DraftInput {
             results: Some(text.clone()),

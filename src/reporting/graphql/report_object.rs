@@ -75,9 +75,7 @@ impl ReportItem {
 
     /// The day (in Vietnam) the item was closed; null while it is open.
     async fn closed_on(&self) -> Option<Date> {
-        self.0
-            .closed_at
-            .map(|at| calendar::day_of(at).into())
+        self.0.closed_at.map(|at| calendar::day_of(at).into())
     }
 
     /// Added after the report was last submitted (a mandate issued or
@@ -85,7 +83,8 @@ impl ReportItem {
     /// answer it, and it stays blank until the recipient returns the
     /// report (or reopens an accepted one) to have it answered.
     async fn added_after_submission(&self) -> bool {
-        self.1.is_some_and(|submitted| self.0.created_at > submitted)
+        self.1
+            .is_some_and(|submitted| self.0.created_at > submitted)
     }
 }
 

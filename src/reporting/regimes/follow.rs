@@ -6,8 +6,8 @@
 
 use chrono::SubsecRound;
 use entity::{report_reminder, report_value};
-use sea_orm::sea_query::Expr;
 use sea_orm::QuerySelect;
+use sea_orm::sea_query::Expr;
 
 use super::*;
 
@@ -147,12 +147,11 @@ pub async fn follow_mandates(txn: &DatabaseTransaction, spans: &[Span]) -> AppRe
         .all(txn)
         .await?;
     let recipients: Vec<Uuid> = regimes.iter().map(|r| r.recipient_unit_id).collect();
-    let recipients: HashMap<Uuid, unit::Model> =
-        crate::units::service::find_many(txn, &recipients)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
+    let recipients: HashMap<Uuid, unit::Model> = crate::units::service::find_many(txn, &recipients)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let indicators = indicators_of(txn, &regime_ids).await?;
     for regime in &regimes {
         let Some(recipient) = recipients.get(&regime.recipient_unit_id) else {
@@ -165,7 +164,8 @@ pub async fn follow_mandates(txn: &DatabaseTransaction, spans: &[Span]) -> AppRe
             continue;
         }
         let area = territory(txn, recipient).await?;
-        let inside: Vec<&unit::Model> = units.iter().filter(|u| u.path.starts_with(&area)).collect();
+        let inside: Vec<&unit::Model> =
+            units.iter().filter(|u| u.path.starts_with(&area)).collect();
         if inside.is_empty() {
             continue;
         }
