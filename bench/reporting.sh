@@ -181,14 +181,11 @@ follow_bench() {
     statements=$(sed -n 's/.*; \([0-9]*\) statements in .*/\1/p' <<<"$rest")
     secs=$(sed -n 's/.* statements in \([0-9.]*\) s$/\1/p' <<<"$rest")
     awk -v l="$label" -v p="$periods" -v n="$statements" -v s="$secs" \
-      'BEGIN { printf "%-44s %8d %11d %9.0f %13.1f\n", l, p, n, s * 1000, p > 0 ? s * 1000 / p : 0 }'
+      'BEGIN { printf "%-44s %8d %11d %9.0f %13.1f\n", l, p, n, s * 1000, (p > 0 ? s * 1000 / p : 0) }'
   done
 }
 
 if [[ $FOLLOW_ONLY == 1 ]]; then
-  log "build (release)"
-  cargo build --release -q
-  [[ -x $bin ]] || die "no binary at $bin"
   export PHANCAP_LOG=${PHANCAP_LOG:-warn}
   follow_bench
   exit 0
