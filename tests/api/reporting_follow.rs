@@ -206,14 +206,32 @@ async fn a_mandate_issued_mid_period_makes_every_commune_expected_in_the_open_pe
         assert_eq!(reports_of(&w.app, p.id).await.len(), 1, "{}", p.code);
     }
     assert_in_line(&w.app, "opened").await;
-    let pc = w.issue(w.mandate("PC-92", w.communes.clone())).await;
+    // Set-based: the statements do not grow with the delegatees (here
+    // 92 against 1, over the same four periods).
+    let statements = |input: MandateInput| {
+        let app = &w.app;
+        async move {
+            let draft = make_mandate(app, input, false).await;
+            let before = app.statements.get();
+            let m = mandates::issue_mandate(app.db(), Authority::Cli, draft.id)
+                .await
+                .unwrap();
+            (m, app.statements.get() - before)
+        }
+    };
+    let (_, to_one) = statements(w.mandate("PC-1", vec![w.communes[0]])).await;
+    let (pc, to_all) = statements(w.mandate("PC-92", w.communes.clone())).await;
+    assert!(
+        to_all <= to_one + 16,
+        "issuing to 92 communes took {to_all} statements, to one {to_one}"
+    );
     for p in &periods {
         let reports = reports_of(&w.app, p.id).await;
         assert_eq!(reports.len(), 92, "{}: one report per commune", p.code);
         for (r, items) in &reports {
             assert_eq!(r.recipient_unit_id, w.fixture.inside.department);
             assert!(items.iter().any(|i| i.mandate_id == pc.id), "{}", p.code);
-            if r.reporter_unit_id == w.fixture.inside.commune {
+            if [w.fixture.inside.commune, w.communes[0]].contains(&r.reporter_unit_id) {
                 assert_eq!(items.len(), 2);
                 assert_eq!(r.version, 2, "a report whose items changed reloads");
             } else {
@@ -281,7 +299,7 @@ async fn revoking_from_the_start_removes_what_was_never_submitted_and_closes_the
         reporters.sort();
         assert_eq!(reporters, expected, "{}", p.code);
         for (r, items) in &reports {
-            if r.reporter_unit_id == w.fixture.inside.commune {
+            if [w.fixture.inside.commune, w.communes[0]].contains(&r.reporter_unit_id) {
                 // Its blank item of the revoked mandate is gone.
                 assert_eq!(items.len(), 1);
                 assert_eq!(items[0].mandate_id, w.prior.id);
