@@ -241,6 +241,32 @@ async fn a_mandate_issued_mid_period_makes_every_commune_expected_in_the_open_pe
         }
     }
     assert_in_line(&w.app, "issued to 92 communes").await;
+    // `reports follow-mandates --mandate PC-92` repairs an item lost by
+    // hand, and then finds nothing to do.
+    let lost = report_of(&w.app, periods[1].id, w.communes[5])
+        .await
+        .unwrap();
+    report_item::Entity::delete_many()
+        .filter(report_item::Column::ReportId.eq(lost.id))
+        .exec(w.app.db())
+        .await
+        .unwrap();
+    let repaired = regimes::follow_again(w.app.db(), Some("PC-92"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (repaired.items_added, repaired.reports_changed),
+        (1, 1),
+        "{repaired:?}"
+    );
+    let again = regimes::follow_again(w.app.db(), Some("PC-92"))
+        .await
+        .unwrap();
+    assert!(again.is_empty() && again.periods == 4, "{again:?}");
+    assert!(matches!(
+        regimes::follow_again(w.app.db(), Some("NO-SUCH")).await,
+        Err(AppError::NotFound("mandate"))
+    ));
     // A new reporter saves and submits like any other.
     let report = report_of(&w.app, periods[0].id, w.communes[5])
         .await
