@@ -26,7 +26,21 @@
 #                  when the socket exists the server is measured over it too,
 #                  beside TCP (phancap sets TCP_NODELAY itself while sqlx
 #                  0.9.0 does not; this shows what TCP still costs)
+#   FOLLOW=0       skip the "reports follow the mandates" part (below)
+#   FOLLOW_ONLY=1  run only that part (a few minutes: no legacy data, no wrk)
+#   FOLLOW_DB      its database, created and dropped [${BENCH_DB}_follow]
 #   CARGO_TARGET_DIR is honoured for the binary's location.
+#
+# The "reports follow the mandates" part measures what a mandate change
+# costs the open periods, at national scale: on its own database with the
+# 2025 structure (34 provinces, 3,321 communes) it writes two quarterly
+# regimes per province (every holder reports / every commune reports) with
+# the four quarters of 2027 open ($dir/follow.sql), lets `phancap reports
+# follow-mandates` make their reports, then writes mandates with SQL and
+# times the command for each: one issued to every commune, the same again
+# (nothing to change), one to a single commune, the first revoked from its
+# start. Each line gives the periods touched, what changed, the SQL
+# statements and the time; the rollups are then compared with a rebuild.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,10 +55,14 @@ PROVINCE_CODE=${PROVINCE_CODE:-01}
 DATA_ONLY=${DATA_ONLY:-0}
 KEEP_DB=${KEEP_DB:-0}
 PG_SOCKET_DIR=${PG_SOCKET_DIR:-/var/run/postgresql}
+FOLLOW=${FOLLOW:-1}
+FOLLOW_ONLY=${FOLLOW_ONLY:-0}
+FOLLOW_DB=${FOLLOW_DB:-${BENCH_DB}_follow}
 
 dir=bench/reporting
 bin=${CARGO_TARGET_DIR:-target}/release/phancap
 db_url="$PG_BASE/$BENCH_DB"
+follow_url="$PG_BASE/$FOLLOW_DB"
 socket_url=
 if [[ -S $PG_SOCKET_DIR/.s.PGSQL.5432 ]]; then
   socket_url="postgres://postgres@localhost/$BENCH_DB?host=$PG_SOCKET_DIR"
@@ -67,8 +85,9 @@ cleanup() {
   fi
   if [[ $KEEP_DB != 1 ]]; then
     psql "$PG_BASE/postgres" -Xq -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$PG_BASE/postgres" -Xq -c "DROP DATABASE IF EXISTS $FOLLOW_DB WITH (FORCE)" >/dev/null 2>&1 || true
   else
-    echo "database kept: $db_url"
+    echo "databases kept: $db_url $follow_url"
   fi
   rm -rf "$work"
   exit "$rc"
@@ -79,7 +98,7 @@ trap 'exit 130' INT TERM
 for tool in psql curl jq awk; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
-if [[ $DATA_ONLY != 1 ]] && ! command -v wrk >/dev/null; then
+if [[ $DATA_ONLY != 1 && $FOLLOW_ONLY != 1 ]] && ! command -v wrk >/dev/null; then
   log "installing wrk"
   if [[ $(id -u) == 0 ]]; then
     apt-get install -y -q wrk >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
@@ -91,6 +110,86 @@ fi
 log "build (release)"
 cargo build --release -q
 [[ -x $bin ]] || die "no binary at $bin"
+
+fq() { psql "$follow_url" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+
+# Runs `phancap reports follow-mandates ARGS…` on the follow database,
+# labelled $1; prints and keeps its line.
+follow_run() {
+  local label=$1 out
+  shift
+  out=$(DATABASE_URL=$follow_url "$bin" reports follow-mandates "$@")
+  printf '%-44s %s\n' "$label" "$out"
+  follow_lines+=("$label|$out")
+}
+
+# The "reports follow the mandates" part (see the header).
+follow_bench() {
+  log "reports follow the mandates: database $FOLLOW_DB, 2025 structure"
+  psql "$PG_BASE/postgres" -Xq -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS $FOLLOW_DB WITH (FORCE)" -c "CREATE DATABASE $FOLLOW_DB"
+  DATABASE_URL=$follow_url "$bin" migrate
+  DATABASE_URL=$follow_url "$bin" import-units --structure 2025 | tail -1
+  psql "$follow_url" -Xq -v ON_ERROR_STOP=1 -f "$dir/follow.sql"
+  psql "$follow_url" -Xq -c 'ANALYZE'
+  local communes province one
+  communes=$(fq "SELECT count(*) FROM unit WHERE kind = 'COMMUNE' AND valid_to IS NULL")
+  province=$(fq "SELECT id FROM unit WHERE kind = 'PROVINCE' AND valid_to IS NULL ORDER BY code LIMIT 1")
+  one=$(fq "SELECT id FROM unit WHERE kind = 'COMMUNE' AND valid_to IS NULL ORDER BY code LIMIT 1")
+  echo "$communes communes, $(fq "SELECT count(*) FROM reporting_period") periods open (2027Q1–Q4 of $(fq "SELECT count(*) FROM reporting_regime") regimes)"
+  follow_lines=()
+  follow_run "every open period, whole (makes the reports)"
+  psql "$follow_url" -Xq -c 'ANALYZE'
+  # A mandate issued from 1/2/2027, inside the first quarter's window.
+  mandate_sql() {
+    fq "INSERT INTO mandate (id, code, title, sector, matter_code, kind, delegator_unit_id,
+          delegator_capacity, effective_from, allow_onward, state, created_at)
+        VALUES (gen_random_uuid(), '$1', 'Phân cấp (benchmark)', 'NOI_VU', 'F-BENCH',
+          'DECENTRALIZATION', '$province', 'COLLECTIVE', DATE '2027-02-01', false, 'ISSUED', now());
+        INSERT INTO mandate_assignment (id, mandate_id, delegatee_unit_id, valid_from, valid_to, transferred)
+        SELECT gen_random_uuid(), m.id, u.id, m.effective_from, NULL, false
+        FROM mandate m JOIN unit u ON $2 WHERE m.code = '$1'"
+  }
+  mandate_sql F-ALL "u.kind = 'COMMUNE' AND u.valid_to IS NULL"
+  follow_run "issue to all $communes communes" --mandate F-ALL
+  follow_run "the same again (nothing to change)" --mandate F-ALL
+  mandate_sql F-ONE "u.id = '$one'"
+  follow_run "issue to one commune" --mandate F-ONE
+  fq "UPDATE mandate SET state = 'REVOKED', effective_to = DATE '2027-01-31' WHERE code = 'F-ALL';
+      UPDATE mandate_assignment SET valid_to = DATE '2027-01-31'
+      WHERE mandate_id = (SELECT id FROM mandate WHERE code = 'F-ALL')"
+  follow_run "revoke the first from its start" --mandate F-ALL
+  # The maintained rollups must equal a rebuild from the reports.
+  fq "CREATE TABLE kept_rollup AS SELECT * FROM report_rollup;
+      CREATE TABLE kept_indicator AS SELECT * FROM indicator_rollup"
+  DATABASE_URL=$follow_url "$bin" reports rebuild-rollups >/dev/null
+  local diff
+  diff=$(fq "SELECT (SELECT count(*) FROM (SELECT * FROM kept_rollup EXCEPT SELECT * FROM report_rollup
+                                          UNION ALL SELECT * FROM report_rollup EXCEPT SELECT * FROM kept_rollup) d)
+                  + (SELECT count(*) FROM (SELECT * FROM kept_indicator EXCEPT SELECT * FROM indicator_rollup
+                                          UNION ALL SELECT * FROM indicator_rollup EXCEPT SELECT * FROM kept_indicator) d)")
+  [[ $diff == 0 ]] || die "the maintained rollups differ from a rebuild in $diff rows"
+  echo "maintained rollups = rebuild ($(fq "SELECT count(*) FROM report_rollup") counter rows)"
+  follow_run "every open period again (changes nothing)"
+  log "summary: reports follow the mandates ($communes communes)"
+  printf '%-44s %8s %11s %9s %13s\n' change periods statements 'time ms' 'ms / period'
+  local line label rest periods statements secs
+  for line in "${follow_lines[@]}"; do
+    label=${line%%|*}
+    rest=${line#*|}
+    periods=$(sed -n 's/.*: \([0-9]*\) open periods touched.*/\1/p' <<<"$rest")
+    statements=$(sed -n 's/.*; \([0-9]*\) statements in .*/\1/p' <<<"$rest")
+    secs=$(sed -n 's/.* statements in \([0-9.]*\) s$/\1/p' <<<"$rest")
+    awk -v l="$label" -v p="$periods" -v n="$statements" -v s="$secs" \
+      'BEGIN { printf "%-44s %8d %11d %9.0f %13.1f\n", l, p, n, s * 1000, (p > 0 ? s * 1000 / p : 0) }'
+  done
+}
+
+if [[ $FOLLOW_ONLY == 1 ]]; then
+  export PHANCAP_LOG=${PHANCAP_LOG:-warn}
+  follow_bench
+  exit 0
+fi
 
 log "database $BENCH_DB"
 psql "$PG_BASE/postgres" -Xq -v ON_ERROR_STOP=1 \
@@ -154,6 +253,7 @@ printf 'generation %s s, rollups %s s, vacuum analyze %s s (database size %s)\n'
 
 if [[ $DATA_ONLY == 1 ]]; then
   echo "DATA_ONLY=1: no server, no load"
+  [[ $FOLLOW == 1 ]] && follow_bench
   exit 0
 fi
 
@@ -249,4 +349,5 @@ for s in "${scenarios[@]}"; do
       'BEGIN { if (a > 0) printf "%-18s socket/tcp throughput ratio %.2f\n", s, b / a }'
   fi
 done
+[[ $FOLLOW == 1 ]] && follow_bench
 exit "$failed"

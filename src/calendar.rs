@@ -7,8 +7,13 @@ const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
 
 /// Today's date in Vietnam: the default of every `asOf` argument.
 pub fn today() -> NaiveDate {
+    day_of(Utc::now())
+}
+
+/// The date in Vietnam at instant `at`.
+pub fn day_of(at: chrono::DateTime<Utc>) -> NaiveDate {
     let offset = FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).expect("UTC+7 is a valid offset");
-    Utc::now().with_timezone(&offset).date_naive()
+    at.with_timezone(&offset).date_naive()
 }
 
 /// `date` moved into `[from, to]` (either end open): the date at which a

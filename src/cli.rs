@@ -80,6 +80,20 @@ enum ReportsCommand {
     /// Recompute every period's progress rollups from its reports (after a
     /// bulk load or a repair; the server keeps them current by itself).
     RebuildRollups(DbArgs),
+    /// Bring the open periods' reports in line with one mandate (the
+    /// periods its assignments or items reach) or with every mandate
+    /// (every open period, whole): expected reporters, their items and the
+    /// rollups, as every mandate change does by itself. Prints what changed.
+    FollowMandates(FollowArgs),
+}
+
+#[derive(Args)]
+struct FollowArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The mandate's code; every mandate when omitted.
+    #[arg(long)]
+    mandate: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -338,6 +352,30 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             let (periods, rows) = crate::reporting::progress::rebuild_all(&conn).await?;
             println!(
                 "rebuilt the rollups of {periods} periods ({rows} unit rows) in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Reports(ReportsCommand::FollowMandates(args)) => {
+            let statements = StatementCounter::default();
+            let conn = db::connect(&args.db.database_url, None, &statements).await?;
+            db::migrate(&conn).await?;
+            let before = statements.get();
+            let started = std::time::Instant::now();
+            let mandate = args.mandate.as_deref();
+            let f = crate::reporting::regimes::follow_again(&conn, mandate).await?;
+            println!(
+                "{}: {} open periods touched; reports added {}, removed {}, changed {}; items added {}, closed {}, removed {}, reopened {}; {} statements in {:.3} s",
+                mandate.unwrap_or("every mandate"),
+                f.periods,
+                f.reports_added,
+                f.reports_removed,
+                f.reports_changed,
+                f.items_added,
+                f.items_closed,
+                f.items_removed,
+                f.items_reopened,
+                statements.get() - before,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -198,15 +198,25 @@ pub async fn begin_write(
     db: &DatabaseConnection,
     set: WriteSet,
 ) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    use sea_orm::ConnectionTrait;
     let txn = begin(db).await?;
+    hold(&txn, set).await?;
+    Ok(txn)
+}
+
+/// Takes `set` too inside a transaction that [`begin_write`] opened, until
+/// it ends: a write that spans two sets (a mandate change that updates the
+/// reports of open periods) takes them in the order of [`WriteSet`]'s
+/// values, Delegation before Reporting, so that two such writers cannot
+/// wait for each other.
+pub async fn hold(txn: &sea_orm::DatabaseTransaction, set: WriteSet) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // The key space is phancap's own: 0x7068 ("ph") in the high bits.
         let key = (0x7068_i64 << 32) | set as i64;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({key})"))
             .await?;
     }
-    Ok(txn)
+    Ok(())
 }
 
 /// Applies every pending migration and installs the shipped holiday days

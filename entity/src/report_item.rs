@@ -45,6 +45,13 @@ pub struct Model {
     pub difficulties: Option<String>,
     pub proposal: Option<Proposal>,
     pub proposal_note: Option<String>,
+    /// When the item was added: when its period opened, or later when the
+    /// reporter came to hold the mandate in the window.
+    pub created_at: DateTimeUtc,
+    /// When the mandate stopped applying to the period's window (revoked
+    /// from before it, carried over to a successor, amended away) while the
+    /// item had to be kept; null while it applies.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

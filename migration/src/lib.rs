@@ -16,6 +16,7 @@ mod m20261130_000008_matters;
 mod m20261201_000010_delegatee_capacity;
 mod m20261201_000011_attachments;
 mod m20261201_000012_matter_holder_department;
+mod m20261202_000013_item_lifetimes;
 mod m20261202_000014_typed_figures;
 mod m20261202_000015_report_sign_off;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_delegatee_capacity::Migration),
             Box::new(m20261201_000011_attachments::Migration),
             Box::new(m20261201_000012_matter_holder_department::Migration),
+            Box::new(m20261202_000013_item_lifetimes::Migration),
             Box::new(m20261202_000014_typed_figures::Migration),
             Box::new(m20261202_000015_report_sign_off::Migration),
         ]

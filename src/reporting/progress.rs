@@ -418,7 +418,9 @@ pub async fn rebuild(
 /// Rebuilds every period's rollups in one transaction (one commit, not
 /// one per period); returns (periods, counter rows).
 pub async fn rebuild_all(db: &DatabaseConnection) -> AppResult<(usize, usize)> {
-    let txn = crate::db::begin(db).await?;
+    // The Reporting write set keeps opening and the mandate changes that
+    // move `expected` off meanwhile.
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Reporting).await?;
     super::reports::lock_reports(&txn).await?;
     let periods = reporting_period::Entity::find()
         .order_by_asc(reporting_period::Column::Code)

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::mandate::{self, MandateState};
 use entity::regime_indicator::{self, Aggregation, ValueType};
 use entity::regime_rule::{self, Comparison};
@@ -33,8 +33,10 @@ use crate::text::check_text;
 use crate::units::service::existing as existing_unit;
 use crate::units::service::{in_force, path_ids, subtree_of, valid_on};
 
+mod follow;
 mod open;
 
+pub use follow::*;
 pub use open::*;
 
 /// Rows per multi-row INSERT or `IN` list: well under SQLite's and

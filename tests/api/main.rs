@@ -18,6 +18,7 @@ mod mandates;
 mod matters;
 mod reporting;
 mod reporting_figures;
+mod reporting_follow;
 mod reporting_signoff;
 mod rules;
 mod schema;

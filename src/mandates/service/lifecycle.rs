@@ -1,5 +1,7 @@
 //! A mandate's life: draft, edit, issue, amend, revoke, extend.
 
+use crate::reporting::regimes::{Span, follow_mandates, spans_of};
+
 use super::*;
 
 /// Drafts a mandate: APPROVER over the delegator. A draft may be
@@ -113,6 +115,7 @@ pub async fn issue_mandate(
     row.state = Set(MandateState::Issued);
     row.parent_mandate_id = Set(parent);
     let m = row.update(&txn).await?;
+    follow(&txn, Vec::new(), &[m.id]).await?;
     audit_mandate(&txn, &actor, "issueMandate", None, &m).await?;
     txn.commit().await?;
     Ok(m)
@@ -164,6 +167,7 @@ pub async fn amend_mandate(
     check_onward_still_held(&txn, &old, &new).await?;
 
     let last_day = amendment.effective_from - Days::new(1);
+    let spans = spans_of(&txn, &[old.id]).await?;
     end_mandate(&txn, &old, MandateState::Superseded, last_day, None).await?;
     let mut row = existing(&txn, old.id).await?.into_active_model();
     row.superseded_by_id = Set(Some(new.id));
@@ -177,6 +181,7 @@ pub async fn amend_mandate(
         .filter(mandate::Column::ParentMandateId.eq(old.id))
         .exec(&txn)
         .await?;
+    follow(&txn, spans, &[old.id, new.id]).await?;
     let before = mandate_json(&old, &current_delegatees(&txn, &old).await?);
     audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;
     txn.commit().await?;
@@ -289,9 +294,12 @@ pub async fn revoke_mandate(
         );
         i += 1;
     }
+    let ids: Vec<Uuid> = ended.iter().map(|m| m.id).collect();
+    let spans = spans_of(&txn, &ids).await?;
     for m in &ended {
         end_mandate(&txn, m, MandateState::Revoked, last_day, Some(document)).await?;
     }
+    follow(&txn, spans, &ids).await?;
     let after = existing(&txn, id).await?;
     let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
     audit_mandate(&txn, &actor, "revokeMandate", Some(old), &after).await?;
@@ -374,6 +382,7 @@ pub async fn extend_authorization(
         .map(|c| c.id)
         .collect();
     check_overlap(&txn, &window, &delegatees, &line, &[id]).await?;
+    let spans = spans_of(&txn, &[id]).await?;
     let mut row = before.clone().into_active_model();
     row.effective_to = Set(Some(new_end));
     let after = row.update(&txn).await?;
@@ -382,8 +391,23 @@ pub async fn extend_authorization(
         row.valid_to = Set(Some(new_end));
         row.update(&txn).await?;
     }
+    follow(&txn, spans, &[id]).await?;
     let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
     audit_mandate(&txn, &actor, "extendAuthorization", Some(old), &after).await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// Brings the reports of open periods in line with `mandates` as they now
+/// are, where their assignments reach now or reached before the change
+/// (`before`): in the change's transaction, so that no period stays with
+/// the reporters it had (see the README, "Reports follow the mandates").
+pub(super) async fn follow(
+    txn: &DatabaseTransaction,
+    mut before: Vec<Span>,
+    mandates: &[Uuid],
+) -> AppResult<()> {
+    before.extend(spans_of(txn, mandates).await?);
+    follow_mandates(txn, &before).await?;
+    Ok(())
 }

@@ -156,6 +156,7 @@ pub async fn transfer_assignments(
         .collect();
     check_overlap(&txn, &window, &successors, &line, &[m.id]).await?;
     let before = mandate_json(&m, &current_delegatees(&txn, &m).await?);
+    let spans = crate::reporting::regimes::spans_of(&txn, &[m.id]).await?;
     let mut row = old.clone().into_active_model();
     row.transferred = Set(true);
     row.valid_to = Set(Some(from - Days::new(1)));
@@ -175,6 +176,7 @@ pub async fn transfer_assignments(
         .insert(&txn)
         .await?;
     }
+    follow(&txn, spans, &[m.id]).await?;
     audit_mandate(&txn, &actor, "transferAssignments", Some(before), &m).await?;
     txn.commit().await?;
     Ok(m)

@@ -17,8 +17,9 @@ pub struct ProcedureCounts {
     pub pending: Option<i32>,
 }
 
-/// A report's account of one mandate the reporter held in the period.
-pub struct ReportItem(report_item::Model);
+/// A report's account of one mandate the reporter held in the period,
+/// with when its report was last submitted.
+pub struct ReportItem(report_item::Model, Option<chrono::DateTime<Utc>>);
 
 /// A report's account of one mandate the reporter held in the period.
 #[Object]
@@ -80,6 +81,28 @@ impl ReportItem {
     /// Why, or what to change; null when not given.
     async fn proposal_note(&self) -> Option<&str> {
         self.0.proposal_note.as_deref()
+    }
+
+    /// The mandate no longer applies to the period's window (revoked from
+    /// before it, carried over to a successor, amended away) since the
+    /// report was written in or submitted: kept as it was, not required
+    /// for submission.
+    async fn closed(&self) -> bool {
+        self.0.closed_at.is_some()
+    }
+
+    /// The day (in Vietnam) the item was closed; null while it is open.
+    async fn closed_on(&self) -> Option<Date> {
+        self.0.closed_at.map(|at| calendar::day_of(at).into())
+    }
+
+    /// Added after the report was last submitted (a mandate issued or
+    /// carried over to the reporter later): what was submitted does not
+    /// answer it, and it stays blank until the recipient returns the
+    /// report (or reopens an accepted one) to have it answered.
+    async fn added_after_submission(&self) -> bool {
+        self.1
+            .is_some_and(|submitted| self.0.created_at > submitted)
     }
 }
 
@@ -267,7 +290,7 @@ impl Report {
         Ok(items
             .unwrap_or_default()
             .into_iter()
-            .map(ReportItem)
+            .map(|item| ReportItem(item, self.0.submitted_at))
             .collect())
     }
 

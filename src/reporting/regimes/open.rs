@@ -5,15 +5,29 @@ use super::*;
 
 /// One expected reporter of a period.
 pub(super) struct Expected {
-    unit: unit::Model,
-    recipient: Uuid,
-    mandates: Vec<Uuid>,
+    pub(super) unit: unit::Model,
+    /// Where its report goes.
+    pub(super) recipient: Uuid,
+    /// The mandates it held in the window.
+    pub(super) mandates: Vec<Uuid>,
+}
+
+/// A regime as its periods are opened and maintained: who receives, over
+/// which territory, with which indicators.
+pub(super) struct Scope<'a> {
+    pub(super) regime: &'a reporting_regime::Model,
+    pub(super) recipient: &'a unit::Model,
+    /// The recipient's territory: its province for a department.
+    pub(super) area: &'a str,
+    pub(super) indicators: &'a [regime_indicator::Model],
 }
 
 /// Opens periods of a regime: COORDINATOR over its recipient. Each period
 /// gets its window and deadlines from the holiday calendar, one report per
 /// expected reporter with an item per mandate it held in the window, and
-/// zeroed rollups for every unit above a reporter.
+/// zeroed rollups for every unit above a reporter: what
+/// [`follow::reconcile`] makes of a period without reports, as it does
+/// again for the units a mandate change touches while the period is open.
 pub async fn open_periods(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -124,9 +138,13 @@ pub async fn open_periods(
         reporting_period::Entity::insert(row.clone().into_active_model())
             .exec_without_returning(&txn)
             .await?;
-        let expected = expected_reporters(&txn, &regime, &recipient, &area, from, to).await?;
-        let count = expected.len();
-        create_reports(&txn, &regime, &row, &expected, &indicators).await?;
+        let scope = Scope {
+            regime: &regime,
+            recipient: &recipient,
+            area: &area,
+            indicators: &indicators,
+        };
+        let (_, count) = follow::reconcile(&txn, &scope, &row, None).await?;
         let change = Change {
             action: "openPeriods",
             entity_type: "ReportingPeriod",
@@ -188,29 +206,45 @@ pub(super) async fn held_in(
     Ok(held)
 }
 
-/// The units that report for the window ending `to`: those in force on the
-/// cut-off within the recipient's province, chosen by the regime's rule,
-/// with where each one's report goes (a commune under a district sends it
-/// to the district, everyone else to the regime's recipient; the
-/// recipient's own report goes to its province).
+/// The units that report for the window ending `to`, among `among` (None:
+/// every unit of the area): those in force on the cut-off within the
+/// recipient's province, chosen by the regime's rule, with where each
+/// one's report goes (a commune under a district sends it to the district,
+/// everyone else to the regime's recipient; the recipient's own report
+/// goes to its province). Also what every unit considered held in the
+/// window, chosen or not.
 pub(super) async fn expected_reporters(
     txn: &DatabaseTransaction,
-    regime: &reporting_regime::Model,
-    recipient: &unit::Model,
-    area: &str,
+    scope: &Scope<'_>,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Vec<Expected>> {
-    let in_force = unit::Entity::find()
-        .filter(subtree_of(area))
-        .filter(valid_on(to))
-        .filter(unit::Column::Kind.ne(UnitKind::Province))
-        .order_by_asc(unit::Column::Path)
-        .all(txn)
-        .await?;
+    among: Option<&[Uuid]>,
+) -> AppResult<(Vec<Expected>, HashMap<Uuid, Vec<Uuid>>)> {
+    let query = || {
+        unit::Entity::find()
+            .filter(subtree_of(scope.area))
+            .filter(valid_on(to))
+            .filter(unit::Column::Kind.ne(UnitKind::Province))
+            .order_by_asc(unit::Column::Path)
+    };
+    let in_force = match among {
+        None => query().all(txn).await?,
+        Some(units) => {
+            let mut found = Vec::with_capacity(units.len());
+            for chunk in units.chunks(CHUNK) {
+                found.extend(
+                    query()
+                        .filter(unit::Column::Id.is_in(chunk.iter().copied()))
+                        .all(txn)
+                        .await?,
+                );
+            }
+            found
+        }
+    };
     let ids: Vec<Uuid> = in_force.iter().map(|u| u.id).collect();
     let held = held_in(txn, &ids, from, to).await?;
-    let chosen: Vec<unit::Model> = match reporters_of(regime) {
+    let chosen: Vec<unit::Model> = match reporters_of(scope.regime) {
         Reporters::Holders => in_force
             .into_iter()
             .filter(|u| held.contains_key(&u.id))
@@ -225,14 +259,23 @@ pub(super) async fn expected_reporters(
             .collect(),
     };
     let kinds: HashMap<Uuid, UnitKind> = chosen.iter().map(|u| (u.id, u.kind)).collect();
-    let parents: Vec<Uuid> = chosen.iter().filter_map(|u| u.parent_id).collect();
-    let districts: HashSet<Uuid> = crate::units::service::find_many(txn, &parents)
-        .await?
+    let parents: Vec<Uuid> = chosen
+        .iter()
+        .filter_map(|u| u.parent_id)
+        .collect::<HashSet<_>>()
         .into_iter()
-        .filter(|u| u.kind == UnitKind::District)
-        .map(|u| u.id)
         .collect();
-    Ok(chosen
+    let mut districts = HashSet::new();
+    for chunk in parents.chunks(CHUNK) {
+        districts.extend(
+            crate::units::service::find_many(txn, chunk)
+                .await?
+                .into_iter()
+                .filter(|u| u.kind == UnitKind::District)
+                .map(|u| u.id),
+        );
+    }
+    let expected = chosen
         .into_iter()
         .map(|unit| {
             let recipient_id = match unit.parent_id {
@@ -242,8 +285,8 @@ pub(super) async fn expected_reporters(
                 {
                     parent
                 }
-                Some(parent) if unit.id == recipient.id => parent,
-                _ => recipient.id,
+                Some(parent) if unit.id == scope.recipient.id => parent,
+                _ => scope.recipient.id,
             };
             let mandates = held.get(&unit.id).cloned().unwrap_or_default();
             Expected {
@@ -252,101 +295,12 @@ pub(super) async fn expected_reporters(
                 mandates,
             }
         })
-        .collect())
+        .collect();
+    Ok((expected, held))
 }
 
-pub(super) async fn create_reports(
-    txn: &DatabaseTransaction,
-    regime: &reporting_regime::Model,
-    period: &reporting_period::Model,
-    expected: &[Expected],
-    indicators: &[regime_indicator::Model],
-) -> AppResult<()> {
-    let now = Utc::now();
-    let deadline_at = end_of_day(period.deadline);
-    let mut reports = Vec::with_capacity(expected.len());
-    let mut items = Vec::new();
-    // Counts per unit at or above a reporter, with that unit's parent.
-    let mut rollups: BTreeMap<Uuid, (Option<Uuid>, i32)> = BTreeMap::new();
-    for e in expected {
-        let id = Uuid::now_v7();
-        reports.push(
-            report::Model {
-                id,
-                period_id: period.id,
-                period_code: period.code.clone(),
-                regime_id: regime.id,
-                reporter_unit_id: e.unit.id,
-                reporter_path: e.unit.path.clone(),
-                recipient_unit_id: e.recipient,
-                compiled: false,
-                status: ReportStatus::NotStarted,
-                version: 1,
-                results: None,
-                difficulties: None,
-                proposals: None,
-                return_reason: None,
-                deadline_at,
-                first_submitted_at: None,
-                submitted_at: None,
-                returned_at: None,
-                accepted_at: None,
-                reminder_count: 0,
-                last_reminded_at: None,
-                updated_at: now,
-            }
-            .into_active_model(),
-        );
-        for mandate_id in &e.mandates {
-            items.push(blank_item(id, *mandate_id).into_active_model());
-        }
-        let path = path_ids(&e.unit.path);
-        for (depth, unit_id) in path.iter().enumerate() {
-            let parent = depth.checked_sub(1).map(|d| path[d]);
-            rollups.entry(*unit_id).or_insert((parent, 0)).1 += 1;
-        }
-    }
-    insert_all(txn, reports).await?;
-    insert_all(txn, items).await?;
-    let counters: Vec<_> = rollups
-        .iter()
-        .map(|(unit_id, (parent, expected))| {
-            report_rollup::Model {
-                period_id: period.id,
-                unit_id: *unit_id,
-                parent_unit_id: *parent,
-                expected: *expected,
-                submitted: 0,
-                on_time: 0,
-                late: 0,
-                returned: 0,
-                accepted: 0,
-            }
-            .into_active_model()
-        })
-        .collect();
-    insert_all(txn, counters).await?;
-    let totals: Vec<_> = rollups
-        .keys()
-        .flat_map(|unit_id| {
-            indicators.iter().map(|i| {
-                indicator_rollup::Model {
-                    period_id: period.id,
-                    unit_id: *unit_id,
-                    indicator_code: i.code.clone(),
-                    total: 0.0,
-                    reports: 0,
-                }
-                .into_active_model()
-            })
-        })
-        .collect();
-    insert_all(txn, totals).await?;
-    Ok(())
-}
-
-/// An item with nothing reported yet.
-pub fn blank_item(report_id: Uuid, mandate_id: Uuid) -> report_item::Model {
+/// An item with nothing reported yet, made `now`.
+pub fn blank_item(report_id: Uuid, mandate_id: Uuid, now: DateTime<Utc>) -> report_item::Model {
     report_item::Model {
         id: Uuid::now_v7(),
         report_id,
@@ -359,38 +313,19 @@ pub fn blank_item(report_id: Uuid, mandate_id: Uuid) -> report_item::Model {
         difficulties: None,
         proposal: None,
         proposal_note: None,
+        created_at: now,
+        closed_at: None,
     }
 }
 
-/// The mandates `reporter` held in `period`'s window that its report has
-/// no item for yet (a mandate issued after the period was opened).
-pub async fn refresh_items(
-    txn: &DatabaseTransaction,
-    report: &report::Model,
-    period: &reporting_period::Model,
-) -> AppResult<()> {
-    let held = held_in(
-        txn,
-        &[report.reporter_unit_id],
-        period.data_from,
-        period.data_to,
-    )
-    .await?;
-    let Some(held) = held.get(&report.reporter_unit_id) else {
-        return Ok(());
-    };
-    let present: HashSet<Uuid> = report_item::Entity::find()
-        .filter(report_item::Column::ReportId.eq(report.id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|i| i.mandate_id)
-        .collect();
-    let missing: Vec<_> = held
-        .iter()
-        .filter(|m| !present.contains(m))
-        .map(|m| blank_item(report.id, *m).into_active_model())
-        .collect();
-    insert_all(txn, missing).await?;
-    Ok(())
+/// Whether the reporter has written nothing in `item`.
+pub fn is_blank(item: &report_item::Model) -> bool {
+    item.implementation_status.is_none()
+        && item.procedures_received.is_none()
+        && item.resolved_on_time.is_none()
+        && item.resolved_late.is_none()
+        && item.pending.is_none()
+        && item.difficulties.is_none()
+        && item.proposal.is_none()
+        && item.proposal_note.is_none()
 }

@@ -1,9 +1,15 @@
 //! A unit's report while its reporter writes it: drafts and submission.
 
+use sea_orm::QuerySelect;
+
 use super::*;
 
 /// The unit report `id`, for a change by the REPORTER of its unit, read
-/// at `expected_version` and still with its reporter.
+/// at `expected_version` and still with its reporter. Locked until the
+/// transaction ends (PostgreSQL), before any of its items is read or
+/// written: a mandate change that adds or closes items locks its reports
+/// first too, so one waits for the other and the later one finds the
+/// version moved (a CONFLICT, nothing lost).
 pub(super) async fn for_reporter(
     txn: &DatabaseTransaction,
     by: Authority<'_>,
@@ -23,7 +29,11 @@ pub(super) async fn for_writer(
     expected_version: i32,
     kind: Review,
 ) -> AppResult<(report::Model, Actor)> {
-    let r = existing(txn, id).await?;
+    let r = report::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("report"))?;
     let reporter = existing_unit(txn, r.reporter_unit_id).await?;
     let role = match kind {
         Review::Unit => Role::Reporter,
@@ -99,8 +109,6 @@ pub async fn save_draft_warned(
 ) -> AppResult<(Transition, Vec<Violation>)> {
     let txn = crate::db::begin(db).await?;
     let (current, actor) = for_reporter(&txn, by, id, expected_version).await?;
-    let period = existing_period(&txn, current.period_id).await?;
-    regimes::refresh_items(&txn, &current, &period).await?;
     let values_before = values_of(&txn, id).await?;
     let texts_before = texts_of(&txn, id).await?;
     let mut next = apply_draft(&txn, &current, input).await?;
@@ -368,7 +376,8 @@ pub(super) async fn check_complete(txn: &DatabaseTransaction, r: &report::Model)
         .await?;
     let mandates: Vec<Uuid> = items.iter().map(|i| i.mandate_id).collect();
     let asking = asking_procedures(txn, &mandates).await?;
-    let incomplete = items.iter().filter(|i| {
+    // A closed item's mandate no longer applies to the window: not asked.
+    let incomplete = items.iter().filter(|i| i.closed_at.is_none()).filter(|i| {
         i.implementation_status.is_none()
             || (asking.contains(&i.mandate_id)
                 && (i.procedures_received.is_none()
