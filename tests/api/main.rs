@@ -19,6 +19,7 @@ mod matters;
 mod reporting;
 mod reporting_figures;
 mod reporting_follow;
+mod reporting_scenario;
 mod reporting_signoff;
 mod rules;
 mod schema;
