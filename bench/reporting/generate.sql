@@ -94,6 +94,17 @@ VALUES (gen_random_uuid(), '01/2022/NQ-BENCH', 'NQ_HDND', true, NULL,
         'Hội đồng nhân dân (benchmark)', NULL, NULL,
         DATE '2022-12-15', DATE '2023-01-01', NULL, now());
 
+-- The matters of the catalogue of powers the mandates are about (a
+-- mandate names its matter, and PostgreSQL checks that it exists).
+\echo 'matter'
+INSERT INTO matter (id, code, name, search_name, sector, law, holder, non_delegable,
+                    autonomy_related, procedure_codes, changes_procedure)
+SELECT gen_random_uuid(), 'BENCH-M' || lpad(n::text, 2, '0'),
+       'Việc phân cấp số ' || n || ' (benchmark)', 'viec phan cap so ' || n || ' (benchmark)',
+       'NOI_VU', 'Luật Tổ chức chính quyền địa phương 2025', 'UBND_PROVINCE', false,
+       false, CASE WHEN n % 2 = 0 THEN '1.009993' ELSE '' END, false
+FROM generate_series(1, :mandates_per_province) AS n;
+
 -- Mandates: each province decentralises N matters to its districts and communes.
 \echo 'mandate'
 INSERT INTO mandate (id, code, title, sector, matter_code, kind, delegator_unit_id,
