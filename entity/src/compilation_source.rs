@@ -1,4 +1,4 @@
-//! A unit report a compiled report includes.
+//! A unit report a compiled report includes, as it was compiled.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +9,8 @@ pub struct Model {
     pub compiled_report_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub report_id: Uuid,
+    /// The report's version when it was compiled.
+    pub report_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

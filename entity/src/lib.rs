@@ -19,6 +19,7 @@ pub mod regime_indicator;
 pub mod regime_rule;
 pub mod report;
 pub mod report_item;
+pub mod report_number;
 pub mod report_reminder;
 pub mod report_rollup;
 pub mod report_signature;

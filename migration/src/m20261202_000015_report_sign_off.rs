@@ -1,6 +1,7 @@
 //! Sign-off inside the reporting unit, paper reports, and the compiled
 //! report as a draft Sở Nội vụ writes: its texts, its tables, the unit
-//! reports it includes and UBND tỉnh's directions.
+//! reports it includes (as they were compiled) and UBND tỉnh's directions;
+//! the numbers reports went out under.
 
 use sea_orm_migration::prelude::*;
 
@@ -32,7 +33,14 @@ const UP: &[&str] = &[
     "CREATE TABLE compilation_source (
         compiled_report_id uuid_text NOT NULL REFERENCES report (id),
         report_id uuid_text NOT NULL REFERENCES report (id),
+        report_version integer NOT NULL,
         PRIMARY KEY (compiled_report_id, report_id)
+    )",
+    "CREATE TABLE report_number (
+        report_id uuid_text NOT NULL REFERENCES report (id),
+        number_key varchar(64) NOT NULL,
+        signed_year integer NOT NULL,
+        PRIMARY KEY (report_id, number_key)
     )",
     "CREATE INDEX ix_compilation_source_report ON compilation_source (report_id)",
 ];
@@ -47,7 +55,12 @@ impl MigrationTrait for Migration {
         use sea_orm_migration::sea_orm::ConnectionTrait;
         crate::drop_tables(
             manager,
-            &["compilation_source", "compilation", "report_signature"],
+            &[
+                "report_number",
+                "compilation_source",
+                "compilation",
+                "report_signature",
+            ],
         )
         .await?;
         manager

@@ -189,7 +189,7 @@ impl Parser {
     }
 
     fn factor(&mut self, depth: usize) -> Result<Expr, SyntaxError> {
-        if depth >= MAX_DEPTH {
+        if depth > MAX_DEPTH {
             return Err(error(
                 self.at(),
                 format!("nested more than {MAX_DEPTH} deep"),
@@ -553,13 +553,13 @@ mod tests {
     fn length_and_depth_are_bounded() {
         let long = format!("A{}", " + A".repeat(MAX_EXPRESSION / 4));
         assert!(parse(&long).unwrap_err().message.contains("500"));
-        let deep = format!("{}1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
-        assert!(parse(&deep).unwrap_err().message.contains("nested"));
-        let fine = format!(
+        let deep = format!(
             "{}1{}",
-            "(".repeat(MAX_DEPTH - 1),
-            ")".repeat(MAX_DEPTH - 1)
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
         );
+        assert!(parse(&deep).unwrap_err().message.contains("nested"));
+        let fine = format!("{}1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert_eq!(parse(&fine).unwrap(), Expr::Number(1.0));
         assert!(parse(&"-".repeat(40)).is_err());
         // A long flat chain is not nesting.

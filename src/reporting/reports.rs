@@ -306,12 +306,24 @@ pub const MAX_VALUES: usize = 500;
 /// the country stay exact to the unit and finite on both databases.
 pub const MAX_VALUE: f64 = 1e15;
 
+/// Most procedures one unit reports for one mandate in one period: far
+/// above any unit's workload, and low enough that the totals of a
+/// province's tables stay within GraphQL's 32-bit `Int`.
+pub const MAX_COUNT: i32 = 1_000_000;
+
 fn check_count(value: Option<i32>) -> AppResult<()> {
     if value.is_some_and(|v| v < 0) {
         return Err(AppError::rule(
             Some("items"),
             UserErrorCode::NegativeCount,
             "procedure counts are zero or more",
+        ));
+    }
+    if value.is_some_and(|v| v > MAX_COUNT) {
+        return Err(AppError::rule(
+            Some("items"),
+            UserErrorCode::InvalidValue,
+            format!("a procedure count is at most {MAX_COUNT} for one mandate in one period"),
         ));
     }
     Ok(())
@@ -326,11 +338,13 @@ fn optional_text(
         None => Ok(None),
         Some(text) => {
             let text = text.trim().to_owned();
-            if text.chars().count() > max || text.contains('\0') {
+            if text.chars().count() > max || !crate::text::writable(&text) {
                 return Err(AppError::rule(
                     Some(field),
                     UserErrorCode::InvalidText,
-                    format!("{field} has at most {max} characters"),
+                    format!(
+                        "{field} has at most {max} characters, with no control or text-direction characters but lines and tabs"
+                    ),
                 ));
             }
             Ok(Some(text))

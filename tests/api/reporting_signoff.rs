@@ -324,6 +324,24 @@ async fn a_report_goes_out_only_under_its_heads_signature() {
     )
     .await;
     assert_eq!(code, "UNSIGNED");
+    let can = |who: &str| {
+        let (app, id) = (&app, gid(NodeKind::Report, report.id));
+        let who = who.to_owned();
+        async move {
+            app.graphql_as(
+                &who,
+                "query($id: ID!) { report(id: $id) { viewerCan { submit } } }",
+                json!({ "id": id }),
+            )
+            .await["data"]["report"]["viewerCan"]["submit"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        can(&reporter).await,
+        false,
+        "unsigned: viewerCan says it cannot go out"
+    );
     let signed = run(
         &app,
         &approver,
@@ -332,6 +350,7 @@ async fn a_report_goes_out_only_under_its_heads_signature() {
         sign(version, "12/BC-UBND", &today),
     )
     .await;
+    assert_eq!(can(&reporter).await, true);
     let sent = run(
         &app,
         &reporter,
@@ -363,6 +382,37 @@ async fn a_report_goes_out_only_under_its_heads_signature() {
     )
     .await;
     assert_eq!(code, "DUPLICATE_DOCUMENT");
+    // Returned and edited, the first report loses its signature, but the
+    // number it went out under stays taken; it may carry it again itself.
+    let reviewer = token(&app, Role::Reviewer).await;
+    let returned = run(&app, &reviewer, "returnReport", "ReturnReportInput",
+        json!({ "report": gid(NodeKind::Report, report.id), "expectedVersion": sent["version"], "reason": "Bổ sung" })).await;
+    let body = app
+        .graphql_as(&reporter, "mutation($input: SaveReportDraftInput!) { saveReportDraft(input: $input) { report { version signature { number } } userErrors { code } } }",
+            json!({ "input": { "report": gid(NodeKind::Report, report.id), "expectedVersion": returned["version"], "results": "Đã bổ sung" } }))
+        .await;
+    let edited = body["data"]["saveReportDraft"]["report"].clone();
+    assert!(edited["signature"].is_null(), "{body}");
+    let code = refused(
+        &app,
+        &approver,
+        "signReport",
+        "SignReportInput",
+        signature(other.id, version, "12/BC-UBND", &today),
+    )
+    .await;
+    assert_eq!(
+        code, "DUPLICATE_DOCUMENT",
+        "a number that went out stays taken"
+    );
+    run(
+        &app,
+        &approver,
+        "signReport",
+        "SignReportInput",
+        sign(edited["version"].as_i64().unwrap(), "12/BC-UBND", &today),
+    )
+    .await;
     run(
         &app,
         &approver,
@@ -371,6 +421,46 @@ async fn a_report_goes_out_only_under_its_heads_signature() {
         signature(other.id, version, "13/BC-UBND", &today),
     )
     .await;
+    // Report texts refuse control and text-direction characters; a count
+    // has a ceiling.
+    let other_version = reports::existing(app.db(), other.id).await.unwrap().version;
+    let mandate = entity::report_item::Entity::find()
+        .filter(entity::report_item::Column::ReportId.eq(other.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .mandate_id;
+    for (input, code) in [
+        (
+            json!({ "report": gid(NodeKind::Report, other.id), "expectedVersion": other_version, "results": "a\u{202e}b" }),
+            "INVALID_TEXT",
+        ),
+        (
+            json!({ "report": gid(NodeKind::Report, other.id), "expectedVersion": other_version, "proposals": "a\u{1}b" }),
+            "INVALID_TEXT",
+        ),
+        (
+            json!({ "report": gid(NodeKind::Report, other.id), "expectedVersion": other_version,
+            "items": [{ "mandate": gid(NodeKind::Mandate, mandate), "difficulties": "a\u{1b}b" }] }),
+            "INVALID_TEXT",
+        ),
+        (
+            json!({ "report": gid(NodeKind::Report, other.id), "expectedVersion": other_version,
+            "items": [{ "mandate": gid(NodeKind::Mandate, mandate), "received": 1_000_001 }] }),
+            "INVALID_VALUE",
+        ),
+    ] {
+        let got = refused(
+            &app,
+            &reporter,
+            "saveReportDraft",
+            "SaveReportDraftInput",
+            input.clone(),
+        )
+        .await;
+        assert_eq!(got, code, "{input}");
+    }
     // Signing is audited with the signature.
     let event = entity::audit_event::Entity::find()
         .filter(entity::audit_event::Column::Action.eq("signReport"))
@@ -643,6 +733,24 @@ async fn so_noi_vu_writes_the_province_report_compiles_it_again_and_ubnd_directs
     .unwrap();
     txn.commit().await.unwrap();
     assert_eq!(rollups(&app).await, before);
+    // A answers again and is accepted again: the same report, changed.
+    accept_report(&app, report_a.id, 9.0).await;
+    let code = refused(
+        &app,
+        &coordinator,
+        "submitCompiledReport",
+        "ReportTransitionInput",
+        json!({ "report": cid, "expectedVersion": reopened_version(&app, &cid).await }),
+    )
+    .await;
+    assert_eq!(
+        code, "COMPILATION_OUTDATED",
+        "an included report changed since it was compiled"
+    );
+    // A reopened once more: the compilation lacks it.
+    let now_a = reports::existing(app.db(), report_a.id).await.unwrap();
+    run(&app, &reviewer, "reopenReport", "ReturnReportInput",
+        json!({ "report": gid(NodeKind::Report, report_a.id), "expectedVersion": now_a.version, "reason": "Kiểm tra lại" })).await;
     // The compilation now lacks A: compiling again is needed before sending.
     let code = refused(
         &app,
@@ -803,6 +911,17 @@ async fn a_paper_report_is_late_or_on_time_by_the_day_it_arrived() {
     assert_eq!(
         a_in["signature"]["signerTitle"],
         "KT. Chủ tịch, Phó Chủ tịch"
+    );
+    let body = app
+        .graphql_as(&reviewer, "query($id: ID!) { report(id: $id) { submittedAt firstSubmittedAt items { implementationStatus addedAfterSubmission } } }",
+            json!({ "id": gid(NodeKind::Report, report_a.id) }))
+        .await;
+    let entered = &body["data"]["report"];
+    assert_eq!(entered["items"][0]["addedAfterSubmission"], false, "{body}");
+    assert_eq!(entered["items"][0]["implementationStatus"], "DONE");
+    assert!(
+        entered["firstSubmittedAt"].as_str().unwrap() < entered["submittedAt"].as_str().unwrap(),
+        "late or on time by the day it arrived, entered now: {body}"
     );
     // Received the day after: late.
     let b_in = run(

@@ -441,7 +441,10 @@ impl Report {
             return Err(AppError::NotFound("unit").into());
         };
         let viewer = ctx.viewer();
-        Ok(reports::viewer_can(viewer, &self.0, &reporter, &recipient).into())
+        let regime = loaders(ctx).regimes.load_one(self.0.regime_id).await?;
+        let awaiting_signature = regime.is_some_and(|r| r.sign_off)
+            && loaders(ctx).signatures.load_one(self.0.id).await?.is_none();
+        Ok(reports::viewer_can(viewer, &self.0, &reporter, &recipient, awaiting_signature).into())
     }
 }
 

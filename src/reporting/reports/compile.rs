@@ -399,12 +399,13 @@ pub async fn compile(
         .filter(compilation_source::Column::CompiledReportId.eq(id))
         .exec(&txn)
         .await?;
-    let sources: Vec<_> = included
+    let sources: Vec<_> = accepted
         .iter()
-        .map(|report_id| {
+        .map(|r| {
             compilation_source::Model {
                 compiled_report_id: id,
-                report_id: *report_id,
+                report_id: r.id,
+                report_version: r.version,
             }
             .into_active_model()
         })
@@ -452,20 +453,37 @@ pub(super) async fn check_compilation(
             "write Sở Nội vụ's assessment (đánh giá chung) before sending the province report",
         ));
     }
-    let mut included = included_in(txn, r.id).await?;
-    included.sort();
-    let mut accepted: Vec<Uuid> = accepted_of(txn, r.period_id)
+    // Which reports, and each as it was compiled: one reopened, changed
+    // and accepted again (or given an item by a mandate change) has moved
+    // its version since.
+    let mut included: Vec<(Uuid, i32)> = compilation_source::Entity::find()
+        .filter(compilation_source::Column::CompiledReportId.eq(r.id))
+        .all(txn)
         .await?
         .into_iter()
-        .map(|a| a.id)
+        .map(|s| (s.report_id, s.report_version))
+        .collect();
+    included.sort();
+    let mut accepted: Vec<(Uuid, i32)> = accepted_of(txn, r.period_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.version))
         .collect();
     accepted.sort();
     if included != accepted {
+        let changed = included
+            .iter()
+            .filter(|(id, version)| {
+                accepted
+                    .iter()
+                    .any(|(other, now)| other == id && now != version)
+            })
+            .count();
         return Err(AppError::rule(
             None,
             UserErrorCode::CompilationOutdated,
             format!(
-                "the compilation includes {} reports but {} are accepted now: compile again (compileReport) to bring it up to date",
+                "the compilation includes {} reports but {} are accepted now, {changed} of them changed since: compile again (compileReport) to bring it up to date",
                 included.len(),
                 accepted.len()
             ),

@@ -459,6 +459,7 @@ pub async fn submit(
         Review::Compiled => check_compilation(&txn, &current).await?,
     }
     check_signed(&txn, &current).await?;
+    spend_number(&txn, id).await?;
     // Stored to the microsecond on both databases: compare what is stored.
     let (next, deltas) = submission(&current, Utc::now().trunc_subsecs(6));
     let next = write(&txn, &current, expected_version, next).await?;

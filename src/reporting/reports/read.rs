@@ -62,13 +62,17 @@ pub struct Abilities {
 /// APPROVER signs a drafted one; a REVIEWER over the recipient (an
 /// APPROVER for a compiled report) returns or accepts a submitted one and
 /// reopens an accepted one, and enters a paper copy of a unit report
-/// never submitted. The transitions check the same, and more (a complete
-/// report, a signature).
+/// never submitted; a report its regime wants signed is submitted once
+/// signed (`awaiting_signature` until then). The transitions check the
+/// same, and more: a complete report, the units' deadline before the
+/// province report is accepted, a unit report held in a province report
+/// UBND tỉnh has.
 pub fn viewer_can(
     viewer: Option<&Viewer>,
     r: &report::Model,
     reporter: &unit::Model,
     recipient: &unit::Model,
+    awaiting_signature: bool,
 ) -> Abilities {
     let Some(v) = viewer else {
         return Abilities::default();
@@ -90,7 +94,7 @@ pub fn viewer_can(
     Abilities {
         edit: writer_ok && editable,
         sign: signer_ok && drafted,
-        submit: writer_ok && drafted,
+        submit: writer_ok && drafted && !awaiting_signature,
         return_: reviewer_ok && submitted,
         accept: reviewer_ok && submitted,
         reopen: reviewer_ok && r.status == ReportStatus::Accepted,

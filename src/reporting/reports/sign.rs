@@ -11,7 +11,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use entity::document::DocumentType;
-use entity::report_signature;
+use entity::{report_number, report_signature};
 
 use super::*;
 use crate::mandates::document_number;
@@ -52,6 +52,30 @@ pub(super) async fn unsign(txn: &DatabaseTransaction, report_id: Uuid) -> AppRes
         .filter(report_signature::Column::ReportId.eq(report_id))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Records the number `report_id` goes out under, so that it stays taken
+/// once the report is returned and signed again.
+pub(super) async fn spend_number(txn: &DatabaseTransaction, report_id: Uuid) -> AppResult<()> {
+    let Some(signature) = signature_of(txn, report_id).await? else {
+        return Ok(());
+    };
+    let spent = report_number::Entity::find_by_id((report_id, signature.number_key.clone()))
+        .one(txn)
+        .await?;
+    if spent.is_none() {
+        report_number::Entity::insert(
+            report_number::Model {
+                report_id,
+                number_key: signature.number_key,
+                signed_year: signature.signed_on.year(),
+            }
+            .into_active_model(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -96,32 +120,38 @@ async fn checked_signature(
         ));
     }
     let key = crate::text::number_key(&number);
-    // A unit numbers its reports once a year: the same number on another
-    // report of the unit signed that year is a typing error.
-    let taken = report_signature::Entity::find()
+    // A unit numbers its reports once a year: the number another report of
+    // the unit carries, or went out under, that year is taken.
+    let of_unit = || {
+        Query::select()
+            .column(report::Column::Id)
+            .from(report::Entity)
+            .and_where(report::Column::ReporterUnitId.eq(r.reporter_unit_id))
+            .and_where(report::Column::Id.ne(r.id))
+            .to_owned()
+    };
+    let year = input.signed_on.year();
+    let carried = report_signature::Entity::find()
         .filter(report_signature::Column::NumberKey.eq(key.as_str()))
-        .filter(report_signature::Column::ReportId.ne(r.id))
-        .filter(
-            report_signature::Column::ReportId.in_subquery(
-                Query::select()
-                    .column(report::Column::Id)
-                    .from(report::Entity)
-                    .and_where(report::Column::ReporterUnitId.eq(r.reporter_unit_id))
-                    .to_owned(),
-            ),
-        )
+        .filter(report_signature::Column::ReportId.in_subquery(of_unit()))
         .all(txn)
         .await?
         .into_iter()
-        .any(|s| s.signed_on.year() == input.signed_on.year());
-    if taken {
+        .any(|s| s.signed_on.year() == year);
+    let spent = report_number::Entity::find()
+        .filter(report_number::Column::NumberKey.eq(key.as_str()))
+        .filter(report_number::Column::SignedYear.eq(year))
+        .filter(report_number::Column::ReportId.in_subquery(of_unit()))
+        .one(txn)
+        .await?
+        .is_some();
+    if carried || spent {
         return Err(AppError::rule(
             Some("number"),
             UserErrorCode::DuplicateDocument,
             format!(
-                "{} already numbered another report {number} in {}",
+                "{} already numbered another report {number} in {year}",
                 reporter.name,
-                input.signed_on.year()
             ),
         ));
     }
@@ -236,16 +266,15 @@ pub async fn record_paper(
             "the report was already submitted in phancap; a paper copy changes nothing",
         ));
     }
-    let signed_on = input.signature.signed_on;
-    if input.received_on < signed_on || input.received_on > crate::calendar::today() {
+    let reporter = existing_unit(&txn, current.reporter_unit_id).await?;
+    let mut signature = checked_signature(&txn, &current, &reporter, input.signature, None).await?;
+    if input.received_on < signature.signed_on || input.received_on > crate::calendar::today() {
         return Err(AppError::rule(
             Some("receivedOn"),
             UserErrorCode::InvalidDate,
             "a paper report is received on or after the day it was signed, and no later than today",
         ));
     }
-    let reporter = existing_unit(&txn, current.reporter_unit_id).await?;
-    let mut signature = checked_signature(&txn, &current, &reporter, input.signature, None).await?;
     signature.paper = true;
     signature.received_on = Some(input.received_on);
     let values_before = values_of(&txn, id).await?;
@@ -255,7 +284,10 @@ pub async fn record_paper(
     report_signature::Entity::insert(signature.into_active_model())
         .exec_without_returning(&txn)
         .await?;
-    let (next, deltas) = submission(&drafted, start_of_day(input.received_on));
+    spend_number(&txn, id).await?;
+    let (mut next, deltas) = submission(&drafted, start_of_day(input.received_on));
+    // Late or on time by the day it arrived; entered now.
+    next.submitted_at = Some(Utc::now().trunc_subsecs(6));
     let next = write(&txn, &current, expected_version, next).await?;
     bump(&txn, &next, &deltas).await?;
     audit_report(
