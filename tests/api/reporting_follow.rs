@@ -789,7 +789,7 @@ async fn a_draft_saved_while_a_mandate_changes_loses_neither() {
             results: Some(text.clone()),
             items: vec![ItemInput {
                 mandate: w.prior.id,
-                received: Some(round as i32),
+                proposal_note: Some(format!("vòng {round}")),
                 ..ItemInput::default()
             }],
             ..DraftInput::default()
@@ -846,7 +846,7 @@ async fn a_draft_saved_while_its_mandate_is_revoked_is_kept_or_refused_whole() {
         let input = DraftInput {
             items: vec![ItemInput {
                 mandate: m.id,
-                received: Some(7),
+                proposal_note: Some("bảy".into()),
                 ..ItemInput::default()
             }],
             ..DraftInput::default()
@@ -875,7 +875,7 @@ async fn a_draft_saved_while_its_mandate_is_revoked_is_kept_or_refused_whole() {
             // Saved first: what was written stays, closed.
             Ok(_) => {
                 let item = item.expect("a written item is kept");
-                assert_eq!(item.procedures_received, Some(7));
+                assert_eq!(item.proposal_note.as_deref(), Some("bảy"));
                 assert!(item.closed_at.is_some());
             }
             // Revoked first: the blank item went, the stale save wrote
