@@ -514,7 +514,7 @@ async fn a_closed_period_is_never_changed() {
     .await
     .unwrap()
     .report;
-    reports::accept(
+    let accepted = reports::accept(
         w.app.db(),
         Authority::Cli,
         compiled.id,
@@ -523,8 +523,10 @@ async fn a_closed_period_is_never_changed() {
         None,
     )
     .await
-    .unwrap();
-    let closed = format!("{:?}", reports_of(&w.app, periods[0].id).await);
+    .unwrap()
+    .report;
+    let closed_reports = reports_of(&w.app, periods[0].id).await;
+    let closed = format!("{closed_reports:?}");
     w.issue(w.mandate("PC-B", w.communes[30..40].to_vec()))
         .await;
     mandates::revoke_mandate(
@@ -546,6 +548,28 @@ async fn a_closed_period_is_never_changed() {
     let maintained = rollup_rows(&w.app).await;
     progress::rebuild_all(w.app.db()).await.unwrap();
     assert_eq!(rollup_rows(&w.app).await, maintained);
+    // UBND tỉnh reopens the province report: the period is open again and
+    // takes in what changed while it was closed.
+    reports::reopen(
+        w.app.db(),
+        Authority::Cli,
+        accepted.id,
+        accepted.version,
+        "Bổ sung các xã được phân cấp sau",
+        Review::Compiled,
+    )
+    .await
+    .unwrap();
+    let reopened = reports_of(&w.app, periods[0].id).await;
+    assert_eq!(
+        reopened.len(),
+        closed_reports.len() + 10,
+        "the ten communes of PC-B are expected now"
+    );
+    for commune in &w.communes[30..40] {
+        assert!(report_of(&w.app, periods[0].id, *commune).await.is_some());
+    }
+    assert_in_line(&w.app, "reopened").await;
 }
 
 #[tokio::test]

@@ -293,6 +293,26 @@ async fn item_spans(txn: &DatabaseTransaction, mandate: Uuid) -> AppResult<Vec<S
     Ok(spans)
 }
 
+/// `period` brought in line, whole: after UBND tỉnh reopens its province
+/// report the period is open again, and the mandate changes made while it
+/// was closed apply to it now. The caller holds the Reporting write set.
+pub async fn follow_period(
+    txn: &DatabaseTransaction,
+    period: &reporting_period::Model,
+) -> AppResult<Followed> {
+    let regime = existing(txn, period.regime_id).await?;
+    let recipient = existing_unit(txn, regime.recipient_unit_id).await?;
+    let area = territory(txn, &recipient).await?;
+    let indicators = indicators_of(txn, &[regime.id]).await?;
+    let scope = Scope {
+        regime: &regime,
+        recipient: &recipient,
+        area: &area,
+        indicators: &indicators,
+    };
+    Ok(reconcile(txn, &scope, period, None).await?.0)
+}
+
 /// Every open period brought in line, whole.
 async fn follow_every_period(txn: &DatabaseTransaction) -> AppResult<Followed> {
     crate::db::hold(txn, crate::db::WriteSet::Reporting).await?;
@@ -305,24 +325,8 @@ async fn follow_every_period(txn: &DatabaseTransaction) -> AppResult<Followed> {
     )
     .await?;
     let mut followed = Followed::default();
-    let mut regimes: HashMap<Uuid, (reporting_regime::Model, unit::Model, String)> = HashMap::new();
     for period in &periods {
-        if !regimes.contains_key(&period.regime_id) {
-            let regime = existing(txn, period.regime_id).await?;
-            let recipient = existing_unit(txn, regime.recipient_unit_id).await?;
-            let area = territory(txn, &recipient).await?;
-            regimes.insert(regime.id, (regime, recipient, area));
-        }
-        let (regime, recipient, area) = &regimes[&period.regime_id];
-        let indicators = indicators_of(txn, &[regime.id]).await?;
-        let scope = Scope {
-            regime,
-            recipient,
-            area,
-            indicators: &indicators,
-        };
-        let (changed, _) = reconcile(txn, &scope, period, None).await?;
-        followed.add(changed);
+        followed.add(follow_period(txn, period).await?);
         followed.periods += 1;
     }
     Ok(followed)

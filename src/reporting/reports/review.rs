@@ -60,7 +60,7 @@ fn check_reason(reason: &str) -> AppResult<&str> {
         return Err(AppError::rule(
             Some("reason"),
             UserErrorCode::ReasonRequired,
-            "say why the report goes back (1 to 5000 characters)",
+            "say why the report goes back: 1 to 5000 characters, with no control or text-direction characters but lines and tabs",
         ));
     }
     Ok(reason)
@@ -231,7 +231,9 @@ pub async fn accept(
 /// back to its writer RETURNED, its figures leave the totals, and it is
 /// accepted again only after it is sent again. A unit report the compiled
 /// report includes is reopened only while that one is still Sở Nội vụ's
-/// draft (return or reopen the compiled report first).
+/// draft (return or reopen the compiled report first). Reopening the
+/// compiled report reopens its period: the mandate changes made while it
+/// was closed are applied to its reports then.
 pub async fn reopen(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -241,6 +243,11 @@ pub async fn reopen(
     review: Review,
 ) -> AppResult<Transition> {
     let txn = crate::db::begin(db).await?;
+    if review == Review::Compiled {
+        // Reopening the province report reopens its period, which mandate
+        // changes follow again: ordered with them, before any row lock.
+        crate::db::hold(&txn, crate::db::WriteSet::Reporting).await?;
+    }
     let (current, actor) = for_review(
         &txn,
         by,
@@ -292,6 +299,10 @@ pub async fn reopen(
     .await?;
     let values = values_of(&txn, id).await?;
     move_totals(&txn, &next, &values, -1).await?;
+    if review == Review::Compiled {
+        let period = existing_period(&txn, next.period_id).await?;
+        regimes::follow_period(&txn, &period).await?;
+    }
     let action = match review {
         Review::Unit => "reopenReport",
         Review::Compiled => "reopenCompiledReport",
