@@ -23,6 +23,7 @@ pub struct ReportLoaders {
     pub regimes: DataLoader<RegimeById>,
     pub indicators: DataLoader<IndicatorsOf>,
     pub signatures: DataLoader<SignatureOf>,
+    pub compiled: DataLoader<CompiledOf>,
     pub rules: DataLoader<RulesOf>,
     pub asks_procedures: DataLoader<AsksProcedures>,
 }
@@ -36,6 +37,7 @@ impl ReportLoaders {
             regimes: batched(RegimeById(db.clone())),
             indicators: batched(IndicatorsOf(db.clone())),
             signatures: batched(SignatureOf(db.clone())),
+            compiled: batched(CompiledOf(db.clone())),
             rules: batched(RulesOf(db.clone())),
             asks_procedures: batched(AsksProcedures(db.clone())),
         }
@@ -168,5 +170,22 @@ impl Loader<Uuid> for AsksProcedures {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, bool>, AppError> {
         let asking = super::reports::asking_procedures(&self.0, keys).await?;
         Ok(keys.iter().map(|k| (*k, asking.contains(k))).collect())
+    }
+}
+
+/// The compiled report of periods, where one has been compiled.
+pub struct CompiledOf(DatabaseConnection);
+
+impl Loader<Uuid> for CompiledOf {
+    type Value = entity::report::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let rows = entity::report::Entity::find()
+            .filter(entity::report::Column::PeriodId.is_in(keys.iter().copied()))
+            .filter(entity::report::Column::Compiled.eq(true))
+            .all(&self.0)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.period_id, r)).collect())
     }
 }

@@ -663,6 +663,27 @@ async fn so_noi_vu_writes_the_province_report_compiles_it_again_and_ubnd_directs
         event.after.unwrap().contains("Giao Sở Nội vụ đôn đốc"),
         "the directions are audited"
     );
+    // The period reads as closed, with its province report, to those who
+    // may read that report; a commune's viewer sees the period only.
+    let period_query = "query($id: ID!) { node(id: $id) { ... on ReportingPeriod { closed compiledReport { id } } } }";
+    let period_vars = json!({ "id": gid(NodeKind::ReportingPeriod, period) });
+    let body = app
+        .graphql_as(&coordinator, period_query, period_vars.clone())
+        .await;
+    assert_eq!(
+        body["data"]["node"],
+        json!({ "closed": true, "compiledReport": { "id": cid } }),
+        "{body}"
+    );
+    let commune_viewer = app.viewer_over("xem.xa", a).await;
+    let body = app
+        .graphql_as(&commune_viewer, period_query, period_vars.clone())
+        .await;
+    assert_eq!(
+        body["data"]["node"],
+        json!({ "closed": true, "compiledReport": null }),
+        "{body}"
+    );
     // Reopening: the compiled report first, then a unit report it included.
     let accepted_a = reports::existing(app.db(), report_a.id).await.unwrap();
     let reopen_a = json!({ "report": gid(NodeKind::Report, report_a.id), "expectedVersion": accepted_a.version, "reason": "Sai số liệu" });
@@ -688,6 +709,13 @@ async fn so_noi_vu_writes_the_province_report_compiles_it_again_and_ubnd_directs
     let reopened = run(&app, &approver, "reopenCompiledReport", "ReturnReportInput",
         json!({ "report": cid, "expectedVersion": compiled_now.version, "reason": "Bổ sung đánh giá" })).await;
     assert_eq!(reopened["status"], "RETURNED");
+    let body = app
+        .graphql_as(&coordinator, period_query, period_vars)
+        .await;
+    assert_eq!(
+        body["data"]["node"]["closed"], false,
+        "reopened, the period is open again"
+    );
     let progress_before = province_progress(&app, &coordinator, province.id).await;
     let reopened = run(
         &app,

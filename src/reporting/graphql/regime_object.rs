@@ -248,6 +248,30 @@ impl ReportingPeriod {
     async fn opened_at(&self) -> DateTime {
         DateTime(self.0.opened_at)
     }
+
+    /// Whether the period is closed: UBND tỉnh accepted its province
+    /// report. Mandate changes no longer touch its reports (until the
+    /// province report is reopened).
+    async fn closed(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let compiled = loaders(ctx).compiled.load_one(self.0.id).await?;
+        Ok(compiled.is_some_and(|r| r.status == report::ReportStatus::Accepted))
+    }
+
+    /// Sở Nội vụ's province report of the period, once compiled and if the
+    /// caller may read it; null otherwise.
+    async fn compiled_report(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Report>> {
+        let Some(compiled) = loaders(ctx).compiled.load_one(self.0.id).await? else {
+            return Ok(None);
+        };
+        let recipient = ctx
+            .per_request::<UnitLoaders>()
+            .by_id
+            .load_one(compiled.recipient_unit_id)
+            .await?;
+        let visible = recipient
+            .is_some_and(|r| reports::can_see(ctx.viewer(), &compiled.reporter_path, &r.path));
+        Ok(visible.then_some(Report(compiled)))
+    }
 }
 
 /// The regime `id` names, if the caller may see it.
