@@ -275,7 +275,7 @@ pub enum UserErrorCode {
     /// (draftMandate, updateDraftMandate, amendMandate). [input bound]
     InvalidDelegatees,
     /// A name is blank, over 200 characters or has control/text-direction
-    /// characters: createUser fullName, createUnit/updateUnit name. [input
+    /// characters (createUser fullName, createUnit/updateUnit name). [input
     /// bound]
     InvalidName,
     /// createDocument: the number (số, ký hiệu, e.g. 57/NQ-HĐND) is blank, over

@@ -365,8 +365,10 @@ pub async fn lock_reports(txn: &DatabaseTransaction) -> AppResult<()> {
 
 /// Holds the compiled report of `period` until this transaction ends: a
 /// reopening of a unit report and the sending of the compilation that
-/// includes it each read the other's state, so they take this lock
-/// first and one waits for the other (SQLite has one writer anyway).
+/// includes it each read the other's state, so both lock the compiled
+/// report's row first (the sending through [`for_writer`], which locks
+/// the report it writes) and one waits for the other (SQLite has one
+/// writer anyway).
 pub(super) async fn lock_compiled(txn: &DatabaseTransaction, period_id: Uuid) -> AppResult<()> {
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         use sea_orm::QuerySelect;

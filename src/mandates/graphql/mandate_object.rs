@@ -325,7 +325,7 @@ pub struct MandateAssignment {
 }
 
 /// One delegatee of a mandate (bên nhận phân cấp, ủy quyền), with its own
-/// dates: an assignment ends early when its unit ends and is carried over
+/// dates. An assignment ends early when its unit ends and is carried over
 /// to the unit's successors.
 #[Object]
 impl MandateAssignment {

@@ -259,8 +259,8 @@ impl MandateQuery {
         })
     }
 
-    /// Legal documents, public to everyone, ordered by number (as folded
-    /// text: "QĐ" sorts as "qd").
+    /// Legal documents, public to everyone, ordered by number as folded
+    /// text ("QĐ" sorts as "qd").
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn documents(

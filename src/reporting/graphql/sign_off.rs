@@ -30,17 +30,6 @@ pub struct SignReportInput {
     pub signed_on: Date,
 }
 
-impl SignReportInput {
-    fn signature(&self) -> SignatureInput {
-        SignatureInput {
-            number: self.number.clone(),
-            signer_name: self.signer_name.clone(),
-            signer_title: self.signer_title.clone(),
-            signed_on: self.signed_on.0,
-        }
-    }
-}
-
 /// What a report says, as written in a draft or read off paper.
 #[derive(InputObject)]
 pub struct ReportContentInput {
@@ -125,6 +114,21 @@ pub struct AcceptCompiledReportInput {
     pub directions: Option<String>,
 }
 
+/// A signature as the service takes it.
+fn signature(
+    number: String,
+    signer_name: String,
+    signer_title: String,
+    on: Date,
+) -> SignatureInput {
+    SignatureInput {
+        number,
+        signer_name,
+        signer_title,
+        signed_on: on.0,
+    }
+}
+
 /// Mutations of a report's sign-off and of the province report.
 #[derive(Default)]
 pub struct ReportSignOffMutation;
@@ -148,7 +152,12 @@ impl ReportSignOffMutation {
             Authority::Viewer(viewer),
             id,
             input.expected_version,
-            input.signature(),
+            signature(
+                input.number,
+                input.signer_name,
+                input.signer_title,
+                input.signed_on,
+            ),
         )
         .await;
         report_payload(ctx, result).await
@@ -170,12 +179,12 @@ impl ReportSignOffMutation {
         let id = report_id(&input.report)?;
         let c = input.content;
         let paper = PaperInput {
-            signature: SignatureInput {
-                number: input.number,
-                signer_name: input.signer_name,
-                signer_title: input.signer_title,
-                signed_on: input.signed_on.0,
-            },
+            signature: signature(
+                input.number,
+                input.signer_name,
+                input.signer_title,
+                input.signed_on,
+            ),
             received_on: input.received_on.0,
             content: draft_input(c.results, c.difficulties, c.proposals, c.items, c.values)?,
         };

@@ -204,7 +204,7 @@ pub struct IndicatorValueInput {
     #[graphql(validator(max_length = 64))]
     pub indicator: String,
     /// The figure of an INTEGER (a whole number), NUMBER or PERCENTAGE
-    /// indicator: a finite number between -10^15 and 10^15 within the
+    /// indicator, a finite number between -10^15 and 10^15 within the
     /// indicator's `min` and `max`.
     pub value: Option<f64>,
     /// The answer of a BOOLEAN indicator.

@@ -48,6 +48,27 @@ pub struct ItemTotals {
 }
 
 impl ItemTotals {
+    /// Adds the totals of another group.
+    fn merge(&mut self, other: &ItemTotals) {
+        self.items += other.items;
+        let (s, o) = (&mut self.statuses, other.statuses);
+        s.not_started += o.not_started;
+        s.in_progress += o.in_progress;
+        s.done += o.done;
+        s.blocked += o.blocked;
+        s.unanswered += o.unanswered;
+        let (p, o) = (&mut self.procedures, other.procedures);
+        p.received += o.received;
+        p.on_time += o.on_time;
+        p.late += o.late;
+        p.pending += o.pending;
+        let (q, o) = (&mut self.proposals, other.proposals);
+        q.keep += o.keep;
+        q.amend += o.amend;
+        q.revoke += o.revoke;
+        q.expand += o.expand;
+    }
+
     fn add(&mut self, i: &report_item::Model) {
         self.items += 1;
         let s = &mut self.statuses;
@@ -175,24 +196,7 @@ async fn tables(
             }
         };
         row.mandates += 1;
-        let t = &mut row.totals;
-        t.items += totals.items;
-        let (s, o) = (&mut t.statuses, totals.statuses);
-        s.not_started += o.not_started;
-        s.in_progress += o.in_progress;
-        s.done += o.done;
-        s.blocked += o.blocked;
-        s.unanswered += o.unanswered;
-        let (p, o) = (&mut t.procedures, totals.procedures);
-        p.received += o.received;
-        p.on_time += o.on_time;
-        p.late += o.late;
-        p.pending += o.pending;
-        let (q, o) = (&mut t.proposals, totals.proposals);
-        q.keep += o.keep;
-        q.amend += o.amend;
-        q.revoke += o.revoke;
-        q.expand += o.expand;
+        row.totals.merge(&totals);
     }
     by_sector.sort_by_key(|row| row.sector.to_value());
     Ok(Tables {

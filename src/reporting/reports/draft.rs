@@ -449,10 +449,6 @@ pub async fn submit(
     kind: Review,
 ) -> AppResult<Transition> {
     let txn = crate::db::begin(db).await?;
-    if kind == Review::Compiled {
-        let r = existing(&txn, id).await?;
-        lock_compiled(&txn, r.period_id).await?;
-    }
     let (current, actor) = for_writer(&txn, by, id, expected_version, kind).await?;
     match kind {
         Review::Unit => check_complete(&txn, &current).await?,

@@ -110,8 +110,8 @@ impl UnitQuery {
     ///
     /// `within` keeps the strict descendants of a unit (its whole subtree),
     /// `parent` its direct children, `kind` one level, and `search` the
-    /// units whose name contains the text (ignoring case and
-    /// diacritics: "thai nguyen" finds "Tỉnh Thái Nguyên", "d" matches "đ") or whose
+    /// units whose name contains the text (ignoring case and diacritics,
+    /// so "thai nguyen" finds "Tỉnh Thái Nguyên", "d" matches "đ") or whose
     /// code starts with it. `asOf` defaults to today (Vietnam time); when
     /// `within` or `parent` names a unit not in force today, to the nearest
     /// day it was (so the subtree of an abolished district reads as on its
