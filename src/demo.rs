@@ -572,6 +572,17 @@ const DEMO_DOCUMENTS: &[DemoDocument] = &[
         ..DOCUMENT
     },
     DemoDocument {
+        number: "907/BCTĐ-STP",
+        doc_type: "BC",
+        issuer: Issuer::Unit("19-STP"),
+        subject: "Báo cáo thẩm định dự thảo các quyết định, nghị quyết phân cấp, ủy quyền nhiệm vụ, quyền hạn quản lý nhà nước trên địa bàn tỉnh Thái Nguyên",
+        signer_title: Some("GIÁM ĐỐC"),
+        recipients: &["Sở Nội vụ", "Các sở chủ trì soạn thảo", "Lưu: VT, XDKTVB"],
+        issued: "2025-07-05",
+        effective: "2025-07-05",
+        ..DOCUMENT
+    },
+    DemoDocument {
         number: "906/2025/NQ-HĐND",
         doc_type: "NQ_HDND",
         subject: "Quy định phân cấp thẩm quyền quyết định mua sắm tài sản công trên địa bàn tỉnh Thái Nguyên",
@@ -726,6 +737,7 @@ impl DemoMandate {
             parent,
             delegatees,
             procedure_publication: None,
+            proposal: None,
         }
     }
 }
@@ -754,8 +766,26 @@ const fn plain(
     }
 }
 
+/// Drafts and issues a demo mandate; one that needs Sở Tư pháp's
+/// appraisal is appraised first by the demo's report 907/BCTĐ-STP (these
+/// decisions predate phancap's proposals, so the appraisal is recorded
+/// from its report).
 async fn issue(db: &DatabaseConnection, input: MandateInput) -> Result<Uuid, BoxError> {
+    use crate::proposals::consult;
     let draft = mandates::draft_mandate(db, Authority::Cli, input).await?;
+    let delegator = crate::units::service::existing(db, draft.delegator_unit_id).await?;
+    if consult::needs_appraisal(db, &draft, &delegator).await? {
+        let report = documents::by_number(db, "907/BCTĐ-STP", None)
+            .await?
+            .ok_or("demo document 907/BCTĐ-STP is missing")?;
+        let appraisal = consult::AppraisalInput {
+            report: report.id,
+            conclusion: entity::appraisal::Conclusion::Eligible,
+            summary: None,
+            notes: Vec::new(),
+        };
+        consult::record_appraisal(db, Authority::Cli, &[draft.id], appraisal).await?;
+    }
     Ok(mandates::issue_mandate(db, Authority::Cli, draft.id)
         .await?
         .id)

@@ -96,11 +96,16 @@ pub enum UserErrorCode {
     /// opened with explicit windows (2026-03-15..2026-04-20) set by the
     /// requester. [NĐ 09/2019/NĐ-CP, Điều 8 k5c]
     AdHocNeedsDates,
+    /// answerOpinion on a request already answered: a body answers once.
+    AlreadyAnswered,
     /// endUnit on a unit that already has an end date (validTo); units are
     /// ended once, never deleted. [DESIGN §3 Units]
     AlreadyEnded,
     /// deactivateUser on a user who is already deactivated. [DESIGN §4]
     AlreadyInactive,
+    /// requestOpinions asked a body that was asked already and has yet to
+    /// answer.
+    AlreadyRequested,
     /// revokeGrant on a role grant that is already revoked. [DESIGN §4]
     AlreadyRevoked,
     /// recordPaperReport on a report already submitted in phancap: its lateness
@@ -110,6 +115,11 @@ pub enum UserErrorCode {
     /// transferAssignments on an assignment that was already carried over to
     /// successor units. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
     AlreadyTransferred,
+    /// A decentralization (and an authorization where the province's policy says
+    /// so) is issued only after Sở Tư pháp's latest appraisal covering it is
+    /// favourable; submitForDecision needs the appraisal first. [LAW.md §5.2;
+    /// Luật 64/2025 (thẩm định VBQPPL)]
+    AppraisalRequired,
     /// issueMandate/amendMandate on an AUTHORIZATION (ủy quyền) with
     /// allowOnward=true; what is authorized may not be passed on (không được ủy
     /// quyền tiếp). [DESIGN §3 rule 2; practice per LAW.md R5]
@@ -230,6 +240,10 @@ pub enum UserErrorCode {
     /// attachFile: the file is larger than PHANCAP_MAX_FILE_BYTES (20 MiB by
     /// default). [input bound]
     FileTooLarge,
+    /// A budget goes with the proposal or its drafts: Sở Tài chính's answered
+    /// opinion is required before it goes to appraisal or decision. [LAW.md §7.3
+    /// R13]
+    FinanceOpinionRequired,
     /// endUnit: units below it stay in force after validTo; end them first.
     /// [DESIGN §3 Units]
     HasUnitsInForce,
@@ -246,6 +260,9 @@ pub enum UserErrorCode {
     /// THANH_TRA or BAN; an administrative unit's type changes only by
     /// reorganisation. [DESIGN §3 Units]
     InvalidAdminType,
+    /// The drafting body (cơ quan tham mưu) of a proposal is a sở in force of
+    /// the proposing unit's province.
+    InvalidDraftingBody,
     /// createRegime: a formula or a side of a rule cannot be read (syntax,
     /// over 500 characters, nested over 16 deep), reads a TEXT indicator, a
     /// rule compares no indicator, a formula reads a computed indicator, or
@@ -263,6 +280,9 @@ pub enum UserErrorCode {
     /// after original, revoke lastDay or extension end out of range, document
     /// or endUnit dates. [input bound]
     InvalidDate,
+    /// requestOpinions asks 1 to 50 distinct bodies in force of the province,
+    /// other than the drafting body.
+    InvalidOpinionBody,
     /// createRegime: an indicator's min is above its max, a bound is not a
     /// finite number within ±10^15, or a BOOLEAN, TEXT or computed
     /// indicator is given bounds. [input shape]
@@ -313,6 +333,9 @@ pub enum UserErrorCode {
     InvalidValue,
     /// openPeriods: year is outside 2000–2100. [input bound]
     InvalidYear,
+    /// issueMandate on a draft of a proposal: the decision on the proposal
+    /// issues it (decideProposal).
+    IssuedByDecision,
     /// createDocument with a link to a document issued after the new one: a
     /// document answers, carries out, amends or repeals only one that
     /// exists on its issue date. [DESIGN §3 Documents]
@@ -327,6 +350,9 @@ pub enum UserErrorCode {
     /// [Luật 80/2015/QH13 Điều 8 k1; NĐ 30/2020/NĐ-CP Phụ lục I; not in
     /// LAW.md]
     MalformedNumber,
+    /// An amendment or revocation proposal names the mandates in force it
+    /// concerns; recordAppraisal names 1 to 500 drafts.
+    MandatesRequired,
     /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) states no
     /// conditions; ủy quyền comes with specific conditions. [Luật TCCQĐP 2025,
     /// Điều 14 k1; DESIGN §3 rule 2]
@@ -367,6 +393,9 @@ pub enum UserErrorCode {
     /// A mandate's budget or staff number is negative (draftMandate,
     /// updateDraftMandate, amendMandate). [input bound]
     NegativeResources,
+    /// The proposal has no draft mandate to appraise or decide, or a concerned
+    /// mandate has no draft of its matter to amend it.
+    NoDraftMandates,
     /// draftMandate/updateDraftMandate/issueMandate: the unit has no body in that
     /// capacity, e.g. a sở has no People's Council (COUNCIL). [DESIGN §3 Mandates]
     NoSuchBody,
@@ -383,6 +412,11 @@ pub enum UserErrorCode {
     /// an accepted report is reopened; a submitted one is returned. [DESIGN §3
     /// Reporting]
     NotAccepted,
+    /// The appraisal report is a BC numbered "…/BCTĐ-STP" registered by the
+    /// province's Sở Tư pháp.
+    NotAppraisalReport,
+    /// setDelegationPolicy is set on a province.
+    NotAProvince,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -427,6 +461,8 @@ pub enum UserErrorCode {
     /// cites a legal basis that is not a normative document (văn bản QPPL).
     /// [Luật TCCQĐP 2025, Điều 13; DESIGN §3 rule 6]
     NotNormative,
+    /// A draft of a proposal is of one of the matters the proposal names.
+    NotProposedMatter,
     /// revokeMandate on a mandate that is not issued (a draft, or already
     /// revoked or superseded). [DESIGN §3 Mandates]
     NotRevocable,
@@ -481,6 +517,9 @@ pub enum UserErrorCode {
     /// the normative document a phân cấp needs; a sở cannot). [Luật 72/2025 Điều 13
     /// k1; LAW.md R6]
     OnwardNotIssuable,
+    /// A body asked for its opinion has yet to answer and its due day has not
+    /// passed.
+    OpinionsPending,
     /// issueMandate/amendMandate/extendAuthorization: the mandate would last longer
     /// than the delegator holds the matter (its parent mandate, or the assignment
     /// by which it holds, ends first). [Luật 72/2025 Điều 14 k1; LAW.md R7]
@@ -539,6 +578,9 @@ pub enum UserErrorCode {
     /// once every report is in, or after the deadline. [NĐ 09/2019/NĐ-CP Điều
     /// 12]
     ReportsStillDue,
+    /// The proposal requires a resolution of HĐND (budget phân cấp): its
+    /// decision is an NQ_HDND. [Luật 72/2025; LAW.md §5.2]
+    ResolutionRequired,
     /// submitReport while the report's figures break a validation rule of
     /// its regime (e.g. more resolved on time than received); the message
     /// names the rule and both sides' values. saveReportDraft saves such a
@@ -610,6 +652,12 @@ pub enum UserErrorCode {
     /// or of the sở (QD_SO); a devolution by a law or a resolution of Quốc hội.
     /// [Luật 72/2025 Điều 13, Điều 14 k2a; LAW.md R3, R4]
     WrongInstrumentType,
+    /// The document (Tờ trình, decision, opinion letter) is not issued by the
+    /// body whose act it records.
+    WrongIssuer,
+    /// The proposal is not at the stage this step is taken in (e.g. appraising a
+    /// proposal not in appraisal).
+    WrongStage,
     /// saveReportDraft: a value that is not of the indicator's type: value
     /// for INTEGER, NUMBER or PERCENTAGE (a whole number for INTEGER), yes
     /// for BOOLEAN, text for TEXT, exactly one of them; the message names

@@ -27,6 +27,8 @@ pub mod mandates;
 pub mod metrics;
 /// Relay cursor pagination.
 pub mod pagination;
+/// Proposals, opinions, the appraisal and the decision.
+pub mod proposals;
 /// Per-address rate limits.
 pub mod ratelimit;
 /// The schema: roots, `node`, per-request data and limits.

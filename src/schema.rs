@@ -18,6 +18,7 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
     Regime, Report, ReportSignOffMutation, ReportingMutation, ReportingPeriod, ReportingQuery,
@@ -63,6 +64,8 @@ pub enum Node {
     Regime(Regime),
     ReportingPeriod(ReportingPeriod),
     Report(Report),
+    Proposal(Proposal),
+    OpinionRequest(OpinionRequest),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -76,6 +79,7 @@ pub struct Query(
     MandateQuery,
     MatterQuery,
     ReportingQuery,
+    ProposalQuery,
     UserQuery,
     AuditQuery,
 );
@@ -92,6 +96,7 @@ pub struct Mutation(
     MatterMutation,
     ReportingMutation,
     ReportSignOffMutation,
+    ProposalMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
@@ -136,6 +141,7 @@ impl NodeQuery {
 
 async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     use crate::mandates::graphql as mg;
+    use crate::proposals::graphql as pg;
     use crate::reporting::graphql as rg;
     let (kind, uuid) = decode_id(id)?;
     Ok(match kind {
@@ -158,6 +164,8 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Regime => rg::regime_node(ctx, uuid).await?.map(Node::Regime),
         NodeKind::ReportingPeriod => rg::period_node(ctx, uuid).await?.map(Node::ReportingPeriod),
         NodeKind::Report => rg::report_node(ctx, uuid).await?.map(Node::Report),
+        NodeKind::Proposal => pg::proposal_node(ctx, uuid).await?.map(Node::Proposal),
+        NodeKind::OpinionRequest => pg::opinion_node(ctx, uuid).await?.map(Node::OpinionRequest),
     })
 }
 

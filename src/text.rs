@@ -96,6 +96,23 @@ pub fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<Str
     Ok(value.to_owned())
 }
 
+/// The reason something goes back (a report, a proposal) or is refused:
+/// 1 to 5,000 characters; REASON_REQUIRED otherwise. `what` names it in
+/// the message.
+pub fn check_reason<'a>(reason: &'a str, what: &str) -> AppResult<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 5_000 || !writable(reason) {
+        return Err(AppError::rule(
+            Some("reason"),
+            UserErrorCode::ReasonRequired,
+            format!(
+                "say why the {what} goes back: 1 to 5000 characters, with no control or text-direction characters but lines and tabs"
+            ),
+        ));
+    }
+    Ok(reason)
+}
+
 /// Long free text: at most `max` characters, lines kept, no NUL, other
 /// control or text-direction characters; None when blank.
 pub fn check_long_text(

@@ -2,11 +2,14 @@
 //! business rules. The schema itself is owned by the `migration` crate.
 
 pub mod app_user;
+pub mod appraisal;
+pub mod appraisal_mandate;
 pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod compilation;
 pub mod compilation_source;
+pub mod delegation_policy;
 pub mod document;
 pub mod document_link;
 pub mod holiday;
@@ -15,6 +18,9 @@ pub mod login_throttle;
 pub mod mandate;
 pub mod mandate_assignment;
 pub mod matter;
+pub mod opinion_request;
+pub mod proposal;
+pub mod proposal_event;
 pub mod regime_indicator;
 pub mod regime_rule;
 pub mod report;

@@ -152,6 +152,8 @@ pub struct Model {
     /// Code, title and matter code folded by [`crate::search::fold`]: what
     /// `mandates(filter: {search})` matches.
     pub search_text: String,
+    /// The proposal (đề xuất) the mandate was drafted from, if any.
+    pub proposal_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

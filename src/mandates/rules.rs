@@ -220,22 +220,7 @@ pub fn check_form(m: &mandate::Model, legal_basis: Option<&document::Model>) -> 
     };
     check_basis_dates(m, basis)?;
     if m.kind != MandateKind::Devolution {
-        let stated = m.resource_budget_vnd.is_some_and(|b| b > 0)
-            || m.resource_staff.is_some_and(|s| s > 0)
-            || m.resource_facilities
-                .as_deref()
-                .is_some_and(|f| !f.trim().is_empty());
-        let none = m
-            .resource_none_reason
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty());
-        if stated == none {
-            return Err(AppError::rule(
-                Some("resources"),
-                UserErrorCode::MissingResources,
-                "state the budget, staff or facilities that go with the power, or that none do and why",
-            ));
-        }
+        super::service::Resources::of(m).require_stated()?;
     }
     Ok(())
 }
@@ -367,6 +352,7 @@ pub(crate) mod tests {
             procedure_publication_id: None,
             created_at: chrono::Utc::now(),
             search_text: String::new(),
+            proposal_id: None,
         }
     }
 

@@ -35,6 +35,8 @@ mod lifecycle;
 mod read;
 mod transfer;
 
+use crate::proposals::consult::check_appraised;
+use crate::proposals::service::may_draft;
 use catalogue::*;
 use lawful::*;
 pub use lifecycle::*;
@@ -74,6 +76,9 @@ pub struct MandateInput {
     /// The decision publishing the procedures the delegation changes
     /// (R16), for a matter that `changesProcedure`.
     pub procedure_publication: Option<Uuid>,
+    /// The proposal the mandate is drafted from: its drafting body may
+    /// then draft it, and only its decision issues it.
+    pub proposal: Option<Uuid>,
 }
 
 /// Changes to a draft; None leaves a field as it is.
@@ -109,18 +114,14 @@ impl MandateInput {
             legal_basis: m.legal_basis_id,
             legal_basis_article: m.legal_basis_article.clone(),
             conditions: m.conditions.clone(),
-            resources: Resources {
-                budget_vnd: m.resource_budget_vnd,
-                staff: m.resource_staff,
-                facilities: m.resource_facilities.clone(),
-                none_reason: m.resource_none_reason.clone(),
-            },
+            resources: Resources::of(m),
             effective_from: m.effective_from,
             effective_to: m.effective_to,
             allow_onward: m.allow_onward,
             parent: m.parent_mandate_id,
             delegatees,
             procedure_publication: m.procedure_publication_id,
+            proposal: m.proposal_id,
         }
     }
 }
@@ -300,25 +301,73 @@ pub(crate) async fn territory(db: &impl ConnectionTrait, unit: &unit::Model) -> 
 pub const MAX_BUDGET_VND: i64 = (1 << 53) - 1;
 
 fn apply_resources(m: &mut mandate::Model, r: &Resources) -> AppResult<()> {
-    if r.budget_vnd.is_some_and(|b| b < 0) || r.staff.is_some_and(|s| s < 0) {
-        return Err(AppError::rule(
-            Some("resources"),
-            UserErrorCode::NegativeResources,
-            "a budget or a number of staff cannot be negative",
-        ));
-    }
-    if r.budget_vnd.is_some_and(|b| b > MAX_BUDGET_VND) {
-        return Err(AppError::rule(
-            Some("resources"),
-            UserErrorCode::BudgetTooLarge,
-            format!("a budget is at most {MAX_BUDGET_VND} đồng"),
-        ));
-    }
+    let r = r.checked()?;
     m.resource_budget_vnd = r.budget_vnd;
     m.resource_staff = r.staff;
-    m.resource_facilities = check_long_text("resources", r.facilities.as_deref(), 10_000)?;
-    m.resource_none_reason = check_long_text("resources", r.none_reason.as_deref(), 10_000)?;
+    m.resource_facilities = r.facilities;
+    m.resource_none_reason = r.none_reason;
     Ok(())
+}
+
+impl Resources {
+    /// The resources of `m`.
+    pub fn of(m: &mandate::Model) -> Self {
+        Resources {
+            budget_vnd: m.resource_budget_vnd,
+            staff: m.resource_staff,
+            facilities: m.resource_facilities.clone(),
+            none_reason: m.resource_none_reason.clone(),
+        }
+    }
+
+    /// Checked and trimmed: no negative figures (NEGATIVE_RESOURCES), a
+    /// budget within [`MAX_BUDGET_VND`] (BUDGET_TOO_LARGE), texts of at
+    /// most 10,000 characters; blank texts become None.
+    pub fn checked(&self) -> AppResult<Resources> {
+        if self.budget_vnd.is_some_and(|b| b < 0) || self.staff.is_some_and(|s| s < 0) {
+            return Err(AppError::rule(
+                Some("resources"),
+                UserErrorCode::NegativeResources,
+                "a budget or a number of staff cannot be negative",
+            ));
+        }
+        if self.budget_vnd.is_some_and(|b| b > MAX_BUDGET_VND) {
+            return Err(AppError::rule(
+                Some("resources"),
+                UserErrorCode::BudgetTooLarge,
+                format!("a budget is at most {MAX_BUDGET_VND} đồng"),
+            ));
+        }
+        Ok(Resources {
+            budget_vnd: self.budget_vnd,
+            staff: self.staff,
+            facilities: check_long_text("resources", self.facilities.as_deref(), 10_000)?,
+            none_reason: check_long_text("resources", self.none_reason.as_deref(), 10_000)?,
+        })
+    }
+
+    /// R13: the budget, staff or facilities that go with a power are
+    /// stated, or that none do and why, not both (MISSING_RESOURCES).
+    pub fn require_stated(&self) -> AppResult<()> {
+        let stated = self.budget_vnd.is_some_and(|b| b > 0)
+            || self.staff.is_some_and(|s| s > 0)
+            || self
+                .facilities
+                .as_deref()
+                .is_some_and(|f| !f.trim().is_empty());
+        let none = self
+            .none_reason
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+        if stated == none {
+            return Err(AppError::rule(
+                Some("resources"),
+                UserErrorCode::MissingResources,
+                "state the budget, staff or facilities that go with the power, or that none do and why",
+            ));
+        }
+        Ok(())
+    }
 }
 
 async fn replace_assignments(

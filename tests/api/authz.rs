@@ -22,10 +22,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Province, ROLES, TestApp, accept_report, current_quarter, document_of, error_code, fill_report,
-    gid, make_mandate, mandate_input, reporting_cycle, reporting_cycle_in, role_user, spawn_app,
-    submit_report, today,
+    Province, ROLES, TestApp, accept_report, appraisal_report, catalogue, current_quarter,
+    document_of, error_code, fill_report, gid, instrument, make_mandate, mandate_input,
+    reporting_cycle, reporting_cycle_in, role_user, spawn_app, submit_report, today,
 };
+use entity::proposal::ProposalStatus;
 
 /// A row of the matrix. Every variant must be in [`MUTATIONS`] (one left
 /// out is never constructed, which the dead-code lint refuses).
@@ -62,6 +63,21 @@ enum Mutation {
     ReopenCompiledReport,
     ReturnCompiledReport,
     RemindMissing,
+    CreateProposal,
+    UpdateProposal,
+    SubmitProposal,
+    WithdrawProposal,
+    TakeUpProposal,
+    ReturnProposal,
+    RejectProposal,
+    RequestOpinions,
+    AnswerOpinion,
+    RequestAppraisal,
+    AppraiseProposal,
+    RecordAppraisal,
+    SubmitForDecision,
+    DecideProposal,
+    SetDelegationPolicy,
 }
 
 /// The parts of the matrix that run as tests of their own, each on its own
@@ -72,6 +88,7 @@ enum Domain {
     Mandates,
     UnitReports,
     CompiledReports,
+    Proposals,
 }
 
 impl Mutation {
@@ -103,7 +120,22 @@ impl Mutation {
             | Mutation::SaveCompiledReport
             | Mutation::SubmitCompiledReport
             | Mutation::RemindMissing => Role::Coordinator,
-            Mutation::SaveReportDraft | Mutation::SubmitReport => Role::Reporter,
+            Mutation::SaveReportDraft
+            | Mutation::SubmitReport
+            | Mutation::CreateProposal
+            | Mutation::UpdateProposal => Role::Reporter,
+            Mutation::SubmitProposal
+            | Mutation::WithdrawProposal
+            | Mutation::TakeUpProposal
+            | Mutation::ReturnProposal
+            | Mutation::RejectProposal
+            | Mutation::RequestOpinions
+            | Mutation::AnswerOpinion
+            | Mutation::RequestAppraisal
+            | Mutation::SubmitForDecision
+            | Mutation::DecideProposal => Role::Approver,
+            Mutation::AppraiseProposal | Mutation::RecordAppraisal => Role::LegalReviewer,
+            Mutation::SetDelegationPolicy => Role::Admin,
             Mutation::ReturnReport
             | Mutation::AcceptReport
             | Mutation::RecordPaperReport
@@ -145,6 +177,21 @@ impl Mutation {
             Mutation::SubmitCompiledReport => "submitCompiledReport",
             Mutation::ReopenReport => "reopenReport",
             Mutation::ReopenCompiledReport => "reopenCompiledReport",
+            Mutation::CreateProposal => "createProposal",
+            Mutation::UpdateProposal => "updateProposal",
+            Mutation::SubmitProposal => "submitProposal",
+            Mutation::WithdrawProposal => "withdrawProposal",
+            Mutation::TakeUpProposal => "takeUpProposal",
+            Mutation::ReturnProposal => "returnProposal",
+            Mutation::RejectProposal => "rejectProposal",
+            Mutation::RequestOpinions => "requestOpinions",
+            Mutation::AnswerOpinion => "answerOpinion",
+            Mutation::RequestAppraisal => "requestAppraisal",
+            Mutation::AppraiseProposal => "appraiseProposal",
+            Mutation::RecordAppraisal => "recordAppraisal",
+            Mutation::SubmitForDecision => "submitForDecision",
+            Mutation::DecideProposal => "decideProposal",
+            Mutation::SetDelegationPolicy => "setDelegationPolicy",
         }
     }
 
@@ -182,11 +229,26 @@ impl Mutation {
             | Mutation::SubmitCompiledReport
             | Mutation::ReopenCompiledReport
             | Mutation::RemindMissing => Domain::CompiledReports,
+            Mutation::CreateProposal
+            | Mutation::UpdateProposal
+            | Mutation::SubmitProposal
+            | Mutation::WithdrawProposal
+            | Mutation::TakeUpProposal
+            | Mutation::ReturnProposal
+            | Mutation::RejectProposal
+            | Mutation::RequestOpinions
+            | Mutation::AnswerOpinion
+            | Mutation::RequestAppraisal
+            | Mutation::AppraiseProposal
+            | Mutation::RecordAppraisal
+            | Mutation::SubmitForDecision
+            | Mutation::DecideProposal
+            | Mutation::SetDelegationPolicy => Domain::Proposals,
         }
     }
 }
 
-const MUTATIONS: [Mutation; 31] = [
+const MUTATIONS: [Mutation; 46] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -218,6 +280,21 @@ const MUTATIONS: [Mutation; 31] = [
     Mutation::SubmitCompiledReport,
     Mutation::ReopenReport,
     Mutation::ReopenCompiledReport,
+    Mutation::CreateProposal,
+    Mutation::UpdateProposal,
+    Mutation::SubmitProposal,
+    Mutation::WithdrawProposal,
+    Mutation::TakeUpProposal,
+    Mutation::ReturnProposal,
+    Mutation::RejectProposal,
+    Mutation::RequestOpinions,
+    Mutation::AnswerOpinion,
+    Mutation::RequestAppraisal,
+    Mutation::AppraiseProposal,
+    Mutation::RecordAppraisal,
+    Mutation::SubmitForDecision,
+    Mutation::DecideProposal,
+    Mutation::SetDelegationPolicy,
 ];
 
 /// The mutations of the schema that have no role × scope rule, so no row,
@@ -357,6 +434,116 @@ async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
         basis,
     );
     make_mandate(app, input, false).await.id
+}
+
+/// A proposal of `province`'s commune to its department (delegating
+/// matter X{n} to the commune), moved from the command line up to
+/// `upto`; returns it and its version. Its draft is a decentralization
+/// resting on 8{n}/2025/QĐ-UBND once decided.
+async fn proposal_at(
+    app: &TestApp,
+    province: &Province,
+    n: usize,
+    upto: ProposalStatus,
+) -> (Uuid, i32) {
+    use phancap::proposals::{consult, decide, service as proposals};
+    let db = app.db();
+    catalogue(app, &format!("X{n}")).await;
+    let input = proposals::ProposalInput {
+        kind: entity::proposal::ProposalKind::Delegate,
+        title: format!("Đề xuất {n}"),
+        proposing_unit: province.commune,
+        drafting_unit: province.department,
+        justification: "Giảm thời gian giải quyết thủ tục".into(),
+        matter_codes: vec![format!("X{n}")],
+        targets: vec![province.commune],
+        concerned_mandates: Vec::new(),
+        attachments: Vec::new(),
+        legal_basis: None,
+        legal_basis_article: None,
+        resources: phancap::mandates::service::Resources {
+            staff: Some(1),
+            ..Default::default()
+        },
+        requires_resolution: false,
+        evaluation: None,
+    };
+    let mut p = proposals::create_proposal(db, Authority::Cli, input)
+        .await
+        .unwrap();
+    let steps = [
+        ProposalStatus::Draft,
+        ProposalStatus::Submitted,
+        ProposalStatus::Drafting,
+        ProposalStatus::InAppraisal,
+        ProposalStatus::Appraised,
+        ProposalStatus::AwaitingDecision,
+    ];
+    for next in steps.into_iter().skip(1) {
+        if steps.iter().position(|s| *s == p.status) >= steps.iter().position(|s| *s == upto) {
+            break;
+        }
+        p = match next {
+            ProposalStatus::Submitted => {
+                proposals::submit_proposal(db, Authority::Cli, p.id, p.version).await
+            }
+            ProposalStatus::Drafting => {
+                let p = proposals::take_up_proposal(db, Authority::Cli, p.id)
+                    .await
+                    .unwrap();
+                let basis = document_of(
+                    app,
+                    &format!("8{n}/2025/QĐ-UBND"),
+                    true,
+                    province.id,
+                    "2025-01-01",
+                )
+                .await;
+                let mut input = mandate_input(
+                    &format!("P-{n}"),
+                    &format!("X{n}"),
+                    province.id,
+                    vec![province.commune],
+                    basis,
+                );
+                input.legal_basis = None;
+                input.proposal = Some(p.id);
+                phancap::mandates::service::draft_mandate(db, Authority::Cli, input)
+                    .await
+                    .unwrap();
+                Ok(p)
+            }
+            ProposalStatus::InAppraisal => {
+                consult::request_appraisal(db, Authority::Cli, p.id).await
+            }
+            ProposalStatus::Appraised => {
+                let report = appraisal_report(app, province.id).await;
+                let appraisal = consult::AppraisalInput {
+                    report,
+                    conclusion: entity::appraisal::Conclusion::Eligible,
+                    summary: None,
+                    notes: Vec::new(),
+                };
+                consult::appraise_proposal(db, Authority::Cli, p.id, appraisal)
+                    .await
+                    .map(|(p, _)| p)
+            }
+            _ => {
+                let ttr = instrument(
+                    app,
+                    &format!("{n}/TTr-SNV"),
+                    entity::document::DocumentType::Ttr,
+                    province.department,
+                    "2025-07-01",
+                )
+                .await;
+                decide::submit_for_decision(db, Authority::Cli, p.id, ttr).await
+            }
+        }
+        .unwrap();
+    }
+    assert_eq!(p.status, upto);
+    (p.id, p.version)
 }
 
 /// Issues an authorization of `province` to its department ending in 30
@@ -731,6 +918,131 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                 json!({ "input": { "report": gid(NodeKind::Report, report), "expectedVersion": version, "reason": "Bổ sung số liệu" } }),
             )
         }
+        Mutation::CreateProposal => {
+            catalogue(app, &format!("X{n}")).await;
+            target(
+                "mutation($input: CreateProposalInput!) { createProposal(input: $input) { proposal { status } userErrors { code } } }",
+                json!({ "input": { "kind": "DELEGATE", "title": "Đề xuất phân cấp", "proposingUnit": unit(province.commune),
+                    "draftingUnit": unit(province.department), "justification": "Giảm thời gian giải quyết",
+                    "matterCodes": [format!("X{n}")], "targets": [unit(province.commune)], "resources": { "staff": 1 } } }),
+            )
+        }
+        Mutation::UpdateProposal => {
+            let (id, version) = proposal_at(app, province, n, ProposalStatus::Draft).await;
+            target(
+                "mutation($input: UpdateProposalInput!) { updateProposal(input: $input) { proposal { title } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "version": version, "title": "Tên mới" } }),
+            )
+        }
+        Mutation::SubmitProposal => {
+            let (id, version) = proposal_at(app, province, n, ProposalStatus::Draft).await;
+            target(
+                "mutation($input: SubmitProposalInput!) { submitProposal(input: $input) { proposal { status } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "version": version } }),
+            )
+        }
+        Mutation::WithdrawProposal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Draft).await;
+            target(
+                "mutation($input: ProposalReasonInput!) { withdrawProposal(input: $input) { proposal { status } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "reason": "Không còn cần thiết" } }),
+            )
+        }
+        Mutation::TakeUpProposal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Submitted).await;
+            target(
+                "mutation($id: ID!) { takeUpProposal(id: $id) { proposal { status } userErrors { code } } }",
+                json!({ "id": gid(NodeKind::Proposal, id) }),
+            )
+        }
+        Mutation::ReturnProposal | Mutation::RejectProposal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Submitted).await;
+            let field = mutation.field();
+            target(
+                &format!(
+                    "mutation($input: ProposalReasonInput!) {{ {field}(input: $input) {{ proposal {{ status }} userErrors {{ code }} }} }}"
+                ),
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "reason": "Chưa đủ cơ sở" } }),
+            )
+        }
+        Mutation::RequestOpinions => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Drafting).await;
+            target(
+                "mutation($input: RequestOpinionsInput!) { requestOpinions(input: $input) { opinions { dueOn } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "bodies": [unit(province.commune)] } }),
+            )
+        }
+        Mutation::AnswerOpinion => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Drafting).await;
+            let (_, asked) = phancap::proposals::consult::request_opinions(
+                db,
+                Authority::Cli,
+                id,
+                &[province.commune],
+                5,
+            )
+            .await
+            .unwrap();
+            target(
+                "mutation($input: AnswerOpinionInput!) { answerOpinion(input: $input) { opinion { answer } userErrors { code } } }",
+                json!({ "input": { "request": gid(NodeKind::OpinionRequest, asked[0].id), "answer": "AGREE" } }),
+            )
+        }
+        Mutation::RequestAppraisal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Drafting).await;
+            target(
+                "mutation($id: ID!) { requestAppraisal(id: $id) { proposal { status } userErrors { code } } }",
+                json!({ "id": gid(NodeKind::Proposal, id) }),
+            )
+        }
+        Mutation::AppraiseProposal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::InAppraisal).await;
+            let report = appraisal_report(app, province.id).await;
+            target(
+                "mutation($input: AppraiseProposalInput!) { appraiseProposal(input: $input) { proposal { status } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "report": gid(NodeKind::Document, report), "conclusion": "ELIGIBLE" } }),
+            )
+        }
+        Mutation::RecordAppraisal => {
+            let id = draft(app, province, n).await;
+            let report = appraisal_report(app, province.id).await;
+            target(
+                "mutation($input: RecordAppraisalInput!) { recordAppraisal(input: $input) { appraisal { conclusion } userErrors { code } } }",
+                json!({ "input": { "mandates": [gid(NodeKind::Mandate, id)], "report": gid(NodeKind::Document, report), "conclusion": "ELIGIBLE" } }),
+            )
+        }
+        Mutation::SubmitForDecision => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::Appraised).await;
+            let ttr = instrument(
+                app,
+                &format!("{n}/TTr-SNV"),
+                entity::document::DocumentType::Ttr,
+                province.department,
+                "2025-07-01",
+            )
+            .await;
+            target(
+                "mutation($input: ProposalDocumentInput!) { submitForDecision(input: $input) { proposal { status } userErrors { code } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "document": gid(NodeKind::Document, ttr) } }),
+            )
+        }
+        Mutation::DecideProposal => {
+            let (id, _) = proposal_at(app, province, n, ProposalStatus::AwaitingDecision).await;
+            let number = format!("8{n}/2025/QĐ-UBND");
+            let decision = phancap::mandates::documents::by_number(db, &number, Some(province.id))
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            target(
+                "mutation($input: ProposalDocumentInput!) { decideProposal(input: $input) { mandates { status } userErrors { code message } } }",
+                json!({ "input": { "id": gid(NodeKind::Proposal, id), "document": gid(NodeKind::Document, decision) } }),
+            )
+        }
+        Mutation::SetDelegationPolicy => target(
+            "mutation($input: DelegationPolicyInput!) { setDelegationPolicy(input: $input) { policy { authorizationsNeedAppraisal } userErrors { code } } }",
+            json!({ "input": { "province": unit(province.id), "authorizationsNeedAppraisal": true } }),
+        ),
         Mutation::RemindMissing => {
             let cycle = reporting_cycle(app, province, n).await;
             target(
@@ -865,6 +1177,11 @@ async fn only_a_coordinator_reporter_or_reviewer_in_scope_may_run_unit_reports()
 #[tokio::test]
 async fn only_a_coordinator_or_approver_in_scope_may_compile_and_decide_the_province_report() {
     matrix(Domain::CompiledReports).await;
+}
+
+#[tokio::test]
+async fn each_step_of_a_proposal_is_taken_by_its_role_in_scope() {
+    matrix(Domain::Proposals).await;
 }
 
 #[tokio::test]

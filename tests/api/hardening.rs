@@ -785,6 +785,7 @@ async fn racing_issues_of_one_draft_or_one_matter_issue_exactly_one() {
     )
     .await
     .unwrap();
+    crate::helpers::appraise_if_needed(&app, &one).await;
     let id = gid(phancap::graphql::NodeKind::Mandate, one.id);
     let outcomes = issue_at_once(&app, &root, &[id], 10).await;
     assert_eq!(
@@ -821,6 +822,8 @@ async fn racing_issues_of_one_draft_or_one_matter_issue_exactly_one() {
     )
     .await
     .unwrap();
+    crate::helpers::appraise_if_needed(&app, &a).await;
+    crate::helpers::appraise_if_needed(&app, &b).await;
     let ids = [
         gid(phancap::graphql::NodeKind::Mandate, a.id),
         gid(phancap::graphql::NodeKind::Mandate, b.id),

@@ -734,6 +734,7 @@ pub fn mandate_input(
         parent: None,
         delegatees,
         procedure_publication: None,
+        proposal: None,
     }
 }
 
@@ -793,7 +794,8 @@ pub async fn catalogue_with_procedures(app: &TestApp, code: &str, procedures: &s
         .unwrap();
 }
 
-/// Drafts (and, when `issue`, issues) a mandate from the command line.
+/// Drafts (and, when `issue`, issues) a mandate from the command line,
+/// with Sở Tư pháp's favourable appraisal where it needs one.
 pub async fn make_mandate(
     app: &TestApp,
     input: MandateInput,
@@ -803,6 +805,9 @@ pub async fn make_mandate(
     let m = mandates::draft_mandate(app.db(), Authority::Cli, input)
         .await
         .unwrap();
+    // Appraised as drafted (Sở Tư pháp's report recorded from paper), so
+    // that issuing it meets the appraisal gate and the other rules speak.
+    appraise_if_needed(app, &m).await;
     if issue {
         mandates::issue_mandate(app.db(), Authority::Cli, m.id)
             .await
@@ -810,6 +815,94 @@ pub async fn make_mandate(
     } else {
         m
     }
+}
+
+/// The Sở Tư pháp of the province `unit` belongs to ("19-STP"), created
+/// from the command line the first time it is asked for.
+pub async fn justice_department(app: &TestApp, unit: Uuid) -> Uuid {
+    let unit = service::existing(app.db(), unit).await.unwrap();
+    let province_id = service::path_ids(&unit.path)[0];
+    let code = service::existing(app.db(), province_id).await.unwrap().code;
+    // The province of that code now: a merged province keeps its code.
+    let province = service::find_by_code(app.db(), &code, None, today())
+        .await
+        .unwrap()
+        .unwrap();
+    department(app, &province, "STP", "Sở Tư pháp").await
+}
+
+/// The sở `{province code}-{abbr}` of `province`, created from the
+/// command line the first time it is asked for.
+pub async fn department(
+    app: &TestApp,
+    province: &entity::unit::Model,
+    abbr: &str,
+    name: &str,
+) -> Uuid {
+    let code = format!("{}-{abbr}", province.code);
+    if let Some(u) = service::find_by_code(app.db(), &code, None, today())
+        .await
+        .unwrap()
+    {
+        return u.id;
+    }
+    admin::create_unit(
+        app.db(),
+        Authority::Cli,
+        admin::CreateUnit {
+            parent: province.id,
+            code,
+            name: format!("{name} {}", province.code),
+            admin_type: AdminType::So,
+            valid_from: province.valid_from.unwrap_or(chrono::NaiveDate::MIN),
+            valid_to: None,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// An appraisal report ("1/BCTĐ-STP") of the Sở Tư pháp of `unit`'s
+/// province, registered once.
+pub async fn appraisal_report(app: &TestApp, unit: Uuid) -> Uuid {
+    let justice = justice_department(app, unit).await;
+    let number = "1/BCTĐ-STP";
+    match phancap::mandates::documents::by_number(app.db(), number, Some(justice))
+        .await
+        .unwrap()
+    {
+        Some(d) => d.id,
+        None => {
+            let bc = entity::document::DocumentType::Bc;
+            instrument(app, number, bc, justice, "2025-07-01").await
+        }
+    }
+}
+
+/// Records Sở Tư pháp's favourable appraisal of the draft `m` from the
+/// command line, when it needs one to be issued.
+pub async fn appraise_if_needed(app: &TestApp, m: &entity::mandate::Model) {
+    use phancap::proposals::consult;
+    let delegator = service::existing(app.db(), m.delegator_unit_id)
+        .await
+        .unwrap();
+    if !consult::needs_appraisal(app.db(), m, &delegator)
+        .await
+        .unwrap()
+    {
+        return;
+    }
+    let report = appraisal_report(app, m.delegator_unit_id).await;
+    let input = consult::AppraisalInput {
+        report,
+        conclusion: entity::appraisal::Conclusion::Eligible,
+        summary: None,
+        notes: Vec::new(),
+    };
+    consult::record_appraisal(app.db(), Authority::Cli, &[m.id], input)
+        .await
+        .unwrap();
 }
 
 /// Every reporting table, in a stable order.

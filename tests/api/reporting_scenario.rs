@@ -215,6 +215,13 @@ async fn a_quarter_of_thai_nguyen_from_a_mid_quarter_mandate_to_ubnd_directions(
         .await;
     let mandate = body["data"]["draftMandate"]["mandate"]["id"].clone();
     assert!(mandate.is_string(), "{body}");
+    let draft = phancap::graphql::decode_id(&async_graphql::ID(mandate.as_str().unwrap().into()))
+        .unwrap()
+        .1;
+    let draft = phancap::mandates::service::existing(app.db(), draft)
+        .await
+        .unwrap();
+    crate::helpers::appraise_if_needed(app, &draft).await;
     let body = app
         .graphql_as(&walk.approver, "mutation($input: IssueMandateInput!) { issueMandate(input: $input) { mandate { status } userErrors { code message } } }",
             json!({ "input": { "id": mandate } }))

@@ -93,6 +93,11 @@ pub struct DraftMandateInput {
     /// to issue when the matter `changesProcedure` (PUBLICATION_REQUIRED,
     /// INVALID_PUBLICATION).
     pub procedure_publication: Option<ID>,
+    /// The proposal it is drafted from: the proposal's drafting body
+    /// (REPORTER or APPROVER) may then draft it while the proposal is
+    /// DRAFTING or APPRAISED, for a matter it proposes
+    /// (NOT_PROPOSED_MATTER); its decision issues it (decideProposal).
+    pub proposal: Option<ID>,
 }
 
 impl TryFrom<DraftMandateInput> for service::MandateInput {
@@ -129,6 +134,11 @@ impl TryFrom<DraftMandateInput> for service::MandateInput {
                 .procedure_publication
                 .as_ref()
                 .map(|id| doc_id("procedurePublication", id))
+                .transpose()?,
+            proposal: input
+                .proposal
+                .as_ref()
+                .map(|id| decode_id_of(NodeKind::Proposal, "proposal", id))
                 .transpose()?,
         })
     }
@@ -422,8 +432,9 @@ impl MandateMutation {
         })
     }
 
-    /// Drafts a mandate; rules are checked when it is issued.
-    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    /// Drafts a mandate: APPROVER over the delegator, or the drafting body
+    /// of its `proposal`; rules are checked when it is issued.
+    #[graphql(guard = "RoleGuard(&[Role::Approver, Role::Reporter])")]
     async fn draft_mandate(
         &self,
         ctx: &Context<'_>,
@@ -435,8 +446,8 @@ impl MandateMutation {
         mandate_payload(service::draft_mandate(db, Authority::Viewer(viewer), draft).await)
     }
 
-    /// Changes a draft.
-    #[graphql(guard = "RoleGuard(&[Role::Approver])")]
+    /// Changes a draft (the same roles as drafting it).
+    #[graphql(guard = "RoleGuard(&[Role::Approver, Role::Reporter])")]
     async fn update_draft_mandate(
         &self,
         ctx: &Context<'_>,

@@ -169,6 +169,18 @@ impl Mandate {
         self.model.delegatee_capacity.into()
     }
 
+    /// The proposal (đề xuất) it was drafted from, if the caller may read
+    /// it; null for a mandate made without one.
+    async fn proposal(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::proposals::graphql::Proposal>> {
+        let found =
+            crate::proposals::read::of_mandate(ctx.db(), ctx.viewer(), self.model.proposal_id)
+                .await?;
+        Ok(found.map(crate::proposals::graphql::Proposal))
+    }
+
     /// The document it rests on (for a DECENTRALIZATION, a normative one);
     /// null on a draft that does not cite one yet.
     async fn legal_basis(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Document>> {

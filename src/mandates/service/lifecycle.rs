@@ -4,7 +4,8 @@ use crate::reporting::regimes::{Span, follow_mandates, spans_of};
 
 use super::*;
 
-/// Drafts a mandate: APPROVER over the delegator. A draft may be
+/// Drafts a mandate: APPROVER over the delegator, or, for a draft of a
+/// proposal, its drafting body (see [`may_draft`]). A draft may be
 /// incomplete; the rules are checked when it is issued.
 pub async fn draft_mandate(
     db: &DatabaseConnection,
@@ -13,7 +14,7 @@ pub async fn draft_mandate(
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let delegator = existing_unit(&txn, input.delegator).await?;
-    let actor = by.require(Role::Approver, &delegator)?;
+    let actor = may_draft(&txn, by, input.proposal, &delegator, &input.matter_code).await?;
     let m = new_mandate(&txn, input, MandateState::Draft).await?;
     audit_mandate(&txn, &actor, "draftMandate", None, &m).await?;
     txn.commit().await?;
@@ -38,6 +39,7 @@ pub(super) async fn new_mandate(
         ));
     }
     let mut m = mandate::Model {
+        proposal_id: input.proposal,
         id: Uuid::now_v7(),
         code: input.code.clone(),
         title: String::new(),
@@ -79,7 +81,16 @@ pub async fn update_draft(
     patch: MandatePatch,
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
-    let (before, _, actor) = for_change(&txn, by, id).await?;
+    let before = existing(&txn, id).await?;
+    let delegator = existing_unit(&txn, before.delegator_unit_id).await?;
+    let actor = may_draft(
+        &txn,
+        by,
+        before.proposal_id,
+        &delegator,
+        &before.matter_code,
+    )
+    .await?;
     require_draft(&before)?;
     let current = current_delegatees(&txn, &before).await?;
     let mut input = MandateInput::of(&before, current.clone());
@@ -109,16 +120,97 @@ pub async fn issue_mandate(
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
     require_draft(&before)?;
-    let delegatees = units_by_id(&txn, &current_delegatees(&txn, &before).await?).await?;
-    let parent = check_lawful(&txn, &before, &delegatees, &[]).await?;
-    let mut row = before.clone().into_active_model();
-    row.state = Set(MandateState::Issued);
-    row.parent_mandate_id = Set(parent);
-    let m = row.update(&txn).await?;
-    follow(&txn, Vec::new(), &[m.id]).await?;
+    if before.proposal_id.is_some() {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::IssuedByDecision,
+            format!(
+                "{} is a draft of a proposal: the decision on the proposal issues it (decideProposal)",
+                before.code
+            ),
+        ));
+    }
+    let m = issue_in(&txn, &before, None).await?;
     audit_mandate(&txn, &actor, "issueMandate", None, &m).await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// Issues the draft `before` inside `txn` after every rule, the appraisal
+/// (see [`check_appraised`]) included; when it `replaces` a mandate in
+/// force (an amendment decided on a proposal), that one is superseded
+/// from the new one's first day. Brings the reports in line.
+pub(crate) async fn issue_in(
+    txn: &DatabaseTransaction,
+    before: &mandate::Model,
+    replaces: Option<&mandate::Model>,
+) -> AppResult<mandate::Model> {
+    let delegatees = units_by_id(txn, &current_delegatees(txn, before).await?).await?;
+    let ignore: Vec<Uuid> = replaces.iter().map(|old| old.id).collect();
+    if let Some(old) = replaces {
+        check_amendable(old, before.effective_from)?;
+    }
+    let parent = check_lawful(txn, before, &delegatees, &ignore).await?;
+    check_appraised(txn, before).await?;
+    let mut row = before.clone().into_active_model();
+    row.state = Set(MandateState::Issued);
+    row.parent_mandate_id = Set(parent);
+    let m = row.update(txn).await?;
+    match replaces {
+        Some(old) => supersede(txn, old, &m).await?,
+        None => follow(txn, Vec::new(), &[m.id]).await?,
+    }
+    Ok(m)
+}
+
+/// `old` may be amended from `from`: issued, in force or scheduled then,
+/// and begun before it (NOT_AMENDABLE, INVALID_DATE).
+fn check_amendable(old: &mandate::Model, from: NaiveDate) -> AppResult<()> {
+    let status = rules::dated_status(old, from);
+    if old.state != MandateState::Issued
+        || !matches!(status, DatedStatus::Active | DatedStatus::Scheduled)
+    {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::NotAmendable,
+            format!("{} is not in force on that date", old.code),
+        ));
+    }
+    if from <= old.effective_from {
+        return Err(AppError::rule(
+            Some("effectiveFrom"),
+            UserErrorCode::InvalidDate,
+            "an amendment starts after the mandate it amends",
+        ));
+    }
+    Ok(())
+}
+
+/// Ends `old` the day before `new` begins, as superseded by it; onward
+/// delegations resting on `old` move to `new` (which must still carry
+/// them); the reports follow.
+async fn supersede(
+    txn: &DatabaseTransaction,
+    old: &mandate::Model,
+    new: &mandate::Model,
+) -> AppResult<()> {
+    check_onward_still_held(txn, old, new).await?;
+    let last_day = new.effective_from - Days::new(1);
+    let spans = spans_of(txn, &[old.id]).await?;
+    end_mandate(txn, old, MandateState::Superseded, last_day, None).await?;
+    let mut row = existing(txn, old.id).await?.into_active_model();
+    row.superseded_by_id = Set(Some(new.id));
+    row.update(txn).await?;
+    // Onward delegations now rest on the amended version.
+    mandate::Entity::update_many()
+        .col_expr(
+            mandate::Column::ParentMandateId,
+            sea_orm::sea_query::Expr::value(new.id),
+        )
+        .filter(mandate::Column::ParentMandateId.eq(old.id))
+        .exec(txn)
+        .await?;
+    follow(txn, spans, &[old.id, new.id]).await
 }
 
 /// What an amendment changes; the new mandate starts on `effective_from`.
@@ -139,23 +231,7 @@ pub async fn amend_mandate(
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (old, _, actor) = for_change(&txn, by, id).await?;
-    let status = rules::dated_status(&old, amendment.effective_from);
-    if old.state != MandateState::Issued
-        || !matches!(status, DatedStatus::Active | DatedStatus::Scheduled)
-    {
-        return Err(AppError::rule(
-            None,
-            UserErrorCode::NotAmendable,
-            format!("{} is not in force on that date", old.code),
-        ));
-    }
-    if amendment.effective_from <= old.effective_from {
-        return Err(AppError::rule(
-            Some("effectiveFrom"),
-            UserErrorCode::InvalidDate,
-            "an amendment starts after the mandate it amends",
-        ));
-    }
+    check_amendable(&old, amendment.effective_from)?;
     let mut input = MandateInput::of(&old, current_delegatees(&txn, &old).await?);
     input.code = amendment.code;
     input.legal_basis = Some(amendment.legal_basis);
@@ -164,24 +240,7 @@ pub async fn amend_mandate(
     let new = new_mandate(&txn, input, MandateState::Issued).await?;
     let units = units_by_id(&txn, &current_delegatees(&txn, &new).await?).await?;
     check_lawful(&txn, &new, &units, &[old.id]).await?;
-    check_onward_still_held(&txn, &old, &new).await?;
-
-    let last_day = amendment.effective_from - Days::new(1);
-    let spans = spans_of(&txn, &[old.id]).await?;
-    end_mandate(&txn, &old, MandateState::Superseded, last_day, None).await?;
-    let mut row = existing(&txn, old.id).await?.into_active_model();
-    row.superseded_by_id = Set(Some(new.id));
-    row.update(&txn).await?;
-    // Onward delegations now rest on the amended version.
-    mandate::Entity::update_many()
-        .col_expr(
-            mandate::Column::ParentMandateId,
-            sea_orm::sea_query::Expr::value(new.id),
-        )
-        .filter(mandate::Column::ParentMandateId.eq(old.id))
-        .exec(&txn)
-        .await?;
-    follow(&txn, spans, &[old.id, new.id]).await?;
+    supersede(&txn, &old, &new).await?;
     let before = mandate_json(&old, &current_delegatees(&txn, &old).await?);
     audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;
     txn.commit().await?;
@@ -259,7 +318,23 @@ pub async fn revoke_mandate(
 ) -> AppResult<mandate::Model> {
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let (before, _, actor) = for_change(&txn, by, id).await?;
-    let doc = documents::existing(&txn, document).await?;
+    let after = revoke_in(&txn, &before, document, last_day).await?;
+    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
+    audit_mandate(&txn, &actor, "revokeMandate", Some(old), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Revokes `before` from the day after `last_day` inside `txn`, citing
+/// `document`, with the onward delegations resting on it; returns it as
+/// revoked.
+pub(crate) async fn revoke_in(
+    txn: &DatabaseTransaction,
+    before: &mandate::Model,
+    document: Uuid,
+    last_day: NaiveDate,
+) -> AppResult<mandate::Model> {
+    let doc = documents::existing(txn, document).await?;
     if before.state != MandateState::Issued {
         return Err(AppError::rule(
             None,
@@ -278,14 +353,14 @@ pub async fn revoke_mandate(
             "the last day falls between the day before the mandate's first day and its planned end",
         ));
     }
-    check_ending_instrument(&txn, &before, &doc, last_day + Days::new(1), "document").await?;
+    check_ending_instrument(txn, before, &doc, last_day + Days::new(1), "document").await?;
     let mut ended = vec![before.clone()];
     let mut i = 0;
     while i < ended.len() {
         let children = mandate::Entity::find()
             .filter(mandate::Column::ParentMandateId.eq(ended[i].id))
             .filter(mandate::Column::State.eq(MandateState::Issued))
-            .all(&txn)
+            .all(txn)
             .await?;
         ended.extend(
             children
@@ -295,16 +370,12 @@ pub async fn revoke_mandate(
         i += 1;
     }
     let ids: Vec<Uuid> = ended.iter().map(|m| m.id).collect();
-    let spans = spans_of(&txn, &ids).await?;
+    let spans = spans_of(txn, &ids).await?;
     for m in &ended {
-        end_mandate(&txn, m, MandateState::Revoked, last_day, Some(document)).await?;
+        end_mandate(txn, m, MandateState::Revoked, last_day, Some(document)).await?;
     }
-    follow(&txn, spans, &ids).await?;
-    let after = existing(&txn, id).await?;
-    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
-    audit_mandate(&txn, &actor, "revokeMandate", Some(old), &after).await?;
-    txn.commit().await?;
-    Ok(after)
+    follow(txn, spans, &ids).await?;
+    existing(txn, before.id).await
 }
 
 /// Moves an authorization's end date later, citing `document`.

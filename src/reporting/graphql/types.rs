@@ -150,9 +150,11 @@ pub enum ImplementationStatus {
     Blocked,
 }
 
-/// What the reporter proposes for a mandate.
+/// What is recommended for a mandate: keep, amend, revoke or expand it
+/// (in a report's item and in the annual evaluation). Named `Proposal`
+/// before proposals (đề xuất) became a type of their own.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "entity::report_item::Proposal")]
+#[graphql(remote = "entity::report_item::Proposal", name = "Recommendation")]
 pub enum Proposal {
     /// Keep the mandate as it is (giữ nguyên).
     Keep,

@@ -53,19 +53,6 @@ pub(super) async fn for_review(
     Ok((r, actor))
 }
 
-/// The reason a report goes back: 1 to 5,000 characters.
-fn check_reason(reason: &str) -> AppResult<&str> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 5_000 || !crate::text::writable(reason) {
-        return Err(AppError::rule(
-            Some("reason"),
-            UserErrorCode::ReasonRequired,
-            "say why the report goes back: 1 to 5000 characters, with no control or text-direction characters but lines and tabs",
-        ));
-    }
-    Ok(reason)
-}
-
 /// Returns a submitted report to its reporter with a reason.
 pub async fn return_report(
     db: &DatabaseConnection,
@@ -85,7 +72,7 @@ pub async fn return_report(
         ReportStatus::Submitted,
     )
     .await?;
-    let reason = check_reason(reason)?;
+    let reason = crate::text::check_reason(reason, "report")?;
     let mut next = current.clone();
     next.status = ReportStatus::Returned;
     next.return_reason = Some(reason.to_owned());
@@ -257,7 +244,7 @@ pub async fn reopen(
         ReportStatus::Accepted,
     )
     .await?;
-    let reason = check_reason(reason)?;
+    let reason = crate::text::check_reason(reason, "report")?;
     if review == Review::Unit {
         lock_compiled(&txn, current.period_id).await?;
         let holders = compilation_source::Entity::find()

@@ -1,0 +1,224 @@
+//! The Tờ trình that carries a proposal to the deciding body, and the
+//! decision (QĐ of UBND tỉnh, or a resolution of HĐND tỉnh where the law
+//! gives the matter to HĐND) that issues its drafts, amends or revokes.
+
+use chrono::Days;
+use entity::document::DocumentType;
+use entity::mandate::{self, MandateState};
+use entity::proposal::{self, ProposalKind, ProposalStatus};
+use entity::role_grant::Role;
+use entity::unit;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoActiveModel, Set};
+use uuid::Uuid;
+
+use super::consult::{check_appraised, check_ready, needs_appraisal, require_issuer};
+use super::service::{Move, drafts_of, ids, locked, require_stage, stage_error, step_with};
+use crate::auth::Authority;
+use crate::error::{AppError, AppResult, UserErrorCode};
+use crate::mandates::service as mandates;
+use crate::units::service::{existing as existing_unit, path_ids};
+
+/// The body that decides: the sở that drafts, when every draft and every
+/// mandate concerned is its own (a Giám đốc Sở's authorization); UBND
+/// tỉnh (the province) otherwise.
+pub async fn deciding_body(
+    txn: &impl sea_orm::ConnectionTrait,
+    p: &proposal::Model,
+) -> AppResult<unit::Model> {
+    let drafting = existing_unit(txn, p.drafting_unit_id).await?;
+    let mut delegators: Vec<Uuid> = drafts_of(txn, p.id)
+        .await?
+        .iter()
+        .map(|m| m.delegator_unit_id)
+        .collect();
+    for id in ids(&p.concerned_mandate_ids) {
+        delegators.push(mandates::existing(txn, id).await?.delegator_unit_id);
+    }
+    if !delegators.is_empty() && delegators.iter().all(|d| *d == drafting.id) {
+        return Ok(drafting);
+    }
+    let province = path_ids(&drafting.path)
+        .first()
+        .copied()
+        .ok_or(AppError::NotFound("unit"))?;
+    existing_unit(txn, province).await
+}
+
+/// The drafts a decision would issue (those still drafts) and the
+/// mandates it would end.
+async fn parts(
+    txn: &DatabaseTransaction,
+    p: &proposal::Model,
+) -> AppResult<(Vec<mandate::Model>, Vec<mandate::Model>)> {
+    let drafts = drafts_of(txn, p.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.state == MandateState::Draft)
+        .collect();
+    let mut concerned = Vec::new();
+    for id in ids(&p.concerned_mandate_ids) {
+        concerned.push(mandates::existing(txn, id).await?);
+    }
+    Ok((drafts, concerned))
+}
+
+/// Sends a proposal to the deciding body with its Tờ trình: APPROVER of
+/// the drafting body. From APPRAISED; from DRAFTING only when nothing in it
+/// needs an appraisal (APPRAISAL_REQUIRED). Ready as for the appraisal
+/// (opinions, Sở Tài chính's where a budget goes with it), every draft
+/// covered by a favourable appraisal where it needs one, and the Tờ trình
+/// a registered TTR of the drafting body (WRONG_INSTRUMENT_TYPE,
+/// WRONG_ISSUER).
+pub async fn submit_for_decision(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    submission: Uuid,
+) -> AppResult<proposal::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let before = locked(&txn, id).await?;
+    let drafting = existing_unit(&txn, before.drafting_unit_id).await?;
+    let actor = by.require(Role::Approver, &drafting)?;
+    require_stage(
+        &before,
+        &[ProposalStatus::Drafting, ProposalStatus::Appraised],
+        "submitting for decision",
+    )?;
+    check_ready(&txn, &before).await?;
+    let (drafts, concerned) = parts(&txn, &before).await?;
+    if before.status == ProposalStatus::Drafting {
+        for m in drafts.iter().chain(&concerned) {
+            let delegator = existing_unit(&txn, m.delegator_unit_id).await?;
+            if needs_appraisal(&txn, m, &delegator).await? {
+                return Err(AppError::rule(
+                    None,
+                    UserErrorCode::AppraisalRequired,
+                    format!(
+                        "{} needs Sở Tư pháp's appraisal: ask for it (requestAppraisal) before the Tờ trình",
+                        m.code
+                    ),
+                ));
+            }
+        }
+    }
+    for m in &drafts {
+        check_appraised(&txn, m).await?;
+    }
+    let doc = crate::mandates::documents::existing(&txn, submission).await?;
+    if doc.doc_type != DocumentType::Ttr {
+        return Err(AppError::rule(
+            Some("submission"),
+            UserErrorCode::WrongInstrumentType,
+            format!("{} is not a Tờ trình (TTR)", doc.number),
+        ));
+    }
+    require_issuer(&doc, &drafting, "submission")?;
+    let note = doc.number.clone();
+    let m = Move {
+        to: ProposalStatus::AwaitingDecision,
+        action: "submitForDecision",
+        unit: drafting.id,
+        reason: Some(&note),
+    };
+    let after = step_with(&txn, &actor, &before, m, |row| {
+        row.submission_document_id = Set(Some(submission));
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The deciding body decides: APPROVER over it, while the proposal awaits
+/// its decision. The decision is a registered document of the deciding
+/// body (WRONG_ISSUER): a resolution of HĐND (NQ_HDND) where the proposal
+/// requires one (RESOLUTION_REQUIRED), recorded as adopted on its date.
+/// In one transaction it becomes the legal basis of every draft, which is
+/// issued after every rule and the appraisal gate; an amendment's draft
+/// supersedes the concerned mandate of the same matter (NO_DRAFT_MANDATES
+/// for one left without); a revocation ends the concerned mandates the
+/// day before the decision takes effect. Any refusal leaves all as it was.
+pub async fn decide_proposal(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    decision: Uuid,
+) -> AppResult<(proposal::Model, Vec<mandate::Model>)> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let before = locked(&txn, id).await?;
+    let decider = deciding_body(&txn, &before).await?;
+    let actor = by.require(Role::Approver, &decider)?;
+    if before.status != ProposalStatus::AwaitingDecision {
+        return Err(stage_error(
+            &before,
+            &[ProposalStatus::AwaitingDecision],
+            "deciding",
+        ));
+    }
+    let doc = crate::mandates::documents::existing(&txn, decision).await?;
+    if before.requires_resolution && doc.doc_type != DocumentType::NqHdnd {
+        return Err(AppError::rule(
+            Some("decision"),
+            UserErrorCode::ResolutionRequired,
+            format!(
+                "the matter is decided by a resolution of HĐND (NQ_HDND), not by {}",
+                doc.number
+            ),
+        ));
+    }
+    require_issuer(&doc, &decider, "decision")?;
+    let (drafts, concerned) = parts(&txn, &before).await?;
+    let mut changed = Vec::new();
+    match before.kind {
+        ProposalKind::Revoke => {
+            let last_day = doc.effective_from - Days::new(1);
+            for old in &concerned {
+                changed.push(mandates::revoke_in(&txn, old, doc.id, last_day).await?);
+            }
+        }
+        ProposalKind::Delegate | ProposalKind::Amend => {
+            if drafts.is_empty() {
+                return Err(AppError::rule(
+                    None,
+                    UserErrorCode::NoDraftMandates,
+                    "the proposal has no draft mandate to issue",
+                ));
+            }
+            let mut replaced = Vec::new();
+            for draft in &drafts {
+                let old = concerned
+                    .iter()
+                    .find(|c| c.matter_code.eq_ignore_ascii_case(&draft.matter_code));
+                let mut row = draft.clone().into_active_model();
+                row.legal_basis_id = Set(Some(doc.id));
+                let draft = row.update(&txn).await?;
+                changed.push(mandates::issue_in(&txn, &draft, old).await?);
+                replaced.extend(old.map(|o| o.id));
+            }
+            if let Some(left) = concerned.iter().find(|c| !replaced.contains(&c.id)) {
+                return Err(AppError::rule(
+                    None,
+                    UserErrorCode::NoDraftMandates,
+                    format!(
+                        "{} is concerned but no draft of matter {} amends it",
+                        left.code, left.matter_code
+                    ),
+                ));
+            }
+        }
+    }
+    let note = doc.number.clone();
+    let m = Move {
+        to: ProposalStatus::Decided,
+        action: "decideProposal",
+        unit: decider.id,
+        reason: Some(&note),
+    };
+    let decided_on = doc.issued_date;
+    let after = step_with(&txn, &actor, &before, m, |row| {
+        row.decision_document_id = Set(Some(decision));
+        row.decided_on = Set(Some(decided_on));
+    })
+    .await?;
+    txn.commit().await?;
+    Ok((after, changed))
+}
