@@ -170,8 +170,9 @@ pub async fn decide_proposal(
     let mut changed = Vec::new();
     match before.kind {
         ProposalKind::Revoke => {
-            let last_day = doc.effective_from - Days::new(1);
             for old in &concerned {
+                // A mandate not yet in force is withdrawn before its first day.
+                let last_day = doc.effective_from.max(old.effective_from) - Days::new(1);
                 changed.push(mandates::revoke_in(&txn, old, doc.id, last_day).await?);
             }
         }

@@ -552,8 +552,9 @@ impl TestApp {
             .await
             .unwrap();
         let reporting = reporting_snapshot(db).await;
+        let proposals = proposal_snapshot(db).await;
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}"
         )
     }
 
@@ -586,6 +587,12 @@ impl TestApp {
             report_reminder::Entity.table_name(),
             report_rollup::Entity.table_name(),
             indicator_rollup::Entity.table_name(),
+            proposal::Entity.table_name(),
+            proposal_event::Entity.table_name(),
+            opinion_request::Entity.table_name(),
+            appraisal::Entity.table_name(),
+            appraisal_mandate::Entity.table_name(),
+            delegation_policy::Entity.table_name(),
         ];
         let counts = tables
             .iter()
@@ -903,6 +910,39 @@ pub async fn appraise_if_needed(app: &TestApp, m: &entity::mandate::Model) {
     consult::record_appraisal(app.db(), Authority::Cli, &[m.id], input)
         .await
         .unwrap();
+}
+
+/// Every table of proposals, in a stable order.
+async fn proposal_snapshot(db: &DatabaseConnection) -> String {
+    use entity::*;
+    let proposals = proposal::Entity::find()
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let events = proposal_event::Entity::find()
+        .order_by_asc(proposal_event::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let opinions = opinion_request::Entity::find()
+        .order_by_asc(opinion_request::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let appraisals = appraisal::Entity::find()
+        .order_by_asc(appraisal::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let notes = appraisal_mandate::Entity::find()
+        .order_by_asc(appraisal_mandate::Column::AppraisalId)
+        .order_by_asc(appraisal_mandate::Column::MandateId)
+        .all(db)
+        .await
+        .unwrap();
+    let policies = delegation_policy::Entity::find().all(db).await.unwrap();
+    format!("{proposals:?}{events:?}{opinions:?}{appraisals:?}{notes:?}{policies:?}")
 }
 
 /// Every reporting table, in a stable order.

@@ -16,6 +16,7 @@ mod import;
 mod lineage;
 mod mandates;
 mod matters;
+mod proposals;
 mod reporting;
 mod reporting_figures;
 mod reporting_follow;

@@ -1,0 +1,1039 @@
+//! Proposals: the whole way of a real matter from a sở's proposal to the
+//! decision over GraphQL, and every rule of the way with its code, each
+//! refusal changing nothing.
+
+use chrono::Days;
+use entity::document::DocumentType;
+use entity::mandate::MandateKind;
+use entity::opinion_request::OpinionAnswer;
+use entity::proposal::{ProposalKind, ProposalStatus};
+use phancap::auth::Authority;
+use phancap::error::AppError;
+use phancap::graphql::NodeKind;
+use phancap::mandates::service::{self as mandates, Resources};
+use phancap::proposals::consult::{self, AppraisalInput, OpinionInput};
+use phancap::proposals::{decide, service as proposals};
+use sea_orm::{EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{
+    TestApp, appraisal_report, catalogue, department, document_of, gid, instrument, mandate_input,
+    spawn_app, today,
+};
+
+/// The code of a refusal, after checking it changed nothing.
+async fn refused<T: std::fmt::Debug>(
+    app: &TestApp,
+    before: &str,
+    result: Result<T, AppError>,
+) -> String {
+    let code = match result {
+        Err(AppError::Rule { code, .. }) => code.name().to_owned(),
+        Err(other) => format!("{other:?}"),
+        Ok(v) => panic!("expected a refusal, got {v:?}"),
+    };
+    assert_eq!(app.snapshot().await, before, "{code} changed nothing");
+    code
+}
+
+/// The bodies of province 19 a proposal needs.
+struct Bodies {
+    province: Uuid,
+    construction: Uuid,
+    finance: Uuid,
+    home: Uuid,
+    communes: Vec<Uuid>,
+}
+
+async fn bodies(app: &TestApp, home: Uuid) -> Bodies {
+    let province = phancap::units::service::find_by_code(app.db(), "19", None, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let construction = department(app, &province, "SXD", "Sở Xây dựng").await;
+    let finance = department(app, &province, "STC", "Sở Tài chính").await;
+    department(app, &province, "STP", "Sở Tư pháp").await;
+    let communes = phancap::units::service::children_of(
+        app.db(),
+        &[province.id],
+        Some(entity::unit::UnitKind::Commune),
+        today(),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|u| u.id)
+    .collect();
+    Bodies {
+        province: province.id,
+        construction,
+        finance,
+        home,
+        communes,
+    }
+}
+
+fn proposal_input(b: &Bodies, matter: &str, targets: Vec<Uuid>) -> proposals::ProposalInput {
+    proposals::ProposalInput {
+        kind: ProposalKind::Delegate,
+        title: "Đề xuất phân cấp cấp giấy phép xây dựng cho UBND cấp xã".into(),
+        proposing_unit: b.construction,
+        drafting_unit: b.construction,
+        justification: "Rút ngắn thời gian giải quyết, giải quyết tại chỗ cho người dân".into(),
+        matter_codes: vec![matter.into()],
+        targets,
+        concerned_mandates: Vec::new(),
+        attachments: Vec::new(),
+        legal_basis: None,
+        legal_basis_article: None,
+        resources: Resources {
+            staff: Some(1),
+            ..Resources::default()
+        },
+        requires_resolution: false,
+        evaluation: None,
+    }
+}
+
+const PROPOSAL: &str = "id status version
+    timeline { action fromStatus toStatus actor reason }
+    opinions { id answer late body { code } }
+    appraisals { conclusion favourable report { number } notes { note mandate { code } } }
+    submission { number } decision { number } decidedOn
+    mandates { code status assignments { id } proposal { id } }
+    viewerCan { edit submit takeUp sendBack requestAppraisal appraise submitForDecision decide }";
+
+async fn call(app: &TestApp, token: &str, field: &str, input: &str, vars: Value) -> Value {
+    let query = format!(
+        "mutation($input: {input}) {{ {field}(input: $input) {{ proposal {{ {PROPOSAL} }} userErrors {{ code message }} }} }}"
+    );
+    let body = app.graphql_as(token, &query, vars).await;
+    assert!(body["errors"].is_null(), "{field}: {body}");
+    assert_eq!(
+        body["data"][field]["userErrors"],
+        json!([]),
+        "{field}: {body}"
+    );
+    body["data"][field]["proposal"].clone()
+}
+
+async fn by_id(app: &TestApp, token: &str, field: &str, id: &Value) -> Value {
+    let query = format!(
+        "mutation($id: ID!) {{ {field}(id: $id) {{ proposal {{ {PROPOSAL} }} userErrors {{ code message }} }} }}"
+    );
+    let body = app.graphql_as(token, &query, json!({ "id": id })).await;
+    body["data"][field].clone()
+}
+
+/// Sở Xây dựng proposes to decentralize building permits to every commune
+/// of Thái Nguyên; Sở Tài chính and Sở Nội vụ give opinions; Sở Tư pháp
+/// returns it once, then appraises it favourably; UBND tỉnh decides; the
+/// mandate comes from the proposal and shows its way.
+#[tokio::test]
+async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    assert!(b.communes.len() > 90, "every commune of 2025 Thái Nguyên");
+    catalogue(&app, "XD-GPXD").await;
+    let reporter = app.token("reporter.tn").await;
+    let approver = app.token("approver.tn").await;
+    let legal = app.token("legal-reviewer.tn").await;
+    let unit = |id: Uuid| gid(NodeKind::Unit, id);
+
+    let p = call(&app, &reporter, "createProposal", "CreateProposalInput!", json!({ "input": {
+        "kind": "DELEGATE", "title": "Đề xuất phân cấp cấp giấy phép xây dựng cho UBND cấp xã",
+        "proposingUnit": unit(b.construction), "draftingUnit": unit(b.construction),
+        "justification": "Giải quyết tại chỗ, rút ngắn thời gian cho người dân",
+        "matterCodes": ["XD-GPXD"], "targets": b.communes.iter().map(|c| unit(*c)).collect::<Vec<_>>(),
+        "resources": { "budgetVnd": 500_000_000, "staff": 92 } } })).await;
+    assert_eq!(p["status"], "DRAFT");
+    assert_eq!(p["viewerCan"]["edit"], true);
+    let id = p["id"].clone();
+    let p = call(
+        &app,
+        &approver,
+        "submitProposal",
+        "SubmitProposalInput!",
+        json!({ "input": { "id": id, "version": p["version"] } }),
+    )
+    .await;
+    assert_eq!(p["status"], "SUBMITTED");
+    let p = by_id(&app, &approver, "takeUpProposal", &id).await;
+    assert_eq!(p["proposal"]["status"], "DRAFTING", "{p}");
+
+    // The sở drafts the decision's mandate from the proposal.
+    let effective = today() + Days::new(20);
+    let body = app.graphql_as(&reporter, "mutation($input: DraftMandateInput!) { draftMandate(input: $input) { mandate { id proposal { id } } userErrors { code } } }",
+        json!({ "input": { "code": "19-PC-GPXD", "title": "Cấp giấy phép xây dựng nhà ở riêng lẻ", "sector": "XAY_DUNG",
+            "matterCode": "XD-GPXD", "kind": "DECENTRALIZATION", "delegator": unit(b.province),
+            "resources": { "budgetVnd": 500_000_000, "staff": 92 }, "effectiveFrom": effective.to_string(),
+            "delegatees": b.communes.iter().map(|c| unit(*c)).collect::<Vec<_>>(), "proposal": id } })).await;
+    assert_eq!(
+        body["data"]["draftMandate"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["draftMandate"]["mandate"]["proposal"]["id"],
+        id
+    );
+
+    // Opinions of Sở Tài chính and Sở Nội vụ, within 5 working days.
+    let body = app.graphql_as(&approver, "mutation($input: RequestOpinionsInput!) { requestOpinions(input: $input) { opinions { id dueOn } userErrors { code } } }",
+        json!({ "input": { "id": id, "bodies": [unit(b.finance), unit(b.home)], "workingDays": 5 } })).await;
+    let asked = body["data"]["requestOpinions"]["opinions"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(asked.len(), 2, "{body}");
+    let early = by_id(&app, &approver, "requestAppraisal", &id).await;
+    assert_eq!(
+        early["userErrors"][0]["code"], "OPINIONS_PENDING",
+        "{early}"
+    );
+    for (request, answer, text) in [
+        (
+            &asked[0]["id"],
+            "AGREE_WITH_CHANGES",
+            Some("Bổ sung nguồn kinh phí từ ngân sách cấp xã"),
+        ),
+        (&asked[1]["id"], "AGREE", None),
+    ] {
+        let body = app.graphql_as(&approver, "mutation($input: AnswerOpinionInput!) { answerOpinion(input: $input) { opinion { answer late } userErrors { code } } }",
+            json!({ "input": { "request": request, "answer": answer, "text": text } })).await;
+        assert_eq!(
+            body["data"]["answerOpinion"]["opinion"]["answer"], answer,
+            "{body}"
+        );
+        assert_eq!(body["data"]["answerOpinion"]["opinion"]["late"], false);
+    }
+
+    // Sở Tư pháp returns it once, then appraises it favourably.
+    let p = by_id(&app, &approver, "requestAppraisal", &id).await;
+    assert_eq!(p["proposal"]["status"], "IN_APPRAISAL", "{p}");
+    assert_eq!(p["proposal"]["viewerCan"]["submitForDecision"], false);
+    let p = call(&app, &legal, "returnProposal", "ProposalReasonInput!", json!({ "input": { "id": id, "reason": "Bổ sung căn cứ pháp lý tại Điều 103 Luật Xây dựng" } })).await;
+    assert_eq!(p["status"], "DRAFTING");
+    let p = by_id(&app, &approver, "requestAppraisal", &id).await;
+    assert_eq!(p["proposal"]["status"], "IN_APPRAISAL", "{p}");
+    let justice = crate::helpers::justice_department(&app, b.province).await;
+    let report = instrument(
+        &app,
+        "12/BCTĐ-STP",
+        DocumentType::Bc,
+        justice,
+        &today().to_string(),
+    )
+    .await;
+    let draft = proposals::drafts_of(
+        app.db(),
+        phancap::graphql::decode_id(&async_graphql::ID(id.as_str().unwrap().into()))
+            .unwrap()
+            .1,
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    let body = app.graphql_as(&legal, &format!("mutation($input: AppraiseProposalInput!) {{ appraiseProposal(input: $input) {{ appraisal {{ favourable }} proposal {{ {PROPOSAL} }} userErrors {{ code }} }} }}"),
+        json!({ "input": { "id": id, "report": gid(NodeKind::Document, report), "conclusion": "ELIGIBLE_AFTER_CHANGES",
+            "summary": "Đủ điều kiện trình sau khi tiếp thu", "notes": [{ "mandate": gid(NodeKind::Mandate, draft), "note": "Làm rõ điều kiện về nhân lực" }] } })).await;
+    let p = &body["data"]["appraiseProposal"]["proposal"];
+    assert_eq!(p["status"], "APPRAISED", "{body}");
+    assert_eq!(
+        p["appraisals"][0]["notes"][0]["note"],
+        "Làm rõ điều kiện về nhân lực"
+    );
+
+    // The Tờ trình, then the decision of UBND tỉnh.
+    let ttr = instrument(
+        &app,
+        "45/TTr-SXD",
+        DocumentType::Ttr,
+        b.construction,
+        &today().to_string(),
+    )
+    .await;
+    let p = call(
+        &app,
+        &approver,
+        "submitForDecision",
+        "ProposalDocumentInput!",
+        json!({ "input": { "id": id, "document": gid(NodeKind::Document, ttr) } }),
+    )
+    .await;
+    assert_eq!(p["status"], "AWAITING_DECISION");
+    assert_eq!(p["viewerCan"]["decide"], true);
+    let year = chrono::Datelike::year(&today());
+    let decision = document_of(
+        &app,
+        &format!("15/{year}/QĐ-UBND"),
+        true,
+        b.province,
+        &today().to_string(),
+    )
+    .await;
+    let body = app.graphql_as(&approver, &format!("mutation($input: ProposalDocumentInput!) {{ decideProposal(input: $input) {{ mandates {{ code status legalBasis {{ number }} }} proposal {{ {PROPOSAL} }} userErrors {{ code message }} }} }}"),
+        json!({ "input": { "id": id, "document": gid(NodeKind::Document, decision) } })).await;
+    let decided = &body["data"]["decideProposal"];
+    assert_eq!(decided["userErrors"], json!([]), "{body}");
+    assert_eq!(decided["mandates"][0]["status"], "SCHEDULED", "{body}");
+    assert_eq!(
+        decided["mandates"][0]["legalBasis"]["number"],
+        format!("15/{year}/QĐ-UBND")
+    );
+    let p = &decided["proposal"];
+    assert_eq!(p["status"], "DECIDED");
+    assert_eq!(p["decidedOn"], today().to_string());
+    assert_eq!(
+        p["mandates"][0]["assignments"].as_array().unwrap().len(),
+        b.communes.len()
+    );
+    assert_eq!(p["mandates"][0]["proposal"]["id"], id);
+    let steps: Vec<&str> = p["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "createProposal",
+            "submitProposal",
+            "takeUpProposal",
+            "requestOpinions",
+            "answerOpinion",
+            "answerOpinion",
+            "requestAppraisal",
+            "returnProposal",
+            "requestAppraisal",
+            "appraiseProposal",
+            "submitForDecision",
+            "decideProposal"
+        ]
+    );
+    let returned = &p["timeline"][7];
+    assert_eq!(returned["fromStatus"], "IN_APPRAISAL");
+    assert_eq!(
+        returned["reason"],
+        "Bổ sung căn cứ pháp lý tại Điều 103 Luật Xây dựng"
+    );
+    assert_eq!(returned["actor"], "legal-reviewer.tn");
+
+    // The proposing unit's own reporter sees the way; an anonymous caller
+    // and a viewer of another province do not.
+    let list = app
+        .graphql_as(
+            &reporter,
+            "{ proposals(filter: { matterCode: \"XD-GPXD\" }) { nodes { status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        list["data"]["proposals"]["nodes"][0]["status"], "DECIDED",
+        "{list}"
+    );
+    let anonymous = app
+        .graphql("{ proposals { nodes { id } } }", json!({}))
+        .await;
+    assert_eq!(anonymous["data"]["proposals"]["nodes"], json!([]));
+    let outsider = app.viewer_over("outsider", fixture.outside.id).await;
+    let node = app
+        .graphql_as(
+            &outsider,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node["data"]["node"], Value::Null, "{node}");
+}
+
+/// Moves a proposal of Sở Xây dựng for `matter` to DRAFTING with one
+/// decentralization drafted from it; returns it and the draft.
+async fn drafting(app: &TestApp, b: &Bodies, matter: &str, budget: i64) -> (Uuid, Uuid) {
+    catalogue(app, matter).await;
+    let mut input = proposal_input(b, matter, vec![b.communes[0]]);
+    input.resources.budget_vnd = Some(budget);
+    let p = proposals::create_proposal(app.db(), Authority::Cli, input)
+        .await
+        .unwrap();
+    let p = proposals::submit_proposal(app.db(), Authority::Cli, p.id, p.version)
+        .await
+        .unwrap();
+    let p = proposals::take_up_proposal(app.db(), Authority::Cli, p.id)
+        .await
+        .unwrap();
+    let mut m = mandate_input(
+        &format!("19-{matter}"),
+        matter,
+        b.province,
+        vec![b.communes[0]],
+        Uuid::nil(),
+    );
+    m.legal_basis = None;
+    m.effective_from = today() + Days::new(10);
+    m.resources.budget_vnd = Some(budget);
+    m.proposal = Some(p.id);
+    let draft = mandates::draft_mandate(app.db(), Authority::Cli, m)
+        .await
+        .unwrap();
+    (p.id, draft.id)
+}
+
+fn appraisal(report: Uuid, conclusion: entity::appraisal::Conclusion) -> AppraisalInput {
+    AppraisalInput {
+        report,
+        conclusion,
+        summary: None,
+        notes: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
+    use entity::appraisal::Conclusion;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    let cli = Authority::Cli;
+    catalogue(&app, "XD-R1").await;
+
+    // The drafting body is a sở of the proposing unit's province.
+    let before = app.snapshot().await;
+    let mut input = proposal_input(&b, "XD-R1", vec![b.communes[0]]);
+    input.drafting_unit = b.communes[1];
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::create_proposal(db, cli, input).await
+        )
+        .await,
+        "INVALID_DRAFTING_BODY"
+    );
+    let mut input = proposal_input(&b, "XD-R1", vec![b.communes[0]]);
+    input.drafting_unit = fixture.outside.department;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::create_proposal(db, cli, input).await
+        )
+        .await,
+        "INVALID_DRAFTING_BODY"
+    );
+    let mut input = proposal_input(&b, "XD-R1", vec![b.communes[0]]);
+    input.matter_codes = vec!["KHONG-CO".into()];
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::create_proposal(db, cli, input).await
+        )
+        .await,
+        "UNKNOWN_MATTER"
+    );
+
+    // What a proposal must say before it leaves its unit.
+    for (change, code) in [
+        (0, "MISSING_NARRATIVE"),
+        (1, "MISSING_RESOURCES"),
+        (2, "MANDATES_REQUIRED"),
+        (3, "INVALID_DELEGATEES"),
+    ] {
+        let mut input = proposal_input(&b, "XD-R1", vec![b.communes[0]]);
+        match change {
+            0 => input.justification = "  ".into(),
+            1 => input.resources = Resources::default(),
+            2 => input.kind = ProposalKind::Amend,
+            _ => input.targets = Vec::new(),
+        }
+        let p = proposals::create_proposal(db, cli, input).await.unwrap();
+        let before = app.snapshot().await;
+        assert_eq!(
+            refused(
+                &app,
+                &before,
+                proposals::submit_proposal(db, cli, p.id, p.version).await
+            )
+            .await,
+            code
+        );
+        // Stale versions conflict; steps out of their stage are refused.
+        assert!(
+            refused(
+                &app,
+                &before,
+                proposals::submit_proposal(db, cli, p.id, p.version + 1).await
+            )
+            .await
+            .starts_with("Conflict")
+        );
+        assert_eq!(
+            refused(
+                &app,
+                &before,
+                proposals::take_up_proposal(db, cli, p.id).await
+            )
+            .await,
+            "WRONG_STAGE"
+        );
+        assert_eq!(
+            refused(
+                &app,
+                &before,
+                proposals::withdraw_proposal(db, cli, p.id, " ").await
+            )
+            .await,
+            "REASON_REQUIRED"
+        );
+    }
+
+    // Drafting: only the proposed matters; the appraisal needs drafts,
+    // opinions in and, with a budget, Sở Tài chính's.
+    let (p, draft) = drafting(&app, &b, "XD-R2", 300_000_000).await;
+    let before = app.snapshot().await;
+    let mut other = mandate_input(
+        "19-OTHER",
+        "XD-R1",
+        b.province,
+        vec![b.communes[0]],
+        Uuid::nil(),
+    );
+    other.legal_basis = None;
+    other.proposal = Some(p);
+    assert_eq!(
+        refused(&app, &before, mandates::draft_mandate(db, cli, other).await).await,
+        "NOT_PROPOSED_MATTER"
+    );
+    assert_eq!(
+        refused(&app, &before, mandates::issue_mandate(db, cli, draft).await).await,
+        "ISSUED_BY_DECISION"
+    );
+    assert_eq!(
+        refused(&app, &before, consult::request_appraisal(db, cli, p).await).await,
+        "FINANCE_OPINION_REQUIRED"
+    );
+    let ttr = instrument(
+        &app,
+        "7/TTr-SXD",
+        DocumentType::Ttr,
+        b.construction,
+        "2025-08-01",
+    )
+    .await;
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::submit_for_decision(db, cli, p, ttr).await
+        )
+        .await,
+        "FINANCE_OPINION_REQUIRED"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::request_opinions(db, cli, p, &[b.construction], 5).await
+        )
+        .await,
+        "INVALID_OPINION_BODY"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::request_opinions(db, cli, p, &[fixture.outside.department], 5).await
+        )
+        .await,
+        "INVALID_OPINION_BODY"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::request_opinions(db, cli, p, &[b.finance], 31).await
+        )
+        .await,
+        "OUT_OF_RANGE"
+    );
+    let (_, asked) = consult::request_opinions(db, cli, p, &[b.finance], 3)
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::request_opinions(db, cli, p, &[b.finance], 3).await
+        )
+        .await,
+        "ALREADY_REQUESTED"
+    );
+    assert_eq!(
+        refused(&app, &before, consult::request_appraisal(db, cli, p).await).await,
+        "OPINIONS_PENDING"
+    );
+    let disagree = OpinionInput {
+        answer: OpinionAnswer::Disagree,
+        text: None,
+        document: None,
+    };
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::answer_opinion(db, cli, asked[0].id, disagree).await
+        )
+        .await,
+        "MISSING_NARRATIVE"
+    );
+    let not_theirs = document_of(&app, "3/2025/QĐ-UBND", true, b.province, "2025-07-01").await;
+    let before = app.snapshot().await;
+    let wrong_letter = OpinionInput {
+        answer: OpinionAnswer::Agree,
+        text: None,
+        document: Some(not_theirs),
+    };
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::answer_opinion(db, cli, asked[0].id, wrong_letter).await
+        )
+        .await,
+        "WRONG_ISSUER"
+    );
+    let agree = OpinionInput {
+        answer: OpinionAnswer::Agree,
+        text: None,
+        document: None,
+    };
+    consult::answer_opinion(db, cli, asked[0].id, agree.clone())
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::answer_opinion(db, cli, asked[0].id, agree).await
+        )
+        .await,
+        "ALREADY_ANSWERED"
+    );
+    // A decentralization goes to the decision only after its appraisal.
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::submit_for_decision(db, cli, p, ttr).await
+        )
+        .await,
+        "APPRAISAL_REQUIRED"
+    );
+
+    // The appraisal: only a BCTĐ of the province's Sở Tư pháp; NOT_ELIGIBLE
+    // sends it back; the gate reads the latest appraisal.
+    consult::request_appraisal(db, cli, p).await.unwrap();
+    let wrong = instrument(
+        &app,
+        "8/BC-SXD",
+        DocumentType::Bc,
+        b.construction,
+        "2025-08-01",
+    )
+    .await;
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::appraise_proposal(db, cli, p, appraisal(wrong, Conclusion::Eligible)).await
+        )
+        .await,
+        "NOT_APPRAISAL_REPORT"
+    );
+    let report = appraisal_report(&app, b.province).await;
+    let mut noted = appraisal(report, Conclusion::Eligible);
+    noted.notes = vec![(Uuid::now_v7(), "Ghi chú".into())];
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::appraise_proposal(db, cli, p, noted).await
+        )
+        .await,
+        "UNKNOWN_ITEM"
+    );
+    let (after, _) =
+        consult::appraise_proposal(db, cli, p, appraisal(report, Conclusion::NotEligible))
+            .await
+            .unwrap();
+    assert_eq!(after.status, ProposalStatus::Drafting);
+    consult::request_appraisal(db, cli, p).await.unwrap();
+    consult::appraise_proposal(db, cli, p, appraisal(report, Conclusion::Eligible))
+        .await
+        .unwrap();
+
+    // The Tờ trình is a TTR of the drafting body.
+    let letter = instrument(
+        &app,
+        "9/SXD-QLXD",
+        DocumentType::Cv,
+        b.construction,
+        "2025-08-01",
+    )
+    .await;
+    let home_ttr = instrument(
+        &app,
+        "10/TTr-SNV",
+        DocumentType::Ttr,
+        fixture.inside.department,
+        "2025-08-01",
+    )
+    .await;
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::submit_for_decision(db, cli, p, letter).await
+        )
+        .await,
+        "WRONG_INSTRUMENT_TYPE"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::submit_for_decision(db, cli, p, home_ttr).await
+        )
+        .await,
+        "WRONG_ISSUER"
+    );
+    decide::submit_for_decision(db, cli, p, ttr).await.unwrap();
+
+    // The decision: of the deciding body, a resolution where required,
+    // and all its drafts lawful or nothing.
+    let home_decision = instrument(
+        &app,
+        "11/QĐ-SNV",
+        DocumentType::QdSo,
+        fixture.inside.department,
+        "2025-08-01",
+    )
+    .await;
+    let year = chrono::Datelike::year(&today());
+    let decision = document_of(
+        &app,
+        &format!("16/{year}/QĐ-UBND"),
+        true,
+        b.province,
+        &today().to_string(),
+    )
+    .await;
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::decide_proposal(db, cli, p, home_decision).await
+        )
+        .await,
+        "WRONG_ISSUER"
+    );
+    entity::proposal::Entity::update_many()
+        .col_expr(
+            entity::proposal::Column::RequiresResolution,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::proposal::Column::Id, p))
+        .exec(db)
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            decide::decide_proposal(db, cli, p, decision).await
+        )
+        .await,
+        "RESOLUTION_REQUIRED"
+    );
+    entity::proposal::Entity::update_many()
+        .col_expr(
+            entity::proposal::Column::RequiresResolution,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(sea_orm::ColumnTrait::eq(&entity::proposal::Column::Id, p))
+        .exec(db)
+        .await
+        .unwrap();
+    let (decided, issued) = decide::decide_proposal(db, cli, p, decision).await.unwrap();
+    assert_eq!(decided.status, ProposalStatus::Decided);
+    assert_eq!(issued[0].legal_basis_id, Some(decision));
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::withdraw_proposal(db, cli, p, "Muộn").await
+        )
+        .await,
+        "WRONG_STAGE"
+    );
+}
+
+#[tokio::test]
+async fn the_appraisal_gate_holds_for_decentralizations_and_as_the_province_says_for_authorizations()
+ {
+    use entity::appraisal::Conclusion;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    let cli = Authority::Cli;
+    catalogue(&app, "XD-G1").await;
+    catalogue(&app, "XD-G2").await;
+    let basis = document_of(&app, "20/2025/QĐ-UBND", true, b.province, "2025-07-01").await;
+    // A decentralization drafted outside a proposal: refused until Sở Tư
+    // pháp's latest appraisal of it is favourable.
+    let d = mandates::draft_mandate(
+        db,
+        cli,
+        mandate_input("19-G1", "XD-G1", b.province, vec![b.communes[0]], basis),
+    )
+    .await
+    .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(&app, &before, mandates::issue_mandate(db, cli, d.id).await).await,
+        "APPRAISAL_REQUIRED"
+    );
+    let report = appraisal_report(&app, b.province).await;
+    consult::record_appraisal(db, cli, &[d.id], appraisal(report, Conclusion::NotEligible))
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(&app, &before, mandates::issue_mandate(db, cli, d.id).await).await,
+        "APPRAISAL_REQUIRED"
+    );
+    consult::record_appraisal(
+        db,
+        cli,
+        &[d.id],
+        appraisal(report, Conclusion::EligibleAfterChanges),
+    )
+    .await
+    .unwrap();
+    mandates::issue_mandate(db, cli, d.id).await.unwrap();
+    // An issued mandate, or a proposal's draft, is not recorded this way.
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::record_appraisal(db, cli, &[d.id], appraisal(report, Conclusion::Eligible))
+                .await
+        )
+        .await,
+        "WRONG_STAGE"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::record_appraisal(db, cli, &[], appraisal(report, Conclusion::Eligible)).await
+        )
+        .await,
+        "MANDATES_REQUIRED"
+    );
+
+    // An authorization needs none by default, and one where the province
+    // says so.
+    let decision = instrument(
+        &app,
+        "21/QĐ-UBND",
+        DocumentType::QdUbnd,
+        b.province,
+        "2025-07-01",
+    )
+    .await;
+    let authorization = |code: &str| {
+        let mut m = mandate_input(code, "XD-G2", b.province, vec![b.construction], decision);
+        m.kind = MandateKind::Authorization;
+        m.delegatee_capacity = entity::mandate::DelegatorCapacity::Head;
+        m.conditions = Some("Báo cáo kết quả hằng quý".into());
+        m.effective_to = Some("2026-12-31".parse().unwrap());
+        m
+    };
+    let mut first = authorization("19-UQ-1");
+    first.effective_to = Some("2025-12-31".parse().unwrap());
+    let a = mandates::draft_mandate(db, cli, first).await.unwrap();
+    mandates::issue_mandate(db, cli, a.id).await.unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            consult::set_delegation_policy(db, cli, b.construction, true).await
+        )
+        .await,
+        "NOT_A_PROVINCE"
+    );
+    consult::set_delegation_policy(db, cli, b.province, true)
+        .await
+        .unwrap();
+    let mut second = authorization("19-UQ-2");
+    second.effective_from = "2026-01-01".parse().unwrap();
+    let a2 = mandates::draft_mandate(db, cli, second).await.unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(&app, &before, mandates::issue_mandate(db, cli, a2.id).await).await,
+        "APPRAISAL_REQUIRED"
+    );
+    let policy = app
+        .graphql(
+            &format!(
+                "{{ delegationPolicy(province: \"{}\") {{ authorizationsNeedAppraisal }} }}",
+                gid(NodeKind::Unit, b.province)
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        policy["data"]["delegationPolicy"]["authorizationsNeedAppraisal"], true,
+        "{policy}"
+    );
+}
+
+/// An amendment's decision supersedes the mandate it concerns with the
+/// draft of the same matter; a revocation's ends the mandates concerned.
+#[tokio::test]
+async fn an_amendment_or_revocation_proposal_is_carried_out_by_its_decision() {
+    use entity::appraisal::Conclusion;
+    use entity::mandate::MandateState;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    let cli = Authority::Cli;
+    let basis = document_of(&app, "30/2025/QĐ-UBND", true, b.province, "2025-07-01").await;
+    let old = crate::helpers::make_mandate(
+        &app,
+        mandate_input("19-A1", "XD-A1", b.province, vec![b.communes[0]], basis),
+        true,
+    )
+    .await;
+    let report = appraisal_report(&app, b.province).await;
+    let year = chrono::Datelike::year(&today());
+
+    for (kind, n) in [(ProposalKind::Amend, 31)] {
+        let mut input = proposal_input(&b, "XD-A1", Vec::new());
+        input.kind = kind;
+        input.concerned_mandates = vec![old.id];
+        let p = proposals::create_proposal(db, cli, input).await.unwrap();
+        let p = proposals::submit_proposal(db, cli, p.id, p.version)
+            .await
+            .unwrap();
+        let p = proposals::take_up_proposal(db, cli, p.id).await.unwrap();
+        if kind == ProposalKind::Amend {
+            let mut m = mandate_input(
+                "19-A1-2",
+                "XD-A1",
+                b.province,
+                vec![b.communes[0], b.communes[1]],
+                basis,
+            );
+            m.legal_basis = None;
+            m.effective_from = today() + Days::new(5);
+            m.proposal = Some(p.id);
+            mandates::draft_mandate(db, cli, m).await.unwrap();
+        }
+        consult::request_appraisal(db, cli, p.id).await.unwrap();
+        consult::appraise_proposal(db, cli, p.id, appraisal(report, Conclusion::Eligible))
+            .await
+            .unwrap();
+        let t = instrument(
+            &app,
+            &format!("{n}/TTr-SXD"),
+            DocumentType::Ttr,
+            b.construction,
+            "2025-08-01",
+        )
+        .await;
+        decide::submit_for_decision(db, cli, p.id, t).await.unwrap();
+        let decision = instrument(
+            &app,
+            &format!("{n}/{year}/QĐ-UBND"),
+            DocumentType::QdUbnd,
+            b.province,
+            &today().to_string(),
+        )
+        .await;
+        let (_, changed) = decide::decide_proposal(db, cli, p.id, decision)
+            .await
+            .unwrap();
+        let now = mandates::existing(db, old.id).await.unwrap();
+        if kind == ProposalKind::Amend {
+            assert_eq!(now.state, MandateState::Superseded);
+            assert_eq!(now.superseded_by_id, Some(changed[0].id));
+            assert_eq!(changed[0].proposal_id, Some(p.id));
+            // The amended version is what a revocation concerns next.
+            return_revocation_of(&app, &b, changed[0].id, report, year).await;
+        }
+    }
+}
+
+/// Revokes `mandate` by a proposal carried to its decision.
+async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, report: Uuid, year: i32) {
+    use entity::appraisal::Conclusion;
+    use entity::mandate::MandateState;
+    let db = app.db();
+    let cli = Authority::Cli;
+    let mut input = proposal_input(b, "XD-A1", Vec::new());
+    input.kind = ProposalKind::Revoke;
+    input.concerned_mandates = vec![mandate];
+    input.resources = Resources::default();
+    let p = proposals::create_proposal(db, cli, input).await.unwrap();
+    let p = proposals::submit_proposal(db, cli, p.id, p.version)
+        .await
+        .unwrap();
+    let p = proposals::take_up_proposal(db, cli, p.id).await.unwrap();
+    consult::request_appraisal(db, cli, p.id).await.unwrap();
+    consult::appraise_proposal(db, cli, p.id, appraisal(report, Conclusion::Eligible))
+        .await
+        .unwrap();
+    let t = instrument(
+        app,
+        "33/TTr-SXD",
+        DocumentType::Ttr,
+        b.construction,
+        "2025-08-01",
+    )
+    .await;
+    decide::submit_for_decision(db, cli, p.id, t).await.unwrap();
+    let decision = instrument(
+        app,
+        &format!("34/{year}/QĐ-UBND"),
+        DocumentType::QdUbnd,
+        b.province,
+        &today().to_string(),
+    )
+    .await;
+    decide::decide_proposal(db, cli, p.id, decision)
+        .await
+        .unwrap();
+    let now = mandates::existing(db, mandate).await.unwrap();
+    assert_eq!(now.state, MandateState::Revoked);
+    assert_eq!(now.ended_document_id, Some(decision));
+}
