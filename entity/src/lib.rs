@@ -9,6 +9,8 @@ pub mod compilation;
 pub mod compilation_source;
 pub mod document;
 pub mod document_link;
+pub mod evaluation;
+pub mod evaluation_round;
 pub mod holiday;
 pub mod indicator_rollup;
 pub mod login_throttle;

@@ -19,6 +19,7 @@ mod m20261201_000012_matter_holder_department;
 mod m20261202_000013_item_lifetimes;
 mod m20261202_000014_typed_figures;
 mod m20261202_000015_report_sign_off;
+mod m20261203_000017_evaluations;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_item_lifetimes::Migration),
             Box::new(m20261202_000014_typed_figures::Migration),
             Box::new(m20261202_000015_report_sign_off::Migration),
+            Box::new(m20261203_000017_evaluations::Migration),
         ]
     }
 }

@@ -19,11 +19,13 @@ pub enum NodeKind {
     Regime,
     ReportingPeriod,
     Report,
+    EvaluationRound,
+    Evaluation,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 9] = [
+const KINDS: [(NodeKind, &str); 11] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -33,6 +35,8 @@ const KINDS: [(NodeKind, &str); 9] = [
     (NodeKind::Regime, "Regime"),
     (NodeKind::ReportingPeriod, "ReportingPeriod"),
     (NodeKind::Report, "Report"),
+    (NodeKind::EvaluationRound, "EvaluationRound"),
+    (NodeKind::Evaluation, "Evaluation"),
 ];
 
 impl NodeKind {
