@@ -552,8 +552,18 @@ impl TestApp {
             .await
             .unwrap();
         let reporting = reporting_snapshot(db).await;
+        let rounds = entity::evaluation_round::Entity::find()
+            .order_by_asc(entity::evaluation_round::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let evaluations = entity::evaluation::Entity::find()
+            .order_by_asc(entity::evaluation::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{rounds:?}{evaluations:?}"
         )
     }
 
@@ -586,6 +596,8 @@ impl TestApp {
             report_reminder::Entity.table_name(),
             report_rollup::Entity.table_name(),
             indicator_rollup::Entity.table_name(),
+            evaluation_round::Entity.table_name(),
+            evaluation::Entity.table_name(),
         ];
         let counts = tables
             .iter()
