@@ -571,6 +571,15 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             reporting.open
         );
     }
+    if let Some(evaluations) = &report.evaluations {
+        println!(
+            "demo evaluation: round {} ({} evaluations; {} assessed, {} awaiting UBND tỉnh, the rest for you to try)",
+            evaluations.round,
+            evaluations.expected,
+            evaluations.assessed,
+            evaluations.self_assessed
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(
@@ -596,10 +605,17 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
 async fn open_round(args: OpenRoundArgs) -> Result<(), BoxError> {
     use crate::evaluations::service;
     let conn = open(&args.db).await?;
-    let as_of = args.as_of.unwrap_or_else(|| args.evaluation_day.in_year(args.year));
-    let province = units::service::find_by_code(&conn, &args.province, Some(entity::unit::UnitKind::Province), as_of)
-        .await?
-        .ok_or_else(|| format!("no unit with code {} in force on {as_of}", args.province))?;
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| args.evaluation_day.in_year(args.year));
+    let province = units::service::find_by_code(
+        &conn,
+        &args.province,
+        Some(entity::unit::UnitKind::Province),
+        as_of,
+    )
+    .await?
+    .ok_or_else(|| format!("no unit with code {} in force on {as_of}", args.province))?;
     if let Some(round) = service::round_of(&conn, province.id, args.year).await? {
         println!(
             "{} already has its round of {} ({}, {}): nothing to do",

@@ -554,9 +554,9 @@ pub enum UserErrorCode {
     /// returnReport/returnCompiledReport/returnSelfAssessment without a reason
     /// (1–5000 characters). [DESIGN §3 Reporting, Evaluation]
     ReasonRequired,
-    /// saveSelfAssessment/submitSelfAssessment with AMEND, REVOKE or EXPAND
-    /// but no recommendationReason (1 to 20,000 characters): a change to a
-    /// mandate is proposed with its reason. [KH 511 #7; DESIGN §3 Evaluation]
+    /// submitSelfAssessment with AMEND, REVOKE or EXPAND but no
+    /// recommendationReason (1 to 20,000 characters); a change to a mandate
+    /// is proposed with its reason. [KH 511 #7; DESIGN §3 Evaluation]
     RecommendationReasonRequired,
     /// openPeriods: the regime's recipient unit is not in force on a period's
     /// cut-off date. [DESIGN §3 Units, dated validity]

@@ -13,10 +13,10 @@ pub mod cli;
 pub mod db;
 /// Demo data: a real province ready to explore.
 pub mod demo;
-/// The annual evaluation of every delegated content.
-pub mod evaluations;
 /// The error type and its stable codes.
 pub mod error;
+/// The annual evaluation of every delegated content.
+pub mod evaluations;
 /// The GraphQL toolkit of every domain: ids, scalars, payloads, codes.
 pub mod graphql;
 /// The HTTP edge: POST and GET /graphql, the websocket, GraphiQL.

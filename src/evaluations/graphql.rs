@@ -109,7 +109,10 @@ pub async fn evaluation_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<Ev
 /// The round `id` names, if the caller may read it.
 pub async fn round_node(ctx: &Context<'_>, id: Uuid) -> AppResult<Option<EvaluationRound>> {
     use sea_orm::EntityTrait;
-    let Some(r) = evaluation_round::Entity::find_by_id(id).one(ctx.db()).await? else {
+    let Some(r) = evaluation_round::Entity::find_by_id(id)
+        .one(ctx.db())
+        .await?
+    else {
         return Ok(None);
     };
     let viewer = ctx.viewer().ok_or(AppError::Unauthenticated)?;

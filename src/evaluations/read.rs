@@ -164,9 +164,8 @@ fn filter_condition(viewer: Option<&Viewer>, filter: &EvaluationFilter) -> Condi
         cond = cond.add(evaluation::Column::Status.is_in(filter.statuses.iter().copied()));
     }
     if !filter.recommendations.is_empty() {
-        cond = cond.add(
-            evaluation::Column::Recommendation.is_in(filter.recommendations.iter().copied()),
-        );
+        cond = cond
+            .add(evaluation::Column::Recommendation.is_in(filter.recommendations.iter().copied()));
     }
     cond
 }

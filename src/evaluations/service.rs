@@ -9,14 +9,14 @@ use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 use entity::evaluation::{self, EvaluationResult, EvaluationStatus, Recommendation};
 use entity::evaluation_round::{self, RoundStatus};
 use entity::mandate::{self, MandateState};
+use entity::mandate_assignment;
 use entity::role_grant::Role;
 use entity::unit::{self, UnitKind};
-use entity::mandate_assignment;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    SqlErr,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -131,7 +131,10 @@ fn round_exists(province: &unit::Model, year: i32) -> AppError {
     AppError::rule(
         Some("year"),
         UserErrorCode::EvaluationRoundExists,
-        format!("{} already has its evaluation round of {year}", province.name),
+        format!(
+            "{} already has its evaluation round of {year}",
+            province.name
+        ),
     )
 }
 
@@ -193,14 +196,17 @@ pub async fn open_round(
     // stand, and two openings wait for each other.
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let province = existing_unit(&txn, input.province).await?;
+    let actor = by.require(Role::Coordinator, &province)?;
     if province.kind != UnitKind::Province {
         return Err(AppError::rule(
             Some("province"),
             UserErrorCode::NotAProvince,
-            format!("{} is not a province: rounds are the province's", province.name),
+            format!(
+                "{} is not a province: rounds are the province's",
+                province.name
+            ),
         ));
     }
-    let actor = by.require(Role::Coordinator, &province)?;
     if !(2000..=2100).contains(&input.year) {
         return Err(AppError::rule(
             Some("year"),
@@ -213,7 +219,10 @@ pub async fn open_round(
         return Err(AppError::rule(
             Some("asOf"),
             UserErrorCode::InvalidDate,
-            format!("the round of {} is taken on a day of {}", input.year, input.year),
+            format!(
+                "the round of {} is taken on a day of {}",
+                input.year, input.year
+            ),
         ));
     }
     let taken = evaluation_round::Entity::find()
@@ -613,8 +622,15 @@ pub async fn return_self_assessment(
     reason: &str,
 ) -> AppResult<evaluation::Model> {
     let txn = crate::db::begin(db).await?;
-    let (current, actor) =
-        for_change(&txn, by, id, expected_version, Role::Approver, Side::Delegator).await?;
+    let (current, actor) = for_change(
+        &txn,
+        by,
+        id,
+        expected_version,
+        Role::Approver,
+        Side::Delegator,
+    )
+    .await?;
     if current.status != EvaluationStatus::SelfAssessed {
         return Err(not_self_assessed(&current));
     }
@@ -647,8 +663,15 @@ pub async fn assess(
     input: Assessment,
 ) -> AppResult<evaluation::Model> {
     let txn = crate::db::begin(db).await?;
-    let (current, actor) =
-        for_change(&txn, by, id, expected_version, Role::Approver, Side::Delegator).await?;
+    let (current, actor) = for_change(
+        &txn,
+        by,
+        id,
+        expected_version,
+        Role::Approver,
+        Side::Delegator,
+    )
+    .await?;
     if !matches!(
         current.status,
         EvaluationStatus::SelfAssessed | EvaluationStatus::Assessed
@@ -743,7 +766,9 @@ impl Tally {
         }
         if e.status == EvaluationStatus::Assessed {
             self.assessed += 1;
-            e.assessment.into_iter().for_each(|r| self.assessments.add(r));
+            e.assessment
+                .into_iter()
+                .for_each(|r| self.assessments.add(r));
             e.delegator_recommendation
                 .into_iter()
                 .for_each(|r| self.delegator_recommendations.add(r));
@@ -813,9 +838,13 @@ pub async fn compile(
     let province = existing_unit(&txn, found.province_unit_id).await?;
     let actor = by.require(Role::Coordinator, &province)?;
     let current = open_round_of(&txn, round_id).await?;
-    let assessment = crate::text::check_long_text("assessment", input.assessment.as_deref(), MAX_TEXT)?;
-    let recommendations =
-        crate::text::check_long_text("recommendations", input.recommendations.as_deref(), MAX_TEXT)?;
+    let assessment =
+        crate::text::check_long_text("assessment", input.assessment.as_deref(), MAX_TEXT)?;
+    let recommendations = crate::text::check_long_text(
+        "recommendations",
+        input.recommendations.as_deref(),
+        MAX_TEXT,
+    )?;
     let all = evaluations_of(&txn, round_id).await?;
     let missing: Vec<&evaluation::Model> = all
         .iter()
@@ -856,7 +885,11 @@ pub async fn compile(
                 missing.len(),
                 all.len(),
                 listed.join("; "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
             ),
         ));
     }
@@ -890,10 +923,7 @@ pub async fn compile(
     Ok(next)
 }
 
-async fn tables_of(
-    db: &impl ConnectionTrait,
-    all: &[evaluation::Model],
-) -> AppResult<Tables> {
+async fn tables_of(db: &impl ConnectionTrait, all: &[evaluation::Model]) -> AppResult<Tables> {
     let mut totals = Tally::default();
     let mut by_mandate: HashMap<Uuid, Tally> = HashMap::new();
     let mut by_unit: BTreeMap<(String, Uuid), Tally> = BTreeMap::new();
@@ -1002,7 +1032,11 @@ mod tests {
         assert_eq!(day.in_year(2025).to_string(), "2025-02-28");
         assert_eq!(day.in_year(2024).to_string(), "2024-02-29");
         assert_eq!(
-            "11-30".parse::<EvaluationDay>().unwrap().in_year(2026).to_string(),
+            "11-30"
+                .parse::<EvaluationDay>()
+                .unwrap()
+                .in_year(2026)
+                .to_string(),
             "2026-11-30"
         );
         for bad in ["13-01", "12-32", "1215", "x-1", ""] {

@@ -811,14 +811,18 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             )
         }
         Mutation::CompileEvaluation => {
-            let round = round_with_evaluation(app, province, n, Stage::NotStarted).await.0;
+            let round = round_with_evaluation(app, province, n, Stage::NotStarted)
+                .await
+                .0;
             target(
                 "mutation($input: CompileEvaluationInput!) { compileEvaluation(input: $input) { round { id } userErrors { code } } }",
                 json!({ "input": { "round": gid(NodeKind::EvaluationRound, round), "allowMissing": true } }),
             )
         }
         Mutation::AcceptEvaluation => {
-            let round = round_with_evaluation(app, province, n, Stage::NotStarted).await.0;
+            let round = round_with_evaluation(app, province, n, Stage::NotStarted)
+                .await
+                .0;
             phancap::evaluations::service::compile(
                 app.db(),
                 Authority::Cli,

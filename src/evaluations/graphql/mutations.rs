@@ -125,9 +125,7 @@ pub struct AcceptEvaluationInput {
     pub directions: Option<String>,
 }
 
-fn evaluation_payload(
-    result: AppResult<ev::Model>,
-) -> async_graphql::Result<EvaluationPayload> {
+fn evaluation_payload(result: AppResult<ev::Model>) -> async_graphql::Result<EvaluationPayload> {
     let (evaluation, user_errors) = split(result)?;
     Ok(EvaluationPayload {
         evaluation: evaluation.map(Evaluation),

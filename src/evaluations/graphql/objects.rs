@@ -30,6 +30,9 @@ pub struct EvaluationRoundViewerCan {
 /// delegator's assessment.
 pub struct Evaluation(pub ev::Model);
 
+/// One holder's evaluation of one mandate in a round: the holder's
+/// self-assessment (REPORTER drafts, APPROVER submits) and the
+/// delegator's assessment (its APPROVER).
 #[Object]
 impl Evaluation {
     /// Opaque global id.
@@ -191,6 +194,8 @@ impl Evaluation {
 /// evaluation Sở Nội vụ compiles from it for UBND tỉnh.
 pub struct EvaluationRound(pub evaluation_round::Model);
 
+/// A province's annual evaluation round: opened by Sở Nội vụ, compiled by
+/// it for UBND tỉnh, accepted by UBND tỉnh, which locks it.
 #[Object]
 impl EvaluationRound {
     /// Opaque global id.
