@@ -143,11 +143,7 @@ async fn open_2025(app: &TestApp, fixture: &Fixture) -> Value {
 
 /// The evaluations of a round as (mandate code, holder id, id, version,
 /// status), down the tree.
-async fn listed(
-    app: &TestApp,
-    user: &str,
-    round: &str,
-) -> Vec<(String, String, String, i64, String)> {
+async fn listed(app: &TestApp, user: &str, round: &str) -> Vec<Row> {
     let body = gql(
         app,
         user,
@@ -359,10 +355,10 @@ async fn one_mandate_round(
     (id, communes, rows)
 }
 
-fn evaluation_of<'a>(
-    rows: &'a [(String, String, String, i64, String)],
-    holder: Uuid,
-) -> &'a (String, String, String, i64, String) {
+/// An evaluation (mandate code, holder, id, version, status) of a list.
+type Row = (String, String, String, i64, String);
+
+fn evaluation_of(rows: &[Row], holder: Uuid) -> &Row {
     rows.iter().find(|r| r.1 == unit(holder)).unwrap()
 }
 
