@@ -73,6 +73,39 @@ enum Command {
     /// Maintain the reporting data.
     #[command(subcommand)]
     Reports(ReportsCommand),
+    /// The annual evaluation of the delegated contents.
+    #[command(subcommand)]
+    Evaluations(EvaluationsCommand),
+}
+
+#[derive(Subcommand)]
+enum EvaluationsCommand {
+    /// Open a province's evaluation round for a year (audited as `cli`):
+    /// one evaluation per mandate and holder in force on the evaluation
+    /// day. A round already open for that year is left as it is.
+    Open(OpenRoundArgs),
+}
+
+#[derive(Args)]
+struct OpenRoundArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The province's code, e.g. 19.
+    #[arg(long)]
+    province: String,
+    /// The year evaluated.
+    #[arg(long)]
+    year: i32,
+    /// The day mandates and holders are taken on (default: the evaluation
+    /// day of `year`).
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
+    /// The day self-assessments are due (default: 10 working days later).
+    #[arg(long)]
+    due_on: Option<chrono::NaiveDate>,
+    /// The day of the year rounds are taken on, MM-DD.
+    #[arg(long, env = "PHANCAP_EVALUATION_DAY", default_value = "12-15")]
+    evaluation_day: crate::evaluations::service::EvaluationDay,
 }
 
 #[derive(Subcommand)]
@@ -220,6 +253,9 @@ struct ServeArgs {
     db: DbArgs,
     #[command(flatten)]
     auth: AuthArgs,
+    /// The day of the year evaluation rounds are taken on by default, MM-DD.
+    #[arg(long, env = "PHANCAP_EVALUATION_DAY", default_value = "12-15")]
+    evaluation_day: crate::evaluations::service::EvaluationDay,
     /// Address to listen on.
     #[arg(long, env = "PHANCAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -380,6 +416,7 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             );
             Ok(())
         }
+        Command::Evaluations(EvaluationsCommand::Open(args)) => open_round(args).await,
         Command::Audit(AuditCommand::Verify(args)) => {
             let conn = open(&args).await?;
             match audit::verify(&conn).await? {
@@ -534,6 +571,15 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             reporting.open
         );
     }
+    if let Some(evaluations) = &report.evaluations {
+        println!(
+            "demo evaluation: round {} ({} evaluations; {} assessed, {} awaiting UBND tỉnh, the rest for you to try)",
+            evaluations.round,
+            evaluations.expected,
+            evaluations.assessed,
+            evaluations.self_assessed
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(
@@ -551,6 +597,48 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         );
         println!("service account token: phancap token --username service.lienthong --ttl 30d");
     }
+    Ok(())
+}
+
+/// `phancap evaluations open`: idempotent, so that a scheduler may run it
+/// every year without looking first.
+async fn open_round(args: OpenRoundArgs) -> Result<(), BoxError> {
+    use crate::evaluations::service;
+    let conn = open(&args.db).await?;
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| args.evaluation_day.in_year(args.year));
+    let province = units::service::find_by_code(
+        &conn,
+        &args.province,
+        Some(entity::unit::UnitKind::Province),
+        as_of,
+    )
+    .await?
+    .ok_or_else(|| format!("no unit with code {} in force on {as_of}", args.province))?;
+    if let Some(round) = service::round_of(&conn, province.id, args.year).await? {
+        println!(
+            "{} already has its round of {} ({}, {}): nothing to do",
+            province.name,
+            args.year,
+            round.code,
+            sea_orm::ActiveEnum::to_value(&round.status)
+        );
+        return Ok(());
+    }
+    let input = service::OpenRound {
+        province: province.id,
+        year: args.year,
+        as_of: args.as_of,
+        due_on: args.due_on,
+    };
+    let opened = service::open_round(&conn, Authority::Cli, args.evaluation_day, input)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "opened {} for {}: {} evaluations as of {}, due on {}",
+        opened.round.code, province.name, opened.expected, opened.round.as_of, opened.round.due_on
+    );
     Ok(())
 }
 
@@ -585,6 +673,7 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
             }),
             max_bytes: args.max_file_bytes,
         },
+        evaluation_day: args.evaluation_day,
         ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;

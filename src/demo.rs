@@ -216,6 +216,19 @@ pub struct DemoReport {
     pub mandates_created: usize,
     /// The demo reports, when this load created them.
     pub reporting: Option<DemoReporting>,
+    /// The demo evaluation round, when this load opened it.
+    pub evaluations: Option<DemoEvaluations>,
+}
+
+/// The annual evaluation of 2025 the demo opens.
+#[derive(Debug)]
+pub struct DemoEvaluations {
+    pub round: String,
+    pub expected: usize,
+    /// Submitted by the holder and assessed by the delegator.
+    pub assessed: usize,
+    /// Submitted by the holder, awaiting the delegator.
+    pub self_assessed: usize,
 }
 
 /// What loading the demo's reporting created.
@@ -313,6 +326,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let matters = load_matters(db).await?;
     let mandates_created = load_mandates(db).await?;
     let reporting = load_reporting(db).await?;
+    let evaluations = load_evaluations(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
@@ -320,6 +334,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         matters,
         mandates_created,
         reporting,
+        evaluations,
     })
 }
 
@@ -1011,6 +1026,99 @@ pub const DEMO_REGIME: &str = "19-BC-PCPQ-QUY";
 /// late) three accepted and compiled for UBND tỉnh, one submitted, the rest
 /// missing; in the open quarter one accepted, one submitted, one returned
 /// with a reason, one draft, the rest not started.
+/// Opens the 2025 evaluation round of Thái Nguyên (taken on 15 December
+/// 2025) from the command line: the departments' first evaluations are
+/// self-assessed and assessed (one recommends amending, with the
+/// difficulties the province's own plans name: resources that did not
+/// follow the power), the next awaits UBND tỉnh, and the rest (the demo
+/// commune's among them) are left for users to try. Idempotent.
+async fn load_evaluations(db: &DatabaseConnection) -> Result<Option<DemoEvaluations>, BoxError> {
+    use crate::evaluations::service::{self as ev, Assessment, OpenRound, SelfAssessment};
+    use entity::evaluation::{EvaluationResult, Recommendation};
+    let province = demo_unit(db, DEMO_PROVINCE).await?;
+    if ev::round_of(db, province.id, 2025).await?.is_some() {
+        return Ok(None);
+    }
+    let open = OpenRound {
+        province: province.id,
+        year: 2025,
+        as_of: Some(date("2025-12-15")),
+        due_on: None,
+    };
+    let opened = ev::open_round(db, Authority::Cli, ev::EvaluationDay::default(), open).await?;
+    let all = ev::evaluations_of(db, opened.round.id).await?;
+    let departments: Vec<Uuid> = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        unit::Entity::find()
+            .filter(unit::Column::ParentId.eq(province.id))
+            .filter(unit::Column::Kind.eq(UnitKind::Department))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect()
+    };
+    let departments: Vec<_> = all
+        .iter()
+        .filter(|e| departments.contains(&e.holder_unit_id))
+        .take(4)
+        .collect();
+    let keep = SelfAssessment {
+        result: Some(EvaluationResult::Good),
+        result_text: Some(
+            "Tiếp nhận, giải quyết đúng thẩm quyền, đúng hạn; công khai thủ tục tại Trung tâm Phục vụ hành chính công tỉnh.".into(),
+        ),
+        difficulties: None,
+        recommendation: Some(Recommendation::Keep),
+        recommendation_reason: None,
+    };
+    let amend = SelfAssessment {
+        result: Some(EvaluationResult::Satisfactory),
+        result_text: Some(
+            "Đã tổ chức thực hiện nhiệm vụ được phân cấp; một số hồ sơ giải quyết quá hạn do phải xin ý kiến các sở, ngành liên quan.".into(),
+        ),
+        difficulties: Some(
+            "Phân cấp chưa đi đôi với bảo đảm điều kiện về tài chính, nguồn nhân lực: chưa được bố trí thêm biên chế, kinh phí; quy định chuyên ngành còn chồng chéo về thẩm quyền.".into(),
+        ),
+        recommendation: Some(Recommendation::Amend),
+        recommendation_reason: Some(
+            "Đề nghị sửa đổi, bổ sung nội dung phân cấp: quy định rõ trách nhiệm phối hợp, thời hạn lấy ý kiến và bố trí nguồn lực tương ứng, theo yêu cầu định kỳ hằng năm đánh giá nội dung phân cấp để kịp thời sửa đổi, bổ sung (Kế hoạch triển khai NQ 04/NQ-CP, mục 7).".into(),
+        ),
+    };
+    let (mut assessed, mut self_assessed) = (0, 0);
+    for (i, e) in departments.iter().enumerate() {
+        let draft = if i == 1 { amend.clone() } else { keep.clone() };
+        let saved = ev::save_self_assessment(db, Authority::Cli, e.id, e.version, draft).await?;
+        let submitted = ev::submit_self_assessment(db, Authority::Cli, e.id, saved.version).await?;
+        if i == 3 {
+            // Left with UBND tỉnh to assess.
+            self_assessed += 1;
+            continue;
+        }
+        let assessment = if i == 1 {
+            Assessment {
+                assessment: EvaluationResult::Satisfactory,
+                text: "Thống nhất đề xuất; giao Sở Nội vụ phối hợp Sở Tư pháp tham mưu sửa đổi, bổ sung.".into(),
+                recommendation: Recommendation::Amend,
+            }
+        } else {
+            Assessment {
+                assessment: EvaluationResult::Good,
+                text: "Thực hiện tốt nhiệm vụ được phân cấp.".into(),
+                recommendation: Recommendation::Keep,
+            }
+        };
+        ev::assess(db, Authority::Cli, e.id, submitted.version, assessment).await?;
+        assessed += 1;
+    }
+    Ok(Some(DemoEvaluations {
+        round: opened.round.code,
+        expected: opened.expected,
+        assessed,
+        self_assessed,
+    }))
+}
+
 async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>, BoxError> {
     use crate::reporting::periods::Period;
     use crate::reporting::regimes::{self, IndicatorInput, RegimeInput, RuleInput};

@@ -237,6 +237,35 @@ pub enum UserErrorCode {
     /// createDocument with the same link (document and kind) twice. [input
     /// shape]
     DuplicateLink,
+    /// acceptEvaluation after an evaluation of the round changed since it was
+    /// compiled (a late self-assessment or assessment): compile it again so
+    /// that UBND tỉnh accepts what it read. [KH 511 #7; DESIGN §3 Evaluation]
+    EvaluationCompilationOutdated,
+    /// submitSelfAssessment without a result, its account (resultText) or a
+    /// recommendation; assessEvaluation without an assessment, its text or
+    /// the delegator's recommendation. [KH 511 #7; DESIGN §3 Evaluation]
+    EvaluationIncomplete,
+    /// saveSelfAssessment/submitSelfAssessment on an evaluation that is with
+    /// the delegator (SELF_ASSESSED) or assessed (ASSESSED); editable again
+    /// once returned. [DESIGN §3 Evaluation]
+    EvaluationNotEditable,
+    /// assessEvaluation/returnSelfAssessment on an evaluation the holder has
+    /// not submitted (NOT_STARTED, DRAFT or RETURNED). [DESIGN §3 Evaluation]
+    EvaluationNotSelfAssessed,
+    /// Any change to an evaluation or its round once UBND tỉnh accepted the
+    /// round (ACCEPTED): the round is locked. [DESIGN §3 Evaluation]
+    EvaluationRoundClosed,
+    /// openEvaluationRound for a province and year that already have a round;
+    /// there is one round per province and year. [KH 511 #7; DESIGN §3
+    /// Evaluation]
+    EvaluationRoundExists,
+    /// acceptEvaluation on a round Sở Nội vụ has not compiled (OPEN).
+    /// [DESIGN §3 Evaluation]
+    EvaluationRoundNotCompiled,
+    /// compileEvaluation while some evaluations are not ASSESSED; the message
+    /// lists them. Compile with allowMissing to report them as missing.
+    /// [KH 511 #7; DESIGN §3 Evaluation]
+    EvaluationsMissing,
     /// attachFile: the file is larger than PHANCAP_MAX_FILE_BYTES (20 MiB by
     /// default). [input bound]
     FileTooLarge,
@@ -278,7 +307,8 @@ pub enum UserErrorCode {
     InvalidCredentials,
     /// Dates out of order: mandate effectiveTo < effectiveFrom, amendment not
     /// after original, revoke lastDay or extension end out of range, document
-    /// or endUnit dates. [input bound]
+    /// or endUnit dates, an evaluation round's asOf outside its year or dueOn
+    /// before asOf. [input bound]
     InvalidDate,
     /// requestOpinions asks 1 to 50 distinct bodies in force of the province,
     /// other than the drafting body.
@@ -331,7 +361,8 @@ pub enum UserErrorCode {
     /// saveReportDraft: an indicator value is not a finite number between
     /// −10^15 and 10^15. [input bound]
     InvalidValue,
-    /// openPeriods: year is outside 2000–2100. [input bound]
+    /// openPeriods/openEvaluationRound: year is outside 2000–2100. [input
+    /// bound]
     InvalidYear,
     /// issueMandate on a draft of a proposal: the decision on the proposal
     /// issues it (decideProposal).
@@ -408,6 +439,10 @@ pub enum UserErrorCode {
     /// cite the provision that forbids delegating it, and only such a matter
     /// may. [LAW.md §7.3 R8]
     NonDelegableBasisRequired,
+    /// openEvaluationRound or setDelegationPolicy on a unit that is not a
+    /// province (or city under central authority): rounds and the policy are
+    /// the province's. [Quảng Nam plan III.2e]
+    NotAProvince,
     /// reopenReport/reopenCompiledReport on a report that is not ACCEPTED: only
     /// an accepted report is reopened; a submitted one is returned. [DESIGN §3
     /// Reporting]
@@ -415,8 +450,6 @@ pub enum UserErrorCode {
     /// The appraisal report is a BC numbered "…/BCTĐ-STP" registered by the
     /// province's Sở Tư pháp.
     NotAppraisalReport,
-    /// setDelegationPolicy is set on a province.
-    NotAProvince,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -556,9 +589,13 @@ pub enum UserErrorCode {
     /// such an item asks for none. [DESIGN §3 Reporting, report items;
     /// LAW.md §1.4]
     ProceduresNotAsked,
-    /// returnReport/returnCompiledReport without a reason (1–5000 characters).
-    /// [DESIGN §3 Reporting]
+    /// returnReport/returnCompiledReport/returnSelfAssessment without a reason
+    /// (1–5000 characters). [DESIGN §3 Reporting, Evaluation]
     ReasonRequired,
+    /// submitSelfAssessment with AMEND, REVOKE or EXPAND but no
+    /// recommendationReason (1 to 20,000 characters); a change to a mandate
+    /// is proposed with its reason. [KH 511 #7; DESIGN §3 Evaluation]
+    RecommendationReasonRequired,
     /// openPeriods: the regime's recipient unit is not in force on a period's
     /// cut-off date. [DESIGN §3 Units, dated validity]
     RecipientNotInForce,

@@ -15,6 +15,8 @@ pub mod db;
 pub mod demo;
 /// The error type and its stable codes.
 pub mod error;
+/// The annual evaluation of every delegated content.
+pub mod evaluations;
 /// The GraphQL toolkit of every domain: ids, scalars, payloads, codes.
 pub mod graphql;
 /// The HTTP edge: POST and GET /graphql, the websocket, GraphiQL.

@@ -12,6 +12,9 @@ use sea_orm::DatabaseConnection;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::TokenService;
 use crate::error::AppError;
+use crate::evaluations::graphql::{
+    Evaluation, EvaluationMutation, EvaluationQuery, EvaluationRound,
+};
 use crate::graphql::{NodeKind, codes, decode_id};
 use crate::mandates::graphql::{
     Document, Mandate, MandateAssignment, MandateMutation, MandateQuery, MatterMutation,
@@ -66,6 +69,8 @@ pub enum Node {
     Report(Report),
     Proposal(Proposal),
     OpinionRequest(OpinionRequest),
+    EvaluationRound(EvaluationRound),
+    Evaluation(Evaluation),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -80,6 +85,7 @@ pub struct Query(
     MatterQuery,
     ReportingQuery,
     ProposalQuery,
+    EvaluationQuery,
     UserQuery,
     AuditQuery,
 );
@@ -97,6 +103,7 @@ pub struct Mutation(
     ReportingMutation,
     ReportSignOffMutation,
     ProposalMutation,
+    EvaluationMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
@@ -166,6 +173,12 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Report => rg::report_node(ctx, uuid).await?.map(Node::Report),
         NodeKind::Proposal => pg::proposal_node(ctx, uuid).await?.map(Node::Proposal),
         NodeKind::OpinionRequest => pg::opinion_node(ctx, uuid).await?.map(Node::OpinionRequest),
+        NodeKind::EvaluationRound => crate::evaluations::graphql::round_node(ctx, uuid)
+            .await?
+            .map(Node::EvaluationRound),
+        NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
+            .await?
+            .map(Node::Evaluation),
     })
 }
 
@@ -176,6 +189,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::units::loaders::UnitLoaders::new(db));
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
+    data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
 }
 
 /// The schema with its limits, before per-deployment data is attached.
@@ -205,9 +219,11 @@ pub fn build_schema(
     limits: Limits,
     metrics: Arc<Metrics>,
     files: crate::mandates::attachments::FileStore,
+    evaluation_day: crate::evaluations::service::EvaluationDay,
 ) -> AppSchema {
     schema_builder(limits)
         .data(files)
+        .data(evaluation_day)
         .data(db)
         .data(tokens)
         .data(metrics)

@@ -55,6 +55,9 @@ pub struct Settings {
     pub idempotency_ttl: u64,
     /// Where files attached to documents are kept, and the largest one.
     pub files: FileStore,
+    /// The day of the year evaluation rounds are taken on by default
+    /// (`PHANCAP_EVALUATION_DAY`, MM-DD, default 12-15).
+    pub evaluation_day: crate::evaluations::service::EvaluationDay,
 }
 
 impl Default for Settings {
@@ -77,6 +80,7 @@ impl Default for Settings {
                 dir: std::env::temp_dir().join("phancap-files"),
                 max_bytes: crate::mandates::attachments::DEFAULT_MAX_FILE_BYTES,
             },
+            evaluation_day: crate::evaluations::service::EvaluationDay::default(),
         }
     }
 }
@@ -104,6 +108,7 @@ impl Application {
             settings.limits,
             metrics.clone(),
             settings.files.clone(),
+            settings.evaluation_day,
         );
         let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {

@@ -12,6 +12,8 @@ pub mod compilation_source;
 pub mod delegation_policy;
 pub mod document;
 pub mod document_link;
+pub mod evaluation;
+pub mod evaluation_round;
 pub mod holiday;
 pub mod indicator_rollup;
 pub mod login_throttle;

@@ -21,11 +21,13 @@ pub enum NodeKind {
     Report,
     Proposal,
     OpinionRequest,
+    EvaluationRound,
+    Evaluation,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 11] = [
+const KINDS: [(NodeKind, &str); 13] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -37,6 +39,8 @@ const KINDS: [(NodeKind, &str); 11] = [
     (NodeKind::Report, "Report"),
     (NodeKind::Proposal, "Proposal"),
     (NodeKind::OpinionRequest, "OpinionRequest"),
+    (NodeKind::EvaluationRound, "EvaluationRound"),
+    (NodeKind::Evaluation, "Evaluation"),
 ];
 
 impl NodeKind {

@@ -2,7 +2,9 @@
 //! scope: allowed only for its role (ADMIN for units, users and grants,
 //! APPROVER for documents, mandates and the compiled report, COORDINATOR
 //! for regimes, periods, compilation and reminders, REPORTER and REVIEWER
-//! for unit reports) inside, FORBIDDEN otherwise,
+//! for unit reports; for the annual evaluation COORDINATOR opens and
+//! compiles, REPORTER saves, APPROVER submits, returns, assesses and
+//! accepts) inside, FORBIDDEN otherwise,
 //! UNAUTHENTICATED without a token; a refused call changes nothing and an
 //! allowed one appends exactly one audit event. Every mutation of the
 //! schema has a row here or a reason in [`EXEMPT`].
@@ -78,6 +80,13 @@ enum Mutation {
     SubmitForDecision,
     DecideProposal,
     SetDelegationPolicy,
+    OpenEvaluationRound,
+    SaveSelfAssessment,
+    SubmitSelfAssessment,
+    ReturnSelfAssessment,
+    AssessEvaluation,
+    CompileEvaluation,
+    AcceptEvaluation,
 }
 
 /// The parts of the matrix that run as tests of their own, each on its own
@@ -89,6 +98,7 @@ enum Domain {
     UnitReports,
     CompiledReports,
     Proposals,
+    Evaluations,
 }
 
 impl Mutation {
@@ -101,7 +111,8 @@ impl Mutation {
             | Mutation::CreateUser
             | Mutation::GrantRole
             | Mutation::RevokeGrant
-            | Mutation::DeactivateUser => Role::Admin,
+            | Mutation::DeactivateUser
+            | Mutation::SetDelegationPolicy => Role::Admin,
             Mutation::CreateDocument
             | Mutation::DraftMandate
             | Mutation::UpdateDraftMandate
@@ -113,18 +124,12 @@ impl Mutation {
             | Mutation::AcceptCompiledReport
             | Mutation::ReturnCompiledReport
             | Mutation::SignReport
-            | Mutation::ReopenCompiledReport => Role::Approver,
-            Mutation::CreateRegime
-            | Mutation::OpenPeriods
-            | Mutation::CompileReport
-            | Mutation::SaveCompiledReport
-            | Mutation::SubmitCompiledReport
-            | Mutation::RemindMissing => Role::Coordinator,
-            Mutation::SaveReportDraft
-            | Mutation::SubmitReport
-            | Mutation::CreateProposal
-            | Mutation::UpdateProposal => Role::Reporter,
-            Mutation::SubmitProposal
+            | Mutation::ReopenCompiledReport
+            | Mutation::SubmitSelfAssessment
+            | Mutation::ReturnSelfAssessment
+            | Mutation::AssessEvaluation
+            | Mutation::AcceptEvaluation
+            | Mutation::SubmitProposal
             | Mutation::WithdrawProposal
             | Mutation::TakeUpProposal
             | Mutation::ReturnProposal
@@ -134,8 +139,20 @@ impl Mutation {
             | Mutation::RequestAppraisal
             | Mutation::SubmitForDecision
             | Mutation::DecideProposal => Role::Approver,
+            Mutation::CreateRegime
+            | Mutation::OpenPeriods
+            | Mutation::CompileReport
+            | Mutation::SaveCompiledReport
+            | Mutation::SubmitCompiledReport
+            | Mutation::RemindMissing
+            | Mutation::OpenEvaluationRound
+            | Mutation::CompileEvaluation => Role::Coordinator,
+            Mutation::SaveReportDraft
+            | Mutation::SubmitReport
+            | Mutation::SaveSelfAssessment
+            | Mutation::CreateProposal
+            | Mutation::UpdateProposal => Role::Reporter,
             Mutation::AppraiseProposal | Mutation::RecordAppraisal => Role::LegalReviewer,
-            Mutation::SetDelegationPolicy => Role::Admin,
             Mutation::ReturnReport
             | Mutation::AcceptReport
             | Mutation::RecordPaperReport
@@ -192,6 +209,13 @@ impl Mutation {
             Mutation::SubmitForDecision => "submitForDecision",
             Mutation::DecideProposal => "decideProposal",
             Mutation::SetDelegationPolicy => "setDelegationPolicy",
+            Mutation::OpenEvaluationRound => "openEvaluationRound",
+            Mutation::SaveSelfAssessment => "saveSelfAssessment",
+            Mutation::SubmitSelfAssessment => "submitSelfAssessment",
+            Mutation::ReturnSelfAssessment => "returnSelfAssessment",
+            Mutation::AssessEvaluation => "assessEvaluation",
+            Mutation::CompileEvaluation => "compileEvaluation",
+            Mutation::AcceptEvaluation => "acceptEvaluation",
         }
     }
 
@@ -244,11 +268,18 @@ impl Mutation {
             | Mutation::SubmitForDecision
             | Mutation::DecideProposal
             | Mutation::SetDelegationPolicy => Domain::Proposals,
+            Mutation::OpenEvaluationRound
+            | Mutation::SaveSelfAssessment
+            | Mutation::SubmitSelfAssessment
+            | Mutation::ReturnSelfAssessment
+            | Mutation::AssessEvaluation
+            | Mutation::CompileEvaluation
+            | Mutation::AcceptEvaluation => Domain::Evaluations,
         }
     }
 }
 
-const MUTATIONS: [Mutation; 46] = [
+const MUTATIONS: [Mutation; 53] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -295,6 +326,13 @@ const MUTATIONS: [Mutation; 46] = [
     Mutation::SubmitForDecision,
     Mutation::DecideProposal,
     Mutation::SetDelegationPolicy,
+    Mutation::OpenEvaluationRound,
+    Mutation::SaveSelfAssessment,
+    Mutation::SubmitSelfAssessment,
+    Mutation::ReturnSelfAssessment,
+    Mutation::AssessEvaluation,
+    Mutation::CompileEvaluation,
+    Mutation::AcceptEvaluation,
 ];
 
 /// The mutations of the schema that have no role × scope rule, so no row,
@@ -1050,7 +1088,146 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                 json!({ "input": { "period": gid(NodeKind::ReportingPeriod, cycle.period) } }),
             )
         }
+        Mutation::OpenEvaluationRound => target(
+            "mutation($input: OpenEvaluationRoundInput!) { openEvaluationRound(input: $input) { round { id } userErrors { code } } }",
+            json!({ "input": { "province": unit(province.id), "year": 2030 + n as i32 } }),
+        ),
+        Mutation::SaveSelfAssessment => {
+            let (id, version) = evaluation_at(app, province, n, Stage::NotStarted).await;
+            target(
+                "mutation($input: SaveSelfAssessmentInput!) { saveSelfAssessment(input: $input) { evaluation { id } userErrors { code } } }",
+                json!({ "input": { "evaluation": gid(NodeKind::Evaluation, id), "expectedVersion": version, "result": "GOOD" } }),
+            )
+        }
+        Mutation::SubmitSelfAssessment => {
+            let (id, version) = evaluation_at(app, province, n, Stage::Drafted).await;
+            target(
+                "mutation($input: EvaluationTransitionInput!) { submitSelfAssessment(input: $input) { evaluation { id } userErrors { code } } }",
+                json!({ "input": { "evaluation": gid(NodeKind::Evaluation, id), "expectedVersion": version } }),
+            )
+        }
+        Mutation::ReturnSelfAssessment => {
+            let (id, version) = evaluation_at(app, province, n, Stage::Submitted).await;
+            target(
+                "mutation($input: ReturnSelfAssessmentInput!) { returnSelfAssessment(input: $input) { evaluation { id } userErrors { code } } }",
+                json!({ "input": { "evaluation": gid(NodeKind::Evaluation, id), "expectedVersion": version, "reason": "Bổ sung số liệu" } }),
+            )
+        }
+        Mutation::AssessEvaluation => {
+            let (id, version) = evaluation_at(app, province, n, Stage::Submitted).await;
+            target(
+                "mutation($input: AssessEvaluationInput!) { assessEvaluation(input: $input) { evaluation { id } userErrors { code } } }",
+                json!({ "input": { "evaluation": gid(NodeKind::Evaluation, id), "expectedVersion": version,
+                    "assessment": "GOOD", "assessmentText": "Thực hiện tốt", "recommendation": "KEEP" } }),
+            )
+        }
+        Mutation::CompileEvaluation => {
+            let round = round_with_evaluation(app, province, n, Stage::NotStarted)
+                .await
+                .0;
+            target(
+                "mutation($input: CompileEvaluationInput!) { compileEvaluation(input: $input) { round { id } userErrors { code } } }",
+                json!({ "input": { "round": gid(NodeKind::EvaluationRound, round), "allowMissing": true } }),
+            )
+        }
+        Mutation::AcceptEvaluation => {
+            let round = round_with_evaluation(app, province, n, Stage::NotStarted)
+                .await
+                .0;
+            phancap::evaluations::service::compile(
+                app.db(),
+                Authority::Cli,
+                round,
+                phancap::evaluations::service::Compile {
+                    allow_missing: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            target(
+                "mutation($input: AcceptEvaluationInput!) { acceptEvaluation(input: $input) { round { id } userErrors { code } } }",
+                json!({ "input": { "round": gid(NodeKind::EvaluationRound, round), "directions": "Giao Sở Nội vụ theo dõi" } }),
+            )
+        }
     }
+}
+
+/// How far an evaluation has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    NotStarted,
+    Drafted,
+    Submitted,
+}
+
+/// A round of `province` (year 2040 + `n`) over a new mandate of the
+/// province to its commune, with the commune's evaluation brought to
+/// `stage` from the command line: the round's id, the evaluation's id and
+/// version.
+async fn round_with_evaluation(
+    app: &TestApp,
+    province: &Province,
+    n: usize,
+    stage: Stage,
+) -> (Uuid, Uuid, i32) {
+    use phancap::evaluations::service as evaluations;
+    let basis = document_of(
+        app,
+        &format!("7{n}/2025/QĐ-UBND"),
+        true,
+        province.id,
+        "2025-01-01",
+    )
+    .await;
+    let input = mandate_input(
+        &format!("EV-{n}"),
+        &format!("EV{n}"),
+        province.id,
+        vec![province.commune],
+        basis,
+    );
+    let mandate = make_mandate(app, input, true).await;
+    let open = evaluations::OpenRound {
+        province: province.id,
+        year: 2040 + n as i32,
+        as_of: None,
+        due_on: None,
+    };
+    let round = evaluations::open_round(app.db(), Authority::Cli, Default::default(), open)
+        .await
+        .unwrap()
+        .round;
+    let mut e = entity::evaluation::Entity::find()
+        .filter(entity::evaluation::Column::RoundId.eq(round.id))
+        .filter(entity::evaluation::Column::MandateId.eq(mandate.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    if stage != Stage::NotStarted {
+        let draft = evaluations::SelfAssessment {
+            result: Some(entity::evaluation::EvaluationResult::Good),
+            result_text: Some("Đã thực hiện".into()),
+            recommendation: Some(entity::evaluation::Recommendation::Keep),
+            ..Default::default()
+        };
+        e = evaluations::save_self_assessment(app.db(), Authority::Cli, e.id, e.version, draft)
+            .await
+            .unwrap();
+    }
+    if stage == Stage::Submitted {
+        e = evaluations::submit_self_assessment(app.db(), Authority::Cli, e.id, e.version)
+            .await
+            .unwrap();
+    }
+    (round.id, e.id, e.version)
+}
+
+/// [`round_with_evaluation`]'s evaluation and version.
+async fn evaluation_at(app: &TestApp, province: &Province, n: usize, stage: Stage) -> (Uuid, i32) {
+    let (_, id, version) = round_with_evaluation(app, province, n, stage).await;
+    (id, version)
 }
 
 /// One call of the matrix: who runs `mutation` over which target.
@@ -1182,6 +1359,11 @@ async fn only_a_coordinator_or_approver_in_scope_may_compile_and_decide_the_prov
 #[tokio::test]
 async fn each_step_of_a_proposal_is_taken_by_its_role_in_scope() {
     matrix(Domain::Proposals).await;
+}
+
+#[tokio::test]
+async fn only_a_coordinator_reporter_or_approver_in_scope_may_run_the_annual_evaluation() {
+    matrix(Domain::Evaluations).await;
 }
 
 #[tokio::test]

@@ -553,8 +553,18 @@ impl TestApp {
             .unwrap();
         let reporting = reporting_snapshot(db).await;
         let proposals = proposal_snapshot(db).await;
+        let rounds = entity::evaluation_round::Entity::find()
+            .order_by_asc(entity::evaluation_round::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let evaluations = entity::evaluation::Entity::find()
+            .order_by_asc(entity::evaluation::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}{rounds:?}{evaluations:?}"
         )
     }
 
@@ -593,6 +603,8 @@ impl TestApp {
             appraisal::Entity.table_name(),
             appraisal_mandate::Entity.table_name(),
             delegation_policy::Entity.table_name(),
+            evaluation_round::Entity.table_name(),
+            evaluation::Entity.table_name(),
         ];
         let counts = tables
             .iter()

@@ -10,6 +10,7 @@ mod audit;
 mod authz;
 mod documents;
 mod edge;
+mod evaluations;
 mod hardening;
 mod identity;
 mod import;

@@ -292,6 +292,16 @@ impl Mandate {
         }
     }
 
+    /// Its annual evaluations the caller may read (a grant over the holder
+    /// or the delegator), latest round first, down the tree; empty for
+    /// anonymous callers.
+    async fn evaluations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::evaluations::graphql::Evaluation>> {
+        crate::evaluations::graphql::evaluations_of_mandate(ctx, self.model.id).await
+    }
+
     /// What the viewer may do with it now.
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<MandateViewerCan> {
         let delegator = units(ctx)
