@@ -103,6 +103,9 @@ pub enum UserErrorCode {
     AlreadyEnded,
     /// deactivateUser on a user who is already deactivated. [DESIGN §4]
     AlreadyInactive,
+    /// proposeFromEvaluation on an evaluation a proposal was already opened from
+    /// (and neither rejected nor withdrawn).
+    AlreadyProposed,
     /// requestOpinions asked a body that was asked already and has yet to
     /// answer.
     AlreadyRequested,
@@ -424,6 +427,9 @@ pub enum UserErrorCode {
     /// A mandate's budget or staff number is negative (draftMandate,
     /// updateDraftMandate, amendMandate). [input bound]
     NegativeResources,
+    /// proposeFromEvaluation on an evaluation that recommends neither AMEND nor
+    /// REVOKE (an expansion is a new delegation: createProposal).
+    NoChangeRecommended,
     /// The proposal has no draft mandate to appraise or decide, or a concerned
     /// mandate has no draft of its matter to amend it.
     NoDraftMandates,

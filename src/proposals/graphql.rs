@@ -215,6 +215,18 @@ impl Proposal {
             .pop())
     }
 
+    /// The annual evaluation it was opened from (proposeFromEvaluation),
+    /// if the caller may read it.
+    async fn evaluation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::evaluations::graphql::Evaluation>> {
+        match self.0.evaluation_id {
+            Some(id) => Ok(crate::evaluations::graphql::evaluation_node(ctx, id).await?),
+            None => Ok(None),
+        }
+    }
+
     /// The day the decision was issued (or the resolution adopted).
     async fn decided_on(&self) -> Option<Date> {
         self.0.decided_on.map(Date)
@@ -744,6 +756,16 @@ fn payload(result: AppResult<proposal::Model>) -> async_graphql::Result<Proposal
     })
 }
 
+/// An evaluation to open a proposal from.
+#[derive(InputObject)]
+pub struct ProposeFromEvaluationInput {
+    /// The evaluation recommending AMEND or REVOKE.
+    pub evaluation: ID,
+    /// The sở that drafts the decision (cơ quan tham mưu), usually the
+    /// sở of the mandate's sector.
+    pub drafting_unit: ID,
+}
+
 /// A proposal and a reason.
 #[derive(InputObject)]
 pub struct ProposalReasonInput {
@@ -1005,6 +1027,23 @@ impl ProposalMutation {
         };
         let db = ctx.db();
         payload(service::update_proposal(db, by(viewer), id, input.version, patch).await)
+    }
+
+    /// Opens in one step the proposal an annual evaluation recommends
+    /// (AMEND or REVOKE): a DRAFT of the holder unit (its REPORTER) about
+    /// the evaluated mandate, with the evaluation's reasons.
+    #[graphql(guard = "RoleGuard(&[Role::Reporter])")]
+    async fn propose_from_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The evaluation and the drafting body.")]
+        input: ProposeFromEvaluationInput,
+    ) -> async_graphql::Result<ProposalPayload> {
+        let viewer = ctx.signed_in()?;
+        let evaluation = decode_id_of(NodeKind::Evaluation, "evaluation", &input.evaluation)?;
+        let drafting = decode_id_of(NodeKind::Unit, "draftingUnit", &input.drafting_unit)?;
+        let db = ctx.db();
+        payload(service::propose_from_evaluation(db, by(viewer), evaluation, drafting).await)
     }
 
     /// Sends a proposal to its drafting body: APPROVER of the proposing

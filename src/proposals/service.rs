@@ -421,6 +421,18 @@ pub async fn create_proposal(
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let proposing = existing_unit(&txn, input.proposing_unit).await?;
     let actor = writer(by, &proposing)?;
+    let p = insert_proposal(&txn, &actor, &proposing, input).await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+/// Writes a new proposal in DRAFT with its first event, for `actor`.
+async fn insert_proposal(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    proposing: &unit::Model,
+    input: ProposalInput,
+) -> AppResult<proposal::Model> {
     let now = Utc::now();
     let mut p = proposal::Model {
         id: Uuid::now_v7(),
@@ -450,21 +462,16 @@ pub async fn create_proposal(
         created_at: now,
         updated_at: now,
     };
-    fill(&txn, &mut p, &input).await?;
-    let p = p.into_active_model().insert(&txn).await?;
+    fill(txn, &mut p, &input).await?;
+    let p = p.into_active_model().insert(txn).await?;
     let mut blank = p.clone();
     blank.version = 0;
-    record(
-        &txn,
-        &actor,
-        &blank,
-        &p,
-        "createProposal",
-        proposing.id,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+    let action = if input.evaluation.is_some() {
+        "proposeFromEvaluation"
+    } else {
+        "createProposal"
+    };
+    record(txn, actor, &blank, &p, action, proposing.id, None).await?;
     Ok(p)
 }
 
@@ -822,4 +829,102 @@ pub async fn drafts_of(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<man
         .order_by_asc(mandate::Column::Code)
         .all(db)
         .await?)
+}
+
+/// Opens, in one step, the proposal an annual evaluation recommends: an
+/// AMEND or REVOKE recommendation (the delegator's, or else the holder's)
+/// becomes a DRAFT proposal of the holder unit (its REPORTER) to
+/// `drafting_unit`, about the evaluated mandate, with the evaluation's
+/// reasons and difficulties as its justification and the mandate's
+/// resources. NO_CHANGE_RECOMMENDED for KEEP or EXPAND (an expansion is a
+/// new delegation: createProposal), EVALUATION_NOT_SELF_ASSESSED before the
+/// holder has submitted, ALREADY_PROPOSED while a proposal opened from it
+/// is neither rejected nor withdrawn.
+pub async fn propose_from_evaluation(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    evaluation: Uuid,
+    drafting_unit: Uuid,
+) -> AppResult<proposal::Model> {
+    use entity::evaluation::{EvaluationStatus, Recommendation};
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let e = crate::evaluations::service::existing(&txn, evaluation).await?;
+    let holder = existing_unit(&txn, e.holder_unit_id).await?;
+    let actor = writer(by, &holder)?;
+    if !matches!(
+        e.status,
+        EvaluationStatus::SelfAssessed | EvaluationStatus::Assessed
+    ) {
+        return Err(AppError::rule(
+            Some("evaluation"),
+            UserErrorCode::EvaluationNotSelfAssessed,
+            "the holder's self-assessment is submitted before a proposal is opened from it",
+        ));
+    }
+    let kind = match e.delegator_recommendation.or(e.recommendation) {
+        Some(Recommendation::Amend) => ProposalKind::Amend,
+        Some(Recommendation::Revoke) => ProposalKind::Revoke,
+        _ => {
+            return Err(AppError::rule(
+                Some("evaluation"),
+                UserErrorCode::NoChangeRecommended,
+                "the evaluation recommends neither an amendment nor a revocation",
+            ));
+        }
+    };
+    let taken = proposal::Entity::find()
+        .filter(proposal::Column::EvaluationId.eq(e.id))
+        .filter(
+            proposal::Column::Status
+                .is_not_in([ProposalStatus::Rejected, ProposalStatus::Withdrawn]),
+        )
+        .one(&txn)
+        .await?;
+    if let Some(p) = taken {
+        return Err(AppError::rule(
+            Some("evaluation"),
+            UserErrorCode::AlreadyProposed,
+            format!(
+                "the proposal \"{}\" was opened from this evaluation",
+                p.title
+            ),
+        ));
+    }
+    let m = crate::mandates::service::existing(&txn, e.mandate_id).await?;
+    let verb = if kind == ProposalKind::Amend {
+        "sửa đổi, bổ sung"
+    } else {
+        "bãi bỏ"
+    };
+    let justification: Vec<&str> = [
+        e.recommendation_reason.as_deref(),
+        e.difficulties.as_deref(),
+        e.assessment_text.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let title: String = format!("Đề xuất {verb}: {}", m.title)
+        .chars()
+        .take(500)
+        .collect();
+    let input = ProposalInput {
+        kind,
+        title,
+        proposing_unit: holder.id,
+        drafting_unit,
+        justification: justification.join("\n\n"),
+        matter_codes: vec![m.matter_code.clone()],
+        targets: Vec::new(),
+        concerned_mandates: vec![m.id],
+        attachments: Vec::new(),
+        legal_basis: m.legal_basis_id,
+        legal_basis_article: m.legal_basis_article.clone(),
+        resources: Resources::of(&m),
+        requires_resolution: false,
+        evaluation: Some(e.id),
+    };
+    let p = insert_proposal(&txn, &actor, &holder, input).await?;
+    txn.commit().await?;
+    Ok(p)
 }

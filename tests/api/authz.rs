@@ -80,6 +80,7 @@ enum Mutation {
     SubmitForDecision,
     DecideProposal,
     SetDelegationPolicy,
+    ProposeFromEvaluation,
     OpenEvaluationRound,
     SaveSelfAssessment,
     SubmitSelfAssessment,
@@ -151,7 +152,8 @@ impl Mutation {
             | Mutation::SubmitReport
             | Mutation::SaveSelfAssessment
             | Mutation::CreateProposal
-            | Mutation::UpdateProposal => Role::Reporter,
+            | Mutation::UpdateProposal
+            | Mutation::ProposeFromEvaluation => Role::Reporter,
             Mutation::AppraiseProposal | Mutation::RecordAppraisal => Role::LegalReviewer,
             Mutation::ReturnReport
             | Mutation::AcceptReport
@@ -209,6 +211,7 @@ impl Mutation {
             Mutation::SubmitForDecision => "submitForDecision",
             Mutation::DecideProposal => "decideProposal",
             Mutation::SetDelegationPolicy => "setDelegationPolicy",
+            Mutation::ProposeFromEvaluation => "proposeFromEvaluation",
             Mutation::OpenEvaluationRound => "openEvaluationRound",
             Mutation::SaveSelfAssessment => "saveSelfAssessment",
             Mutation::SubmitSelfAssessment => "submitSelfAssessment",
@@ -267,7 +270,8 @@ impl Mutation {
             | Mutation::RecordAppraisal
             | Mutation::SubmitForDecision
             | Mutation::DecideProposal
-            | Mutation::SetDelegationPolicy => Domain::Proposals,
+            | Mutation::SetDelegationPolicy
+            | Mutation::ProposeFromEvaluation => Domain::Proposals,
             Mutation::OpenEvaluationRound
             | Mutation::SaveSelfAssessment
             | Mutation::SubmitSelfAssessment
@@ -279,7 +283,7 @@ impl Mutation {
     }
 }
 
-const MUTATIONS: [Mutation; 53] = [
+const MUTATIONS: [Mutation; 54] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -326,6 +330,7 @@ const MUTATIONS: [Mutation; 53] = [
     Mutation::SubmitForDecision,
     Mutation::DecideProposal,
     Mutation::SetDelegationPolicy,
+    Mutation::ProposeFromEvaluation,
     Mutation::OpenEvaluationRound,
     Mutation::SaveSelfAssessment,
     Mutation::SubmitSelfAssessment,
@@ -1075,6 +1080,25 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             target(
                 "mutation($input: ProposalDocumentInput!) { decideProposal(input: $input) { mandates { status } userErrors { code message } } }",
                 json!({ "input": { "id": gid(NodeKind::Proposal, id), "document": gid(NodeKind::Document, decision) } }),
+            )
+        }
+        Mutation::ProposeFromEvaluation => {
+            use phancap::evaluations::service as evaluations;
+            let (id, version) = evaluation_at(app, province, n, Stage::Drafted).await;
+            let amend = evaluations::SelfAssessment {
+                recommendation: Some(entity::evaluation::Recommendation::Amend),
+                recommendation_reason: Some("Bổ sung nguồn lực".into()),
+                ..Default::default()
+            };
+            let e = evaluations::save_self_assessment(db, Authority::Cli, id, version, amend)
+                .await
+                .unwrap();
+            evaluations::submit_self_assessment(db, Authority::Cli, id, e.version)
+                .await
+                .unwrap();
+            target(
+                "mutation($input: ProposeFromEvaluationInput!) { proposeFromEvaluation(input: $input) { proposal { kind } userErrors { code } } }",
+                json!({ "input": { "evaluation": gid(NodeKind::Evaluation, id), "draftingUnit": unit(province.department) } }),
             )
         }
         Mutation::SetDelegationPolicy => target(

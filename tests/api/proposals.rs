@@ -322,6 +322,85 @@ async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
     );
     assert_eq!(returned["actor"], "legal-reviewer.tn");
 
+    // A year later, the evaluation round finds the power short of staff
+    // in a commune, recommends an amendment, and the commune opens the
+    // proposal to amend it in one step.
+    let mandate = decided["mandates"][0]["code"].as_str().unwrap().to_owned();
+    let mandate = {
+        use sea_orm::ColumnTrait;
+        entity::mandate::Entity::find()
+            .filter(entity::mandate::Column::Code.eq(mandate))
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let as_of = effective + Days::new(365);
+    let coordinator = app.token("coordinator.tn").await;
+    let body = app.graphql_as(&coordinator, "mutation($input: OpenEvaluationRoundInput!) { openEvaluationRound(input: $input) { round { id } userErrors { code message } } }",
+        json!({ "input": { "province": unit(b.province), "year": chrono::Datelike::year(&as_of), "asOf": as_of.to_string() } })).await;
+    assert_eq!(
+        body["data"]["openEvaluationRound"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let evaluation = {
+        use sea_orm::ColumnTrait;
+        entity::evaluation::Entity::find()
+            .filter(entity::evaluation::Column::MandateId.eq(mandate.id))
+            .filter(entity::evaluation::Column::HolderUnitId.eq(b.communes[0]))
+            .one(app.db())
+            .await
+            .unwrap()
+            .expect("the decided mandate is evaluated in every commune")
+    };
+    {
+        use phancap::evaluations::service as evaluations;
+        let amend = evaluations::SelfAssessment {
+            result: Some(entity::evaluation::EvaluationResult::Satisfactory),
+            result_text: Some("Đã cấp 37 giấy phép, 5 hồ sơ quá hạn".into()),
+            difficulties: Some("Xã chưa có công chức chuyên ngành xây dựng".into()),
+            recommendation: Some(entity::evaluation::Recommendation::Amend),
+            recommendation_reason: Some("Bổ sung biên chế và kinh phí thẩm định hồ sơ".into()),
+        };
+        let e = evaluations::save_self_assessment(
+            app.db(),
+            Authority::Cli,
+            evaluation.id,
+            evaluation.version,
+            amend,
+        )
+        .await
+        .unwrap();
+        evaluations::submit_self_assessment(app.db(), Authority::Cli, e.id, e.version)
+            .await
+            .unwrap();
+    }
+    let body = app.graphql_as(&reporter, &format!("mutation($input: ProposeFromEvaluationInput!) {{ proposeFromEvaluation(input: $input) {{ proposal {{ {PROPOSAL} kind justification evaluation {{ id }} concernedMandates {{ code }} proposingUnit {{ id }} }} userErrors {{ code }} }} }}"),
+        json!({ "input": { "evaluation": gid(NodeKind::Evaluation, evaluation.id), "draftingUnit": unit(b.construction) } })).await;
+    let next = &body["data"]["proposeFromEvaluation"]["proposal"];
+    assert_eq!(next["kind"], "AMEND", "{body}");
+    assert_eq!(next["status"], "DRAFT");
+    assert_eq!(next["concernedMandates"][0]["code"], "19-PC-GPXD");
+    assert_eq!(next["proposingUnit"]["id"], unit(b.communes[0]));
+    assert_eq!(
+        next["evaluation"]["id"],
+        gid(NodeKind::Evaluation, evaluation.id)
+    );
+    assert!(
+        next["justification"]
+            .as_str()
+            .unwrap()
+            .contains("Bổ sung biên chế"),
+        "{body}"
+    );
+    let again = app.graphql_as(&reporter, "mutation($input: ProposeFromEvaluationInput!) { proposeFromEvaluation(input: $input) { userErrors { code } } }",
+        json!({ "input": { "evaluation": gid(NodeKind::Evaluation, evaluation.id), "draftingUnit": unit(b.construction) } })).await;
+    assert_eq!(
+        again["data"]["proposeFromEvaluation"]["userErrors"][0]["code"], "ALREADY_PROPOSED",
+        "{again}"
+    );
+
     // The proposing unit's own reporter sees the way; an anonymous caller
     // and a viewer of another province do not.
     let list = app
@@ -1036,4 +1115,128 @@ async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, report: 
     let now = mandates::existing(db, mandate).await.unwrap();
     assert_eq!(now.state, MandateState::Revoked);
     assert_eq!(now.ended_document_id, Some(decision));
+}
+
+/// An evaluation opens a proposal only once the holder has submitted it,
+/// only for an amendment or revocation (the delegator's word first), and
+/// once while that proposal lives.
+#[tokio::test]
+async fn an_evaluation_opens_a_proposal_only_when_it_recommends_a_change() {
+    use entity::evaluation::{EvaluationResult, Recommendation};
+    use phancap::evaluations::service as evaluations;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    let cli = Authority::Cli;
+    let basis = document_of(&app, "40/2025/QĐ-UBND", true, b.province, "2025-07-01").await;
+    let m = crate::helpers::make_mandate(
+        &app,
+        mandate_input("19-E1", "XD-E1", b.province, vec![b.communes[0]], basis),
+        true,
+    )
+    .await;
+    let open = evaluations::OpenRound {
+        province: b.province,
+        year: 2026,
+        as_of: Some("2026-11-15".parse().unwrap()),
+        due_on: None,
+    };
+    let round = evaluations::open_round(db, cli, Default::default(), open)
+        .await
+        .unwrap()
+        .round;
+    let e = {
+        use sea_orm::ColumnTrait;
+        entity::evaluation::Entity::find()
+            .filter(entity::evaluation::Column::RoundId.eq(round.id))
+            .filter(entity::evaluation::Column::MandateId.eq(m.id))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::propose_from_evaluation(db, cli, e.id, b.construction).await
+        )
+        .await,
+        "EVALUATION_NOT_SELF_ASSESSED"
+    );
+    let keep = evaluations::SelfAssessment {
+        result: Some(EvaluationResult::Good),
+        result_text: Some("Hoàn thành".into()),
+        recommendation: Some(Recommendation::Keep),
+        ..Default::default()
+    };
+    let e = evaluations::save_self_assessment(db, cli, e.id, e.version, keep)
+        .await
+        .unwrap();
+    let e = evaluations::submit_self_assessment(db, cli, e.id, e.version)
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::propose_from_evaluation(db, cli, e.id, b.construction).await
+        )
+        .await,
+        "NO_CHANGE_RECOMMENDED"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::propose_from_evaluation(db, cli, e.id, b.communes[1]).await
+        )
+        .await,
+        "NO_CHANGE_RECOMMENDED"
+    );
+    // The delegator's recommendation counts over the holder's.
+    let assessment = evaluations::Assessment {
+        assessment: EvaluationResult::Satisfactory,
+        text: "Cần thu hồi do xã chưa đủ điều kiện".into(),
+        recommendation: Recommendation::Revoke,
+    };
+    let e = evaluations::assess(db, cli, e.id, e.version, assessment)
+        .await
+        .unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::propose_from_evaluation(db, cli, e.id, b.communes[1]).await
+        )
+        .await,
+        "INVALID_DRAFTING_BODY"
+    );
+    let p = proposals::propose_from_evaluation(db, cli, e.id, b.construction)
+        .await
+        .unwrap();
+    assert_eq!(p.kind, ProposalKind::Revoke);
+    assert_eq!(p.evaluation_id, Some(e.id));
+    assert_eq!(p.proposing_unit_id, b.communes[0]);
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            proposals::propose_from_evaluation(db, cli, e.id, b.construction).await
+        )
+        .await,
+        "ALREADY_PROPOSED"
+    );
+    proposals::withdraw_proposal(db, cli, p.id, "Gộp vào đề xuất chung của tỉnh")
+        .await
+        .unwrap();
+    let again = proposals::propose_from_evaluation(db, cli, e.id, b.construction)
+        .await
+        .unwrap();
+    assert_eq!(again.status, ProposalStatus::Draft);
 }
