@@ -580,6 +580,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             evaluations.self_assessed
         );
     }
+    if report.proposals_created > 0 {
+        println!(
+            "demo proposals: {} (one at every stage, DRAFT to DECIDED; see `proposals`)",
+            report.proposals_created
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(

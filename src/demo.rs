@@ -28,6 +28,8 @@ pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
+mod proposals;
+
 /// The uniform provincial bodies of NĐ 150/2025/NĐ-CP (LAW.md §0.4):
 /// code suffix, name, type.
 const DEPARTMENTS: &[(&str, &str, AdminType)] = &[
@@ -182,6 +184,27 @@ const USERS: &[DemoUser] = &[
         grants: &[(Role::Approver, "19-SNV")],
     },
     DemoUser {
+        username: "reporter.sxd",
+        full_name: "Chuyên viên Sở Xây dựng, soạn đề xuất và dự thảo phân cấp (demo)",
+        home: "19-SXD",
+        kind: UserKind::Human,
+        grants: &[(Role::Reporter, "19-SXD")],
+    },
+    DemoUser {
+        username: "approver.sxd",
+        full_name: "Giám đốc Sở Xây dựng, ký tờ trình (demo)",
+        home: "19-SXD",
+        kind: UserKind::Human,
+        grants: &[(Role::Approver, "19-SXD")],
+    },
+    DemoUser {
+        username: "approver.stc",
+        full_name: "Giám đốc Sở Tài chính, cho ý kiến về nguồn lực (demo)",
+        home: "19-STC",
+        kind: UserKind::Human,
+        grants: &[(Role::Approver, "19-STC")],
+    },
+    DemoUser {
         username: "reviewer.snv",
         full_name: "Lãnh đạo phòng Sở Nội vụ, người duyệt báo cáo (demo)",
         home: "19-SNV",
@@ -218,6 +241,8 @@ pub struct DemoReport {
     pub reporting: Option<DemoReporting>,
     /// The demo evaluation round, when this load opened it.
     pub evaluations: Option<DemoEvaluations>,
+    /// How many demo proposals (one at every stage) this load wrote.
+    pub proposals_created: usize,
 }
 
 /// The annual evaluation of 2025 the demo opens.
@@ -327,6 +352,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let mandates_created = load_mandates(db).await?;
     let reporting = load_reporting(db).await?;
     let evaluations = load_evaluations(db).await?;
+    let proposals_created = proposals::load_proposals(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
@@ -335,6 +361,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         mandates_created,
         reporting,
         evaluations,
+        proposals_created,
     })
 }
 

@@ -1240,3 +1240,74 @@ async fn an_evaluation_opens_a_proposal_only_when_it_recommends_a_change() {
         .unwrap();
     assert_eq!(again.status, ProposalStatus::Draft);
 }
+
+/// The demo holds one proposal at every stage, between Thái Nguyên's
+/// bodies, and the decided one's mandate is in force with its way.
+#[tokio::test]
+async fn the_demo_shows_a_proposal_at_every_stage() {
+    let app = crate::helpers::national();
+    let body = app
+        .graphql(
+            "mutation { login(input: { username: \"viewer.tn\", password: \"phancap-demo-2026\" }) { accessToken } }",
+            json!({}),
+        )
+        .await;
+    let token = body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = app
+        .graphql_as(
+            &token,
+            "{ proposals(first: 50) { nodes { status proposingUnit { code } draftingUnit { name } attachments { number }
+                mandates { code status } timeline { action reason } opinions { answer } appraisals { conclusion } evaluation { id } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = body["data"]["proposals"]["nodes"].as_array().unwrap();
+    let statuses: std::collections::BTreeSet<&str> = nodes
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    for status in [
+        "DRAFT",
+        "SUBMITTED",
+        "RETURNED",
+        "DRAFTING",
+        "IN_APPRAISAL",
+        "APPRAISED",
+        "AWAITING_DECISION",
+        "DECIDED",
+        "REJECTED",
+        "WITHDRAWN",
+    ] {
+        assert!(
+            statuses.contains(status),
+            "the demo has a {status} proposal: {body}"
+        );
+    }
+    assert!(
+        nodes
+            .iter()
+            .all(|p| p["attachments"][0]["number"] == "1785/UBND-NC" || !p["evaluation"].is_null()),
+        "{body}"
+    );
+    let decided = nodes.iter().find(|p| p["status"] == "DECIDED").unwrap();
+    assert_eq!(decided["mandates"][0]["code"], "19-PC-XD-QH-01");
+    assert_eq!(decided["mandates"][0]["status"], "ACTIVE", "{body}");
+    let in_appraisal = nodes
+        .iter()
+        .find(|p| p["status"] == "IN_APPRAISAL")
+        .unwrap();
+    assert!(
+        in_appraisal["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "returnProposal")
+    );
+    assert!(
+        nodes.iter().any(|p| !p["evaluation"].is_null()),
+        "one opened from the 2025 evaluation"
+    );
+}
