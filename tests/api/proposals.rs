@@ -1311,3 +1311,119 @@ async fn the_demo_shows_a_proposal_at_every_stage() {
         "one opened from the 2025 evaluation"
     );
 }
+
+/// The races a step can lose: two decisions of one proposal, two answers
+/// of one request, two proposals from one evaluation. Each time exactly
+/// one wins and the other is refused with the code a later call gets.
+#[tokio::test]
+async fn racing_steps_of_one_proposal_take_effect_once() {
+    use entity::appraisal::Conclusion;
+    use entity::evaluation::{EvaluationResult, Recommendation};
+    use phancap::evaluations::service as evaluations;
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    let cli = Authority::Cli;
+    let year = chrono::Datelike::year(&today());
+    let report = appraisal_report(&app, b.province).await;
+    let code = |r: Result<(), AppError>| match r {
+        Ok(()) => "OK".to_owned(),
+        Err(AppError::Rule { code, .. }) => code.name().to_owned(),
+        Err(other) => panic!("{other:?}"),
+    };
+    for round in 0..3 {
+        let (p, _) = drafting(&app, &b, &format!("XD-RACE-{round}"), 0).await;
+        let (_, asked) = consult::request_opinions(db, cli, p, &[b.finance], 3)
+            .await
+            .unwrap();
+        let agree = || OpinionInput {
+            answer: OpinionAnswer::Agree,
+            text: None,
+            document: None,
+        };
+        let (one, two) = tokio::join!(
+            consult::answer_opinion(db, cli, asked[0].id, agree()),
+            consult::answer_opinion(db, cli, asked[0].id, agree()),
+        );
+        let mut codes = [code(one.map(|_| ())), code(two.map(|_| ()))];
+        codes.sort();
+        assert_eq!(codes, ["ALREADY_ANSWERED", "OK"]);
+
+        consult::request_appraisal(db, cli, p).await.unwrap();
+        consult::appraise_proposal(db, cli, p, appraisal(report, Conclusion::Eligible))
+            .await
+            .unwrap();
+        let ttr = instrument(
+            &app,
+            &format!("5{round}/TTr-SXD"),
+            DocumentType::Ttr,
+            b.construction,
+            "2025-08-01",
+        )
+        .await;
+        decide::submit_for_decision(db, cli, p, ttr).await.unwrap();
+        let decision = instrument(
+            &app,
+            &format!("5{round}/{year}/QĐ-UBND"),
+            DocumentType::QdUbnd,
+            b.province,
+            &today().to_string(),
+        )
+        .await;
+        let (one, two) = tokio::join!(
+            decide::decide_proposal(db, cli, p, decision),
+            decide::decide_proposal(db, cli, p, decision),
+        );
+        let mut codes = [code(one.map(|_| ())), code(two.map(|_| ()))];
+        codes.sort();
+        assert_eq!(codes, ["OK", "WRONG_STAGE"]);
+        let issued = proposals::drafts_of(db, p).await.unwrap();
+        assert_eq!(issued.len(), 1);
+        assert_eq!(issued[0].state, entity::mandate::MandateState::Issued);
+        let assignments = mandates::assignments_of(db, &[issued[0].id]).await.unwrap();
+        assert_eq!(assignments.len(), 1, "issued once");
+
+        // Two proposals from one evaluation at once.
+        let open = evaluations::OpenRound {
+            province: b.province,
+            year: 2030 + round,
+            as_of: None,
+            due_on: None,
+        };
+        let r = evaluations::open_round(db, cli, Default::default(), open)
+            .await
+            .unwrap()
+            .round;
+        let e = {
+            use sea_orm::ColumnTrait;
+            entity::evaluation::Entity::find()
+                .filter(entity::evaluation::Column::RoundId.eq(r.id))
+                .filter(entity::evaluation::Column::MandateId.eq(issued[0].id))
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let amend = evaluations::SelfAssessment {
+            result: Some(EvaluationResult::Poor),
+            result_text: Some("Chậm".into()),
+            recommendation: Some(Recommendation::Amend),
+            recommendation_reason: Some("Bổ sung nhân lực".into()),
+            ..Default::default()
+        };
+        let e = evaluations::save_self_assessment(db, cli, e.id, e.version, amend)
+            .await
+            .unwrap();
+        evaluations::submit_self_assessment(db, cli, e.id, e.version)
+            .await
+            .unwrap();
+        let (one, two) = tokio::join!(
+            proposals::propose_from_evaluation(db, cli, e.id, b.construction),
+            proposals::propose_from_evaluation(db, cli, e.id, b.construction),
+        );
+        let mut codes = [code(one.map(|_| ())), code(two.map(|_| ()))];
+        codes.sort();
+        assert_eq!(codes, ["ALREADY_PROPOSED", "OK"]);
+    }
+}
