@@ -119,6 +119,7 @@ pub async fn submit_for_decision(
         action: "submitForDecision",
         unit: drafting.id,
         reason: Some(&note),
+        mandates: Vec::new(),
     };
     let after = step_with(&txn, &actor, &before, m, |row| {
         row.submission_document_id = Set(Some(submission));
@@ -213,6 +214,7 @@ pub async fn decide_proposal(
         action: "decideProposal",
         unit: decider.id,
         reason: Some(&note),
+        mandates: changed.iter().map(|m| m.id).collect(),
     };
     let decided_on = doc.issued_date;
     let after = step_with(&txn, &actor, &before, m, |row| {

@@ -221,6 +221,7 @@ pub(crate) async fn step(
         action,
         unit,
         reason,
+        mandates: Vec::new(),
     };
     step_with(txn, actor, before, m, |_| {}).await
 }
@@ -231,6 +232,9 @@ pub(crate) struct Move<'a> {
     pub action: &'a str,
     pub unit: Uuid,
     pub reason: Option<&'a str>,
+    /// The mandates the step issued, amended or revoked (the decision),
+    /// recorded in its audit event.
+    pub mandates: Vec<Uuid>,
 }
 
 /// [`step`] that also sets the fields `edit` sets (the Tờ trình, the
@@ -248,7 +252,7 @@ pub(crate) async fn step_with(
     row.updated_at = sea_orm::Set(Utc::now());
     edit(&mut row);
     let after = row.update(txn).await?;
-    record(txn, actor, before, &after, m.action, m.unit, m.reason).await?;
+    record(txn, actor, before, &after, &m).await?;
     Ok(after)
 }
 
@@ -259,10 +263,15 @@ pub(crate) async fn record(
     actor: &Actor,
     before: &proposal::Model,
     after: &proposal::Model,
-    action: &str,
-    unit: Uuid,
-    reason: Option<&str>,
+    m: &Move<'_>,
 ) -> AppResult<()> {
+    let Move {
+        action,
+        unit,
+        reason,
+        ref mandates,
+        ..
+    } = *m;
     proposal_event::Model {
         id: Uuid::now_v7(),
         proposal_id: after.id,
@@ -287,7 +296,13 @@ pub(crate) async fn record(
             entity_id: after.id,
             scope_unit_id: Some(after.proposing_unit_id),
             before: Some(json!(before)),
-            after: Some(json!(after)),
+            after: Some(if mandates.is_empty() {
+                json!(after)
+            } else {
+                let mut value = json!(after);
+                value["mandates"] = json!(mandates);
+                value
+            }),
         },
     )
     .await?;
@@ -471,7 +486,14 @@ async fn insert_proposal(
     } else {
         "createProposal"
     };
-    record(txn, actor, &blank, &p, action, proposing.id, None).await?;
+    let m = Move {
+        to: p.status,
+        action,
+        unit: proposing.id,
+        reason: None,
+        mandates: Vec::new(),
+    };
+    record(txn, actor, &blank, &p, &m).await?;
     Ok(p)
 }
 
@@ -505,16 +527,14 @@ pub async fn update_proposal(
     p.version += 1;
     p.updated_at = Utc::now();
     let after = p.into_active_model().reset_all().update(&txn).await?;
-    record(
-        &txn,
-        &actor,
-        &before,
-        &after,
-        "updateProposal",
-        proposing.id,
-        None,
-    )
-    .await?;
+    let m = Move {
+        to: after.status,
+        action: "updateProposal",
+        unit: proposing.id,
+        reason: None,
+        mandates: Vec::new(),
+    };
+    record(&txn, &actor, &before, &after, &m).await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -45,6 +45,7 @@ enum Mutation {
     DraftMandate,
     UpdateDraftMandate,
     IssueMandate,
+    DiscardDraftMandate,
     AmendMandate,
     RevokeMandate,
     ExtendAuthorization,
@@ -118,6 +119,7 @@ impl Mutation {
             | Mutation::DraftMandate
             | Mutation::UpdateDraftMandate
             | Mutation::IssueMandate
+            | Mutation::DiscardDraftMandate
             | Mutation::AmendMandate
             | Mutation::RevokeMandate
             | Mutation::ExtendAuthorization
@@ -176,6 +178,7 @@ impl Mutation {
             Mutation::DraftMandate => "draftMandate",
             Mutation::UpdateDraftMandate => "updateDraftMandate",
             Mutation::IssueMandate => "issueMandate",
+            Mutation::DiscardDraftMandate => "discardDraftMandate",
             Mutation::AmendMandate => "amendMandate",
             Mutation::RevokeMandate => "revokeMandate",
             Mutation::ExtendAuthorization => "extendAuthorization",
@@ -236,6 +239,7 @@ impl Mutation {
             | Mutation::DraftMandate
             | Mutation::UpdateDraftMandate
             | Mutation::IssueMandate
+            | Mutation::DiscardDraftMandate
             | Mutation::AmendMandate
             | Mutation::RevokeMandate
             | Mutation::ExtendAuthorization
@@ -283,7 +287,7 @@ impl Mutation {
     }
 }
 
-const MUTATIONS: [Mutation; 54] = [
+const MUTATIONS: [Mutation; 55] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -295,6 +299,7 @@ const MUTATIONS: [Mutation; 54] = [
     Mutation::DraftMandate,
     Mutation::UpdateDraftMandate,
     Mutation::IssueMandate,
+    Mutation::DiscardDraftMandate,
     Mutation::AmendMandate,
     Mutation::RevokeMandate,
     Mutation::ExtendAuthorization,
@@ -753,6 +758,13 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             let id = gid(NodeKind::Mandate, draft(app, province, n).await);
             target(
                 "mutation($input: IssueMandateInput!) { issueMandate(input: $input) { mandate { status } userErrors { code } } }",
+                json!({ "input": { "id": id } }),
+            )
+        }
+        Mutation::DiscardDraftMandate => {
+            let id = gid(NodeKind::Mandate, draft(app, province, n).await);
+            target(
+                "mutation($input: IssueMandateInput!) { discardDraftMandate(input: $input) { mandate { code } userErrors { code } } }",
                 json!({ "input": { "id": id } }),
             )
         }

@@ -717,9 +717,43 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
         "APPRAISAL_REQUIRED"
     );
 
+    // A second draft written by mistake is discarded, by the drafting body.
+    let mut extra = mandate_input(
+        "19-EXTRA",
+        "XD-R2",
+        b.province,
+        vec![b.communes[1]],
+        Uuid::nil(),
+    );
+    extra.legal_basis = None;
+    extra.proposal = Some(p);
+    let extra = mandates::draft_mandate(db, cli, extra).await.unwrap();
+    let discarded = mandates::discard_draft(db, cli, extra.id).await.unwrap();
+    assert_eq!(discarded.code, "19-EXTRA");
+    assert_eq!(proposals::drafts_of(db, p).await.unwrap().len(), 1);
+
     // The appraisal: only a BCTĐ of the province's Sở Tư pháp; NOT_ELIGIBLE
     // sends it back; the gate reads the latest appraisal.
     consult::request_appraisal(db, cli, p).await.unwrap();
+    // Under appraisal nobody changes the drafts, not even the delegator.
+    let before = app.snapshot().await;
+    let patch = mandates::MandatePatch {
+        title: Some("Đổi tên".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        refused(
+            &app,
+            &before,
+            mandates::update_draft(db, cli, draft, patch).await
+        )
+        .await,
+        "WRONG_STAGE"
+    );
+    assert_eq!(
+        refused(&app, &before, mandates::discard_draft(db, cli, draft).await).await,
+        "WRONG_STAGE"
+    );
     let wrong = instrument(
         &app,
         "8/BC-SXD",
@@ -864,6 +898,16 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
         refused(
             &app,
             &before,
+            mandates::discard_draft(db, cli, issued[0].id).await
+        )
+        .await,
+        "WRONG_STAGE"
+    );
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(
+            &app,
+            &before,
             proposals::withdraw_proposal(db, cli, p, "Muộn").await
         )
         .await,
@@ -915,6 +959,11 @@ async fn the_appraisal_gate_holds_for_decentralizations_and_as_the_province_says
     .await
     .unwrap();
     mandates::issue_mandate(db, cli, d.id).await.unwrap();
+    let before = app.snapshot().await;
+    assert_eq!(
+        refused(&app, &before, mandates::discard_draft(db, cli, d.id).await).await,
+        "NOT_DRAFT"
+    );
     // An issued mandate, or a proposal's draft, is not recorded this way.
     let before = app.snapshot().await;
     assert_eq!(

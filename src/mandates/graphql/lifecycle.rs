@@ -233,10 +233,10 @@ impl TryFrom<UpdateDraftMandateInput> for (Uuid, service::MandatePatch) {
     }
 }
 
-/// A mandate to issue.
+/// A draft to issue (or to discard).
 #[derive(InputObject)]
 pub struct IssueMandateInput {
-    /// The draft to issue.
+    /// The draft.
     pub id: ID,
 }
 
@@ -457,6 +457,20 @@ impl MandateMutation {
         let (id, patch) = input.try_into()?;
         let db = ctx.db();
         mandate_payload(service::update_draft(db, Authority::Viewer(viewer), id, patch).await)
+    }
+
+    /// Discards a draft never issued (the same roles as editing it); returns
+    /// it as it was.
+    #[graphql(guard = "RoleGuard(&[Role::Approver, Role::Reporter])")]
+    async fn discard_draft_mandate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft to discard.")] input: IssueMandateInput,
+    ) -> async_graphql::Result<MandatePayload> {
+        let viewer = ctx.signed_in()?;
+        let id = decode_id_of(NodeKind::Mandate, "id", &input.id)?;
+        let db = ctx.db();
+        mandate_payload(service::discard_draft(db, Authority::Viewer(viewer), id).await)
     }
 
     /// Issues a draft after checking every rule.

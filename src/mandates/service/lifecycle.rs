@@ -110,6 +110,65 @@ pub async fn update_draft(
     Ok(m)
 }
 
+/// Discards a draft that was never issued, with the same rights as
+/// editing it (for a proposal's draft, while the proposal is DRAFTING or
+/// APPRAISED): its delegatees and the appraisal notes on it go with it.
+/// NOT_DRAFT for an issued mandate; ONWARD_DEPENDENTS while another draft
+/// names it as its parent. Returns it as it was.
+pub async fn discard_draft(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+) -> AppResult<mandate::Model> {
+    let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
+    let before = existing(&txn, id).await?;
+    let delegator = existing_unit(&txn, before.delegator_unit_id).await?;
+    let actor = may_draft(
+        &txn,
+        by,
+        before.proposal_id,
+        &delegator,
+        &before.matter_code,
+    )
+    .await?;
+    require_draft(&before)?;
+    let child = mandate::Entity::find()
+        .filter(mandate::Column::ParentMandateId.eq(id))
+        .one(&txn)
+        .await?;
+    if let Some(child) = child {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::OnwardDependents,
+            format!(
+                "{} names {} as its parent; discard or change it first",
+                child.code, before.code
+            ),
+        ));
+    }
+    let old = mandate_json(&before, &current_delegatees(&txn, &before).await?);
+    mandate_assignment::Entity::delete_many()
+        .filter(mandate_assignment::Column::MandateId.eq(id))
+        .exec(&txn)
+        .await?;
+    entity::appraisal_mandate::Entity::delete_many()
+        .filter(entity::appraisal_mandate::Column::MandateId.eq(id))
+        .exec(&txn)
+        .await?;
+    mandate::Entity::delete_by_id(id).exec(&txn).await?;
+    let change = Change {
+        action: "discardDraftMandate",
+        entity_type: "Mandate",
+        entity_id: id,
+        scope_unit_id: Some(before.delegator_unit_id),
+        before: Some(old),
+        after: None,
+    };
+    audit::record(&txn, &actor, change).await?;
+    txn.commit().await?;
+    Ok(before)
+}
+
 /// Issues a draft: checks every rule, then makes it binding from its
 /// effective date.
 pub async fn issue_mandate(
