@@ -209,12 +209,18 @@ pub enum UserErrorCode {
     /// power of a sở by law, the commune's body for a commune's power). [Luật TCCP
     /// 2025 Điều 7; LAW.md §1.1]
     DevolutionNotToHolder,
+    /// The appraisal report, Tờ trình or decision already serves another
+    /// proposal: each proposal has its own.
+    DocumentAlreadyUsed,
     /// revokeMandate/extendAuthorization: the document is the mandate's own
     /// basis or older than it, is issued after the day the change would apply
     /// (a revocation reaching back before the decision that makes it), or is
     /// not in force that day. [general rule: a decision does not reach back
     /// before it exists]
     DocumentNotInForce,
+    /// submitForDecision with a Tờ trình dated before the appraisal report it
+    /// carries, or decideProposal with a decision dated before the Tờ trình.
+    DocumentOutOfOrder,
     /// The business code is taken: another mandate (draftMandate,
     /// amendMandate), matter (createMatter, updateMatter, twice in one
     /// importMatters file), regime (createRegime), or unit in force on or after

@@ -97,8 +97,8 @@ pub fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<Str
 }
 
 /// The reason something goes back (a report, a proposal) or is refused:
-/// 1 to 5,000 characters; REASON_REQUIRED otherwise. `what` names it in
-/// the message.
+/// 1 to 5,000 characters; REASON_REQUIRED otherwise. `what` says what is
+/// asked, e.g. "why the report goes back".
 pub fn check_reason<'a>(reason: &'a str, what: &str) -> AppResult<&'a str> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 5_000 || !writable(reason) {
@@ -106,7 +106,7 @@ pub fn check_reason<'a>(reason: &'a str, what: &str) -> AppResult<&'a str> {
             Some("reason"),
             UserErrorCode::ReasonRequired,
             format!(
-                "say why the {what} goes back: 1 to 5000 characters, with no control or text-direction characters but lines and tabs"
+                "say {what}: 1 to 5000 characters, with no control or text-direction characters but lines and tabs"
             ),
         ));
     }

@@ -10,6 +10,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub mandate_id: Uuid,
     pub note: Option<String>,
+    /// The appraisal is of an amendment of this issued mandate (drafted
+    /// outside phancap), which `amendMandate` then needs; otherwise of
+    /// the draft itself.
+    pub amendment: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -82,6 +82,7 @@ const UP: &[&str] = &[
         appraisal_id uuid_text NOT NULL REFERENCES appraisal (id),
         mandate_id uuid_text NOT NULL REFERENCES mandate (id),
         note text NULL,
+        amendment boolean NOT NULL,
         PRIMARY KEY (appraisal_id, mandate_id)
     )",
     "CREATE INDEX ix_appraisal_mandate_mandate ON appraisal_mandate (mandate_id)",

@@ -63,7 +63,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         number: "915/BCTĐ-STP",
         doc_type: "BC",
         issuer: Issuer::Unit("19-STP"),
-        subject: "Báo cáo thẩm định dự thảo Quyết định phân cấp cấp giấy phép xây dựng công trình cấp III",
+        subject: "Báo cáo thẩm định dự thảo Quyết định phân cấp phê duyệt quy hoạch chi tiết cho Ủy ban nhân dân xã Bằng Thành, xã Cao Minh",
         signer_title: Some("GIÁM ĐỐC"),
         recipients: &["Sở Xây dựng", "Lưu: VT, XDKTVB"],
         issued: "2026-10-20",
@@ -74,7 +74,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         number: "911/TTr-SXD",
         doc_type: "TTR",
         issuer: Issuer::Unit("19-SXD"),
-        subject: "Đề nghị ban hành Quyết định phân cấp cấp giấy phép xây dựng công trình cấp III cho Ủy ban nhân dân cấp xã",
+        subject: "Đề nghị ban hành Quyết định phân cấp phê duyệt quy hoạch chi tiết cho Ủy ban nhân dân xã Bằng Thành, xã Cao Minh",
         signer_title: Some("GIÁM ĐỐC"),
         recipients: &["UBND tỉnh", "Lưu: VT, QLXD"],
         issued: "2026-10-25",
@@ -379,10 +379,10 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
 
     // AWAITING_DECISION: the Tờ trình of Sở Xây dựng is with UBND tỉnh.
     let awaiting = demo(
-        "Đề xuất phân cấp cấp giấy phép xây dựng công trình cấp III cho Ủy ban nhân dân cấp xã",
+        "Đề xuất phân cấp phê duyệt quy hoạch chi tiết cho Ủy ban nhân dân xã Bằng Thành và xã Cao Minh",
         "19-SXD",
         "19-SXD",
-        "XD-GIAY-PHEP",
+        "XD-QH-CHI-TIET",
         &["01864", "01879"],
     );
     let p = proposals::create_proposal(db, cli, awaiting.input(db).await?).await?;

@@ -106,6 +106,7 @@ pub async fn request_opinions(
     for body_id in bodies {
         let body = existing_unit(&txn, *body_id).await?;
         if body.id == drafting.id
+            || body.kind == UnitKind::Province
             || province_of(&body) != province_of(&drafting)
             || !in_force(&body, today)
             || made
@@ -116,7 +117,7 @@ pub async fn request_opinions(
                 Some("bodies"),
                 UserErrorCode::InvalidOpinionBody,
                 format!(
-                    "{} cannot be asked: ask distinct bodies in force of the province, other than the drafting body",
+                    "{} cannot be asked: ask distinct bodies in force of the province, other than the drafting body and UBND tỉnh (which decides)",
                     body.name
                 ),
             ));
@@ -314,10 +315,13 @@ pub(crate) async fn check_ready(txn: &DatabaseTransaction, p: &proposal::Model) 
             Some(province) => department(txn, province, "STC").await?,
             None => None,
         };
+        // Sở Tài chính's word is in a proposal it makes or drafts itself.
         let answered = finance.as_ref().is_some_and(|f| {
-            requests
-                .iter()
-                .any(|r| r.body_unit_id == f.id && r.answered_at.is_some())
+            f.id == p.drafting_unit_id
+                || f.id == p.proposing_unit_id
+                || requests
+                    .iter()
+                    .any(|r| r.body_unit_id == f.id && r.answered_at.is_some())
         });
         if !answered {
             return Err(AppError::rule(
@@ -448,6 +452,7 @@ async fn insert_appraisal(
             appraisal_id: a.id,
             mandate_id: m.id,
             note,
+            amendment: m.state != MandateState::Draft,
         }
         .into_active_model()
         .insert(txn)
@@ -472,6 +477,14 @@ pub async fn appraise_proposal(
     let actor = by.require(Role::LegalReviewer, &drafting)?;
     require_stage(&before, &[ProposalStatus::InAppraisal], "appraising")?;
     let report = check_report(&txn, input.report, province_of(&drafting)).await?;
+    let elsewhere = appraisal::Entity::find()
+        .filter(appraisal::Column::ReportDocumentId.eq(report.id))
+        .filter(appraisal::Column::ProposalId.ne(id))
+        .one(&txn)
+        .await?;
+    if elsewhere.is_some() {
+        return Err(super::decide::used_elsewhere(&report, "report"));
+    }
     let drafts: Vec<mandate::Model> = drafts_of(&txn, id)
         .await?
         .into_iter()
@@ -507,8 +520,10 @@ fn conclusion_name(c: Conclusion) -> &'static str {
 }
 
 /// Records the appraisal of drafts prepared outside a proposal (from the
-/// paper report): LEGAL_REVIEWER over each draft's delegator. Drafts of a
-/// proposal are appraised on it (WRONG_STAGE).
+/// paper report): LEGAL_REVIEWER over each draft's delegator. Naming an
+/// issued mandate in force records the appraisal of its amendment, which
+/// `amendMandate` then needs. Drafts of a proposal are appraised on it,
+/// and other mandates not at all (WRONG_STAGE).
 pub async fn record_appraisal(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -530,12 +545,14 @@ pub async fn record_appraisal(
         let m = crate::mandates::service::existing(&txn, *id).await?;
         let delegator = existing_unit(&txn, m.delegator_unit_id).await?;
         actor = Some(by.require(Role::LegalReviewer, &delegator)?);
-        if m.state != MandateState::Draft || m.proposal_id.is_some() {
+        let draft = m.state == MandateState::Draft && m.proposal_id.is_none();
+        let amendable = m.state == MandateState::Issued && m.superseded_by_id.is_none();
+        if !draft && !amendable {
             return Err(AppError::rule(
                 Some("mandates"),
                 UserErrorCode::WrongStage,
                 format!(
-                    "{} is not a draft outside a proposal: a proposal's drafts are appraised on it (appraiseProposal)",
+                    "{} is neither a draft outside a proposal (a proposal's drafts are appraised on it, appraiseProposal) nor an issued mandate to amend",
                     m.code
                 ),
             ));
@@ -594,13 +611,16 @@ pub async fn needs_appraisal(
     })
 }
 
-/// The latest appraisal covering `m`, if any.
+/// The latest appraisal covering `m` as a draft (or, with `amendment`,
+/// covering an amendment of it), if any.
 pub async fn latest_appraisal(
     db: &impl ConnectionTrait,
     m: Uuid,
+    amendment: bool,
 ) -> AppResult<Option<appraisal::Model>> {
     let covering: Vec<Uuid> = appraisal_mandate::Entity::find()
         .filter(appraisal_mandate::Column::MandateId.eq(m))
+        .filter(appraisal_mandate::Column::Amendment.eq(amendment))
         .all(db)
         .await?
         .into_iter()
@@ -625,7 +645,7 @@ pub async fn check_appraised(txn: &DatabaseTransaction, m: &mandate::Model) -> A
     if !needs_appraisal(txn, m, &delegator).await? {
         return Ok(());
     }
-    match latest_appraisal(txn, m.id).await? {
+    match latest_appraisal(txn, m.id, false).await? {
         Some(a) if a.conclusion.favourable() => Ok(()),
         latest => Err(AppError::rule(
             None,
@@ -640,6 +660,33 @@ pub async fn check_appraised(txn: &DatabaseTransaction, m: &mandate::Model) -> A
                     m.code
                 ),
             },
+        )),
+    }
+}
+
+/// The gate of `amendMandate`: an amendment `new` of `old` that needs an
+/// appraisal (see [`needs_appraisal`]) is issued only when the latest
+/// appraisal of an amendment of `old` (recordAppraisal naming it) is
+/// favourable (APPRAISAL_REQUIRED); an amendment decided on a proposal
+/// passes its own gate.
+pub async fn check_amendment_appraised(
+    txn: &DatabaseTransaction,
+    old: &mandate::Model,
+    new: &mandate::Model,
+) -> AppResult<()> {
+    let delegator = existing_unit(txn, new.delegator_unit_id).await?;
+    if !needs_appraisal(txn, new, &delegator).await? {
+        return Ok(());
+    }
+    match latest_appraisal(txn, old.id, true).await? {
+        Some(a) if a.conclusion.favourable() => Ok(()),
+        _ => Err(AppError::rule(
+            None,
+            UserErrorCode::AppraisalRequired,
+            format!(
+                "amending {} needs Sở Tư pháp's favourable appraisal of the amendment: record it (recordAppraisal naming {}) or amend through an AMEND proposal",
+                old.code, old.code
+            ),
         )),
     }
 }

@@ -44,6 +44,63 @@ pub async fn deciding_body(
     existing_unit(txn, province).await
 }
 
+/// DOCUMENT_ALREADY_USED: `doc` already serves another proposal as
+/// its `field`.
+pub(crate) fn used_elsewhere(doc: &entity::document::Model, field: &'static str) -> AppError {
+    AppError::rule(
+        Some(field),
+        UserErrorCode::DocumentAlreadyUsed,
+        format!(
+            "{} already serves another proposal: each proposal has its own appraisal report, Tờ trình and decision",
+            doc.number
+        ),
+    )
+}
+
+/// Refuses `doc` when another proposal has it in `column` (its Tờ
+/// trình or its decision).
+async fn check_unused(
+    txn: &DatabaseTransaction,
+    p: &proposal::Model,
+    doc: &entity::document::Model,
+    column: proposal::Column,
+    field: &'static str,
+) -> AppResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let other = proposal::Entity::find()
+        .filter(column.eq(doc.id))
+        .filter(proposal::Column::Id.ne(p.id))
+        .one(txn)
+        .await?;
+    match other {
+        Some(_) => Err(used_elsewhere(doc, field)),
+        None => Ok(()),
+    }
+}
+
+/// DOCUMENT_OUT_OF_ORDER unless `later` is dated on or after `earlier`:
+/// the Tờ trình after the appraisal report it carries, the decision after
+/// the Tờ trình it answers.
+fn check_order(
+    earlier: &entity::document::Model,
+    later: &entity::document::Model,
+) -> AppResult<()> {
+    if later.issued_date < earlier.issued_date {
+        return Err(AppError::rule(
+            Some("document"),
+            UserErrorCode::DocumentOutOfOrder,
+            format!(
+                "{} is dated {}, before {} ({}) it follows",
+                later.number,
+                later.issued_date.format("%d/%m/%Y"),
+                earlier.number,
+                earlier.issued_date.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The drafts a decision would issue (those still drafts) and the
 /// mandates it would end.
 async fn parts(
@@ -113,6 +170,20 @@ pub async fn submit_for_decision(
         ));
     }
     require_issuer(&doc, &drafting, "submission")?;
+    check_unused(
+        &txn,
+        &before,
+        &doc,
+        proposal::Column::SubmissionDocumentId,
+        "document",
+    )
+    .await?;
+    // The Tờ trình carries the appraisal: it is dated on or after it.
+    let appraised = crate::proposals::read::appraisals(&txn, id).await?;
+    if let Some(a) = appraised.last() {
+        let report = crate::mandates::documents::existing(&txn, a.report_document_id).await?;
+        check_order(&report, &doc)?;
+    }
     let note = doc.number.clone();
     let m = Move {
         to: ProposalStatus::AwaitingDecision,
@@ -167,6 +238,18 @@ pub async fn decide_proposal(
         ));
     }
     require_issuer(&doc, &decider, "decision")?;
+    check_unused(
+        &txn,
+        &before,
+        &doc,
+        proposal::Column::DecisionDocumentId,
+        "document",
+    )
+    .await?;
+    if let Some(submission) = before.submission_document_id {
+        let submission = crate::mandates::documents::existing(&txn, submission).await?;
+        check_order(&submission, &doc)?;
+    }
     let (drafts, concerned) = parts(&txn, &before).await?;
     let mut changed = Vec::new();
     match before.kind {

@@ -182,11 +182,13 @@ impl Proposal {
         self.0.requires_resolution
     }
 
-    /// The mandates drafted from it (drafts until the decision issues them).
+    /// The mandates drafted from it (drafts until the decision issues
+    /// them), those the caller may see: a draft within their grants over
+    /// its delegator, as `mandate(id:)`.
     async fn mandates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Mandate>> {
         let drafts = service::drafts_of(ctx.db(), self.0.id).await?;
-        let today = calendar::today();
-        Ok(drafts.into_iter().map(|m| Mandate::new(m, today)).collect())
+        let ids: Vec<Uuid> = drafts.iter().map(|m| m.id).collect();
+        Ok(mandates(ctx, &ids).await?)
     }
 
     /// The opinions asked, in the order asked.
@@ -222,7 +224,11 @@ impl Proposal {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::evaluations::graphql::Evaluation>> {
         match self.0.evaluation_id {
-            Some(id) => Ok(crate::evaluations::graphql::evaluation_node(ctx, id).await?),
+            // Those who read the proposal but not the evaluation get null.
+            Some(id) => match crate::evaluations::graphql::evaluation_node(ctx, id).await {
+                Err(AppError::Forbidden) => Ok(None),
+                found => Ok(found?),
+            },
             None => Ok(None),
         }
     }
@@ -268,14 +274,18 @@ impl Proposal {
     }
 }
 
+/// The mandates `ids` the caller may see as `mandate(id:)` would show
+/// them (a draft only within the caller's grants over its delegator),
+/// in order; the others are left out.
 async fn mandates(ctx: &Context<'_>, ids: &[Uuid]) -> AppResult<Vec<Mandate>> {
     let today = calendar::today();
     let mut out = Vec::new();
     for id in ids {
-        out.push(Mandate::new(
-            crate::mandates::service::existing(ctx.db(), *id).await?,
-            today,
-        ));
+        let m = crate::mandates::service::existing(ctx.db(), *id).await?;
+        let delegator = crate::units::service::existing(ctx.db(), m.delegator_unit_id).await?;
+        if crate::mandates::service::can_see(ctx.viewer(), &m, &delegator, today) {
+            out.push(Mandate::new(m, today));
+        }
     }
     Ok(out)
 }
@@ -362,6 +372,11 @@ impl OpinionRequest {
         Ok(documents(ctx, self.0.document_id.as_slice()).await?.pop())
     }
 
+    /// Who answered (username); null until then, or from the command line.
+    async fn answered_by(&self) -> Option<&str> {
+        self.0.answered_by.as_deref()
+    }
+
     /// When it was answered; null until then.
     async fn answered_at(&self) -> Option<DateTime> {
         self.0.answered_at.map(DateTime)
@@ -408,7 +423,8 @@ impl Appraisal {
         DateTime(self.0.appraised_at)
     }
 
-    /// The drafts it covered, each with the appraiser's note.
+    /// The drafts it covered that the caller may see, each with the
+    /// appraiser's note.
     async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AppraisalNote>> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let rows = entity::appraisal_mandate::Entity::find()
@@ -416,16 +432,16 @@ impl Appraisal {
             .all(ctx.db())
             .await
             .map_err(AppError::from)?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.mandate_id).collect();
-        let found = mandates(ctx, &ids).await?;
-        Ok(found
-            .into_iter()
-            .zip(rows)
-            .map(|(mandate, row)| AppraisalNote {
-                mandate,
-                note: row.note,
-            })
-            .collect())
+        let mut notes = Vec::new();
+        for row in rows {
+            if let Some(mandate) = mandates(ctx, &[row.mandate_id]).await?.pop() {
+                notes.push(AppraisalNote {
+                    mandate,
+                    note: row.note,
+                });
+            }
+        }
+        Ok(notes)
     }
 }
 

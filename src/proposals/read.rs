@@ -121,10 +121,10 @@ pub struct ProposalFilter {
     pub open: bool,
 }
 
-/// The cursor proposals are paged by: newest first is the id order
-/// reversed, so `(id)` alone: ids are time-ordered (UUID v7).
+/// The cursor proposals are paged by: their id alone, time-ordered
+/// (UUID v7), so oldest first.
 pub fn cursor(p: &proposal::Model) -> Cursor {
-    Cursor::new(p.id.to_string(), p.id)
+    Cursor::new(String::new(), p.id)
 }
 
 /// One page of the proposals `viewer` may read matching `filter`, oldest
@@ -168,8 +168,21 @@ pub async fn list(
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         cond = cond.add(proposal::Column::SearchText.like(crate::text::folded_contains(search)));
     }
-    page.fetch::<proposal::Entity>(db, cond, proposal::Column::Id, proposal::Column::Id)
-        .await
+    // Ids are time-ordered (UUID v7): the keyset is the id alone.
+    use sea_orm::{QueryOrder, QuerySelect};
+    if let Some(c) = &page.after {
+        cond = cond.add(proposal::Column::Id.gt(c.id));
+    }
+    if let Some(c) = &page.before {
+        cond = cond.add(proposal::Column::Id.lt(c.id));
+    }
+    let rows = proposal::Entity::find()
+        .filter(cond)
+        .order_by(proposal::Column::Id, page.order())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_probe(rows, page))
 }
 
 /// The events of a proposal's way, in order.

@@ -196,12 +196,10 @@ pub(crate) fn stage_error(
     )
 }
 
-/// The status as the API spells it.
+/// The status as the API spells it (IN_APPRAISAL).
 pub fn status_name(s: ProposalStatus) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    use sea_orm::ActiveEnum;
+    s.to_value()
 }
 
 /// One step of a proposal: the new status, the event on its timeline and
@@ -653,7 +651,7 @@ pub async fn withdraw_proposal(
     let before = locked(&txn, id).await?;
     let proposing = existing_unit(&txn, before.proposing_unit_id).await?;
     let actor = by.require(Role::Approver, &proposing)?;
-    let reason = check_reason(reason, "proposal")?;
+    let reason = check_reason(reason, "why the proposal is withdrawn")?;
     require_stage(&before, &OPEN, "withdrawing")?;
     let after = step(
         &txn,
@@ -752,7 +750,7 @@ pub async fn return_proposal(
     let txn = crate::db::begin_write(db, crate::db::WriteSet::Delegation).await?;
     let before = locked(&txn, id).await?;
     let (actor, unit, to) = returner(&txn, by, &before, "returning").await?;
-    let reason = check_reason(reason, "proposal")?;
+    let reason = check_reason(reason, "why the proposal goes back")?;
     let after = step(
         &txn,
         &actor,
@@ -784,7 +782,7 @@ pub async fn reject_proposal(
         return Err(stage_error(&before, &rejectable, "rejecting"));
     }
     let (actor, unit, _) = returner(&txn, by, &before, "rejecting").await?;
-    let reason = check_reason(reason, "proposal")?;
+    let reason = check_reason(reason, "why the proposal is rejected")?;
     let after = step(
         &txn,
         &actor,

@@ -544,7 +544,7 @@ async fn proposal_at(
                     &format!("8{n}/2025/QĐ-UBND"),
                     true,
                     province.id,
-                    "2025-01-01",
+                    "2025-07-15",
                 )
                 .await;
                 let mut input = mandate_input(
@@ -565,7 +565,9 @@ async fn proposal_at(
                 consult::request_appraisal(db, Authority::Cli, p.id).await
             }
             ProposalStatus::Appraised => {
-                let report = appraisal_report(app, province.id).await;
+                let number = format!("{n}/BCTĐ-STP");
+                let report =
+                    crate::helpers::appraisal_report_numbered(app, province.id, &number).await;
                 let appraisal = consult::AppraisalInput {
                     report,
                     conclusion: entity::appraisal::Conclusion::Eligible,

@@ -885,8 +885,13 @@ pub async fn department(
 /// An appraisal report ("1/BCTĐ-STP") of the Sở Tư pháp of `unit`'s
 /// province, registered once.
 pub async fn appraisal_report(app: &TestApp, unit: Uuid) -> Uuid {
+    appraisal_report_numbered(app, unit, "1/BCTĐ-STP").await
+}
+
+/// The appraisal report `number` ("…/BCTĐ-STP") of the Sở Tư pháp of
+/// `unit`'s province, issued on 1/7/2025, registered once.
+pub async fn appraisal_report_numbered(app: &TestApp, unit: Uuid, number: &str) -> Uuid {
     let justice = justice_department(app, unit).await;
-    let number = "1/BCTĐ-STP";
     match phancap::mandates::documents::by_number(app.db(), number, Some(justice))
         .await
         .unwrap()
@@ -897,6 +902,23 @@ pub async fn appraisal_report(app: &TestApp, unit: Uuid) -> Uuid {
             instrument(app, number, bc, justice, "2025-07-01").await
         }
     }
+}
+
+/// Records Sở Tư pháp's favourable appraisal of an amendment of the
+/// issued mandate `m` from the command line (what amendMandate needs for a
+/// decentralization).
+pub async fn appraise_amendment(app: &TestApp, m: &entity::mandate::Model) {
+    use phancap::proposals::consult;
+    let report = appraisal_report(app, m.delegator_unit_id).await;
+    let input = consult::AppraisalInput {
+        report,
+        conclusion: entity::appraisal::Conclusion::Eligible,
+        summary: None,
+        notes: Vec::new(),
+    };
+    consult::record_appraisal(app.db(), Authority::Cli, &[m.id], input)
+        .await
+        .unwrap();
 }
 
 /// Records Sở Tư pháp's favourable appraisal of the draft `m` from the

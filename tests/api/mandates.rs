@@ -572,6 +572,7 @@ async fn what_is_passed_on_lives_within_what_is_held() {
     );
     // An amendment that takes the power from the sở would leave O-C
     // resting on nothing.
+    crate::helpers::appraise_amendment(&s.app, &parent).await;
     let amend = "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { code } userErrors { code } } }";
     let before = s.app.snapshot().await;
     let body = s
@@ -1144,6 +1145,7 @@ async fn an_amendment_supersedes_and_a_revocation_ends_onward_delegations() {
     let mut child = s.authorization("A-B", "A", tn.department, vec![tn.commune]);
     child.parent = Some(parent.id);
     make_mandate(&s.app, child, true).await;
+    crate::helpers::appraise_amendment(&s.app, &parent).await;
 
     let amend = "mutation($input: AmendMandateInput!) { amendMandate(input: $input) { mandate { code status } userErrors { code } } }";
     let body = s

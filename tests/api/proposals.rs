@@ -632,6 +632,12 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
         .await,
         "INVALID_OPINION_BODY"
     );
+    // UBND tỉnh decides; it is not asked.
+    let province = consult::request_opinions(db, cli, p, &[b.province], 5).await;
+    assert_eq!(
+        refused(&app, &before, province).await,
+        "INVALID_OPINION_BODY"
+    );
     assert_eq!(
         refused(
             &app,
@@ -915,6 +921,47 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
     );
 }
 
+/// Sở Tài chính's word is in a budget proposal it drafts itself: it is
+/// not asked (it cannot be: the drafting body is never asked).
+#[tokio::test]
+async fn a_budget_proposal_drafted_by_so_tai_chinh_needs_no_opinion_of_its_own() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let b = bodies(&app, fixture.inside.department).await;
+    let db = app.db();
+    catalogue(&app, "TC-S1").await;
+    let mut input = proposal_input(&b, "TC-S1", vec![b.communes[0]]);
+    input.proposing_unit = b.finance;
+    input.drafting_unit = b.finance;
+    input.resources.budget_vnd = Some(1_000_000);
+    let p = proposals::create_proposal(db, Authority::Cli, input)
+        .await
+        .unwrap();
+    let p = proposals::submit_proposal(db, Authority::Cli, p.id, p.version)
+        .await
+        .unwrap();
+    let p = proposals::take_up_proposal(db, Authority::Cli, p.id)
+        .await
+        .unwrap();
+    let mut m = mandate_input(
+        "19-TC-S1",
+        "TC-S1",
+        b.province,
+        vec![b.communes[0]],
+        Uuid::nil(),
+    );
+    m.legal_basis = None;
+    m.proposal = Some(p.id);
+    m.resources.budget_vnd = Some(1_000_000);
+    mandates::draft_mandate(db, Authority::Cli, m)
+        .await
+        .unwrap();
+    let p = consult::request_appraisal(db, Authority::Cli, p.id)
+        .await
+        .unwrap();
+    assert_eq!(p.status, ProposalStatus::InAppraisal);
+}
+
 #[tokio::test]
 async fn the_appraisal_gate_holds_for_decentralizations_and_as_the_province_says_for_authorizations()
  {
@@ -964,18 +1011,33 @@ async fn the_appraisal_gate_holds_for_decentralizations_and_as_the_province_says
         refused(&app, &before, mandates::discard_draft(db, cli, d.id).await).await,
         "NOT_DRAFT"
     );
-    // An issued mandate, or a proposal's draft, is not recorded this way.
+    // Its amendment needs an appraisal of the amendment: the draft's own
+    // does not stand for it.
+    let amendment = || mandates::Amendment {
+        code: "19-G1-2".into(),
+        legal_basis: basis,
+        effective_from: today() + Days::new(30),
+        patch: mandates::MandatePatch {
+            delegatees: Some(vec![b.communes[0], b.communes[1]]),
+            ..Default::default()
+        },
+    };
     let before = app.snapshot().await;
-    assert_eq!(
-        refused(
-            &app,
-            &before,
-            consult::record_appraisal(db, cli, &[d.id], appraisal(report, Conclusion::Eligible))
-                .await
-        )
-        .await,
-        "WRONG_STAGE"
-    );
+    let amend = mandates::amend_mandate(db, cli, d.id, amendment()).await;
+    assert_eq!(refused(&app, &before, amend).await, "APPRAISAL_REQUIRED");
+    let of_amendment = appraisal(report, Conclusion::Eligible);
+    consult::record_appraisal(db, cli, &[d.id], of_amendment)
+        .await
+        .unwrap();
+    let amended = mandates::amend_mandate(db, cli, d.id, amendment())
+        .await
+        .unwrap();
+    assert_eq!(amended.proposal_id, None);
+    // A superseded mandate is not appraised any more.
+    let before = app.snapshot().await;
+    let again =
+        consult::record_appraisal(db, cli, &[d.id], appraisal(report, Conclusion::Eligible)).await;
+    assert_eq!(refused(&app, &before, again).await, "WRONG_STAGE");
     assert_eq!(
         refused(
             &app,
@@ -1117,13 +1179,14 @@ async fn an_amendment_or_revocation_proposal_is_carried_out_by_its_decision() {
             assert_eq!(now.superseded_by_id, Some(changed[0].id));
             assert_eq!(changed[0].proposal_id, Some(p.id));
             // The amended version is what a revocation concerns next.
-            return_revocation_of(&app, &b, changed[0].id, report, year).await;
+            return_revocation_of(&app, &b, changed[0].id, year).await;
         }
     }
 }
 
 /// Revokes `mandate` by a proposal carried to its decision.
-async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, report: Uuid, year: i32) {
+async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, year: i32) {
+    let report = crate::helpers::appraisal_report_numbered(app, b.province, "2/BCTĐ-STP").await;
     use entity::appraisal::Conclusion;
     use entity::mandate::MandateState;
     let db = app.db();
@@ -1138,9 +1201,26 @@ async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, report: 
         .unwrap();
     let p = proposals::take_up_proposal(db, cli, p.id).await.unwrap();
     consult::request_appraisal(db, cli, p.id).await.unwrap();
+    // The amendment's appraisal report, Tờ trình and decision are its own.
+    let amendment = |number: &'static str| async move {
+        phancap::mandates::documents::by_number(db, number, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let used = amendment("1/BCTĐ-STP").await;
+    let before = app.snapshot().await;
+    let again =
+        consult::appraise_proposal(db, cli, p.id, appraisal(used, Conclusion::Eligible)).await;
+    assert_eq!(refused(app, &before, again).await, "DOCUMENT_ALREADY_USED");
     consult::appraise_proposal(db, cli, p.id, appraisal(report, Conclusion::Eligible))
         .await
         .unwrap();
+    let used = amendment("31/TTr-SXD").await;
+    let before = app.snapshot().await;
+    let again = decide::submit_for_decision(db, cli, p.id, used).await;
+    assert_eq!(refused(app, &before, again).await, "DOCUMENT_ALREADY_USED");
     let t = instrument(
         app,
         "33/TTr-SXD",
@@ -1150,6 +1230,21 @@ async fn return_revocation_of(app: &TestApp, b: &Bodies, mandate: Uuid, report: 
     )
     .await;
     decide::submit_for_decision(db, cli, p.id, t).await.unwrap();
+    let used = amendment(Box::leak(format!("31/{year}/QĐ-UBND").into_boxed_str())).await;
+    let before = app.snapshot().await;
+    let again = decide::decide_proposal(db, cli, p.id, used).await;
+    assert_eq!(refused(app, &before, again).await, "DOCUMENT_ALREADY_USED");
+    let early = instrument(
+        app,
+        "35/2025/QĐ-UBND",
+        DocumentType::QdUbnd,
+        b.province,
+        "2025-07-20",
+    )
+    .await;
+    let before = app.snapshot().await;
+    let again = decide::decide_proposal(db, cli, p.id, early).await;
+    assert_eq!(refused(app, &before, again).await, "DOCUMENT_OUT_OF_ORDER");
     let decision = instrument(
         app,
         &format!("34/{year}/QĐ-UBND"),
@@ -1359,6 +1454,59 @@ async fn the_demo_shows_a_proposal_at_every_stage() {
         nodes.iter().any(|p| !p["evaluation"].is_null()),
         "one opened from the 2025 evaluation"
     );
+
+    // Paged two at a time, forward and backward, the list is the same.
+    let ids = |p: &Value| -> Vec<String> {
+        p["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let page = |args: String| {
+        let token = token.clone();
+        async move {
+            let query = format!(
+                "{{ proposals({args}) {{ nodes {{ id }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"
+            );
+            app.graphql_as(&token, &query, json!({})).await["data"]["proposals"].clone()
+        }
+    };
+    let all = ids(&page("first: 50".into()).await);
+    assert!(all.len() >= 10);
+    let mut forward = Vec::new();
+    let mut args = "first: 2".to_owned();
+    loop {
+        let p = page(args).await;
+        forward.extend(ids(&p));
+        assert!(forward.len() <= all.len(), "paging forward ends");
+        if p["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        args = format!(
+            "first: 2, after: \"{}\"",
+            p["pageInfo"]["endCursor"].as_str().unwrap()
+        );
+    }
+    assert_eq!(forward, all);
+    let mut backward: Vec<String> = Vec::new();
+    let mut args = "last: 2".to_owned();
+    loop {
+        let p = page(args).await;
+        let mut earlier = ids(&p);
+        earlier.extend(backward);
+        backward = earlier;
+        assert!(backward.len() <= all.len(), "paging backward ends");
+        if p["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+        args = format!(
+            "last: 2, before: \"{}\"",
+            p["pageInfo"]["startCursor"].as_str().unwrap()
+        );
+    }
+    assert_eq!(backward, all);
 }
 
 /// The races a step can lose: two decisions of one proposal, two answers
@@ -1375,13 +1523,14 @@ async fn racing_steps_of_one_proposal_take_effect_once() {
     let db = app.db();
     let cli = Authority::Cli;
     let year = chrono::Datelike::year(&today());
-    let report = appraisal_report(&app, b.province).await;
     let code = |r: Result<(), AppError>| match r {
         Ok(()) => "OK".to_owned(),
         Err(AppError::Rule { code, .. }) => code.name().to_owned(),
         Err(other) => panic!("{other:?}"),
     };
     for round in 0..3 {
+        let number = format!("6{round}/BCTĐ-STP");
+        let report = crate::helpers::appraisal_report_numbered(&app, b.province, &number).await;
         let (p, _) = drafting(&app, &b, &format!("XD-RACE-{round}"), 0).await;
         let (_, asked) = consult::request_opinions(db, cli, p, &[b.finance], 3)
             .await

@@ -578,6 +578,7 @@ async fn amending_or_extending_a_mandate_moves_its_windows() {
     let periods = open(&w.app, w.regime, &YEAR).await;
     let three = w.communes[60..63].to_vec();
     let pc = w.issue(w.mandate("PC-3", three.clone())).await;
+    crate::helpers::appraise_amendment(&w.app, &pc).await;
     // Amended from 1/7/2027, inside the third quarter's window
     // (15/6–14/9): the old version there and before, the new one there
     // and after.

@@ -293,12 +293,15 @@ pub async fn amend_mandate(
     check_amendable(&old, amendment.effective_from)?;
     let mut input = MandateInput::of(&old, current_delegatees(&txn, &old).await?);
     input.code = amendment.code;
+    // Made by amendMandate, not by a proposal's decision.
+    input.proposal = None;
     input.legal_basis = Some(amendment.legal_basis);
     input.effective_from = amendment.effective_from;
     amendment.patch.apply(&mut input);
     let new = new_mandate(&txn, input, MandateState::Issued).await?;
     let units = units_by_id(&txn, &current_delegatees(&txn, &new).await?).await?;
     check_lawful(&txn, &new, &units, &[old.id]).await?;
+    crate::proposals::consult::check_amendment_appraised(&txn, &old, &new).await?;
     supersede(&txn, &old, &new).await?;
     let before = mandate_json(&old, &current_delegatees(&txn, &old).await?);
     audit_mandate(&txn, &actor, "amendMandate", Some(before), &new).await?;

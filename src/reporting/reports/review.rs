@@ -72,7 +72,7 @@ pub async fn return_report(
         ReportStatus::Submitted,
     )
     .await?;
-    let reason = crate::text::check_reason(reason, "report")?;
+    let reason = crate::text::check_reason(reason, "why the report goes back")?;
     let mut next = current.clone();
     next.status = ReportStatus::Returned;
     next.return_reason = Some(reason.to_owned());
@@ -244,7 +244,7 @@ pub async fn reopen(
         ReportStatus::Accepted,
     )
     .await?;
-    let reason = crate::text::check_reason(reason, "report")?;
+    let reason = crate::text::check_reason(reason, "why the report goes back")?;
     if review == Review::Unit {
         lock_compiled(&txn, current.period_id).await?;
         let holders = compilation_source::Entity::find()
