@@ -36,7 +36,7 @@ mod read;
 mod transfer;
 
 use crate::proposals::consult::check_appraised;
-use crate::proposals::service::may_draft;
+use crate::proposals::service::{may_draft, note_draft_change};
 use catalogue::*;
 use lawful::*;
 pub use lifecycle::*;

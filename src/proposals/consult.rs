@@ -272,7 +272,7 @@ pub(crate) fn require_issuer(
 /// every opinion asked answered or past its due day (OPINIONS_PENDING),
 /// and, where a budget goes with it, the answer of Sở Tài chính (R13,
 /// FINANCE_OPINION_REQUIRED).
-pub(crate) async fn check_ready(txn: &DatabaseTransaction, p: &proposal::Model) -> AppResult<()> {
+pub(crate) async fn check_ready(txn: &impl ConnectionTrait, p: &proposal::Model) -> AppResult<()> {
     let drafts: Vec<mandate::Model> = drafts_of(txn, p.id)
         .await?
         .into_iter()

@@ -101,6 +101,37 @@ fn check_order(
     Ok(())
 }
 
+/// The code of the first draft or concerned mandate of `p` that needs an
+/// appraisal, if any.
+async fn first_needing_appraisal(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &proposal::Model,
+) -> AppResult<Option<String>> {
+    let drafts = drafts_of(db, p.id).await?;
+    let mut all: Vec<mandate::Model> = drafts
+        .into_iter()
+        .filter(|m| m.state == MandateState::Draft)
+        .collect();
+    for id in ids(&p.concerned_mandate_ids) {
+        all.push(mandates::existing(db, id).await?);
+    }
+    for m in all {
+        let delegator = existing_unit(db, m.delegator_unit_id).await?;
+        if needs_appraisal(db, &m, &delegator).await? {
+            return Ok(Some(m.code));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether anything in `p` needs Sở Tư pháp's appraisal.
+pub async fn needs_any_appraisal(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &proposal::Model,
+) -> AppResult<bool> {
+    Ok(first_needing_appraisal(db, p).await?.is_some())
+}
+
 /// The drafts a decision would issue (those still drafts) and the
 /// mandates it would end.
 async fn parts(
@@ -142,21 +173,17 @@ pub async fn submit_for_decision(
         "submitting for decision",
     )?;
     check_ready(&txn, &before).await?;
-    let (drafts, concerned) = parts(&txn, &before).await?;
-    if before.status == ProposalStatus::Drafting {
-        for m in drafts.iter().chain(&concerned) {
-            let delegator = existing_unit(&txn, m.delegator_unit_id).await?;
-            if needs_appraisal(&txn, m, &delegator).await? {
-                return Err(AppError::rule(
-                    None,
-                    UserErrorCode::AppraisalRequired,
-                    format!(
-                        "{} needs Sở Tư pháp's appraisal: ask for it (requestAppraisal) before the Tờ trình",
-                        m.code
-                    ),
-                ));
-            }
-        }
+    let (drafts, _) = parts(&txn, &before).await?;
+    if before.status == ProposalStatus::Drafting
+        && let Some(code) = first_needing_appraisal(&txn, &before).await?
+    {
+        return Err(AppError::rule(
+            None,
+            UserErrorCode::AppraisalRequired,
+            format!(
+                "{code} needs Sở Tư pháp's appraisal: ask for it (requestAppraisal) before the Tờ trình"
+            ),
+        ));
     }
     for m in &drafts {
         check_appraised(&txn, m).await?;

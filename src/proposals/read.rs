@@ -262,6 +262,16 @@ pub async fn viewer_can(
     let s = p.status;
     use ProposalStatus as S;
     let editable = matches!(s, S::Draft | S::Returned);
+    // Whether the next step would pass what it checks of the proposal:
+    // drafts, opinions, Sở Tài chính's word, the appraisal where needed.
+    let ready = matches!(s, S::Drafting | S::Appraised)
+        && drafting_head
+        && super::consult::check_ready(db, p).await.is_ok();
+    let needs_appraisal = if ready && s == S::Drafting {
+        super::decide::needs_any_appraisal(db, p).await?
+    } else {
+        false
+    };
     let decider_head = if s == S::AwaitingDecision {
         let decider = super::decide::deciding_body(db, p).await?;
         has(Role::Approver, &decider)
@@ -279,9 +289,9 @@ pub async fn viewer_can(
         reject: (drafting_head && s == S::Submitted) || decider_head,
         draft_mandates: drafter && matches!(s, S::Drafting | S::Appraised),
         request_opinions: drafting_head && matches!(s, S::Drafting | S::Appraised),
-        request_appraisal: drafting_head && s == S::Drafting,
+        request_appraisal: ready && s == S::Drafting,
         appraise: has(Role::LegalReviewer, &drafting) && s == S::InAppraisal,
-        submit_for_decision: drafting_head && matches!(s, S::Drafting | S::Appraised),
+        submit_for_decision: ready && !needs_appraisal,
         decide: decider_head,
     })
 }

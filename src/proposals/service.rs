@@ -839,6 +839,59 @@ pub(crate) async fn may_draft(
     Ok(actor)
 }
 
+/// Puts a change of one of the proposal's drafts on its timeline (the
+/// mandate's own audit event records the change): a new version and an
+/// event naming the draft, so that a client sees the drafts moved.
+pub(crate) async fn note_draft_change(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    proposal_id: Uuid,
+    action: &str,
+    code: &str,
+) -> AppResult<()> {
+    let p = locked(txn, proposal_id).await?;
+    let mut row = p.clone().into_active_model();
+    row.version = sea_orm::Set(p.version + 1);
+    row.updated_at = sea_orm::Set(Utc::now());
+    row.update(txn).await?;
+    proposal_event::Model {
+        id: Uuid::now_v7(),
+        proposal_id,
+        at: Utc::now(),
+        action: action.to_owned(),
+        from_status: Some(p.status),
+        to_status: p.status,
+        actor: actor.user_id.map(|_| actor.username.clone()),
+        unit_id: Some(p.drafting_unit_id),
+        reason: Some(code.to_owned()),
+    }
+    .into_active_model()
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `viewer` may draft, edit or discard the drafts of proposal
+/// `id` now (the rights of [`may_draft`], without a matter to check).
+pub async fn may_edit_drafts(
+    db: &impl ConnectionTrait,
+    viewer: &crate::auth::Viewer,
+    id: Uuid,
+    delegator: &unit::Model,
+) -> AppResult<bool> {
+    let p = existing(db, id).await?;
+    if !matches!(
+        p.status,
+        ProposalStatus::Drafting | ProposalStatus::Appraised
+    ) {
+        return Ok(false);
+    }
+    let drafting = existing_unit(db, p.drafting_unit_id).await?;
+    Ok(viewer.grant_covering(Role::Approver, delegator).is_some()
+        || viewer.grant_covering(Role::Reporter, &drafting).is_some()
+        || viewer.grant_covering(Role::Approver, &drafting).is_some())
+}
+
 /// The draft mandates of a proposal, by code.
 pub async fn drafts_of(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<mandate::Model>> {
     use sea_orm::QueryOrder;

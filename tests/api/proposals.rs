@@ -193,6 +193,17 @@ async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
         early["userErrors"][0]["code"], "OPINIONS_PENDING",
         "{early}"
     );
+    let waiting = app
+        .graphql_as(
+            &approver,
+            &format!("query($id: ID!) {{ node(id: $id) {{ ... on Proposal {{ {PROPOSAL} }} }} }}"),
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        waiting["data"]["node"]["viewerCan"]["requestAppraisal"], false,
+        "opinions pending: {waiting}"
+    );
     for (request, answer, text) in [
         (
             &asked[0]["id"],
@@ -210,6 +221,19 @@ async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
         assert_eq!(body["data"]["answerOpinion"]["opinion"]["late"], false);
     }
 
+    let ready = app
+        .graphql_as(
+            &approver,
+            &format!("query($id: ID!) {{ node(id: $id) {{ ... on Proposal {{ {PROPOSAL} }} }} }}"),
+            json!({ "id": id }),
+        )
+        .await;
+    let can = &ready["data"]["node"]["viewerCan"];
+    assert_eq!(can["requestAppraisal"], true, "{ready}");
+    assert_eq!(
+        can["submitForDecision"], false,
+        "a decentralization needs the appraisal first"
+    );
     // Sở Tư pháp returns it once, then appraises it favourably.
     let p = by_id(&app, &approver, "requestAppraisal", &id).await;
     assert_eq!(p["proposal"]["status"], "IN_APPRAISAL", "{p}");
@@ -303,6 +327,7 @@ async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
             "createProposal",
             "submitProposal",
             "takeUpProposal",
+            "draftMandate",
             "requestOpinions",
             "answerOpinion",
             "answerOpinion",
@@ -314,7 +339,11 @@ async fn a_proposal_goes_from_a_so_to_the_decision_of_ubnd_tinh() {
             "decideProposal"
         ]
     );
-    let returned = &p["timeline"][7];
+    assert_eq!(
+        p["timeline"][3]["reason"], "19-PC-GPXD",
+        "the draft is named"
+    );
+    let returned = &p["timeline"][8];
     assert_eq!(returned["fromStatus"], "IN_APPRAISAL");
     assert_eq!(
         returned["reason"],

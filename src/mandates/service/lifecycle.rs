@@ -17,6 +17,9 @@ pub async fn draft_mandate(
     let actor = may_draft(&txn, by, input.proposal, &delegator, &input.matter_code).await?;
     let m = new_mandate(&txn, input, MandateState::Draft).await?;
     audit_mandate(&txn, &actor, "draftMandate", None, &m).await?;
+    if let Some(p) = m.proposal_id {
+        note_draft_change(&txn, &actor, p, "draftMandate", &m.code).await?;
+    }
     txn.commit().await?;
     Ok(m)
 }
@@ -106,6 +109,9 @@ pub async fn update_draft(
         .await?;
     replace_assignments(&txn, &m, &delegatees).await?;
     audit_mandate(&txn, &actor, "updateDraftMandate", Some(old), &m).await?;
+    if let Some(p) = m.proposal_id {
+        note_draft_change(&txn, &actor, p, "updateDraftMandate", &m.code).await?;
+    }
     txn.commit().await?;
     Ok(m)
 }
@@ -165,6 +171,9 @@ pub async fn discard_draft(
         after: None,
     };
     audit::record(&txn, &actor, change).await?;
+    if let Some(p) = before.proposal_id {
+        note_draft_change(&txn, &actor, p, "discardDraftMandate", &before.code).await?;
+    }
     txn.commit().await?;
     Ok(before)
 }

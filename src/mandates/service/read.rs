@@ -109,6 +109,15 @@ pub async fn viewer_can(
     };
     let approver = viewer.grant_covering(Role::Approver, delegator).is_some();
     let draft = m.state == MandateState::Draft;
+    // A proposal's draft is edited by its drafting body at its stage and
+    // issued only by the proposal's decision.
+    let (update, issue) = match m.proposal_id {
+        Some(p) if draft => (
+            crate::proposals::service::may_edit_drafts(db, viewer, p, delegator).await?,
+            false,
+        ),
+        _ => (approver && draft, approver && draft),
+    };
     let live = m.state == MandateState::Issued
         && matches!(
             status::mandate(m, assignments.iter().copied(), today),
@@ -120,8 +129,8 @@ pub async fn viewer_can(
             .iter()
             .any(|u| viewer.grant_covering(Role::Approver, u).is_some());
     Ok(Abilities {
-        update: approver && draft,
-        issue: approver && draft,
+        update,
+        issue,
         // An amendment is issued by the delegator, which must still exist.
         amend: approver && live && rules::in_force(delegator, today),
         revoke: approver && live,
