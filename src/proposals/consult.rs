@@ -570,7 +570,23 @@ pub async fn record_appraisal(
         }
     }
     let actor = actor.ok_or(AppError::Forbidden)?;
-    check_report(&txn, input.report, province).await?;
+    let report = check_report(&txn, input.report, province).await?;
+    // A proposal's report is its own; an amendment's is dated after the
+    // decision it amends.
+    let on_proposal = appraisal::Entity::find()
+        .filter(appraisal::Column::ReportDocumentId.eq(report.id))
+        .filter(appraisal::Column::ProposalId.is_not_null())
+        .one(&txn)
+        .await?;
+    if on_proposal.is_some() {
+        return Err(super::decide::used_elsewhere(&report, "report"));
+    }
+    for m in drafts.iter().filter(|m| m.state != MandateState::Draft) {
+        if let Some(basis) = m.legal_basis_id {
+            let basis = crate::mandates::documents::existing(&txn, basis).await?;
+            super::decide::check_order(&basis, &report)?;
+        }
+    }
     let a = insert_appraisal(&txn, &actor, None, &drafts, &input).await?;
     audit::record(
         &txn,
@@ -640,7 +656,7 @@ pub async fn latest_appraisal(
 /// The appraisal gate: a draft that needs an appraisal (see
 /// [`needs_appraisal`]) is issued only when the latest appraisal covering
 /// it is favourable (APPRAISAL_REQUIRED).
-pub async fn check_appraised(txn: &DatabaseTransaction, m: &mandate::Model) -> AppResult<()> {
+pub async fn check_appraised(txn: &impl ConnectionTrait, m: &mandate::Model) -> AppResult<()> {
     let delegator = existing_unit(txn, m.delegator_unit_id).await?;
     if !needs_appraisal(txn, m, &delegator).await? {
         return Ok(());
@@ -656,7 +672,7 @@ pub async fn check_appraised(txn: &DatabaseTransaction, m: &mandate::Model) -> A
                     m.code
                 ),
                 None => format!(
-                    "{} needs Sở Tư pháp's favourable appraisal (thẩm định) before it is issued",
+                    "{} needs Sở Tư pháp's favourable appraisal (thẩm định) first: ask for it (requestAppraisal) or record it (recordAppraisal)",
                     m.code
                 ),
             },

@@ -81,7 +81,7 @@ async fn check_unused(
 /// DOCUMENT_OUT_OF_ORDER unless `later` is dated on or after `earlier`:
 /// the Tờ trình after the appraisal report it carries, the decision after
 /// the Tờ trình it answers.
-fn check_order(
+pub(crate) fn check_order(
     earlier: &entity::document::Model,
     later: &entity::document::Model,
 ) -> AppResult<()> {
@@ -191,12 +191,12 @@ pub async fn submit_for_decision(
     let doc = crate::mandates::documents::existing(&txn, submission).await?;
     if doc.doc_type != DocumentType::Ttr {
         return Err(AppError::rule(
-            Some("submission"),
+            Some("document"),
             UserErrorCode::WrongInstrumentType,
             format!("{} is not a Tờ trình (TTR)", doc.number),
         ));
     }
-    require_issuer(&doc, &drafting, "submission")?;
+    require_issuer(&doc, &drafting, "document")?;
     check_unused(
         &txn,
         &before,
@@ -256,7 +256,7 @@ pub async fn decide_proposal(
     let doc = crate::mandates::documents::existing(&txn, decision).await?;
     if before.requires_resolution && doc.doc_type != DocumentType::NqHdnd {
         return Err(AppError::rule(
-            Some("decision"),
+            Some("document"),
             UserErrorCode::ResolutionRequired,
             format!(
                 "the matter is decided by a resolution of HĐND (NQ_HDND), not by {}",
@@ -264,7 +264,7 @@ pub async fn decide_proposal(
             ),
         ));
     }
-    require_issuer(&doc, &decider, "decision")?;
+    require_issuer(&doc, &decider, "document")?;
     check_unused(
         &txn,
         &before,

@@ -283,7 +283,9 @@ async fn mandates(ctx: &Context<'_>, ids: &[Uuid]) -> AppResult<Vec<Mandate>> {
     for id in ids {
         let m = crate::mandates::service::existing(ctx.db(), *id).await?;
         let delegator = crate::units::service::existing(ctx.db(), m.delegator_unit_id).await?;
-        if crate::mandates::service::can_see(ctx.viewer(), &m, &delegator, today) {
+        if crate::mandates::service::can_see(ctx.viewer(), &m, &delegator, today)
+            || read::drafting_body_sees(ctx.db(), ctx.viewer(), &m).await?
+        {
             out.push(Mandate::new(m, today));
         }
     }

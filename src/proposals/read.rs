@@ -267,10 +267,22 @@ pub async fn viewer_can(
     let ready = matches!(s, S::Drafting | S::Appraised)
         && drafting_head
         && super::consult::check_ready(db, p).await.is_ok();
-    let needs_appraisal = if ready && s == S::Drafting {
-        super::decide::needs_any_appraisal(db, p).await?
-    } else {
-        false
+    // From DRAFTING, nothing may need an appraisal; from APPRAISED, every
+    // draft needing one is covered by a favourable one.
+    let needs_appraisal = match s {
+        S::Drafting if ready => super::decide::needs_any_appraisal(db, p).await?,
+        S::Appraised if ready => {
+            let mut missing = false;
+            for m in super::service::drafts_of(db, p.id).await? {
+                if m.state == entity::mandate::MandateState::Draft
+                    && super::consult::check_appraised(db, &m).await.is_err()
+                {
+                    missing = true;
+                }
+            }
+            missing
+        }
+        _ => false,
     };
     let decider_head = if s == S::AwaitingDecision {
         let decider = super::decide::deciding_body(db, p).await?;
@@ -306,6 +318,21 @@ pub async fn of_mandate(
         Some(id) => proposal_for(db, viewer, id).await,
         None => Ok(None),
     }
+}
+
+/// Whether `viewer` belongs to the body drafting the proposal `m` was
+/// drafted from (any grant covering the drafting unit): it reads the
+/// drafts it writes, whoever the delegator is.
+pub async fn drafting_body_sees(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
+    m: &entity::mandate::Model,
+) -> AppResult<bool> {
+    let (Some(viewer), Some(id)) = (viewer, m.proposal_id) else {
+        return Ok(false);
+    };
+    let p = existing(db, id).await?;
+    Ok(viewer.covers(&existing_unit(db, p.drafting_unit_id).await?))
 }
 
 /// A proposal that must exist, for the command line.

@@ -1054,7 +1054,8 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
         }
         Mutation::AppraiseProposal => {
             let (id, _) = proposal_at(app, province, n, ProposalStatus::InAppraisal).await;
-            let report = appraisal_report(app, province.id).await;
+            let number = format!("{n}/BCTĐ-STP");
+            let report = crate::helpers::appraisal_report_numbered(app, province.id, &number).await;
             target(
                 "mutation($input: AppraiseProposalInput!) { appraiseProposal(input: $input) { proposal { status } userErrors { code } } }",
                 json!({ "input": { "id": gid(NodeKind::Proposal, id), "report": gid(NodeKind::Document, report), "conclusion": "ELIGIBLE" } }),

@@ -909,7 +909,13 @@ pub async fn appraisal_report_numbered(app: &TestApp, unit: Uuid, number: &str) 
 /// decentralization).
 pub async fn appraise_amendment(app: &TestApp, m: &entity::mandate::Model) {
     use phancap::proposals::consult;
-    let report = appraisal_report(app, m.delegator_unit_id).await;
+    // Its own report, dated today: after the decision it amends.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(700);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let justice = justice_department(app, m.delegator_unit_id).await;
+    let bc = entity::document::DocumentType::Bc;
+    let number = format!("{n}/BCTĐ-STP");
+    let report = instrument(app, &number, bc, justice, &today().to_string()).await;
     let input = consult::AppraisalInput {
         report,
         conclusion: entity::appraisal::Conclusion::Eligible,

@@ -752,6 +752,17 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
         "APPRAISAL_REQUIRED"
     );
 
+    // The drafting body reads the drafts it writes, though the delegator
+    // (UBND tỉnh) is above it; a sở with no part in the proposal does not.
+    let sxd = app.viewer_over("sxd.viewer", b.construction).await;
+    let stc = app.viewer_over("stc.viewer", b.finance).await;
+    let read = "query($id: ID!) { node(id: $id) { ... on Mandate { code } } }";
+    let vars = json!({ "id": gid(NodeKind::Mandate, draft) });
+    let seen = app.graphql_as(&sxd, read, vars.clone()).await;
+    assert_eq!(seen["data"]["node"]["code"], "19-XD-R2", "{seen}");
+    let unseen = app.graphql_as(&stc, read, vars).await;
+    assert!(unseen["data"]["node"].is_null(), "{unseen}");
+
     // A second draft written by mistake is discarded, by the drafting body.
     let mut extra = mandate_input(
         "19-EXTRA",
@@ -829,6 +840,29 @@ async fn every_rule_of_the_way_has_its_code_and_changes_nothing() {
     consult::appraise_proposal(db, cli, p, appraisal(report, Conclusion::Eligible))
         .await
         .unwrap();
+
+    // A proposal's report serves no other appraisal.
+    let mut outside = mandate_input(
+        "19-R9",
+        "XD-R1",
+        b.province,
+        vec![b.communes[3]],
+        Uuid::nil(),
+    );
+    outside.legal_basis = None;
+    let outside = mandates::draft_mandate(db, cli, outside).await.unwrap();
+    let before = app.snapshot().await;
+    let reused = consult::record_appraisal(
+        db,
+        cli,
+        &[outside.id],
+        appraisal(report, Conclusion::Eligible),
+    )
+    .await;
+    assert_eq!(
+        refused(&app, &before, reused).await,
+        "DOCUMENT_ALREADY_USED"
+    );
 
     // The Tờ trình is a TTR of the drafting body.
     let letter = instrument(
@@ -1054,6 +1088,15 @@ async fn the_appraisal_gate_holds_for_decentralizations_and_as_the_province_says
     let before = app.snapshot().await;
     let amend = mandates::amend_mandate(db, cli, d.id, amendment()).await;
     assert_eq!(refused(&app, &before, amend).await, "APPRAISAL_REQUIRED");
+    // Not with a report dated before the decision it amends.
+    let later = document_of(&app, "22/2025/QĐ-UBND", true, b.province, "2025-09-01").await;
+    let mut input = mandate_input("19-G3", "XD-G3", b.province, vec![b.communes[2]], later);
+    input.effective_from = "2025-09-01".parse().unwrap();
+    let g3 = crate::helpers::make_mandate(&app, input, true).await;
+    let before = app.snapshot().await;
+    let stale =
+        consult::record_appraisal(db, cli, &[g3.id], appraisal(report, Conclusion::Eligible)).await;
+    assert_eq!(refused(&app, &before, stale).await, "DOCUMENT_OUT_OF_ORDER");
     let of_amendment = appraisal(report, Conclusion::Eligible);
     consult::record_appraisal(db, cli, &[d.id], of_amendment)
         .await

@@ -478,7 +478,9 @@ pub async fn mandate_node(
     let db = ctx.db();
     let delegator = crate::units::service::existing(db, m.delegator_unit_id).await?;
     let viewer = ctx.viewer();
-    if !service::can_see(viewer, &m, &delegator, as_of) {
+    if !service::can_see(viewer, &m, &delegator, as_of)
+        && !crate::proposals::read::drafting_body_sees(db, viewer, &m).await?
+    {
         return Err(if viewer.is_some() {
             AppError::Forbidden
         } else {
