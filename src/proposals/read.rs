@@ -335,7 +335,3 @@ pub async fn drafting_body_sees(
     Ok(viewer.covers(&existing_unit(db, p.drafting_unit_id).await?))
 }
 
-/// A proposal that must exist, for the command line.
-pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> AppResult<proposal::Model> {
-    existing(db, id).await
-}
