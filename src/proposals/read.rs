@@ -334,4 +334,3 @@ pub async fn drafting_body_sees(
     let p = existing(db, id).await?;
     Ok(viewer.covers(&existing_unit(db, p.drafting_unit_id).await?))
 }
-
