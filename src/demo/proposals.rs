@@ -196,6 +196,21 @@ async fn draft_for(
     Ok(mandates::draft_mandate(db, Authority::Cli, input).await?)
 }
 
+/// Writes `demo` and sends it to its drafting body.
+async fn send(db: &DatabaseConnection, demo: &Demo) -> Result<entity::proposal::Model, BoxError> {
+    let p = proposals::create_proposal(db, Authority::Cli, demo.input(db).await?).await?;
+    Ok(proposals::submit_proposal(db, Authority::Cli, p.id, p.version).await?)
+}
+
+/// [`send`], then taken up by the drafting body (DRAFTING).
+async fn taken_up(
+    db: &DatabaseConnection,
+    demo: &Demo,
+) -> Result<entity::proposal::Model, BoxError> {
+    let p = send(db, demo).await?;
+    Ok(proposals::take_up_proposal(db, Authority::Cli, p.id).await?)
+}
+
 fn appraisal(report: Uuid, conclusion: Conclusion, summary: &str) -> AppraisalInput {
     AppraisalInput {
         report,
@@ -238,8 +253,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "XD-GIAY-PHEP",
         &["05482"],
     );
-    let p = proposals::create_proposal(db, cli, submitted.input(db).await?).await?;
-    proposals::submit_proposal(db, cli, p.id, p.version).await?;
+    send(db, &submitted).await?;
     made += 1;
 
     // RETURNED by Sở Nông nghiệp và Môi trường, with its reason.
@@ -250,8 +264,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "NN-KHOANG-SAN",
         &["01849"],
     );
-    let p = proposals::create_proposal(db, cli, returned.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
+    let p = send(db, &returned).await?;
     proposals::return_proposal(
         db,
         cli,
@@ -269,8 +282,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "DD-CHO-HANG-2",
         &["01864"],
     );
-    let p = proposals::create_proposal(db, cli, rejected.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
+    let p = send(db, &rejected).await?;
     proposals::reject_proposal(
         db,
         cli,
@@ -288,8 +300,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "YT-TRAM-Y-TE",
         &["01879"],
     );
-    let p = proposals::create_proposal(db, cli, withdrawn.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
+    let p = send(db, &withdrawn).await?;
     proposals::withdraw_proposal(
         db,
         cli,
@@ -312,9 +323,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
             &["05482", "01840", "01843"],
         )
     };
-    let p = proposals::create_proposal(db, cli, drafting.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
-    let p = proposals::take_up_proposal(db, cli, p.id).await?;
+    let p = taken_up(db, &drafting).await?;
     draft_for(db, &p, "19-DT-TC-01", "2027-01-01", "COUNCIL").await?;
     let home = demo_unit(db, "19-SNV").await?.id;
     let construction = demo_unit(db, "19-SXD").await?.id;
@@ -335,9 +344,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "VH-LE-HOI",
         &["01840", "01843"],
     );
-    let p = proposals::create_proposal(db, cli, in_appraisal.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
-    let p = proposals::take_up_proposal(db, cli, p.id).await?;
+    let p = taken_up(db, &in_appraisal).await?;
     draft_for(db, &p, "19-DT-VH-01", "2027-01-01", "COLLECTIVE").await?;
     consult::request_appraisal(db, cli, p.id).await?;
     proposals::return_proposal(
@@ -358,9 +365,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "GD-TUYEN-SINH",
         &["05482", "01849"],
     );
-    let p = proposals::create_proposal(db, cli, appraised.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
-    let p = proposals::take_up_proposal(db, cli, p.id).await?;
+    let p = taken_up(db, &appraised).await?;
     draft_for(db, &p, "19-DT-GD-02", "2027-01-01", "COLLECTIVE").await?;
     consult::request_appraisal(db, cli, p.id).await?;
     let report = demo_doc(db, "913/BCTĐ-STP").await?;
@@ -385,9 +390,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "XD-QH-CHI-TIET",
         &["01864", "01879"],
     );
-    let p = proposals::create_proposal(db, cli, awaiting.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
-    let p = proposals::take_up_proposal(db, cli, p.id).await?;
+    let p = taken_up(db, &awaiting).await?;
     draft_for(db, &p, "19-DT-XD-03", "2027-01-01", "COLLECTIVE").await?;
     consult::request_appraisal(db, cli, p.id).await?;
     let report = demo_doc(db, "915/BCTĐ-STP").await?;
@@ -409,9 +412,7 @@ pub(super) async fn load_proposals(db: &DatabaseConnection) -> Result<usize, Box
         "XD-QH-CHI-TIET",
         &["05482", "01840"],
     );
-    let p = proposals::create_proposal(db, cli, decided.input(db).await?).await?;
-    let p = proposals::submit_proposal(db, cli, p.id, p.version).await?;
-    let p = proposals::take_up_proposal(db, cli, p.id).await?;
+    let p = taken_up(db, &decided).await?;
     draft_for(db, &p, "19-PC-XD-QH-01", "2026-04-01", "COLLECTIVE").await?;
     consult::request_appraisal(db, cli, p.id).await?;
     let report = demo_doc(db, "912/BCTĐ-STP").await?;

@@ -313,7 +313,7 @@ pub fn check_issued(
 ) -> AppResult<DocumentNumber> {
     let read = check(number, doc_type, issued_year, issuer.map(|u| u.kind))?;
     if let Some(unit) = issuer.filter(|u| u.kind == UnitKind::Department)
-        && let Some((_, abbreviation)) = unit.code.split_once('-')
+        && let Some(abbreviation) = crate::units::service::abbreviation(unit)
         && let Some(part) = issuer_abbreviation(&read, doc_type)
     {
         let abbreviation = abbreviation.to_ascii_uppercase();

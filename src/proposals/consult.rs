@@ -16,21 +16,17 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::service::{drafts_of, locked, require_stage, step};
+use super::service::{locked, open_drafts, require_stage, step};
 use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::text::check_long_text;
-use crate::units::service::{existing as existing_unit, in_force, path_ids};
+use crate::units::service::{existing as existing_unit, in_force, province_of};
 
 /// Working days a body may be given to answer: 1 to 30.
 pub const MAX_OPINION_DAYS: i32 = 30;
 /// Most bodies one request asks.
 pub const MAX_BODIES: usize = 50;
-
-fn province_of(u: &unit::Model) -> Option<Uuid> {
-    path_ids(&u.path).first().copied()
-}
 
 /// The sở of `province` whose code ends in `-{abbr}` (STC: Sở Tài chính,
 /// STP: Sở Tư pháp), in force today.
@@ -49,13 +45,7 @@ pub async fn department(
         .find(|u| is_department(u, abbr) && in_force(u, today)))
 }
 
-/// Whether `u` is the sở a code abbreviation names ("19-STP" is STP).
-pub fn is_department(u: &unit::Model, abbr: &str) -> bool {
-    u.kind == UnitKind::Department
-        && u.code
-            .rsplit_once('-')
-            .is_some_and(|(_, own)| own.eq_ignore_ascii_case(abbr))
-}
+pub use crate::units::service::is_department;
 
 /// Asks `bodies` for their opinion on a proposal within `working_days`
 /// (1 to 30) of today: the drafting body's APPROVER (the request is its
@@ -273,11 +263,7 @@ pub(crate) fn require_issuer(
 /// and, where a budget goes with it, the answer of Sở Tài chính (R13,
 /// FINANCE_OPINION_REQUIRED).
 pub(crate) async fn check_ready(txn: &impl ConnectionTrait, p: &proposal::Model) -> AppResult<()> {
-    let drafts: Vec<mandate::Model> = drafts_of(txn, p.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.state == MandateState::Draft)
-        .collect();
+    let drafts = open_drafts(txn, p.id).await?;
     if p.kind != ProposalKind::Revoke && drafts.is_empty() {
         return Err(AppError::rule(
             None,
@@ -382,20 +368,21 @@ async fn check_report(
     let doc = crate::mandates::documents::existing(txn, report).await?;
     // The province by its code: a province that was merged keeps its
     // code, and its Sở Tư pháp appraised the drafts of before and after.
-    let justice = match (doc.issuer_unit_id, province) {
-        (Some(issuer), Some(province)) => {
-            let issuer = existing_unit(txn, issuer).await?;
-            let code = |id: Option<Uuid>| async move {
-                match id {
-                    Some(id) => Ok::<_, AppError>(Some(existing_unit(txn, id).await?.code)),
-                    None => Ok(None),
-                }
-            };
-            is_department(&issuer, "STP")
-                && code(province_of(&issuer)).await? == code(Some(province)).await?
-        }
-        _ => false,
+    let issuer = match doc.issuer_unit_id {
+        Some(id) => Some(existing_unit(txn, id).await?),
+        None => None,
     };
+    let issuer_province = match issuer.as_ref().and_then(province_of) {
+        Some(id) => Some(existing_unit(txn, id).await?.code),
+        None => None,
+    };
+    let province = match province {
+        Some(id) => Some(existing_unit(txn, id).await?.code),
+        None => None,
+    };
+    let justice = issuer.is_some_and(|u| is_department(&u, "STP"))
+        && issuer_province.is_some()
+        && issuer_province == province;
     let folded = entity::search::fold(&doc.number);
     if doc.doc_type != DocumentType::Bc || !folded.contains("/bctd-") || !justice {
         return Err(AppError::rule(
@@ -485,11 +472,7 @@ pub async fn appraise_proposal(
     if elsewhere.is_some() {
         return Err(super::decide::used_elsewhere(&report, "report"));
     }
-    let drafts: Vec<mandate::Model> = drafts_of(&txn, id)
-        .await?
-        .into_iter()
-        .filter(|m| m.state == MandateState::Draft)
-        .collect();
+    let drafts = open_drafts(&txn, id).await?;
     let a = insert_appraisal(&txn, &actor, Some(id), &drafts, &input).await?;
     let to = if input.conclusion.favourable() {
         ProposalStatus::Appraised

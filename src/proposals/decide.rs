@@ -4,7 +4,7 @@
 
 use chrono::Days;
 use entity::document::DocumentType;
-use entity::mandate::{self, MandateState};
+use entity::mandate;
 use entity::proposal::{self, ProposalKind, ProposalStatus};
 use entity::role_grant::Role;
 use entity::unit;
@@ -12,11 +12,13 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, IntoAct
 use uuid::Uuid;
 
 use super::consult::{check_appraised, check_ready, needs_appraisal, require_issuer};
-use super::service::{Move, drafts_of, ids, locked, require_stage, stage_error, step_with};
+use super::service::{
+    Move, drafts_of, ids, locked, open_drafts, require_stage, stage_error, step_with,
+};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::mandates::service as mandates;
-use crate::units::service::{existing as existing_unit, path_ids};
+use crate::units::service::existing as existing_unit;
 
 /// The body that decides: the sở that drafts, when every draft and every
 /// mandate concerned is its own (a Giám đốc Sở's authorization); UBND
@@ -37,10 +39,8 @@ pub async fn deciding_body(
     if !delegators.is_empty() && delegators.iter().all(|d| *d == drafting.id) {
         return Ok(drafting);
     }
-    let province = path_ids(&drafting.path)
-        .first()
-        .copied()
-        .ok_or(AppError::NotFound("unit"))?;
+    let province =
+        crate::units::service::province_of(&drafting).ok_or(AppError::NotFound("unit"))?;
     existing_unit(txn, province).await
 }
 
@@ -107,15 +107,8 @@ async fn first_needing_appraisal(
     db: &impl sea_orm::ConnectionTrait,
     p: &proposal::Model,
 ) -> AppResult<Option<String>> {
-    let drafts = drafts_of(db, p.id).await?;
-    let mut all: Vec<mandate::Model> = drafts
-        .into_iter()
-        .filter(|m| m.state == MandateState::Draft)
-        .collect();
-    for id in ids(&p.concerned_mandate_ids) {
-        all.push(mandates::existing(db, id).await?);
-    }
-    for m in all {
+    let (drafts, concerned) = parts(db, p).await?;
+    for m in drafts.into_iter().chain(concerned) {
         let delegator = existing_unit(db, m.delegator_unit_id).await?;
         if needs_appraisal(db, &m, &delegator).await? {
             return Ok(Some(m.code));
@@ -135,14 +128,10 @@ pub async fn needs_any_appraisal(
 /// The drafts a decision would issue (those still drafts) and the
 /// mandates it would end.
 async fn parts(
-    txn: &DatabaseTransaction,
+    txn: &impl sea_orm::ConnectionTrait,
     p: &proposal::Model,
 ) -> AppResult<(Vec<mandate::Model>, Vec<mandate::Model>)> {
-    let drafts = drafts_of(txn, p.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.state == MandateState::Draft)
-        .collect();
+    let drafts = open_drafts(txn, p.id).await?;
     let mut concerned = Vec::new();
     for id in ids(&p.concerned_mandate_ids) {
         concerned.push(mandates::existing(txn, id).await?);

@@ -273,10 +273,8 @@ pub async fn viewer_can(
         S::Drafting if ready => super::decide::needs_any_appraisal(db, p).await?,
         S::Appraised if ready => {
             let mut missing = false;
-            for m in super::service::drafts_of(db, p.id).await? {
-                if m.state == entity::mandate::MandateState::Draft
-                    && super::consult::check_appraised(db, &m).await.is_err()
-                {
+            for m in super::service::open_drafts(db, p.id).await? {
+                if super::consult::check_appraised(db, &m).await.is_err() {
                     missing = true;
                 }
             }

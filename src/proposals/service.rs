@@ -75,12 +75,7 @@ impl ProposalInput {
             attachments: list(&p.attachment_ids),
             legal_basis: p.legal_basis_id,
             legal_basis_article: p.legal_basis_article.clone(),
-            resources: Resources {
-                budget_vnd: p.resource_budget_vnd,
-                staff: p.resource_staff,
-                facilities: p.resource_facilities.clone(),
-                none_reason: p.resource_none_reason.clone(),
-            },
+            resources: resources_of(p),
             requires_resolution: p.requires_resolution,
             evaluation: p.evaluation_id,
         }
@@ -135,6 +130,16 @@ impl ProposalPatch {
         if let Some(v) = requires_resolution {
             input.requires_resolution = v;
         }
+    }
+}
+
+/// The resources a proposal states.
+fn resources_of(p: &proposal::Model) -> Resources {
+    Resources {
+        budget_vnd: p.resource_budget_vnd,
+        staff: p.resource_staff,
+        facilities: p.resource_facilities.clone(),
+        none_reason: p.resource_none_reason.clone(),
     }
 }
 
@@ -407,7 +412,7 @@ fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
 /// The drafting body (cơ quan tham mưu) is a sở of the proposing unit's
 /// province, or the proposing sở itself (INVALID_DRAFTING_BODY).
 fn check_drafting_body(proposing: &unit::Model, drafting: &unit::Model) -> AppResult<()> {
-    let province = |u: &unit::Model| crate::units::service::path_ids(&u.path).first().copied();
+    let province = crate::units::service::province_of;
     let today = crate::calendar::today();
     if drafting.kind != UnitKind::Department
         || province(drafting) != province(proposing)
@@ -582,13 +587,7 @@ fn check_complete(p: &proposal::Model) -> AppResult<()> {
         ));
     }
     if p.kind != ProposalKind::Revoke {
-        Resources {
-            budget_vnd: p.resource_budget_vnd,
-            staff: p.resource_staff,
-            facilities: p.resource_facilities.clone(),
-            none_reason: p.resource_none_reason.clone(),
-        }
-        .require_stated()?;
+        resources_of(p).require_stated()?;
     }
     Ok(())
 }
@@ -892,7 +891,18 @@ pub async fn may_edit_drafts(
         || viewer.grant_covering(Role::Approver, &drafting).is_some())
 }
 
-/// The draft mandates of a proposal, by code.
+/// The mandates of a proposal still drafts (what its decision would
+/// issue), by code.
+pub async fn open_drafts(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<mandate::Model>> {
+    Ok(drafts_of(db, id)
+        .await?
+        .into_iter()
+        .filter(|m| m.state == MandateState::Draft)
+        .collect())
+}
+
+/// The mandates drafted from a proposal (drafts, or issued by its
+/// decision), by code.
 pub async fn drafts_of(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<mandate::Model>> {
     use sea_orm::QueryOrder;
     Ok(mandate::Entity::find()

@@ -477,7 +477,7 @@ pub async fn regimes_visible(
                 .iter()
                 .find(|u| u.id == r.recipient_unit_id)
                 .is_some_and(|u| {
-                    let province = path_ids(&u.path).first().copied();
+                    let province = crate::units::service::province_of(u);
                     viewer.grants.iter().any(|g| {
                         u.path.starts_with(&g.scope.path)
                             || province.is_some_and(|p| g.scope.path.starts_with(&format!("/{p}/")))

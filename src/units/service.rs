@@ -58,6 +58,24 @@ pub fn child_path(parent: Option<&str>, id: Uuid) -> String {
     format!("{}{id}/", parent.unwrap_or("/"))
 }
 
+/// The province a unit belongs to: the root of its path (a province is
+/// its own).
+pub fn province_of(unit: &unit::Model) -> Option<Uuid> {
+    path_ids(&unit.path).first().copied()
+}
+
+/// The abbreviation a provincial body's code carries after its province
+/// code ("SNV" in "19-SNV"), by which documents and the catalogue name it.
+pub fn abbreviation(unit: &unit::Model) -> Option<&str> {
+    unit.code.split_once('-').map(|(_, own)| own)
+}
+
+/// Whether `unit` is the sở `abbr` names ("19-STP" is STP).
+pub fn is_department(unit: &unit::Model, abbr: &str) -> bool {
+    unit.kind == entity::unit::UnitKind::Department
+        && abbreviation(unit).is_some_and(|own| own.eq_ignore_ascii_case(abbr))
+}
+
 /// The ids on a path, root first, the unit itself last.
 pub fn path_ids(path: &str) -> Vec<Uuid> {
     path.split('/')

@@ -9,11 +9,7 @@ use entity::document::DocumentType;
 use super::*;
 use crate::mandates::matters;
 
-/// The province a unit belongs to: the root of its path (a province is
-/// its own).
-pub(crate) fn province_of(unit: &unit::Model) -> Option<Uuid> {
-    units::path_ids(&unit.path).first().copied()
-}
+pub(crate) use crate::units::service::province_of;
 
 /// R8 and R16 for `m`, delegated by `delegator`. A DEVOLUTION records what
 /// the law itself gives and is exempt from both.

@@ -230,9 +230,7 @@ fn check_devolved_to_holder(
         let to = bodies::body(d, m.delegatee_capacity, "delegateeCapacity")?;
         // The sở the catalogue names, by the abbreviation in its code.
         let named_so = matter.holder_department.as_deref().is_none_or(|abbr| {
-            d.code
-                .split_once('-')
-                .is_some_and(|(_, own)| own.eq_ignore_ascii_case(abbr))
+            crate::units::service::abbreviation(d).is_some_and(|own| own.eq_ignore_ascii_case(abbr))
         });
         if !bodies::devolved_to(matter.holder, to) || !named_so {
             return Err(AppError::rule(

@@ -134,7 +134,7 @@ pub async fn follow_mandates(txn: &DatabaseTransaction, spans: &[Span]) -> AppRe
     }
     let provinces: HashSet<Uuid> = units
         .iter()
-        .filter_map(|u| path_ids(&u.path).first().copied())
+        .filter_map(crate::units::service::province_of)
         .collect();
     let regime_ids: Vec<Uuid> = periods
         .iter()
@@ -159,7 +159,7 @@ pub async fn follow_mandates(txn: &DatabaseTransaction, spans: &[Span]) -> AppRe
         };
         // A regime's territory lies within its recipient's province: only
         // regimes of a province the spans reach need their territory.
-        let province = path_ids(&recipient.path).first().copied();
+        let province = crate::units::service::province_of(recipient);
         if !province.is_some_and(|p| provinces.contains(&p)) {
             continue;
         }
