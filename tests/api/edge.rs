@@ -100,10 +100,20 @@ async fn a_server_started_the_readme_way_refuses_the_published_secret() {
             }
         }
     });
-    let address = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(600)))
-        .await
-        .unwrap()
-        .expect("the server prints its address");
+    let address =
+        match tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(600)))
+            .await
+            .unwrap()
+        {
+            Ok(address) => address,
+            Err(waited) => {
+                // Say why the server did not come up: its own words.
+                child.0.kill().ok();
+                let status = child.0.wait().ok();
+                let said = err_reader.join().unwrap_or_default();
+                panic!("the server printed no address ({waited}; {status:?}); it said:\n{said}");
+            }
+        };
     let app = TestApp {
         address,
         client: reqwest::Client::new(),
