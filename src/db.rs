@@ -67,6 +67,9 @@ pub async fn connect_with(
         // keeps exactly one, never recycled.
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         let connections = if memory { 1 } else { SQLITE_CONNECTIONS };
+        if !memory {
+            enable_wal(url).await?;
+        }
         options
             .max_connections(connections)
             .min_connections(1)
@@ -116,6 +119,25 @@ pub async fn connect_with(
         count.fetch_add(1, Ordering::Relaxed);
     });
     Ok(db)
+}
+
+/// Puts a SQLite file in WAL mode through one connection of its own before
+/// the pool opens several. Switching the journal mode takes an exclusive
+/// lock that SQLite does not wait for: two connections of a new pool doing
+/// it at once made one fail with "database is locked" (seen under load when
+/// a fresh server or command opened a new file). The mode is kept in the
+/// file, so the pool's own connections then find it already set.
+async fn enable_wal(url: &str) -> Result<(), DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    Database::connect(options).await?.close().await
 }
 
 /// sqlx 0.9.0 stopped setting `TCP_NODELAY` (sqlx issue #4335, fixed
