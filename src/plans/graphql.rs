@@ -1,0 +1,1 @@
+//! The GraphQL face of plans and tasks.

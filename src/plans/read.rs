@@ -1,0 +1,2 @@
+//! Who may read which plans and tasks, lists, rollups and a unit's
+//! dashboard.
