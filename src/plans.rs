@@ -12,6 +12,7 @@
 //! next report explains the cause and who answers for it.
 
 pub mod graphql;
+pub mod loaders;
 pub mod progress;
 pub mod read;
 pub mod service;

@@ -21,6 +21,7 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::plans::graphql::{Plan, PlanMutation, PlanQuery, Task};
 use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
@@ -71,6 +72,8 @@ pub enum Node {
     OpinionRequest(OpinionRequest),
     EvaluationRound(EvaluationRound),
     Evaluation(Evaluation),
+    Plan(Plan),
+    Task(Task),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -86,6 +89,7 @@ pub struct Query(
     ReportingQuery,
     ProposalQuery,
     EvaluationQuery,
+    PlanQuery,
     UserQuery,
     AuditQuery,
 );
@@ -104,6 +108,7 @@ pub struct Mutation(
     ReportSignOffMutation,
     ProposalMutation,
     EvaluationMutation,
+    PlanMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
@@ -179,6 +184,12 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
             .await?
             .map(Node::Evaluation),
+        NodeKind::Plan => crate::plans::graphql::plan_node(ctx, uuid)
+            .await?
+            .map(Node::Plan),
+        NodeKind::Task => crate::plans::graphql::task_node(ctx, uuid)
+            .await?
+            .map(Node::Task),
     })
 }
 
@@ -190,6 +201,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
+    data.insert(crate::plans::loaders::PlanLoaders::new(db));
 }
 
 /// The schema with its limits, before per-deployment data is attached.

@@ -23,11 +23,13 @@ pub enum NodeKind {
     OpinionRequest,
     EvaluationRound,
     Evaluation,
+    Plan,
+    Task,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 13] = [
+const KINDS: [(NodeKind, &str); 15] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -41,6 +43,8 @@ const KINDS: [(NodeKind, &str); 13] = [
     (NodeKind::OpinionRequest, "OpinionRequest"),
     (NodeKind::EvaluationRound, "EvaluationRound"),
     (NodeKind::Evaluation, "Evaluation"),
+    (NodeKind::Plan, "Plan"),
+    (NodeKind::Task, "Task"),
 ];
 
 impl NodeKind {
