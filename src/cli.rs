@@ -586,6 +586,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             report.proposals_created
         );
     }
+    if report.plan_tasks_created > 0 {
+        println!(
+            "demo plan: 89/KH-UBND with its four contents ({} tasks; see `plans`)",
+            report.plan_tasks_created
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(

@@ -228,8 +228,9 @@ impl PlanQuery {
     async fn plans(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "What to list (default: every plan the caller may read).")]
-        filter: Option<PlanFilter>,
+        #[graphql(desc = "What to list (default: every plan the caller may read).")] filter: Option<
+            PlanFilter,
+        >,
         #[graphql(
             desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
         )]
@@ -291,8 +292,9 @@ impl PlanQuery {
     async fn tasks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "What to list (default: every task the caller may read).")]
-        filter: Option<TaskFilter>,
+        #[graphql(desc = "What to list (default: every task the caller may read).")] filter: Option<
+            TaskFilter,
+        >,
         #[graphql(
             desc = "At most this many items from the start of the list (0 to 100; 20 when neither `first` nor `last` is given). Not together with `last`."
         )]

@@ -78,7 +78,9 @@ impl Clock {
     /// Working days `t` is late (0 unless overdue).
     pub fn overdue_days(&self, t: &task::Model) -> i64 {
         match t.due_on {
-            Some(due) if self.overdue(t) => time::working_days_late(due, self.today, &self.calendar),
+            Some(due) if self.overdue(t) => {
+                time::working_days_late(due, self.today, &self.calendar)
+            }
             _ => 0,
         }
     }
@@ -565,7 +567,12 @@ pub async fn dashboard(
         }
     }
     owed.sort_by(|a, b| {
-        (a.due_on.is_none(), a.due_on, a.kind, a.id).cmp(&(b.due_on.is_none(), b.due_on, b.kind, b.id))
+        (a.due_on.is_none(), a.due_on, a.kind, a.id).cmp(&(
+            b.due_on.is_none(),
+            b.due_on,
+            b.kind,
+            b.id,
+        ))
     });
     Ok(owed)
 }

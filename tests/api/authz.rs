@@ -1263,7 +1263,9 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             let (id, version) = task_at(app, province, n, TaskStage::Given).await;
             let field = mutation.field();
             target(
-                &format!("mutation($input: TaskProgressInput!) {{ {field}(input: $input) {{ task {{ id }} userErrors {{ code }} }} }}"),
+                &format!(
+                    "mutation($input: TaskProgressInput!) {{ {field}(input: $input) {{ task {{ id }} userErrors {{ code }} }} }}"
+                ),
                 json!({ "input": { "task": gid(NodeKind::Task, id), "expectedVersion": version, "percent": 50, "note": "Đã triển khai" } }),
             )
         }
@@ -1290,7 +1292,14 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
         }
         Mutation::RecordTriggerDocument => {
             let (id, _) = task_at(app, province, n, TaskStage::Awaiting).await;
-            let letter = document_of(app, &format!("{n}/BNV-CQĐP"), false, province.id, "2025-09-01").await;
+            let letter = document_of(
+                app,
+                &format!("{n}/BNV-CQĐP"),
+                false,
+                province.id,
+                "2025-09-01",
+            )
+            .await;
             target(
                 "mutation($input: RecordTriggerDocumentInput!) { recordTriggerDocument(input: $input) { task { id } userErrors { code } } }",
                 json!({ "input": { "task": gid(NodeKind::Task, id), "document": gid(NodeKind::Document, letter) } }),
@@ -1777,9 +1786,15 @@ async fn task_at(app: &TestApp, province: &Province, n: usize, stage: TaskStage)
         .unwrap()
         .task;
     if stage == TaskStage::Completed {
-        t = progress::complete(app.db(), Authority::Cli, t.id, t.version, Default::default())
-            .await
-            .unwrap();
+        t = progress::complete(
+            app.db(),
+            Authority::Cli,
+            t.id,
+            t.version,
+            Default::default(),
+        )
+        .await
+        .unwrap();
     }
     (t.id, t.version)
 }

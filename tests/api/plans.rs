@@ -269,7 +269,11 @@ async fn a_content_given_to_every_sở_becomes_one_task_per_department_in_force(
         .iter()
         .map(|t| t["lead"]["code"].as_str().unwrap())
         .collect();
-    assert_eq!(leads, ["19-SNV", "19-STP"], "the ended sở gets none: {body}");
+    assert_eq!(
+        leads,
+        ["19-SNV", "19-STP"],
+        "the ended sở gets none: {body}"
+    );
     assert!(
         group["parts"]
             .as_array()
@@ -282,14 +286,16 @@ async fn a_content_given_to_every_sở_becomes_one_task_per_department_in_force(
     // Every commune: one task each, as many as communes in force.
     let communes = entity::unit::Entity::find()
         .filter(entity::unit::Column::Kind.eq(UnitKind::Commune))
-        .filter(entity::unit::Column::Path.starts_with(
-            entity::unit::Entity::find_by_id(p.id)
-                .one(s.app.db())
-                .await
-                .unwrap()
-                .unwrap()
-                .path,
-        ))
+        .filter(
+            entity::unit::Column::Path.starts_with(
+                entity::unit::Entity::find_by_id(p.id)
+                    .one(s.app.db())
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .path,
+            ),
+        )
         .count(s.app.db())
         .await
         .unwrap();
@@ -342,7 +348,11 @@ async fn a_task_time_is_counted_in_working_days_and_checked() {
             "time": { "kind": "AFTER_ISSUE", "workingDays": 5 },
         }))
         .await;
-    assert_eq!(task_of(&body, "addPlanTask")["dueOn"], "2025-08-08", "{body}");
+    assert_eq!(
+        task_of(&body, "addPlanTask")["dueOn"],
+        "2025-08-08",
+        "{body}"
+    );
     let body = s
         .add(json!({
             "title": "Theo dõi, đôn đốc", "leads": [unit(p.department)],
@@ -362,17 +372,36 @@ async fn a_task_time_is_counted_in_working_days_and_checked() {
 
     let before = s.app.snapshot().await;
     for (time, why) in [
-        (json!({ "kind": "WINDOW", "from": "2026-12-31", "to": "2026-01-01" }), "reversed"),
+        (
+            json!({ "kind": "WINDOW", "from": "2026-12-31", "to": "2026-01-01" }),
+            "reversed",
+        ),
         (json!({ "kind": "WINDOW", "from": "2026-01-01" }), "no end"),
-        (json!({ "kind": "AFTER_ISSUE", "workingDays": 0 }), "no days"),
-        (json!({ "kind": "AFTER_DOCUMENT", "workingDays": 251 }), "too many days"),
-        (json!({ "kind": "DATE", "dueOn": "1999-12-31" }), "out of range"),
-        (json!({ "kind": "RECURRING", "from": "2026-01-01", "to": "2026-12-31" }), "no recurrence"),
+        (
+            json!({ "kind": "AFTER_ISSUE", "workingDays": 0 }),
+            "no days",
+        ),
+        (
+            json!({ "kind": "AFTER_DOCUMENT", "workingDays": 251 }),
+            "too many days",
+        ),
+        (
+            json!({ "kind": "DATE", "dueOn": "1999-12-31" }),
+            "out of range",
+        ),
+        (
+            json!({ "kind": "RECURRING", "from": "2026-01-01", "to": "2026-12-31" }),
+            "no recurrence",
+        ),
     ] {
         let body = s
             .add(json!({ "title": "Sai thời gian", "leads": [unit(p.department)], "time": time }))
             .await;
-        assert_eq!(user_error(&body, "addPlanTask"), "INVALID_TASK_TIME", "{why}: {body}");
+        assert_eq!(
+            user_error(&body, "addPlanTask"),
+            "INVALID_TASK_TIME",
+            "{why}: {body}"
+        );
     }
     let body = s
         .add(json!({ "title": "\u{202e}", "leads": [unit(p.department)], "time": { "kind": "DATE", "dueOn": "2026-01-01" } }))
@@ -417,7 +446,10 @@ async fn an_overdue_task_is_found_by_working_days_and_its_lead_explains_it() {
     assert_eq!(overdue["totalCount"], 1, "{body}");
     assert_eq!(overdue["nodes"][0]["id"], gid(NodeKind::Task, late.id));
     let days = overdue["nodes"][0]["overdueDays"].as_i64().unwrap();
-    assert!((18..=22).contains(&days), "about 21 working days in 30: {days}");
+    assert!(
+        (18..=22).contains(&days),
+        "about 21 working days in 30: {days}"
+    );
     assert_eq!(
         body["data"]["soon"]["nodes"],
         json!([{ "id": gid(NodeKind::Task, on_time.id) }])
@@ -475,32 +507,55 @@ async fn the_lead_reports_progress_and_the_monitoring_body_accepts_or_returns() 
 
     // Accepting what is not completed is refused.
     let body = s
-        .run(&coordinator, ACCEPT, json!({ "task": id, "expectedVersion": 1 }))
+        .run(
+            &coordinator,
+            ACCEPT,
+            json!({ "task": id, "expectedVersion": 1 }),
+        )
         .await;
     assert_eq!(user_error(&body, "acceptTask"), "TASK_NOT_COMPLETED");
     let before = s.app.snapshot().await;
     for percent in [-1, 101] {
         let body = s
-            .run(&reporter, PROGRESS, json!({ "task": id, "expectedVersion": 1, "percent": percent }))
+            .run(
+                &reporter,
+                PROGRESS,
+                json!({ "task": id, "expectedVersion": 1, "percent": percent }),
+            )
             .await;
         assert_eq!(user_error(&body, "reportTaskProgress"), "INVALID_PERCENT");
     }
     let unknown = gid(NodeKind::Document, Uuid::now_v7());
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": id, "expectedVersion": 1, "percent": 10, "evidence": [unknown] }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": id, "expectedVersion": 1, "percent": 10, "evidence": [unknown] }),
+        )
         .await;
     assert_eq!(user_error(&body, "reportTaskProgress"), "UNKNOWN_DOCUMENT");
     assert_eq!(s.app.snapshot().await, before, "refusals change nothing");
 
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": id, "expectedVersion": 1, "percent": 30, "note": "Đã tổ chức hội nghị",
-            "evidence": [gid(NodeKind::Document, evidence)] }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": id, "expectedVersion": 1, "percent": 30, "note": "Đã tổ chức hội nghị",
+            "evidence": [gid(NodeKind::Document, evidence)] }),
+        )
         .await;
     let t1 = task_of(&body, "reportTaskProgress");
-    assert_eq!((t1["status"].as_str(), t1["percent"].as_i64()), (Some("IN_PROGRESS"), Some(30)));
+    assert_eq!(
+        (t1["status"].as_str(), t1["percent"].as_i64()),
+        (Some("IN_PROGRESS"), Some(30))
+    );
     // A stale version is a CONFLICT.
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": id, "expectedVersion": 1, "percent": 35 }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": id, "expectedVersion": 1, "percent": 35 }),
+        )
         .await;
     assert_eq!(error_code(&body), "CONFLICT", "{body}");
     // The lead's APPROVER may report too.
@@ -508,18 +563,33 @@ async fn the_lead_reports_progress_and_the_monitoring_body_accepts_or_returns() 
         .run(&approver, COMPLETE, json!({ "task": id, "expectedVersion": t1["version"], "note": "Báo cáo kết quả số 12/BC-SNV" }))
         .await;
     let t2 = task_of(&body, "completeTask");
-    assert_eq!((t2["status"].as_str(), t2["percent"].as_i64()), (Some("COMPLETED"), Some(100)));
+    assert_eq!(
+        (t2["status"].as_str(), t2["percent"].as_i64()),
+        (Some("COMPLETED"), Some(100))
+    );
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": id, "expectedVersion": t2["version"], "percent": 90 }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": id, "expectedVersion": t2["version"], "percent": 90 }),
+        )
         .await;
     assert_eq!(user_error(&body, "reportTaskProgress"), "TASK_CLOSED");
     // The lead may not accept its own work; the monitor returns it.
     let body = s
-        .run(&reporter, ACCEPT, json!({ "task": id, "expectedVersion": t2["version"] }))
+        .run(
+            &reporter,
+            ACCEPT,
+            json!({ "task": id, "expectedVersion": t2["version"] }),
+        )
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     let body = s
-        .run(&coordinator, RETURN, json!({ "task": id, "expectedVersion": t2["version"], "reason": "  " }))
+        .run(
+            &coordinator,
+            RETURN,
+            json!({ "task": id, "expectedVersion": t2["version"], "reason": "  " }),
+        )
         .await;
     assert_eq!(user_error(&body, "returnTask"), "REASON_REQUIRED");
     let body = s
@@ -529,11 +599,19 @@ async fn the_lead_reports_progress_and_the_monitoring_body_accepts_or_returns() 
     assert_eq!(t3["status"], "RETURNED");
     assert_eq!(t3["returnReason"], "Thiếu danh sách đại biểu");
     let body = s
-        .run(&reporter, COMPLETE, json!({ "task": id, "expectedVersion": t3["version"], "note": "Bổ sung danh sách" }))
+        .run(
+            &reporter,
+            COMPLETE,
+            json!({ "task": id, "expectedVersion": t3["version"], "note": "Bổ sung danh sách" }),
+        )
         .await;
     let t4 = task_of(&body, "completeTask");
     let body = s
-        .run(&coordinator, ACCEPT, json!({ "task": id, "expectedVersion": t4["version"], "note": "Đạt yêu cầu" }))
+        .run(
+            &coordinator,
+            ACCEPT,
+            json!({ "task": id, "expectedVersion": t4["version"], "note": "Đạt yêu cầu" }),
+        )
         .await;
     let t5 = task_of(&body, "acceptTask");
     assert_eq!(t5["status"], "ACCEPTED");
@@ -553,9 +631,25 @@ async fn the_lead_reports_progress_and_the_monitoring_body_accepts_or_returns() 
         .iter()
         .map(|h| h["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["PROGRESS", "COMPLETION", "RETURN", "COMPLETION", "ACCEPTANCE"], "{body}");
-    assert_eq!(body["data"]["task"]["history"][0]["evidence"][0]["number"], "7/UBND-NC");
-    assert_eq!(body["data"]["task"]["viewerCan"], json!({ "reportProgress": false, "accept": false }));
+    assert_eq!(
+        kinds,
+        [
+            "PROGRESS",
+            "COMPLETION",
+            "RETURN",
+            "COMPLETION",
+            "ACCEPTANCE"
+        ],
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["task"]["history"][0]["evidence"][0]["number"],
+        "7/UBND-NC"
+    );
+    assert_eq!(
+        body["data"]["task"]["viewerCan"],
+        json!({ "reportProgress": false, "accept": false })
+    );
 }
 
 #[tokio::test]
@@ -599,11 +693,19 @@ async fn coordinators_contribute_and_others_may_not() {
     assert_eq!(c["kind"], "CONTRIBUTION", "{body}");
     let before = s.app.snapshot().await;
     let body = s
-        .run(&reporter, CONTRIBUTE, json!({ "task": id, "unit": unit(s.inside().department), "note": "Tôi là chủ trì" }))
+        .run(
+            &reporter,
+            CONTRIBUTE,
+            json!({ "task": id, "unit": unit(s.inside().department), "note": "Tôi là chủ trì" }),
+        )
         .await;
     assert_eq!(user_error(&body, "contributeToTask"), "NOT_A_COORDINATOR");
     let body = s
-        .run(&reporter, CONTRIBUTE, json!({ "task": id, "unit": unit(s.inside().commune), "note": " " }))
+        .run(
+            &reporter,
+            CONTRIBUTE,
+            json!({ "task": id, "unit": unit(s.inside().commune), "note": " " }),
+        )
         .await;
     assert_eq!(user_error(&body, "contributeToTask"), "INVALID_TEXT");
     assert_eq!(s.app.snapshot().await, before, "refusals change nothing");
@@ -612,7 +714,10 @@ async fn coordinators_contribute_and_others_may_not() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.version, t.version, "a contribution leaves the task as it was");
+    assert_eq!(
+        stored.version, t.version,
+        "a contribution leaves the task as it was"
+    );
 }
 
 #[tokio::test]
@@ -634,35 +739,71 @@ async fn a_task_waiting_for_a_document_is_due_once_it_arrives() {
     let part = group["parts"][0]["id"].clone();
     let body = s
         .app
-        .graphql_as(&s.root, "query($p: ID!) { tasks(filter: { plan: $p, overdue: true }) { totalCount } }", json!({ "p": gid(NodeKind::Plan, s.plan) }))
+        .graphql_as(
+            &s.root,
+            "query($p: ID!) { tasks(filter: { plan: $p, overdue: true }) { totalCount } }",
+            json!({ "p": gid(NodeKind::Plan, s.plan) }),
+        )
         .await;
-    assert_eq!(body["data"]["tasks"]["totalCount"], 0, "waiting is not late");
+    assert_eq!(
+        body["data"]["tasks"]["totalCount"], 0,
+        "waiting is not late"
+    );
     // A group is worked through its parts.
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": group["id"], "expectedVersion": 1, "percent": 10 }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": group["id"], "expectedVersion": 1, "percent": 10 }),
+        )
         .await;
     assert_eq!(user_error(&body, "reportTaskProgress"), "TASK_IS_GROUP");
 
     // The ministry's letter of Wednesday 3 September 2025: 10 working days.
     let letter = document_of(&s.app, "8/UBND-NC", false, s.inside().id, "2025-09-03").await;
     let body = s
-        .run(&coordinator, TRIGGER, json!({ "task": group["id"], "document": gid(NodeKind::Document, letter) }))
+        .run(
+            &coordinator,
+            TRIGGER,
+            json!({ "task": group["id"], "document": gid(NodeKind::Document, letter) }),
+        )
         .await;
     let t = task_of(&body, "recordTriggerDocument");
     assert_eq!(t["time"]["triggeredOn"], "2025-09-03", "{body}");
     assert_eq!(t["dueOn"], "2025-09-17");
-    assert!(t["parts"].as_array().unwrap().iter().all(|p| p["dueOn"] == "2025-09-17"));
+    assert!(
+        t["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["dueOn"] == "2025-09-17")
+    );
     let before = s.app.snapshot().await;
     let body = s
-        .run(&coordinator, TRIGGER, json!({ "task": group["id"], "document": gid(NodeKind::Document, letter) }))
+        .run(
+            &coordinator,
+            TRIGGER,
+            json!({ "task": group["id"], "document": gid(NodeKind::Document, letter) }),
+        )
         .await;
-    assert_eq!(user_error(&body, "recordTriggerDocument"), "NOT_AWAITING_DOCUMENT");
+    assert_eq!(
+        user_error(&body, "recordTriggerDocument"),
+        "NOT_AWAITING_DOCUMENT"
+    );
     assert_eq!(s.app.snapshot().await, before);
     // Now overdue: the part's lead explains.
     let body = s
-        .run(&reporter, PROGRESS, json!({ "task": part, "expectedVersion": 2, "percent": 10 }))
+        .run(
+            &reporter,
+            PROGRESS,
+            json!({ "task": part, "expectedVersion": 2, "percent": 10 }),
+        )
         .await;
-    assert_eq!(user_error(&body, "reportTaskProgress"), "OVERDUE_EXPLANATION_REQUIRED", "{body}");
+    assert_eq!(
+        user_error(&body, "reportTaskProgress"),
+        "OVERDUE_EXPLANATION_REQUIRED",
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -720,7 +861,11 @@ async fn progress_rolls_up_the_tree_and_a_unit_sees_what_it_owes() {
     let reporter = s.app.token(&role_user(Role::Reporter)).await;
     let body = s
         .app
-        .graphql_as(&reporter, "query($u: ID!) { dashboard(unit: $u) { kind itemId title dueOn overdue } }", json!({ "u": unit(p.department) }))
+        .graphql_as(
+            &reporter,
+            "query($u: ID!) { dashboard(unit: $u) { kind itemId title dueOn overdue } }",
+            json!({ "u": unit(p.department) }),
+        )
         .await;
     let items = body["data"]["dashboard"].as_array().unwrap();
     assert_eq!(items.len(), 2, "{body}");
@@ -730,7 +875,11 @@ async fn progress_rolls_up_the_tree_and_a_unit_sees_what_it_owes() {
     // Outside the caller's scope: FORBIDDEN.
     let body = s
         .app
-        .graphql_as(&reporter, "query($u: ID!) { dashboard(unit: $u) { kind } }", json!({ "u": unit(s.fixture.outside.department) }))
+        .graphql_as(
+            &reporter,
+            "query($u: ID!) { dashboard(unit: $u) { kind } }",
+            json!({ "u": unit(s.fixture.outside.department) }),
+        )
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }
@@ -739,19 +888,36 @@ async fn progress_rolls_up_the_tree_and_a_unit_sees_what_it_owes() {
 async fn tasks_are_read_by_their_lead_and_monitor_and_plans_by_their_province() {
     let s = setup().await;
     let t = s.task_due(ahead(20)).await;
-    let outsider = s.app.create_user("viewer.cb", s.fixture.outside.id, Some("viewer-password-1")).await;
-    phancap::users::service::grant_role(s.app.db(), Authority::Cli, outsider, Role::Viewer, s.fixture.outside.id)
-        .await
-        .unwrap();
+    let outsider = s
+        .app
+        .create_user("viewer.cb", s.fixture.outside.id, Some("viewer-password-1"))
+        .await;
+    phancap::users::service::grant_role(
+        s.app.db(),
+        Authority::Cli,
+        outsider,
+        Role::Viewer,
+        s.fixture.outside.id,
+    )
+    .await
+    .unwrap();
     let token = s.app.token("viewer.cb").await;
     let body = s
         .app
-        .graphql_as(&token, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": gid(NodeKind::Task, t.id) }))
+        .graphql_as(
+            &token,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": gid(NodeKind::Task, t.id) }),
+        )
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     let body = s
         .app
-        .graphql_as(&token, "{ plans { totalCount } tasks { totalCount } }", json!({}))
+        .graphql_as(
+            &token,
+            "{ plans { totalCount } tasks { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(body["data"]["plans"]["totalCount"], 0, "{body}");
     assert_eq!(body["data"]["tasks"]["totalCount"], 0);
@@ -786,22 +952,32 @@ async fn another_domain_creates_a_follow_up_task_in_its_own_transaction() {
     };
     let actor = phancap::audit::Actor::cli();
     let txn = phancap::db::begin(db).await.unwrap();
-    let t = service::create_task_in(&txn, &actor, spec("Khắc phục")).await.unwrap();
+    let t = service::create_task_in(&txn, &actor, spec("Khắc phục"))
+        .await
+        .unwrap();
     // A refusal inside the caller's transaction rolls back with it.
     let mut bad = spec("Phối hợp ngoài tỉnh");
     bad.coordinators = vec![s.fixture.outside.commune];
     let refused = service::create_task_in(&txn, &actor, bad).await;
     assert!(matches!(refused, Err(AppError::Rule { .. })));
     txn.commit().await.unwrap();
-    assert_eq!(t.monitor_unit_id, s.inside().department, "Sở Nội vụ monitors by default");
-    let found = service::tasks_of_recommendations(db, &[recommendation]).await.unwrap();
+    assert_eq!(
+        t.monitor_unit_id,
+        s.inside().department,
+        "Sở Nội vụ monitors by default"
+    );
+    let found = service::tasks_of_recommendations(db, &[recommendation])
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].status, entity::task::TaskStatus::NotStarted);
     let txn = phancap::db::begin(db).await.unwrap();
     let mut after_issue = spec("Sau ban hành");
     after_issue.due = TaskTime::AfterIssue { working_days: 3 };
     let refused = service::create_task_in(&txn, &actor, after_issue).await;
-    assert!(matches!(refused, Err(AppError::Rule { code, .. }) if code.name() == "INVALID_TASK_TIME"));
+    assert!(
+        matches!(refused, Err(AppError::Rule { code, .. }) if code.name() == "INVALID_TASK_TIME")
+    );
 }
 
 /// Two acceptances (or an acceptance and a return) of one completed task
@@ -831,7 +1007,10 @@ async fn racing_acceptances_of_one_task_take_effect_once() {
         assert_eq!(ok, 1, "{one:?} {two:?}");
         for r in [&one, &two] {
             if let Err(e) = r {
-                assert!(matches!(e, AppError::Conflict(_) | AppError::Rule { .. }), "{e:?}");
+                assert!(
+                    matches!(e, AppError::Conflict(_) | AppError::Rule { .. }),
+                    "{e:?}"
+                );
             }
         }
         let updates = entity::task_update::Entity::find()
@@ -852,7 +1031,10 @@ async fn the_demo_enters_89_kh_ubnd_with_its_four_contents() {
             json!({}),
         )
         .await;
-    let token = body["data"]["login"]["accessToken"].as_str().unwrap().to_owned();
+    let token = body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let body = app
         .graphql_as(
             &token,
@@ -872,26 +1054,65 @@ async fn the_demo_enters_89_kh_ubnd_with_its_four_contents() {
     assert_eq!(plan["monitor"]["code"], "19-SNV");
     let contents = plan["contents"].as_array().unwrap();
     assert_eq!(contents.len(), 4, "{plan}");
-    assert!(contents[0]["title"].as_str().unwrap().starts_with("Tổ chức quán triệt, phổ biến, truyền thông"));
+    assert!(
+        contents[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Tổ chức quán triệt, phổ biến, truyền thông")
+    );
     assert_eq!(contents[0]["time"]["kind"], "DATE");
     assert_eq!(contents[0]["dueOn"], "2025-04-15");
-    assert!(contents[0]["coordinatorsNote"].as_str().unwrap().contains("cơ quan báo chí"));
+    assert!(
+        contents[0]["coordinatorsNote"]
+            .as_str()
+            .unwrap()
+            .contains("cơ quan báo chí")
+    );
     assert_eq!(contents[1]["time"]["kind"], "AFTER_DOCUMENT");
-    assert!(contents[1]["output"].as_str().unwrap().contains("Sở Tư pháp"));
+    assert!(
+        contents[1]["output"]
+            .as_str()
+            .unwrap()
+            .contains("Sở Tư pháp")
+    );
     assert_eq!(contents[2]["time"]["kind"], "AFTER_DOCUMENT");
-    assert!(contents[2]["output"].as_str().unwrap().contains("Sở Nội vụ"));
+    assert!(
+        contents[2]["output"]
+            .as_str()
+            .unwrap()
+            .contains("Sở Nội vụ")
+    );
     assert_eq!(contents[3]["lead"]["code"], "19-SNV");
     assert_eq!(contents[3]["time"]["kind"], "WINDOW");
-    assert_eq!((contents[3]["time"]["from"].as_str(), contents[3]["dueOn"].as_str()), (Some("2025-04-01"), Some("2026-12-31")));
+    assert_eq!(
+        (
+            contents[3]["time"]["from"].as_str(),
+            contents[3]["dueOn"].as_str()
+        ),
+        (Some("2025-04-01"), Some("2026-12-31"))
+    );
     let parts: Vec<&Value> = contents[..3]
         .iter()
         .flat_map(|c| c["parts"].as_array().unwrap())
         .collect();
-    assert!(parts.iter().any(|p| p["status"] == "ACCEPTED"), "one accepted");
-    assert!(parts.iter().any(|p| p["status"] == "RETURNED" && p["returnReason"].is_string()), "one returned");
-    assert!(parts.iter().any(|p| p["status"] == "IN_PROGRESS"), "some progress");
     assert!(
-        parts.iter().any(|p| p["overdue"] == true && p["cause"].is_string() && p["responsiblePerson"].is_string()),
+        parts.iter().any(|p| p["status"] == "ACCEPTED"),
+        "one accepted"
+    );
+    assert!(
+        parts
+            .iter()
+            .any(|p| p["status"] == "RETURNED" && p["returnReason"].is_string()),
+        "one returned"
+    );
+    assert!(
+        parts.iter().any(|p| p["status"] == "IN_PROGRESS"),
+        "some progress"
+    );
+    assert!(
+        parts.iter().any(|p| p["overdue"] == true
+            && p["cause"].is_string()
+            && p["responsiblePerson"].is_string()),
         "one overdue with its explanation"
     );
 }

@@ -410,8 +410,7 @@ impl PlanMutation {
     async fn return_task(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The task, the version last read and the reason.")]
-        input: ReturnTaskInput,
+        #[graphql(desc = "The task, the version last read and the reason.")] input: ReturnTaskInput,
     ) -> async_graphql::Result<TaskPayload> {
         let viewer = ctx.signed_in()?;
         let id = task_id(&input.task)?;
