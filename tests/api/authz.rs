@@ -1294,7 +1294,7 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
             let (id, _) = task_at(app, province, n, TaskStage::Awaiting).await;
             let letter = document_of(
                 app,
-                &format!("{n}/BNV-CQĐP"),
+                &format!("{n}/UBND-NC"),
                 false,
                 province.id,
                 "2025-09-01",

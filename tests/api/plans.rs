@@ -1116,3 +1116,68 @@ async fn the_demo_enters_89_kh_ubnd_with_its_four_contents() {
         "one overdue with its explanation"
     );
 }
+
+#[tokio::test]
+async fn an_approver_may_do_what_the_coordinator_and_the_reporter_do_in_scope() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let approver = app.token(&role_user(Role::Approver)).await;
+    let doc = kh(&app, &fixture.inside, "91/KH-UBND", "2025-08-01").await;
+    let body = app
+        .graphql_as(
+            &approver,
+            CREATE_PLAN,
+            json!({ "input": { "document": gid(NodeKind::Document, doc) } }),
+        )
+        .await;
+    let plan = body["data"]["createPlan"]["plan"]["id"].clone();
+    assert!(plan.is_string(), "{body}");
+    let body = app
+        .graphql_as(
+            &approver,
+            ADD,
+            json!({ "input": { "plan": plan, "title": "Tuyên truyền", "leads": [unit(fixture.inside.department)],
+                "coordinators": [unit(fixture.inside.commune)], "time": { "kind": "DATE", "dueOn": ahead(20).to_string() } } }),
+        )
+        .await;
+    let t = task_of(&body, "addPlanTask");
+    assert_eq!(t["coordinators"], json!([{ "code": "05482" }]), "{body}");
+    let body = app
+        .graphql_as(
+            &approver,
+            CONTRIBUTE,
+            json!({ "input": { "task": t["id"], "unit": unit(fixture.inside.commune), "note": "Đã phối hợp" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["contributeToTask"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    // The coordinator of another province may not accept.
+    let outsider = app
+        .create_user(
+            "coordinator.cb",
+            fixture.outside.id,
+            Some("coordinator-password-1"),
+        )
+        .await;
+    phancap::users::service::grant_role(
+        app.db(),
+        Authority::Cli,
+        outsider,
+        Role::Coordinator,
+        fixture.outside.id,
+    )
+    .await
+    .unwrap();
+    let token = app.token("coordinator.cb").await;
+    let body = app
+        .graphql_as(
+            &token,
+            ACCEPT,
+            json!({ "input": { "task": t["id"], "expectedVersion": 1 } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+}
