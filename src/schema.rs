@@ -21,6 +21,10 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::notices::events::NoticeEvents;
+use crate::notices::graphql::{
+    Notice, NoticeMutation, NoticeQuery, NoticeSubscription, Webhook, WebhookDelivery,
+};
 use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
@@ -71,6 +75,9 @@ pub enum Node {
     OpinionRequest(OpinionRequest),
     EvaluationRound(EvaluationRound),
     Evaluation(Evaluation),
+    Notice(Notice),
+    Webhook(Webhook),
+    WebhookDelivery(WebhookDelivery),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -88,6 +95,7 @@ pub struct Query(
     EvaluationQuery,
     UserQuery,
     AuditQuery,
+    NoticeQuery,
 );
 
 /// The root mutation. Each mutation takes one `input` and returns a payload
@@ -104,12 +112,13 @@ pub struct Mutation(
     ReportSignOffMutation,
     ProposalMutation,
     EvaluationMutation,
+    NoticeMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
 /// `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(ReportingSubscription);
+pub struct Subscription(ReportingSubscription, NoticeSubscription);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -179,6 +188,15 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
             .await?
             .map(Node::Evaluation),
+        NodeKind::Notice => crate::notices::graphql::notice_node(ctx, uuid)
+            .await?
+            .map(Node::Notice),
+        NodeKind::Webhook => crate::notices::graphql::webhook_node(ctx, uuid)
+            .await?
+            .map(Node::Webhook),
+        NodeKind::WebhookDelivery => crate::notices::graphql::delivery_node(ctx, uuid)
+            .await?
+            .map(Node::WebhookDelivery),
     })
 }
 
@@ -220,6 +238,7 @@ pub fn build_schema(
     metrics: Arc<Metrics>,
     files: crate::mandates::attachments::FileStore,
     evaluation_day: crate::evaluations::service::EvaluationDay,
+    notice_events: NoticeEvents,
 ) -> AppSchema {
     schema_builder(limits)
         .data(files)
@@ -228,6 +247,7 @@ pub fn build_schema(
         .data(tokens)
         .data(metrics)
         .data(ReportEvents::default())
+        .data(notice_events)
         .finish()
 }
 

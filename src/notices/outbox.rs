@@ -62,12 +62,23 @@ impl Notice {
         entity_id: Uuid,
         unit: &unit::Model,
     ) -> Self {
+        Notice::at(topic, entity_type, entity_id, unit.id, &unit.path)
+    }
+
+    /// As [`Notice::new`], given the unit's id and path only.
+    pub fn at(
+        topic: Topic,
+        entity_type: &'static str,
+        entity_id: Uuid,
+        unit_id: Uuid,
+        unit_path: &str,
+    ) -> Self {
         Notice {
             topic,
             entity_type,
             entity_id,
-            unit_id: unit.id,
-            unit_path: unit.path.clone(),
+            unit_id,
+            unit_path: unit_path.to_owned(),
             recipient_user: None,
             recipient_unit: None,
             subject: String::new(),
