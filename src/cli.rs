@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Apply pending migrations, then serve GraphQL at /graphql.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending migrations and exit.
     Migrate(DbArgs),
     /// Load administrative units (bundled data or a CSV of the same columns).
@@ -422,7 +422,7 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             let conn = open(&args).await?;
             load_demo(&conn).await
         }
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::User(command) => user_command(command).await,
         Command::Token {
             db,
