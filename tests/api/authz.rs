@@ -504,7 +504,7 @@ async fn draft(app: &TestApp, province: &Province, n: usize) -> Uuid {
 /// matter X{n} to the commune), moved from the command line up to
 /// `upto`; returns it and its version. Its draft is a decentralization
 /// resting on 8{n}/2025/QĐ-UBND once decided.
-async fn proposal_at(
+pub(crate) async fn proposal_at(
     app: &TestApp,
     province: &Province,
     n: usize,

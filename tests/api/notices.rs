@@ -1109,7 +1109,7 @@ async fn users_set_their_own_email_and_admins_in_scope_set_others() {
 }
 
 #[tokio::test]
-async fn returning_a_report_and_asking_opinions_write_notices_to_those_who_act() {
+async fn returning_a_report_tells_its_reporters_why() {
     let w = world(unlimited()).await;
     let app = &w.app;
     crate::helpers::submit_report(app, w.report, 1.0).await;
@@ -1155,4 +1155,136 @@ fn the_backoff_doubles_up_to_its_cap() {
     };
     let waits: Vec<u64> = (1..=6).map(|n| s.backoff(n).as_secs()).collect();
     assert_eq!(waits, [30, 60, 120, 240, 300, 300]);
+}
+
+#[tokio::test]
+async fn an_asked_body_is_told_and_told_again_when_its_opinion_is_overdue() {
+    use entity::proposal::ProposalStatus;
+    use phancap::notices::sweep;
+    let app = spawn_app_with(unlimited()).await;
+    let fixture = app.seed().await;
+    let (proposal, _) =
+        crate::authz::proposal_at(&app, &fixture.inside, 1, ProposalStatus::Drafting).await;
+    let body = app
+        .body(
+            fixture.inside.id,
+            "19-BQL",
+            "2025-07-01".parse().unwrap(),
+            None,
+        )
+        .await;
+    let (_, asked) = phancap::proposals::consult::request_opinions(
+        app.db(),
+        Authority::Cli,
+        proposal,
+        &[body],
+        3,
+    )
+    .await
+    .unwrap();
+    let written = notice::Entity::find().all(app.db()).await.unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].topic, phancap::notices::Topic::OpinionRequested);
+    assert_eq!(written[0].recipient_unit_id, Some(body));
+    assert_eq!(written[0].recipient_role, Some(Role::Approver));
+    // Not yet due: the sweep says nothing; the day after: once.
+    let due = asked[0].due_on;
+    assert_eq!(sweep(app.db(), due, 3).await.unwrap(), 0);
+    assert_eq!(
+        sweep(app.db(), due + chrono::Days::new(1), 3)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sweep(app.db(), due + chrono::Days::new(2), 3)
+            .await
+            .unwrap(),
+        0
+    );
+    let approver = app.token(&role_user(Role::Approver)).await;
+    let body = app
+        .graphql_as(
+            &approver,
+            "{ myNotices { nodes { topic entityId } } }",
+            json!({}),
+        )
+        .await;
+    let topics: Vec<&str> = body["data"]["myNotices"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["topic"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        topics,
+        ["OPINION_OVERDUE", "OPINION_REQUESTED"],
+        "newest first: {body}"
+    );
+    assert_eq!(
+        body["data"]["myNotices"]["nodes"][0]["entityId"],
+        gid(NodeKind::OpinionRequest, asked[0].id)
+    );
+}
+
+#[tokio::test]
+async fn subscribers_hear_the_notices_that_reach_them() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let w = world(quick()).await;
+    let url = format!("{}/graphql/ws", w.app.address.replace("http://", "ws://"));
+    let connect = |token: String| {
+        let url = url.clone();
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request.headers_mut().insert(
+                "sec-websocket-protocol",
+                "graphql-transport-ws".parse().unwrap(),
+            );
+            let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+            socket.send(Message::text(init.to_string())).await.unwrap();
+            let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { notices { topic subject } }" } });
+            socket.send(Message::text(sub.to_string())).await.unwrap();
+            socket
+        }
+    };
+    let mut reporter = connect(w.app.token(&role_user(Role::Reporter)).await).await;
+    let mut reviewer = connect(w.app.token(&role_user(Role::Reviewer)).await).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    remind(&w.app, w.period).await;
+    let heard = next_notice(&mut reporter, 10_000)
+        .await
+        .expect("the reporter hears the reminder");
+    assert_eq!(
+        heard["payload"]["data"]["notices"]["topic"], "REPORT_REMINDER",
+        "{heard}"
+    );
+    assert!(
+        next_notice(&mut reviewer, 500).await.is_none(),
+        "the reviewer is not its recipient"
+    );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next `next` message of a subscription within `wait_ms`, if any.
+async fn next_notice(socket: &mut Socket, wait_ms: u64) -> Option<Value> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(wait_ms);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                if v["type"] == "next" {
+                    return Some(v);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
 }
