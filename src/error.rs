@@ -183,6 +183,10 @@ pub enum UserErrorCode {
     /// their own; a sở or its director may only authorize. [Luật 72/2025 Điều 13
     /// k1; LAW.md R1, R3]
     DecentralizerNotAllowed,
+    /// redeliver on a delivery still waiting for its next attempt (PENDING or
+    /// FAILED): the dispatcher sends it anyway; only DELIVERED or GAVE_UP ones
+    /// are sent again.
+    DeliveryPending,
     /// A delegatee (or successor) unit is not in force on the effective date,
     /// e.g. a district after 30/6/2025 (issueMandate, amendMandate,
     /// transferAssignments). [DESIGN §3 rule 1; Luật TCCQĐP 2025, Điều 51 k3]
@@ -305,6 +309,9 @@ pub enum UserErrorCode {
     /// The drafting body (cơ quan tham mưu) of a proposal is a sở in force of
     /// the proposing unit's province.
     InvalidDraftingBody,
+    /// setEmail: not an e-mail address (one `@`, a dotted domain, printable
+    /// ASCII without spaces, at most 254 characters).
+    InvalidEmail,
     /// createRegime: a formula or a side of a rule cannot be read (syntax,
     /// over 500 characters, nested over 16 deep), reads a TEXT indicator, a
     /// rule compares no indicator, a formula reads a computed indicator, or
@@ -380,6 +387,11 @@ pub enum UserErrorCode {
     /// saveReportDraft: an indicator value is not a finite number between
     /// −10^15 and 10^15. [input bound]
     InvalidValue,
+    /// registerWebhook: the URL is not `http://host[:port]/path` (at most 2000
+    /// characters, no user or password in it). HTTPS is not built in: put a
+    /// TLS-terminating proxy in front of the receiver, or send to one inside
+    /// the province's network.
+    InvalidWebhookUrl,
     /// openPeriods/openEvaluationRound: year is outside 2000–2100. [input
     /// bound]
     InvalidYear,
@@ -449,6 +461,8 @@ pub enum UserErrorCode {
     /// proposeFromEvaluation on an evaluation that recommends neither AMEND nor
     /// REVOKE (an expansion is a new delegation: createProposal).
     NoChangeRecommended,
+    /// registerWebhook with no topics: a webhook listens to at least one.
+    NoTopics,
     /// The proposal has no draft mandate to appraise or decide, or a concerned
     /// mandate has no draft of its matter to amend it.
     NoDraftMandates,
@@ -724,6 +738,8 @@ pub enum UserErrorCode {
     /// (a PERCENTAGE is 0–100 unless the regime says otherwise); the
     /// message names the indicator. [the regime's indicator definition]
     ValueOutOfRange,
+    /// redeliver to a webhook that was deactivated.
+    WebhookInactive,
     /// createUser (person) without a password or with one outside 10–200
     /// characters, or changePassword with such a new password. [product
     /// password policy]

@@ -27,6 +27,8 @@ pub mod idempotency;
 pub mod mandates;
 /// Prometheus metrics.
 pub mod metrics;
+/// Notices: the outbox, webhooks, e-mail, the subscription, the sweep.
+pub mod notices;
 /// Relay cursor pagination.
 pub mod pagination;
 /// Plans (kế hoạch) and their tasks.

@@ -13,6 +13,7 @@
 
 pub mod graphql;
 pub mod loaders;
+pub mod notices;
 pub mod progress;
 pub mod read;
 pub mod service;

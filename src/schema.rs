@@ -21,6 +21,10 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::notices::events::NoticeEvents;
+use crate::notices::graphql::{
+    Notice, NoticeMutation, NoticeQuery, NoticeSubscription, Webhook, WebhookDelivery,
+};
 use crate::plans::graphql::{Plan, PlanMutation, PlanQuery, Task};
 use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
@@ -74,6 +78,9 @@ pub enum Node {
     Evaluation(Evaluation),
     Plan(Plan),
     Task(Task),
+    Notice(Notice),
+    Webhook(Webhook),
+    WebhookDelivery(WebhookDelivery),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -92,6 +99,7 @@ pub struct Query(
     PlanQuery,
     UserQuery,
     AuditQuery,
+    NoticeQuery,
 );
 
 /// The root mutation. Each mutation takes one `input` and returns a payload
@@ -109,12 +117,13 @@ pub struct Mutation(
     ProposalMutation,
     EvaluationMutation,
     PlanMutation,
+    NoticeMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
 /// `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(ReportingSubscription);
+pub struct Subscription(ReportingSubscription, NoticeSubscription);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -190,6 +199,15 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Task => crate::plans::graphql::task_node(ctx, uuid)
             .await?
             .map(Node::Task),
+        NodeKind::Notice => crate::notices::graphql::notice_node(ctx, uuid)
+            .await?
+            .map(Node::Notice),
+        NodeKind::Webhook => crate::notices::graphql::webhook_node(ctx, uuid)
+            .await?
+            .map(Node::Webhook),
+        NodeKind::WebhookDelivery => crate::notices::graphql::delivery_node(ctx, uuid)
+            .await?
+            .map(Node::WebhookDelivery),
     })
 }
 
@@ -232,6 +250,7 @@ pub fn build_schema(
     metrics: Arc<Metrics>,
     files: crate::mandates::attachments::FileStore,
     evaluation_day: crate::evaluations::service::EvaluationDay,
+    notice_events: NoticeEvents,
 ) -> AppSchema {
     schema_builder(limits)
         .data(files)
@@ -240,6 +259,7 @@ pub fn build_schema(
         .data(tokens)
         .data(metrics)
         .data(ReportEvents::default())
+        .data(notice_events)
         .finish()
 }
 

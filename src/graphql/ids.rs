@@ -25,11 +25,14 @@ pub enum NodeKind {
     Evaluation,
     Plan,
     Task,
+    Notice,
+    Webhook,
+    WebhookDelivery,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 15] = [
+const KINDS: [(NodeKind, &str); 18] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -45,6 +48,9 @@ const KINDS: [(NodeKind, &str); 15] = [
     (NodeKind::Evaluation, "Evaluation"),
     (NodeKind::Plan, "Plan"),
     (NodeKind::Task, "Task"),
+    (NodeKind::Notice, "Notice"),
+    (NodeKind::Webhook, "Webhook"),
+    (NodeKind::WebhookDelivery, "WebhookDelivery"),
 ];
 
 impl NodeKind {

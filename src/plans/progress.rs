@@ -558,6 +558,10 @@ pub async fn send_back(
         &actor,
     )
     .await?;
+    if let Some(lead) = next.lead_unit_id {
+        let lead = existing_unit(&txn, lead).await?;
+        crate::notices::notify(&txn, super::notices::returned(&next, &lead, reason)).await?;
+    }
     audit_task(&txn, &actor, "returnTask", Some(&current), &next).await?;
     txn.commit().await?;
     Ok(next)

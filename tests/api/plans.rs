@@ -1181,3 +1181,68 @@ async fn an_approver_may_do_what_the_coordinator_and_the_reporter_do_in_scope() 
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
 }
+
+#[tokio::test]
+async fn a_returned_task_and_its_due_dates_are_told_to_its_lead_once() {
+    use entity::notice;
+    use phancap::notices::{Topic, sweep};
+    let s = setup().await;
+    let db = s.app.db();
+    let topics = || async {
+        notice::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.topic, n.entity_id))
+            .collect::<Vec<_>>()
+    };
+    // Due on a weekday two weeks ahead.
+    let due = ahead(14);
+    let t = s.task_due(due).await;
+    let done = progress::complete(db, Authority::Cli, t.id, t.version, Default::default())
+        .await
+        .unwrap();
+    progress::send_back(db, Authority::Cli, t.id, done.version, "Thiếu tài liệu")
+        .await
+        .unwrap();
+    assert_eq!(topics().await, vec![(Topic::TaskReturned, t.id)]);
+
+    // The sweep the day before the due date tells of it once; the day
+    // after, of its being overdue once.
+    let day_before = due - Days::new(1);
+    assert_eq!(sweep(db, day_before, 3).await.unwrap(), 1);
+    assert_eq!(sweep(db, day_before, 3).await.unwrap(), 0, "once");
+    let mut after = due + Days::new(1);
+    while matches!(after.weekday(), Weekday::Sat | Weekday::Sun) {
+        after = after + Days::new(1);
+    }
+    assert_eq!(sweep(db, after, 3).await.unwrap(), 1);
+    assert_eq!(sweep(db, after, 3).await.unwrap(), 0, "once");
+    let written = topics().await;
+    assert!(written.contains(&(Topic::TaskDue, t.id)), "{written:?}");
+    assert!(written.contains(&(Topic::TaskOverdue, t.id)), "{written:?}");
+    // An accepted task is owed no more: nothing further.
+    let stored = entity::task::Entity::find_by_id(t.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let done = progress::complete(
+        db,
+        Authority::Cli,
+        t.id,
+        stored.version,
+        progress::Progress {
+            cause: Some("Bổ sung tài liệu".into()),
+            responsible_person: Some("Trưởng phòng".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    progress::accept(db, Authority::Cli, t.id, done.version, None)
+        .await
+        .unwrap();
+    assert_eq!(sweep(db, after + Days::new(1), 3).await.unwrap(), 0);
+}
