@@ -428,6 +428,23 @@ pub async fn progress(
     Ok((total, children))
 }
 
+/// The parts of group `group`, counted.
+pub async fn parts_figures(
+    db: &impl ConnectionTrait,
+    group: Uuid,
+    clock: &Clock,
+) -> AppResult<Figures> {
+    let mut figures = Figures::default();
+    for t in task::Entity::find()
+        .filter(task::Column::ParentId.eq(group))
+        .all(db)
+        .await?
+    {
+        figures.add(&t, clock);
+    }
+    Ok(figures)
+}
+
 /// What a unit owes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum OwedKind {

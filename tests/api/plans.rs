@@ -1039,6 +1039,7 @@ async fn the_demo_enters_89_kh_ubnd_with_its_four_contents() {
         .graphql_as(
             &token,
             "{ plans { nodes { id code monitor { code } contents { position title isGroup assignees lead { code } dueOn output coordinatorsNote
+                partsProgress { expected done accepted returned overdue }
                 time { kind from to note }
                 parts { status overdue cause responsiblePerson returnReason lead { code } } } } } }",
             json!({}),
@@ -1082,6 +1083,17 @@ async fn the_demo_enters_89_kh_ubnd_with_its_four_contents() {
             .unwrap()
             .contains("Sở Nội vụ")
     );
+    let first = &contents[0]["partsProgress"];
+    assert_eq!(
+        (first["accepted"].as_i64(), first["returned"].as_i64()),
+        (Some(1), Some(1)),
+        "{first}"
+    );
+    assert!(
+        first["overdue"].as_i64().unwrap() > 10,
+        "the communes' and sở's parts not done: {first}"
+    );
+    assert_eq!(contents[3]["partsProgress"], Value::Null);
     assert_eq!(contents[3]["lead"]["code"], "19-SNV");
     assert_eq!(contents[3]["time"]["kind"], "WINDOW");
     assert_eq!(

@@ -207,6 +207,21 @@ impl Task {
             .collect())
     }
 
+    /// A group's parts counted (expected, done, accepted, overdue …): the
+    /// content's progress as a whole; null for a task. Counts every part,
+    /// whoever reads.
+    async fn parts_progress(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<TaskFigures>> {
+        if self.0.lead_unit_id.is_some() {
+            return Ok(None);
+        }
+        let clock = clock(ctx).await?;
+        let figures = read::parts_figures(ctx.db(), self.0.id, clock).await?;
+        Ok(Some(figures.into()))
+    }
+
     /// What is to be done (tên nhiệm vụ).
     async fn title(&self) -> &str {
         &self.0.title
