@@ -268,7 +268,16 @@ fn task_condition(viewer: Option<&Viewer>, filter: &TaskFilter, clock: &Clock) -
         .add(task::Column::DueOn.lt(clock.overdue_before));
     match filter.overdue {
         Some(true) => cond = cond.add(overdue),
-        Some(false) => cond = cond.add(overdue.not()),
+        // Spelled out rather than negated: NOT of a comparison with a
+        // null due date (a task awaiting its document) is null in SQL.
+        Some(false) => {
+            cond = cond.add(
+                Condition::any()
+                    .add(task::Column::Status.is_not_in(OPEN))
+                    .add(task::Column::DueOn.is_null())
+                    .add(task::Column::DueOn.gte(clock.overdue_before)),
+            )
+        }
         None => {}
     }
     if let Some(by) = filter.due_by {

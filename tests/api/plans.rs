@@ -749,6 +749,19 @@ async fn a_task_waiting_for_a_document_is_due_once_it_arrives() {
         body["data"]["tasks"]["totalCount"], 0,
         "waiting is not late"
     );
+    let body = s
+        .app
+        .graphql_as(
+            &s.root,
+            "query($p: ID!) { tasks(filter: { plan: $p, overdue: false }) { totalCount } }",
+            json!({ "p": gid(NodeKind::Plan, s.plan) }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["tasks"]["totalCount"].as_u64(),
+        Some(group["parts"].as_array().unwrap().len() as u64),
+        "every waiting part is listed as not late: {body}"
+    );
     // A group is worked through its parts.
     let body = s
         .run(
