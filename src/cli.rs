@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Apply pending migrations, then serve GraphQL at /graphql.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending migrations and exit.
     Migrate(DbArgs),
     /// Load administrative units (bundled data or a CSV of the same columns).
@@ -247,6 +247,66 @@ struct DbArgs {
     database_url: String,
 }
 
+/// How notices are delivered and swept.
+#[derive(Args)]
+struct NoticeArgs {
+    /// SMTP server for e-mailed notices: smtp://user:password@host:port
+    /// (plain SMTP, AUTH PLAIN when a user is given; no STARTTLS). Unset:
+    /// no e-mail is sent by this server.
+    #[arg(long, env = "PHANCAP_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender address of e-mailed notices.
+    #[arg(
+        long,
+        env = "PHANCAP_SMTP_FROM",
+        default_value = "no-reply@phancap.local"
+    )]
+    smtp_from: String,
+    /// Notices of a deadline go this many working days before it.
+    #[arg(long, env = "PHANCAP_NOTICE_DAYS_BEFORE", default_value_t = 3)]
+    notice_days_before: u32,
+    /// How often the sweep of due dates runs, e.g. 1h, 15m (and once at start).
+    #[arg(long, env = "PHANCAP_SWEEP_EVERY", default_value = "1h")]
+    sweep_every: String,
+    /// Wait after a failed delivery, doubled after each next failure, e.g. 30s.
+    #[arg(long, env = "PHANCAP_RETRY_BASE", default_value = "30s")]
+    retry_base: String,
+    /// Longest wait between delivery attempts, e.g. 6h.
+    #[arg(long, env = "PHANCAP_RETRY_CAP", default_value = "6h")]
+    retry_cap: String,
+    /// Attempts before a delivery is given up.
+    #[arg(long, env = "PHANCAP_RETRY_MAX_ATTEMPTS", default_value_t = 10)]
+    retry_max_attempts: u32,
+}
+
+impl NoticeArgs {
+    fn settings(&self) -> Result<crate::notices::dispatch::NoticeSettings, BoxError> {
+        let smtp = match self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Some(crate::notices::smtp::SmtpSettings::parse(
+                url,
+                &self.smtp_from,
+            )?),
+            None => None,
+        };
+        if self.retry_max_attempts == 0 {
+            return Err("PHANCAP_RETRY_MAX_ATTEMPTS must be at least 1".into());
+        }
+        let sweep_every = parse_ttl(&self.sweep_every)?;
+        if sweep_every.is_zero() {
+            return Err("PHANCAP_SWEEP_EVERY must be longer than 0".into());
+        }
+        Ok(crate::notices::dispatch::NoticeSettings {
+            smtp,
+            sweep_every,
+            retry_base: parse_ttl(&self.retry_base)?,
+            retry_cap: parse_ttl(&self.retry_cap)?,
+            max_attempts: self.retry_max_attempts,
+            days_before: self.notice_days_before,
+            ..Default::default()
+        })
+    }
+}
+
 #[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
@@ -259,6 +319,8 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PHANCAP_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    #[command(flatten)]
+    notices: NoticeArgs,
     /// Load the demo data first (idempotent).
     #[arg(long, env = "PHANCAP_DEMO")]
     demo: bool,
@@ -360,7 +422,7 @@ async fn execute(command: Command) -> Result<(), BoxError> {
             let conn = open(&args).await?;
             load_demo(&conn).await
         }
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::User(command) => user_command(command).await,
         Command::Token {
             db,
@@ -586,6 +648,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             report.proposals_created
         );
     }
+    if report.plan_tasks_created > 0 {
+        println!(
+            "demo plan: 89/KH-UBND with its four contents ({} tasks; see `plans`)",
+            report.plan_tasks_created
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(
@@ -680,6 +748,7 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
             max_bytes: args.max_file_bytes,
         },
         evaluation_day: args.evaluation_day,
+        notices: args.notices.settings()?,
         ..Settings::default()
     };
     let tokens = args.auth.token_service(&args.db.database_url)?;

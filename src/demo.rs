@@ -28,6 +28,7 @@ pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
+mod plans;
 mod proposals;
 
 /// The uniform provincial bodies of NĐ 150/2025/NĐ-CP (LAW.md §0.4):
@@ -243,6 +244,8 @@ pub struct DemoReport {
     pub evaluations: Option<DemoEvaluations>,
     /// How many demo proposals (one at every stage) this load wrote.
     pub proposals_created: usize,
+    /// How many tasks of the demo plan 89/KH-UBND this load wrote.
+    pub plan_tasks_created: usize,
 }
 
 /// The annual evaluation of 2025 the demo opens.
@@ -353,6 +356,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let reporting = load_reporting(db).await?;
     let evaluations = load_evaluations(db).await?;
     let proposals_created = proposals::load_proposals(db).await?;
+    let plan_tasks_created = plans::load_plans(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
@@ -362,6 +366,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         reporting,
         evaluations,
         proposals_created,
+        plan_tasks_created,
     })
 }
 

@@ -27,8 +27,12 @@ pub mod idempotency;
 pub mod mandates;
 /// Prometheus metrics.
 pub mod metrics;
+/// Notices: the outbox, webhooks, e-mail, the subscription, the sweep.
+pub mod notices;
 /// Relay cursor pagination.
 pub mod pagination;
+/// Plans (kế hoạch) and their tasks.
+pub mod plans;
 /// Proposals, opinions, the appraisal and the decision.
 pub mod proposals;
 /// Per-address rate limits.

@@ -21,6 +21,11 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::notices::events::NoticeEvents;
+use crate::notices::graphql::{
+    Notice, NoticeMutation, NoticeQuery, NoticeSubscription, Webhook, WebhookDelivery,
+};
+use crate::plans::graphql::{Plan, PlanMutation, PlanQuery, Task};
 use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
@@ -71,6 +76,11 @@ pub enum Node {
     OpinionRequest(OpinionRequest),
     EvaluationRound(EvaluationRound),
     Evaluation(Evaluation),
+    Plan(Plan),
+    Task(Task),
+    Notice(Notice),
+    Webhook(Webhook),
+    WebhookDelivery(WebhookDelivery),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -86,8 +96,10 @@ pub struct Query(
     ReportingQuery,
     ProposalQuery,
     EvaluationQuery,
+    PlanQuery,
     UserQuery,
     AuditQuery,
+    NoticeQuery,
 );
 
 /// The root mutation. Each mutation takes one `input` and returns a payload
@@ -104,12 +116,14 @@ pub struct Mutation(
     ReportSignOffMutation,
     ProposalMutation,
     EvaluationMutation,
+    PlanMutation,
+    NoticeMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
 /// `/graphql/ws`.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(ReportingSubscription);
+pub struct Subscription(ReportingSubscription, NoticeSubscription);
 
 /// Global object identification (Relay).
 #[derive(Default)]
@@ -179,6 +193,21 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
             .await?
             .map(Node::Evaluation),
+        NodeKind::Plan => crate::plans::graphql::plan_node(ctx, uuid)
+            .await?
+            .map(Node::Plan),
+        NodeKind::Task => crate::plans::graphql::task_node(ctx, uuid)
+            .await?
+            .map(Node::Task),
+        NodeKind::Notice => crate::notices::graphql::notice_node(ctx, uuid)
+            .await?
+            .map(Node::Notice),
+        NodeKind::Webhook => crate::notices::graphql::webhook_node(ctx, uuid)
+            .await?
+            .map(Node::Webhook),
+        NodeKind::WebhookDelivery => crate::notices::graphql::delivery_node(ctx, uuid)
+            .await?
+            .map(Node::WebhookDelivery),
     })
 }
 
@@ -190,6 +219,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
+    data.insert(crate::plans::loaders::PlanLoaders::new(db));
 }
 
 /// The schema with its limits, before per-deployment data is attached.
@@ -220,6 +250,7 @@ pub fn build_schema(
     metrics: Arc<Metrics>,
     files: crate::mandates::attachments::FileStore,
     evaluation_day: crate::evaluations::service::EvaluationDay,
+    notice_events: NoticeEvents,
 ) -> AppSchema {
     schema_builder(limits)
         .data(files)
@@ -228,6 +259,7 @@ pub fn build_schema(
         .data(tokens)
         .data(metrics)
         .data(ReportEvents::default())
+        .data(notice_events)
         .finish()
 }
 

@@ -21,6 +21,7 @@ use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use crate::auth::TokenService;
 use crate::http::{self, GraphqlState, PersistedQueries, RequestNote, TypeIndex};
 use crate::metrics::Metrics;
+use crate::notices::events::NoticeEvents;
 use crate::ratelimit::RateLimiter;
 use crate::schema::{self, Limits};
 
@@ -58,6 +59,8 @@ pub struct Settings {
     /// The day of the year evaluation rounds are taken on by default
     /// (`PHANCAP_EVALUATION_DAY`, MM-DD, default 12-15).
     pub evaluation_day: crate::evaluations::service::EvaluationDay,
+    /// Delivering notices (webhooks, e-mail) and sweeping due dates.
+    pub notices: crate::notices::dispatch::NoticeSettings,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
                 max_bytes: crate::mandates::attachments::DEFAULT_MAX_FILE_BYTES,
             },
             evaluation_day: crate::evaluations::service::EvaluationDay::default(),
+            notices: crate::notices::dispatch::NoticeSettings::default(),
         }
     }
 }
@@ -90,6 +94,24 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     metrics: Option<(TcpListener, Router)>,
+    /// What the dispatcher and the sweep need; they start with `run_until`.
+    background: (
+        DatabaseConnection,
+        crate::notices::dispatch::NoticeSettings,
+        NoticeEvents,
+    ),
+}
+
+/// Stops the background tasks when the server stops (or its future is
+/// dropped).
+struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 impl Application {
@@ -102,6 +124,8 @@ impl Application {
     ) -> std::io::Result<Self> {
         let cors = cors_layer(&settings.cors_origins)?;
         let metrics = Arc::new(Metrics::default());
+        let notice_events = NoticeEvents::default();
+        let background = (db.clone(), settings.notices.clone(), notice_events.clone());
         let schema = schema::build_schema(
             db.clone(),
             tokens.clone(),
@@ -109,6 +133,7 @@ impl Application {
             metrics.clone(),
             settings.files.clone(),
             settings.evaluation_day,
+            notice_events,
         );
         let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {
@@ -169,6 +194,7 @@ impl Application {
             listener,
             router,
             metrics,
+            background,
         })
     }
 
@@ -197,6 +223,8 @@ impl Application {
                 }
             });
         }
+        let (db, notices, events) = self.background;
+        let _background = Background(crate::notices::dispatch::start(db, notices, events));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

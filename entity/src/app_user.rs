@@ -29,6 +29,8 @@ pub struct Model {
     /// Tokens issued under another version are refused: changing the
     /// password or deactivating the user bumps it.
     pub token_version: i32,
+    /// Where e-mailed notices go; None: no e-mail.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,11 +23,16 @@ pub enum NodeKind {
     OpinionRequest,
     EvaluationRound,
     Evaluation,
+    Plan,
+    Task,
+    Notice,
+    Webhook,
+    WebhookDelivery,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 13] = [
+const KINDS: [(NodeKind, &str); 18] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -41,6 +46,11 @@ const KINDS: [(NodeKind, &str); 13] = [
     (NodeKind::OpinionRequest, "OpinionRequest"),
     (NodeKind::EvaluationRound, "EvaluationRound"),
     (NodeKind::Evaluation, "Evaluation"),
+    (NodeKind::Plan, "Plan"),
+    (NodeKind::Task, "Task"),
+    (NodeKind::Notice, "Notice"),
+    (NodeKind::Webhook, "Webhook"),
+    (NodeKind::WebhookDelivery, "WebhookDelivery"),
 ];
 
 impl NodeKind {

@@ -20,6 +20,7 @@ use super::service::{locked, open_drafts, require_stage, step};
 use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
+use crate::notices::{Notice, Topic, notify};
 use crate::text::check_long_text;
 use crate::units::service::{existing as existing_unit, in_force, province_of};
 
@@ -152,6 +153,25 @@ pub async fn request_opinions(
         Some(&note),
     )
     .await?;
+    for request in &made {
+        let body = existing_unit(&txn, request.body_unit_id).await?;
+        let notice = Notice::new(Topic::OpinionRequested, "OpinionRequest", request.id, &body)
+            .for_role(Role::Approver)
+            .text(
+                format!("Đề nghị cho ý kiến: {}", after.title),
+                format!(
+                    "{} đề nghị {} cho ý kiến về đề xuất \"{}\" trước ngày {}.",
+                    drafting.name,
+                    body.name,
+                    after.title,
+                    request.due_on.format("%d/%m/%Y")
+                ),
+            )
+            .payload(serde_json::json!({
+                "proposal": after.id, "opinionRequest": request.id, "dueOn": request.due_on,
+            }));
+        notify(&txn, notice).await?;
+    }
     txn.commit().await?;
     Ok((after, made))
 }

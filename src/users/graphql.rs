@@ -84,6 +84,24 @@ impl User {
         self.0.active
     }
 
+    /// Where notices are e-mailed; shown to the user and to ADMINs over
+    /// their home unit (null to others, and when none is set).
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let Some(viewer) = ctx.viewer() else {
+            return Ok(None);
+        };
+        if viewer.user.id != self.0.id {
+            let home = units::service::existing(ctx.db(), self.0.home_unit_id).await?;
+            if viewer
+                .grant_covering(entity::role_grant::Role::Admin, &home)
+                .is_none()
+            {
+                return Ok(None);
+            }
+        }
+        Ok(self.0.email.as_deref())
+    }
+
     /// When the user was created.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)

@@ -151,6 +151,7 @@ pub async fn create_user(
         active: true,
         created_at: Utc::now(),
         token_version: 0,
+        email: None,
     };
     user.clone().into_active_model().insert(&txn).await?;
     audit::record(

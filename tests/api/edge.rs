@@ -122,6 +122,7 @@ async fn a_server_started_the_readme_way_refuses_the_published_secret() {
         statements: Default::default(),
         metrics_address: None,
         pg_schema: None,
+        stop: None,
     };
 
     // The generated secret is private and is not the published one.

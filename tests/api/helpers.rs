@@ -42,6 +42,12 @@ pub struct TestApp {
     pub metrics_address: Option<String>,
     /// The PostgreSQL schema this app's database lives in, dropped with it.
     pub pg_schema: Option<String>,
+    /// Stops the server and its background tasks (see [`TestApp::stop`]),
+    /// and tells when it has stopped.
+    pub stop: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::sync::oneshot::Receiver<()>,
+    )>,
 }
 
 /// The PostgreSQL server of the tests, when they run on PostgreSQL.
@@ -78,6 +84,10 @@ pub fn drop_pg_schema(schema: &str) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // A dropped app keeps serving, as it always has: only `stop` stops it.
+        if let Some(stop) = self.stop.take() {
+            std::mem::forget(stop);
+        }
         if let Some(schema) = self.pg_schema.take() {
             drop_pg_schema(&schema);
         }
@@ -142,8 +152,18 @@ async fn serve(
         .expect("server binds");
     let address = format!("http://{}", app.local_addr().unwrap());
     let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = app
+            .run_until(async move {
+                let _ = stop_rx.await;
+            })
+            .await;
+        let _ = done_tx.send(());
+    });
     TestApp {
+        stop: Some((stop_tx, done_rx)),
         address,
         tokens,
         // No pooled connections: the shared app is called from many tests'
@@ -167,7 +187,50 @@ pub fn unlimited() -> Settings {
     Settings {
         anonymous_per_minute: 0,
         logins_per_minute: 0,
+        // No dispatcher or sweep: their statements would blur the tests
+        // that count statements; the notices tests turn them on.
+        notices: phancap::notices::dispatch::NoticeSettings {
+            background: false,
+            ..Default::default()
+        },
         ..Settings::default()
+    }
+}
+
+/// The default settings, rate limits included, without the background
+/// notice tasks (the shared app only reads).
+fn unlimited_with_limits() -> Settings {
+    Settings {
+        notices: unlimited().notices,
+        ..Settings::default()
+    }
+}
+
+/// A new server with `settings` over the database of an app stopped
+/// before (a restart); it takes over dropping the PostgreSQL schema.
+pub async fn spawn_app_on(
+    db: DatabaseConnection,
+    pg_schema: Option<String>,
+    settings: Settings,
+) -> TestApp {
+    serve(
+        db,
+        pg_schema,
+        StatementCounter::default(),
+        settings,
+        test_tokens(None),
+    )
+    .await
+}
+
+impl TestApp {
+    /// Stops the server and its background tasks (the dispatcher is
+    /// aborted wherever it is, as a crash would), and waits until it has.
+    pub async fn stop(&mut self) {
+        if let Some((stop, done)) = self.stop.take() {
+            let _ = stop.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(30), done).await;
+        }
     }
 }
 
@@ -211,7 +274,7 @@ pub fn national() -> &'static TestApp {
                     conn,
                     None,
                     statements,
-                    Settings::default(),
+                    unlimited_with_limits(),
                     test_tokens(None),
                 )
                 .await;
@@ -563,8 +626,29 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
+        let plans = entity::plan::Entity::find()
+            .order_by_asc(entity::plan::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let tasks = entity::task::Entity::find()
+            .order_by_asc(entity::task::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let coordinators = entity::task_coordinator::Entity::find()
+            .order_by_asc(entity::task_coordinator::Column::TaskId)
+            .order_by_asc(entity::task_coordinator::Column::UnitId)
+            .all(db)
+            .await
+            .unwrap();
+        let updates = entity::task_update::Entity::find()
+            .order_by_asc(entity::task_update::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}{rounds:?}{evaluations:?}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}{rounds:?}{evaluations:?}{plans:?}{tasks:?}{coordinators:?}{updates:?}"
         )
     }
 
@@ -605,6 +689,10 @@ impl TestApp {
             delegation_policy::Entity.table_name(),
             evaluation_round::Entity.table_name(),
             evaluation::Entity.table_name(),
+            plan::Entity.table_name(),
+            task::Entity.table_name(),
+            task_coordinator::Entity.table_name(),
+            task_update::Entity.table_name(),
         ];
         let counts = tables
             .iter()

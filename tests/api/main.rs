@@ -17,6 +17,8 @@ mod import;
 mod lineage;
 mod mandates;
 mod matters;
+mod notices;
+mod plans;
 mod proposals;
 mod reporting;
 mod reporting_figures;

@@ -1,6 +1,7 @@
 //! Reminders to the reporters whose reports are missing.
 
 use super::*;
+use crate::notices::{Notice, Topic, notify};
 
 /// Records a reminder to every expected reporter that has not submitted
 /// (NOT_STARTED or DRAFT) and returns their reports: COORDINATOR over the
@@ -61,6 +62,31 @@ pub async fn remind_missing(
         })),
     };
     audit::record(&txn, &actor, change).await?;
+    for r in &missing {
+        let notice = Notice::at(
+            Topic::ReportReminder,
+            "Report",
+            r.id,
+            r.reporter_unit_id,
+            &r.reporter_path,
+        )
+        .for_role(Role::Reporter)
+        .text(
+            format!("Nhắc nộp báo cáo: {} kỳ {}", regime.name, period.code),
+            format!(
+                "{} nhắc đơn vị nộp báo cáo \"{}\" kỳ {}. Hạn nộp: ngày {}.",
+                recipient.name,
+                regime.name,
+                period.code,
+                period.deadline.format("%d/%m/%Y")
+            ),
+        )
+        .payload(json!({
+            "report": r.id, "period": period.code, "regime": regime.code,
+            "deadline": period.deadline, "reminder": r.reminder_count + 1,
+        }));
+        notify(&txn, notice).await?;
+    }
     let reminded = report::Entity::find()
         .filter(report::Column::Id.is_in(ids))
         .order_by_asc(report::Column::ReporterPath)

@@ -5,6 +5,7 @@ use entity::{compilation, compilation_source};
 use sea_orm::PaginatorTrait;
 
 use super::*;
+use crate::notices::{Notice, Topic, notify};
 
 /// Which kind of report an action is on: a unit's report, or the
 /// compiled province report; it decides the roles that act on it.
@@ -85,6 +86,29 @@ pub async fn return_report(
         Review::Compiled => "returnCompiledReport",
     };
     audit_report(&txn, &actor, action, Some(&current), &next, &values).await?;
+    let regime = regimes::existing(&txn, next.regime_id).await?;
+    let notice = Notice::at(
+        Topic::ReportReturned,
+        "Report",
+        next.id,
+        next.reporter_unit_id,
+        &next.reporter_path,
+    )
+    .for_role(Role::Reporter)
+    .text(
+        format!(
+            "Báo cáo bị trả lại: {} kỳ {}",
+            regime.name, next.period_code
+        ),
+        format!(
+            "Báo cáo \"{}\" kỳ {} đã bị trả lại để hoàn thiện. Lý do: {reason}",
+            regime.name, next.period_code
+        ),
+    )
+    .payload(json!({
+        "report": next.id, "period": next.period_code, "regime": regime.code, "reason": reason,
+    }));
+    notify(&txn, notice).await?;
     txn.commit().await?;
     Ok(Transition {
         previous: current.status,
