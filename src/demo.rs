@@ -1435,6 +1435,8 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
     )
     .await?;
     fill(report_of(open.id, "05482").await?.id, 8).await?;
+    // Sở Nội vụ reminds the units yet to report: each gets a notice.
+    reps::remind_missing(db, Authority::Cli, open.id).await?;
     Ok(Some(DemoReporting {
         reports: created,
         closed: closed.code,

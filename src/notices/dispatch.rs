@@ -407,6 +407,9 @@ struct Feed {
     seen_ids: HashSet<Uuid>,
 }
 
+/// Most notices read per poll.
+const FEED_PAGE: u64 = 1000;
+
 /// A notice committed this long after its `created_at` (a long
 /// transaction) is still told of.
 const FEED_OVERLAP: chrono::Duration = chrono::Duration::seconds(30);
@@ -435,9 +438,13 @@ impl Feed {
             .filter(notice::Column::CreatedAt.gte(from))
             .order_by_asc(notice::Column::CreatedAt)
             .order_by_asc(notice::Column::Id)
-            .limit(1000)
+            .limit(FEED_PAGE)
             .all(db)
             .await?;
+        // A full page: the next poll reads on from its last notice.
+        let full_page_end = (fresh.len() == FEED_PAGE as usize)
+            .then(|| fresh.last().map(|n| n.created_at))
+            .flatten();
         for n in fresh {
             if self.seen_ids.insert(n.id) {
                 self.seen.push_back((n.created_at, n.id));
@@ -446,6 +453,9 @@ impl Feed {
         }
         let horizon = Utc::now() - FEED_OVERLAP;
         self.since = self.since.max(horizon);
+        if let Some(end) = full_page_end {
+            self.since = self.since.max(end);
+        }
         while let Some((at, id)) = self.seen.front().copied() {
             if at >= horizon {
                 break;

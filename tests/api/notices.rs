@@ -1288,3 +1288,45 @@ async fn next_notice(socket: &mut Socket, wait_ms: u64) -> Option<Value> {
         }
     }
 }
+
+#[tokio::test]
+async fn the_demo_shows_the_notices_of_a_returned_report_and_of_reminders() {
+    let app = crate::helpers::national();
+    let mut seen = Vec::new();
+    for username in ["reporter.sxd", "reporter.xa"] {
+        let body = app
+            .graphql(
+                "mutation($u: String!) { login(input: { username: $u, password: \"phancap-demo-2026\" }) { accessToken } }",
+                json!({ "u": username }),
+            )
+            .await;
+        let token = body["data"]["login"]["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let body = app
+            .graphql_as(
+                &token,
+                "{ myNotices { nodes { topic subject unit { code } } } }",
+                json!({}),
+            )
+            .await;
+        seen.push(body["data"]["myNotices"]["nodes"].clone());
+    }
+    let returned = seen[0].as_array().unwrap();
+    assert!(
+        returned
+            .iter()
+            .any(|n| n["topic"] == "REPORT_RETURNED" && n["unit"]["code"] == "19-SXD"),
+        "Sở Xây dựng's reporter is told its report came back: {returned:?}"
+    );
+    let reminded = seen[1].as_array().unwrap();
+    assert!(
+        reminded.iter().any(|n| n["topic"] == "REPORT_REMINDER"
+            && n["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Nhắc nộp báo cáo")),
+        "the commune's reporter is reminded: {reminded:?}"
+    );
+}
