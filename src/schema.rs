@@ -16,6 +16,9 @@ use crate::evaluations::graphql::{
     Evaluation, EvaluationMutation, EvaluationQuery, EvaluationRound,
 };
 use crate::graphql::{NodeKind, codes, decode_id};
+use crate::inspections::graphql::{
+    Inspection, InspectionFinding, InspectionMutation, InspectionQuery, InspectionRecommendation,
+};
 use crate::mandates::graphql::{
     Document, Mandate, MandateAssignment, MandateMutation, MandateQuery, MatterMutation,
     MatterQuery,
@@ -71,6 +74,9 @@ pub enum Node {
     OpinionRequest(OpinionRequest),
     EvaluationRound(EvaluationRound),
     Evaluation(Evaluation),
+    Inspection(Inspection),
+    InspectionFinding(InspectionFinding),
+    InspectionRecommendation(InspectionRecommendation),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -86,6 +92,7 @@ pub struct Query(
     ReportingQuery,
     ProposalQuery,
     EvaluationQuery,
+    InspectionQuery,
     UserQuery,
     AuditQuery,
 );
@@ -104,6 +111,7 @@ pub struct Mutation(
     ReportSignOffMutation,
     ProposalMutation,
     EvaluationMutation,
+    InspectionMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
@@ -179,6 +187,17 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
             .await?
             .map(Node::Evaluation),
+        NodeKind::Inspection => crate::inspections::graphql::inspection_node(ctx, uuid)
+            .await?
+            .map(Node::Inspection),
+        NodeKind::InspectionFinding => crate::inspections::graphql::finding_node(ctx, uuid)
+            .await?
+            .map(Node::InspectionFinding),
+        NodeKind::InspectionRecommendation => {
+            crate::inspections::graphql::recommendation_node(ctx, uuid)
+                .await?
+                .map(Node::InspectionRecommendation)
+        }
     })
 }
 

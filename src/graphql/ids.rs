@@ -23,11 +23,14 @@ pub enum NodeKind {
     OpinionRequest,
     EvaluationRound,
     Evaluation,
+    Inspection,
+    InspectionFinding,
+    InspectionRecommendation,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 13] = [
+const KINDS: [(NodeKind, &str); 16] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -41,6 +44,12 @@ const KINDS: [(NodeKind, &str); 13] = [
     (NodeKind::OpinionRequest, "OpinionRequest"),
     (NodeKind::EvaluationRound, "EvaluationRound"),
     (NodeKind::Evaluation, "Evaluation"),
+    (NodeKind::Inspection, "Inspection"),
+    (NodeKind::InspectionFinding, "InspectionFinding"),
+    (
+        NodeKind::InspectionRecommendation,
+        "InspectionRecommendation",
+    ),
 ];
 
 impl NodeKind {

@@ -515,6 +515,7 @@ async fn proposal_at(
         },
         requires_resolution: false,
         evaluation: None,
+        inspection_finding: None,
     };
     let mut p = proposals::create_proposal(db, Authority::Cli, input)
         .await

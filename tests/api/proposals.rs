@@ -93,6 +93,7 @@ fn proposal_input(b: &Bodies, matter: &str, targets: Vec<Uuid>) -> proposals::Pr
         },
         requires_resolution: false,
         evaluation: None,
+        inspection_finding: None,
     }
 }
 
