@@ -22,6 +22,9 @@ use crate::helpers::{
     mandate_input, role_user, spawn_app,
 };
 
+/// A change to an inspection's input.
+type Change = Box<dyn Fn(&mut NewInspection)>;
+
 /// The code of a refusal, after checking it changed nothing.
 async fn refused<T: std::fmt::Debug>(
     app: &TestApp,
@@ -457,7 +460,7 @@ async fn an_inspection_keeps_to_its_scope_its_stages_and_its_input() {
     let cli = Authority::Cli;
 
     let before = app.snapshot().await;
-    let cases: Vec<(Box<dyn Fn(&mut NewInspection)>, &str)> = vec![
+    let cases: Vec<(Change, &str)> = vec![
         (
             Box::new(|i| i.units = vec![out.commune]),
             "OUTSIDE_INSPECTION_SCOPE",
