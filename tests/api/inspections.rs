@@ -23,7 +23,7 @@ use crate::helpers::{
 };
 
 /// A change to an inspection's input.
-type Change = Box<dyn Fn(&mut NewInspection)>;
+type Change<'a> = Box<dyn Fn(&mut NewInspection) + 'a>;
 
 /// The code of a refusal, after checking it changed nothing.
 async fn refused<T: std::fmt::Debug>(
