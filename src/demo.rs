@@ -28,7 +28,10 @@ pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
+mod inspections;
 mod proposals;
+
+pub use inspections::DEMO_INSPECTION;
 
 /// The uniform provincial bodies of NĐ 150/2025/NĐ-CP (LAW.md §0.4):
 /// code suffix, name, type.
@@ -243,6 +246,8 @@ pub struct DemoReport {
     pub evaluations: Option<DemoEvaluations>,
     /// How many demo proposals (one at every stage) this load wrote.
     pub proposals_created: usize,
+    /// The demo inspection (the 6085 follow-up), when this load wrote it.
+    pub inspection: Option<String>,
 }
 
 /// The annual evaluation of 2025 the demo opens.
@@ -353,6 +358,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let reporting = load_reporting(db).await?;
     let evaluations = load_evaluations(db).await?;
     let proposals_created = proposals::load_proposals(db).await?;
+    let inspection = inspections::load_inspection(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
@@ -362,6 +368,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         reporting,
         evaluations,
         proposals_created,
+        inspection,
     })
 }
 

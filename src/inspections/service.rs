@@ -641,6 +641,7 @@ pub async fn propose_from_finding(
         drafting_unit: drafting_unit.unwrap_or(body.id),
         mandate: &m,
         justification: format!("Kết quả {} ({}): {}", current.title, current.code, f.text),
+        attachments: crate::proposals::service::ids(&f.evidence_document_ids),
         source: Source::InspectionFinding(f.id),
     };
     let p = open_about_mandate(&txn, &actor, opened).await?;

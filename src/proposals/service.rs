@@ -490,7 +490,7 @@ async fn insert_proposal(
     blank.version = 0;
     let action = match (input.evaluation, input.inspection_finding) {
         (Some(_), _) => "proposeFromEvaluation",
-        (None, Some(_)) => "recordInspectionFinding",
+        (None, Some(_)) => "proposeFromFinding",
         (None, None) => "createProposal",
     };
     let m = Move {
@@ -990,6 +990,7 @@ pub async fn propose_from_evaluation(
         drafting_unit,
         mandate: &m,
         justification: justification.join("\n\n"),
+        attachments: Vec::new(),
         source: Source::Evaluation(e.id),
     };
     let p = open_about_mandate(&txn, &actor, opened).await?;
@@ -1014,6 +1015,8 @@ pub struct Opened<'a> {
     pub drafting_unit: Uuid,
     pub mandate: &'a mandate::Model,
     pub justification: String,
+    /// Registered documents to attach (a finding's evidence).
+    pub attachments: Vec<Uuid>,
     pub source: Source,
 }
 
@@ -1049,7 +1052,7 @@ pub(crate) async fn open_about_mandate(
         matter_codes: vec![m.matter_code.clone()],
         targets: Vec::new(),
         concerned_mandates: vec![m.id],
-        attachments: Vec::new(),
+        attachments: o.attachments,
         legal_basis: m.legal_basis_id,
         legal_basis_article: m.legal_basis_article.clone(),
         resources: Resources::of(m),

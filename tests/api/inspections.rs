@@ -884,3 +884,98 @@ async fn racing_closes_take_effect_once() {
         assert_eq!(codes, ["OK", "WRONG_STAGE"]);
     }
 }
+
+/// The demo models 6085/UBND-TTPVHCC: Sở Nội vụ's inspection of 2023,
+/// concluded by 269/BC-SNV, its findings at the units the letter
+/// addresses (one opening a proposal to amend a mandate), and the
+/// letter's numbered directions as recommendations, some closed, some
+/// open, one overdue; a district reads its own findings only.
+#[tokio::test]
+async fn the_demo_follows_up_6085_after_the_report_269() {
+    let app = crate::helpers::national();
+    let login = async |user: &str| {
+        let body = app
+            .graphql(
+                "mutation($u: String!) { login(input: { username: $u, password: \"phancap-demo-2026\" }) { accessToken } }",
+                json!({ "u": user }),
+            )
+            .await;
+        body["data"]["login"]["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let inspector = login("inspector.ttt").await;
+    let query = format!(
+        "{{ inspections(filter: {{ status: [FOLLOWING_UP] }}) {{ nodes {{ title {INSPECTION} }} }} }}"
+    );
+    let body = gql(app, &inspector, &query, json!({})).await;
+    let nodes = body["data"]["inspections"]["nodes"].as_array().unwrap();
+    let i = nodes
+        .iter()
+        .find(|i| i["code"] == phancap::demo::DEMO_INSPECTION)
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(i["inspectingUnit"]["code"], "19-SNV");
+    assert_eq!(i["conclusionReport"]["number"], "269/BC-SNV");
+    assert!(
+        i["conclusionSummary"]
+            .as_str()
+            .unwrap()
+            .contains("6085/UBND-TTPVHCC")
+    );
+    assert_eq!(i["periodFrom"], "2023-01-01");
+    let findings = i["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 5);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["evidence"][0]["number"] == "269/BC-SNV")
+    );
+    let amend = findings.iter().find(|f| f["action"] == "AMEND").unwrap();
+    assert_eq!(amend["mandate"]["code"], "19-PC-YT-01");
+    assert!(amend["proposal"]["id"].is_string(), "{amend}");
+    let body = gql(app, &inspector, "query($id: ID!) { node(id: $id) { ... on Proposal { kind status proposingUnit { code } attachments { number } timeline { action } } } }", json!({ "id": amend["proposal"]["id"] })).await;
+    let p = &body["data"]["node"];
+    assert_eq!(
+        (p["kind"].as_str(), p["status"].as_str()),
+        (Some("AMEND"), Some("DRAFT"))
+    );
+    assert_eq!(p["attachments"][0]["number"], "269/BC-SNV");
+    assert_eq!(p["timeline"][0]["action"], "proposeFromFinding");
+    let numbers: Vec<&str> = i["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    for n in ["1.2", "1.6", "1.11", "2", "3"] {
+        assert!(numbers.contains(&n), "{numbers:?}");
+    }
+    assert_eq!(i["followUp"]["total"], 6);
+    assert_eq!(i["followUp"]["closed"], 4);
+    assert_eq!(i["followUp"]["open"], 2);
+    assert_eq!(i["followUp"]["overdue"], 1);
+    let overdue = i["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["overdue"] == true)
+        .unwrap();
+    assert_eq!(overdue["owner"]["code"], "173");
+    assert_eq!(i["viewerCan"]["close"], false);
+
+    // The district of 2023 reads its own findings and recommendations.
+    let district = login("reviewer.huyen").await;
+    let read =
+        format!("query($id: ID!) {{ node(id: $id) {{ ... on Inspection {{ {INSPECTION} }} }} }}");
+    let body = gql(app, &district, &read, json!({ "id": i["id"] })).await;
+    let own = &body["data"]["node"];
+    let units: std::collections::BTreeSet<&str> = own["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unit"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(units.into_iter().collect::<Vec<_>>(), ["164"]);
+    assert_eq!(own["followUp"]["total"], 2);
+}
