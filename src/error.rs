@@ -300,6 +300,10 @@ pub enum UserErrorCode {
     /// THANH_TRA or BAN; an administrative unit's type changes only by
     /// reorganisation. [DESIGN §3 Units]
     InvalidAdminType,
+    /// A task's lead, coordinator or monitoring body is not a unit in force today
+    /// of the plan's province (of the lead's province, for a task of no plan).
+    /// [KH 89/KH-UBND mục II: cơ quan chủ trì, cơ quan phối hợp]
+    InvalidAssignee,
     /// The drafting body (cơ quan tham mưu) of a proposal is a sở in force of
     /// the proposing unit's province.
     InvalidDraftingBody,
@@ -324,6 +328,8 @@ pub enum UserErrorCode {
     /// requestOpinions asks 1 to 50 distinct bodies in force of the province,
     /// other than the drafting body.
     InvalidOpinionBody,
+    /// A task's progress is given as a percent outside 0–100.
+    InvalidPercent,
     /// createRegime: an indicator's min is above its max, a bound is not a
     /// finite number within ±10^15, or a BOOLEAN, TEXT or computed
     /// indicator is given bounds. [input shape]
@@ -366,6 +372,10 @@ pub enum UserErrorCode {
     /// incl. PROVINCE (its report is compiled), or units empty, over 2000 or
     /// repeated. [input shape; DESIGN §3 Reporting]
     InvalidReporters,
+    /// A task's time does not hold: a window that ends before it starts, a date
+    /// outside 2000–2100, working days outside 1–250, or AFTER_ISSUE for a task
+    /// of no plan.
+    InvalidTaskTime,
     /// A text field is blank where required, too long, or has control/text-
     /// direction characters (titles, conditions, resources, regime, holiday,
     /// document, report texts). [input bound]
@@ -440,6 +450,9 @@ pub enum UserErrorCode {
     /// A mandate's budget or staff number is negative (draftMandate,
     /// updateDraftMandate, amendMandate). [input bound]
     NegativeResources,
+    /// A plan's content has no lead, or a group (every sở, every district, every
+    /// commune) has no unit in force today under the plan's province.
+    NoAssignees,
     /// proposeFromEvaluation on an evaluation that recommends neither AMEND nor
     /// REVOKE (an expansion is a new delegation: createProposal);
     /// proposeFromFinding on a finding whose action is NONE.
@@ -459,6 +472,11 @@ pub enum UserErrorCode {
     /// cite the provision that forbids delegating it, and only such a matter
     /// may. [LAW.md §7.3 R8]
     NonDelegableBasisRequired,
+    /// contributeToTask for a unit that does not coordinate (phối hợp) on the
+    /// task.
+    NotACoordinator,
+    /// createPlan on a document that is not a plan (KH).
+    NotAPlanDocument,
     /// openEvaluationRound or setDelegationPolicy on a unit that is not a
     /// province (or city under central authority): rounds and the policy are
     /// the province's. [Quảng Nam plan III.2e]
@@ -470,6 +488,9 @@ pub enum UserErrorCode {
     /// The appraisal report is a BC numbered "…/BCTĐ-STP" registered by the
     /// province's Sở Tư pháp.
     NotAppraisalReport,
+    /// recordTriggerDocument on a task that does not wait for a document
+    /// (its time is not AFTER_DOCUMENT, or one was recorded already).
+    NotAwaitingDocument,
     /// updateUnit with neither a new name nor a new type. [input shape]
     NothingToChange,
     /// compileReport for a period in which no unit report has been accepted
@@ -589,10 +610,15 @@ pub enum UserErrorCode {
     /// createUnit: the body would be in force outside its province's validity
     /// (before it starts or after it ends). [DESIGN §3 Units]
     OutsideParentValidity,
+    /// A progress report or completion of an overdue task states the cause
+    /// and the person responsible for the delay. [CV 6085/UBND-TTPVHCC §1]
+    OverdueExplanationRequired,
     /// Two leads for one matter over overlapping territory and dates (issue,
     /// amend, extendAuthorization, transferAssignments). [DESIGN §3 rule 5;
     /// Luật TCCQĐP 2025, Điều 11; CV 1785/UBND-NC (seed)]
     OverlappingLead,
+    /// createPlan on a document that is a plan already.
+    PlanExists,
     /// issueMandate/amendMandate: delegating this matter changes an
     /// administrative procedure (changesProcedure) and the mandate cites no
     /// procedurePublication, the decision of Chủ tịch UBND tỉnh publishing
@@ -664,6 +690,14 @@ pub enum UserErrorCode {
     /// KT., TL., TUQ., or none when signed in one's own name). [NĐ
     /// 30/2020/NĐ-CP Phụ lục I mục II.7; not in LAW.md]
     SignerCapacityMismatch,
+    /// The task is COMPLETED (awaiting acceptance) or ACCEPTED: its lead reports
+    /// again only once it is returned.
+    TaskClosed,
+    /// A group of tasks (a content given to every sở, every commune …) is
+    /// worked through its parts: report, complete, accept or return a part.
+    TaskIsGroup,
+    /// acceptTask or returnTask on a task its lead has not completed.
+    TaskNotCompleted,
     /// login after too many failed sign-ins, or changePassword after too many
     /// wrong current passwords; retry after the 15-minute lock. [product
     /// security rule]
@@ -680,8 +714,8 @@ pub enum UserErrorCode {
     TooManyValues,
     /// updateUnit on a unit that is not in force today. [DESIGN §3 Units]
     UnitNotInForce,
-    /// createDocument with a link to a document that does not exist.
-    /// [DESIGN §3 Documents]
+    /// createDocument with a link to a document that does not exist, or a
+    /// task's evidence or trigger naming one. [DESIGN §3 Documents]
     UnknownDocument,
     /// saveReportDraft: a value for an indicator code the regime does not
     /// define; createRegime: a formula or rule reads such a code. [DESIGN §3

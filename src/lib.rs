@@ -31,6 +31,8 @@ pub mod mandates;
 pub mod metrics;
 /// Relay cursor pagination.
 pub mod pagination;
+/// Plans (kế hoạch) and their tasks.
+pub mod plans;
 /// Proposals, opinions, the appraisal and the decision.
 pub mod proposals;
 /// Per-address rate limits.

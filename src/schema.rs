@@ -24,6 +24,7 @@ use crate::mandates::graphql::{
     MatterQuery,
 };
 use crate::metrics::Metrics;
+use crate::plans::graphql::{Plan, PlanMutation, PlanQuery, Task};
 use crate::proposals::graphql::{OpinionRequest, Proposal, ProposalMutation, ProposalQuery};
 use crate::reporting::events::ReportEvents;
 use crate::reporting::graphql::{
@@ -74,6 +75,8 @@ pub enum Node {
     OpinionRequest(OpinionRequest),
     EvaluationRound(EvaluationRound),
     Evaluation(Evaluation),
+    Plan(Plan),
+    Task(Task),
     Inspection(Inspection),
     InspectionFinding(InspectionFinding),
     InspectionRecommendation(InspectionRecommendation),
@@ -92,6 +95,7 @@ pub struct Query(
     ReportingQuery,
     ProposalQuery,
     EvaluationQuery,
+    PlanQuery,
     InspectionQuery,
     UserQuery,
     AuditQuery,
@@ -111,6 +115,7 @@ pub struct Mutation(
     ReportSignOffMutation,
     ProposalMutation,
     EvaluationMutation,
+    PlanMutation,
     InspectionMutation,
 );
 
@@ -187,6 +192,12 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::Evaluation => crate::evaluations::graphql::evaluation_node(ctx, uuid)
             .await?
             .map(Node::Evaluation),
+        NodeKind::Plan => crate::plans::graphql::plan_node(ctx, uuid)
+            .await?
+            .map(Node::Plan),
+        NodeKind::Task => crate::plans::graphql::task_node(ctx, uuid)
+            .await?
+            .map(Node::Task),
         NodeKind::Inspection => crate::inspections::graphql::inspection_node(ctx, uuid)
             .await?
             .map(Node::Inspection),
@@ -209,6 +220,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
+    data.insert(crate::plans::loaders::PlanLoaders::new(db));
 }
 
 /// The schema with its limits, before per-deployment data is attached.

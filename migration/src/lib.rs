@@ -21,6 +21,7 @@ mod m20261202_000014_typed_figures;
 mod m20261202_000015_report_sign_off;
 mod m20261203_000016_proposals;
 mod m20261203_000017_evaluations;
+mod m20261204_000019_plans;
 mod m20261204_000020_inspections;
 
 /// Runs a script written once for both databases: the SQLite type names
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_report_sign_off::Migration),
             Box::new(m20261203_000016_proposals::Migration),
             Box::new(m20261203_000017_evaluations::Migration),
+            Box::new(m20261204_000019_plans::Migration),
             Box::new(m20261204_000020_inspections::Migration),
         ]
     }

@@ -23,6 +23,8 @@ pub enum NodeKind {
     OpinionRequest,
     EvaluationRound,
     Evaluation,
+    Plan,
+    Task,
     Inspection,
     InspectionFinding,
     InspectionRecommendation,
@@ -30,7 +32,7 @@ pub enum NodeKind {
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 16] = [
+const KINDS: [(NodeKind, &str); 18] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -44,6 +46,8 @@ const KINDS: [(NodeKind, &str); 16] = [
     (NodeKind::OpinionRequest, "OpinionRequest"),
     (NodeKind::EvaluationRound, "EvaluationRound"),
     (NodeKind::Evaluation, "Evaluation"),
+    (NodeKind::Plan, "Plan"),
+    (NodeKind::Task, "Task"),
     (NodeKind::Inspection, "Inspection"),
     (NodeKind::InspectionFinding, "InspectionFinding"),
     (
