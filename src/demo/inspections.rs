@@ -10,8 +10,10 @@
 //! the tasks UBND tỉnh gives together with reform). The letter names no
 //! single district and gives no dates: the districts, the findings at
 //! them and the deadlines below are illustrative, the texts are the
-//! letter's. Districts are those of 2023 (ended 30/6/2025); the sở are
-//! today's rows, the tree holding them only from 1/7/2025.
+//! letter's. Districts are those of 2023 (ended 30/6/2025): their
+//! recommendations have no follow-up task (a task's lead is in force
+//! today) and Sở Nội vụ closed them; the sở are today's rows, the tree
+//! holding them only from 1/7/2025, and each leads a follow-up task.
 
 use entity::inspection_finding::{FindingKind, MandateAction};
 
@@ -95,6 +97,22 @@ const RECOMMENDATIONS: &[DemoRecommendation] = &[
         "Thường xuyên rà soát, thống kê đầy đủ các nhiệm vụ của UBND tỉnh, Chủ tịch UBND tỉnh giao; làm rõ nguyên nhân khách quan, chủ quan, kiểm điểm xác định rõ trách nhiệm cá nhân, tổ chức đối với các nhiệm vụ quá hạn, có giải pháp khắc phục.",
         "173@2025-06-30",
         "2023-12-31",
+        Some(
+            "Đã rà soát, kiểm điểm trách nhiệm trước khi kết thúc hoạt động cấp huyện (30/6/2025).",
+        ),
+    ),
+    (
+        "1.2",
+        "Thường xuyên rà soát, thống kê đầy đủ các nhiệm vụ của UBND tỉnh, Chủ tịch UBND tỉnh giao; làm rõ nguyên nhân khách quan, chủ quan, kiểm điểm xác định rõ trách nhiệm cá nhân, tổ chức đối với các nhiệm vụ quá hạn, có giải pháp khắc phục.",
+        "19-SXD",
+        "2025-12-31",
+        None,
+    ),
+    (
+        "1.8",
+        "Đẩy mạnh số hóa hồ sơ, kết quả giải quyết TTHC; trả kết quả điện tử song song với bản giấy đảm bảo chỉ tiêu được giao.",
+        "19-STP",
+        "2025-12-31",
         None,
     ),
     (
@@ -126,6 +144,65 @@ const RECOMMENDATIONS: &[DemoRecommendation] = &[
         Some("Đã lồng ghép kiểm tra nhiệm vụ được giao vào kế hoạch kiểm tra CCHC năm 2024."),
     ),
 ];
+
+/// Works the demo's follow-up tasks: Sở Xây dựng reports its overdue
+/// §1.2 with the cause and the person responsible (6085 §1 asks exactly
+/// that); Sở Tư pháp completes §1.8 and Sở Nội vụ accepts it (DONE).
+async fn follow_up(
+    db: &DatabaseConnection,
+    r: &entity::inspection_recommendation::Model,
+) -> Result<(), BoxError> {
+    use crate::plans::progress::{self, Progress};
+    let owner = crate::units::service::existing(db, r.owner_unit_id).await?;
+    let Some(task) = crate::plans::service::tasks_of_recommendations(db, &[r.id])
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let cli = Authority::Cli;
+    match (owner.code.as_str(), r.number.as_str()) {
+        ("19-SXD", "1.2") => {
+            progress::report_progress(
+                db,
+                cli,
+                task.id,
+                task.version,
+                Progress {
+                    percent: 60,
+                    note: Some("Đã rà soát 42/45 nhiệm vụ; còn 3 nhiệm vụ quá hạn về quy hoạch xây dựng.".into()),
+                    cause: Some("Nhiệm vụ phụ thuộc việc sắp xếp đơn vị hành chính năm 2025; chờ ý kiến của Bộ Xây dựng.".into()),
+                    responsible_person: Some("Phó Giám đốc Sở Xây dựng phụ trách quy hoạch".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        ("19-STP", "1.8") => {
+            let done = progress::complete(
+                db,
+                cli,
+                task.id,
+                task.version,
+                Progress {
+                    note: Some(
+                        "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC đạt chỉ tiêu giao.".into(),
+                    ),
+                    cause: Some(
+                        "Hoàn thành sau hạn do chuyển đổi hệ thống một cửa điện tử.".into(),
+                    ),
+                    responsible_person: Some("Chánh Văn phòng Sở Tư pháp".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            progress::accept(db, cli, done.id, done.version, None).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
 
 /// Records the 6085 follow-up, unless it is there; returns its code when
 /// this load wrote it.
@@ -228,6 +305,7 @@ pub(super) async fn load_inspection(db: &DatabaseConnection) -> Result<Option<St
         if let Some(note) = closed {
             inspections::close_recommendation(db, cli, r.id, note).await?;
         }
+        follow_up(db, &r).await?;
     }
     Ok(Some(i.code))
 }

@@ -562,6 +562,24 @@ impl InspectionRecommendation {
         finding_of_proposal(ctx, self.0.recommendation.finding_id).await
     }
 
+    /// Its follow-up task (led by the owner, monitored by the inspecting
+    /// body), if the caller may read it; null for an owner that has ended
+    /// since (no task: the inspecting body closes it).
+    async fn follow_up_task(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::plans::graphql::Task>> {
+        let id = self.0.recommendation.id;
+        let found = crate::plans::service::tasks_of_recommendations(ctx.db(), &[id]).await?;
+        match found.into_iter().next() {
+            Some(t) => match crate::plans::graphql::task_node(ctx, t.id).await {
+                Err(AppError::Forbidden | AppError::Unauthenticated) => Ok(None),
+                found => Ok(found?),
+            },
+            None => Ok(None),
+        }
+    }
+
     /// When the inspecting body closed it; null while not closed.
     async fn closed_at(&self) -> Option<DateTime> {
         self.0.recommendation.closed_at.map(Into::into)

@@ -706,7 +706,10 @@ pub struct NewRecommendation {
 /// local government of the province, with a deadline on or after the
 /// conclusion report's date: INSPECTOR over the inspecting body, once
 /// CONCLUDED; the first moves the inspection to FOLLOWING_UP. One
-/// number per owner (DUPLICATE_CODE).
+/// number per owner (DUPLICATE_CODE). An owner in force today gets the
+/// follow-up task in the same transaction (its own `createTask` event);
+/// an owner that has ended since (a district of 2023) gets none, and
+/// the inspecting body closes the recommendation.
 pub async fn add_recommendation(
     db: &DatabaseConnection,
     by: Authority<'_>,
@@ -781,6 +784,11 @@ pub async fn add_recommendation(
         created_by: actor.username.clone(),
     };
     let row = row.into_active_model().insert(&txn).await?;
+    let task = if crate::units::service::in_force(&owner, crate::calendar::today()) {
+        Some(follow_up_task(&txn, &actor, &current, &body, &row).await?)
+    } else {
+        None
+    };
     let mut next = current.clone();
     next.status = InspectionStatus::FollowingUp;
     next.version = current.version + 1;
@@ -797,12 +805,44 @@ pub async fn add_recommendation(
         after: Some(json!({
             "inspection": current.id, "inspectionStatus": status_name(next.status),
             "number": row.number, "text": row.text, "owner": row.owner_unit_id,
-            "dueOn": row.due_on, "finding": row.finding_id,
+            "dueOn": row.due_on, "finding": row.finding_id, "task": task.map(|t| t.id),
         })),
     };
     audit::record(&txn, &actor, change).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Opens the follow-up task of recommendation `r` (the plans' task, with
+/// no plan): its owner leads it by its deadline, the inspecting body
+/// monitors (accepts or returns) it, and the task names the
+/// recommendation it follows up.
+async fn follow_up_task(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    i: &inspection::Model,
+    body: &unit::Model,
+    r: &recommendation::Model,
+) -> AppResult<entity::task::Model> {
+    use crate::plans::service::{TaskSpec, create_task_in};
+    use crate::plans::time::TaskTime;
+    let title: String = format!("Thực hiện kiến nghị {} ({}): {}", r.number, i.code, r.text)
+        .chars()
+        .take(1000)
+        .collect();
+    let spec = TaskSpec {
+        plan_id: None,
+        recommendation_id: Some(r.id),
+        title,
+        content: Some(r.text.clone()),
+        lead: r.owner_unit_id,
+        coordinators: Vec::new(),
+        coordinators_note: None,
+        output: Some("Báo cáo kết quả thực hiện kiến nghị".into()),
+        due: TaskTime::Date { due: r.due_on },
+        monitor: Some(body.id),
+    };
+    create_task_in(txn, actor, spec).await
 }
 
 /// Where a recommendation stands.
@@ -825,13 +865,21 @@ pub fn status_of(r: &recommendation::Model, follow_up_accepted: bool) -> Recomme
     }
 }
 
-/// Whether the follow-up work of each of `ids` is accepted.
+/// The recommendations of `ids` whose follow-up task is ACCEPTED.
 pub async fn accepted_follow_ups(
-    _db: &impl ConnectionTrait,
+    db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> AppResult<std::collections::HashSet<Uuid>> {
-    let _ = ids;
-    Ok(std::collections::HashSet::new())
+    use entity::task::TaskStatus;
+    let mut accepted = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        for t in crate::plans::service::tasks_of_recommendations(db, chunk).await? {
+            if let (TaskStatus::Accepted, Some(r)) = (t.status, t.recommendation_id) {
+                accepted.insert(r);
+            }
+        }
+    }
+    Ok(accepted)
 }
 
 /// Closes a recommendation with a note saying how it was settled:

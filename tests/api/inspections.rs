@@ -185,6 +185,13 @@ pub fn recommendation(inspection: Uuid, owner: Uuid, number: &str) -> NewRecomme
     }
 }
 
+/// The uuid of a global id.
+fn decode(id: &str) -> Uuid {
+    phancap::graphql::decode_id(&async_graphql::ID(id.to_owned()))
+        .unwrap()
+        .1
+}
+
 async fn gql(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
     let body = app.graphql_as(token, query, vars).await;
     assert!(body["errors"].is_null(), "{body}");
@@ -335,19 +342,57 @@ async fn an_inspection_runs_from_its_decision_to_closed_recommendations() {
     );
     assert_eq!(app.snapshot().await, before);
 
+    // Each owner in force leads a follow-up task the inspecting body
+    // monitors.
+    let recs_q = "query($id: ID!) { node(id: $id) { ... on InspectionRecommendation { status followUpTask { id status lead { code } monitor { code } dueOn } } } }";
+    let body = gql(&app, &token, recs_q, json!({ "id": recs[0] })).await;
+    let task = &body["data"]["node"]["followUpTask"];
+    assert_eq!(task["lead"]["code"], "05482", "{body}");
+    assert_eq!(task["monitor"]["code"], "19-SNV");
+    assert_eq!(task["dueOn"], "2025-10-15");
+    let task = phancap::plans::service::tasks_of_recommendations(app.db(), &[decode(&recs[0])])
+        .await
+        .unwrap()
+        .remove(0);
+
+    // The commune completes its task late, with the cause; Sở Nội vụ
+    // accepts it: the recommendation is DONE.
+    let done = phancap::plans::progress::complete(
+        app.db(),
+        Authority::Cli,
+        task.id,
+        task.version,
+        phancap::plans::progress::Progress {
+            note: Some("Đã khắc phục".into()),
+            cause: Some("Thiếu công chức địa chính".into()),
+            responsible_person: Some("Chủ tịch UBND phường".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let body = gql(&app, &token, recs_q, json!({ "id": recs[0] })).await;
+    assert_eq!(
+        body["data"]["node"]["status"], "OPEN",
+        "completed awaits acceptance"
+    );
+    phancap::plans::progress::accept(app.db(), Authority::Cli, done.id, done.version, None)
+        .await
+        .unwrap();
+    let body = gql(&app, &token, recs_q, json!({ "id": recs[0] })).await;
+    assert_eq!(body["data"]["node"]["status"], "DONE", "{body}");
+
     let close = "mutation($input: CloseInspectionRecommendationInput!) { closeInspectionRecommendation(input: $input) { recommendation { status closeNote closedBy } userErrors { code } } }";
-    for r in &recs {
-        let body = gql(
-            &app,
-            &token,
-            close,
-            json!({ "input": { "recommendation": r, "note": "Đã khắc phục, có báo cáo" } }),
-        )
-        .await;
-        let r = &body["data"]["closeInspectionRecommendation"]["recommendation"];
-        assert_eq!(r["status"], "CLOSED", "{body}");
-        assert_eq!(r["closedBy"], role_user(Role::Inspector));
-    }
+    let body = gql(
+        &app,
+        &token,
+        close,
+        json!({ "input": { "recommendation": recs[1], "note": "Đã khắc phục, có báo cáo" } }),
+    )
+    .await;
+    let r = &body["data"]["closeInspectionRecommendation"]["recommendation"];
+    assert_eq!(r["status"], "CLOSED", "{body}");
+    assert_eq!(r["closedBy"], role_user(Role::Inspector));
     let body = gql(
         &app,
         &token,
@@ -359,7 +404,7 @@ async fn an_inspection_runs_from_its_decision_to_closed_recommendations() {
     assert_eq!(i["status"], "CLOSED", "{body}");
     assert_eq!(
         i["followUp"],
-        json!({ "total": 2, "open": 0, "done": 0, "closed": 2, "overdue": 0 })
+        json!({ "total": 2, "open": 0, "done": 1, "closed": 1, "overdue": 0 })
     );
     assert_eq!(i["viewerCan"]["addRecommendation"], false);
 
@@ -951,17 +996,31 @@ async fn the_demo_follows_up_6085_after_the_report_269() {
     for n in ["1.2", "1.6", "1.11", "2", "3"] {
         assert!(numbers.contains(&n), "{numbers:?}");
     }
-    assert_eq!(i["followUp"]["total"], 6);
-    assert_eq!(i["followUp"]["closed"], 4);
-    assert_eq!(i["followUp"]["open"], 2);
-    assert_eq!(i["followUp"]["overdue"], 1);
+    assert_eq!(
+        i["followUp"],
+        json!({ "total": 8, "open": 2, "done": 1, "closed": 5, "overdue": 1 })
+    );
     let overdue = i["recommendations"]
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["overdue"] == true)
         .unwrap();
-    assert_eq!(overdue["owner"]["code"], "173");
+    assert_eq!(overdue["owner"]["code"], "19-SXD");
+    let body = gql(app, &inspector, "query($id: ID!) { node(id: $id) { ... on InspectionRecommendation { followUpTask { status lead { code } monitor { code } overdue cause responsiblePerson } } } }", json!({ "id": overdue["id"] })).await;
+    let task = &body["data"]["node"]["followUpTask"];
+    assert_eq!(task["status"], "IN_PROGRESS", "{body}");
+    assert_eq!(task["monitor"]["code"], "19-SNV");
+    assert_eq!(task["overdue"], true);
+    assert!(task["cause"].as_str().unwrap().contains("Bộ Xây dựng"));
+    assert!(task["responsiblePerson"].is_string());
+    let done = i["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "DONE")
+        .unwrap();
+    assert_eq!(done["owner"]["code"], "19-STP");
     assert_eq!(i["viewerCan"]["close"], false);
 
     // The district of 2023 reads its own findings and recommendations.
