@@ -586,6 +586,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             report.proposals_created
         );
     }
+    if report.plan_tasks_created > 0 {
+        println!(
+            "demo plan: 89/KH-UBND with its four contents ({} tasks; see `plans`)",
+            report.plan_tasks_created
+        );
+    }
     if let Some(code) = &report.inspection {
         println!(
             "demo inspection: {code} (269/BC-SNV and its follow-up 6085/UBND-TTPVHCC; see `inspections`)"

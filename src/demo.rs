@@ -29,6 +29,7 @@ pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
 pub const DEMO_PROVINCE: &str = "19";
 
 mod inspections;
+mod plans;
 mod proposals;
 
 pub use inspections::DEMO_INSPECTION;
@@ -246,6 +247,8 @@ pub struct DemoReport {
     pub evaluations: Option<DemoEvaluations>,
     /// How many demo proposals (one at every stage) this load wrote.
     pub proposals_created: usize,
+    /// How many tasks of the demo plan 89/KH-UBND this load wrote.
+    pub plan_tasks_created: usize,
     /// The demo inspection (the 6085 follow-up), when this load wrote it.
     pub inspection: Option<String>,
 }
@@ -358,6 +361,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let reporting = load_reporting(db).await?;
     let evaluations = load_evaluations(db).await?;
     let proposals_created = proposals::load_proposals(db).await?;
+    let plan_tasks_created = plans::load_plans(db).await?;
     let inspection = inspections::load_inspection(db).await?;
     Ok(DemoReport {
         imports,
@@ -368,6 +372,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         reporting,
         evaluations,
         proposals_created,
+        plan_tasks_created,
         inspection,
     })
 }

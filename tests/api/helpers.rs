@@ -563,8 +563,29 @@ impl TestApp {
             .all(db)
             .await
             .unwrap();
+        let plans = entity::plan::Entity::find()
+            .order_by_asc(entity::plan::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let tasks = entity::task::Entity::find()
+            .order_by_asc(entity::task::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
+        let coordinators = entity::task_coordinator::Entity::find()
+            .order_by_asc(entity::task_coordinator::Column::TaskId)
+            .order_by_asc(entity::task_coordinator::Column::UnitId)
+            .all(db)
+            .await
+            .unwrap();
+        let updates = entity::task_update::Entity::find()
+            .order_by_asc(entity::task_update::Column::Id)
+            .all(db)
+            .await
+            .unwrap();
         format!(
-            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}{rounds:?}{evaluations:?}"
+            "{head:?}{units:?}{users:?}{grants:?}{mandates:?}{assignments:?}{documents:?}{links:?}{matters:?}{reporting}{proposals}{rounds:?}{evaluations:?}{plans:?}{tasks:?}{coordinators:?}{updates:?}"
         )
     }
 
@@ -605,6 +626,10 @@ impl TestApp {
             delegation_policy::Entity.table_name(),
             evaluation_round::Entity.table_name(),
             evaluation::Entity.table_name(),
+            plan::Entity.table_name(),
+            task::Entity.table_name(),
+            task_coordinator::Entity.table_name(),
+            task_update::Entity.table_name(),
         ];
         let counts = tables
             .iter()

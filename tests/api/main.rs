@@ -18,6 +18,7 @@ mod inspections;
 mod lineage;
 mod mandates;
 mod matters;
+mod plans;
 mod proposals;
 mod reporting;
 mod reporting_figures;
