@@ -11,5 +11,6 @@
 //! follow-up task accepted) | CLOSED (by the inspecting body).
 
 pub mod graphql;
+pub mod loaders;
 pub mod read;
 pub mod service;

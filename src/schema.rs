@@ -220,6 +220,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
+    data.insert(crate::inspections::loaders::InspectionLoaders::new(db));
     data.insert(crate::plans::loaders::PlanLoaders::new(db));
 }
 

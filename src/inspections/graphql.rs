@@ -12,6 +12,7 @@ use entity::role_grant::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
+use super::loaders::InspectionLoaders;
 use super::read::{self, FollowUp, Followed, InspectionFilter as Filter};
 use super::service::{self, NewFinding, NewInspection, NewMember, NewRecommendation};
 use crate::auth::{Authority, RoleGuard};
@@ -87,6 +88,20 @@ pub enum RecommendationStatus {
     Done,
     /// The inspecting body closed it, with a note.
     Closed,
+}
+
+fn loaders<'a>(ctx: &'a Context<'_>) -> &'a InspectionLoaders {
+    ctx.per_request::<InspectionLoaders>()
+}
+
+/// The recommendations of `i` the caller reads, with their status.
+async fn followed(ctx: &Context<'_>, i: &inspection::Model) -> AppResult<Vec<Followed>> {
+    let rows = loaders(ctx)
+        .recommendations
+        .load_one(i.id)
+        .await?
+        .unwrap_or_default();
+    Ok(read::followed(ctx.viewer(), i, rows))
 }
 
 fn inspection_id(id: &ID) -> AppResult<Uuid> {
@@ -335,12 +350,11 @@ impl Inspection {
     /// scope its own), down the unit tree.
     async fn findings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InspectionFinding>> {
         let viewer = ctx.viewer();
-        Ok(finding::Entity::find()
-            .filter(finding::Column::InspectionId.eq(self.0.id))
-            .order_by_asc(finding::Column::UnitPath)
-            .order_by_asc(finding::Column::Id)
-            .all(ctx.db())
+        Ok(loaders(ctx)
+            .findings
+            .load_one(self.0.id)
             .await?
+            .unwrap_or_default()
             .into_iter()
             .filter(|f| read::can_see_finding(viewer, &self.0, f))
             .map(InspectionFinding)
@@ -367,7 +381,7 @@ impl Inspection {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<InspectionRecommendation>> {
-        Ok(read::followed(ctx.db(), ctx.viewer(), &self.0)
+        Ok(followed(ctx, &self.0)
             .await?
             .into_iter()
             .map(InspectionRecommendation)
@@ -376,7 +390,7 @@ impl Inspection {
 
     /// How the recommendations the caller reads stand.
     async fn follow_up(&self, ctx: &Context<'_>) -> async_graphql::Result<InspectionFollowUp> {
-        let rows = read::followed(ctx.db(), ctx.viewer(), &self.0).await?;
+        let rows = followed(ctx, &self.0).await?;
         Ok(read::tally(&rows).into())
     }
 
@@ -398,7 +412,7 @@ impl Inspection {
     /// What the caller may do with it now.
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<InspectionViewerCan> {
         let open = if read::is_inspecting_side(ctx.viewer(), &self.0) {
-            let rows = read::followed(ctx.db(), ctx.viewer(), &self.0).await?;
+            let rows = followed(ctx, &self.0).await?;
             read::tally(&rows).open as usize
         } else {
             0

@@ -1,8 +1,10 @@
 //! Who may read which inspections, findings and recommendations, what
 //! they may do with them, lists and the follow-up counts.
 
-use std::collections::HashSet;
-
+use super::service::{self, RecommendationStatus};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::pagination::{Cursor, Page, PageRequest};
 use chrono::NaiveDate;
 use entity::inspection::{self, InspectionStatus};
 use entity::inspection_finding as finding;
@@ -11,12 +13,6 @@ use entity::inspection_unit;
 use entity::role_grant::Role;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
-
-use super::service::{self, RecommendationStatus};
-use crate::auth::Viewer;
-use crate::error::AppResult;
-use crate::pagination::{Cursor, Page, PageRequest};
 
 /// The range of `col` paths at or below `path`.
 fn within<C: ColumnTrait>(col: C, path: &str) -> Condition {
@@ -225,31 +221,26 @@ pub fn overdue(status: RecommendationStatus, due: NaiveDate, today: NaiveDate) -
     status == RecommendationStatus::Open && today > due
 }
 
-/// The recommendations of `i` that `viewer` reads, with their status.
-pub async fn followed(
-    db: &impl ConnectionTrait,
+/// The recommendations of `i` that `viewer` reads, with their status;
+/// `rows` are all of `i`'s, each with whether its follow-up task is
+/// accepted.
+pub fn followed(
     viewer: Option<&Viewer>,
     i: &inspection::Model,
-) -> AppResult<Vec<Followed>> {
-    let all: Vec<recommendation::Model> = service::recommendations_of(db, i.id)
-        .await?
-        .into_iter()
-        .filter(|r| can_see_recommendation(viewer, i, r))
-        .collect();
-    let ids: Vec<Uuid> = all.iter().map(|r| r.id).collect();
-    let accepted: HashSet<Uuid> = service::accepted_follow_ups(db, &ids).await?;
+    rows: Vec<(recommendation::Model, bool)>,
+) -> Vec<Followed> {
     let today = crate::calendar::today();
-    Ok(all
-        .into_iter()
-        .map(|r| {
-            let status = service::status_of(&r, accepted.contains(&r.id));
+    rows.into_iter()
+        .filter(|(r, _)| can_see_recommendation(viewer, i, r))
+        .map(|(r, accepted)| {
+            let status = service::status_of(&r, accepted);
             Followed {
                 overdue: overdue(status, r.due_on, today),
                 status,
                 recommendation: r,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The counts of `rows`.
@@ -267,4 +258,68 @@ pub fn tally(rows: &[Followed]) -> FollowUp {
         }
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    fn rec(closed: bool) -> recommendation::Model {
+        recommendation::Model {
+            id: Uuid::nil(),
+            inspection_id: Uuid::nil(),
+            finding_id: None,
+            number: "1".into(),
+            text: "x".into(),
+            owner_unit_id: Uuid::nil(),
+            owner_path: "/".into(),
+            due_on: "2025-12-31".parse().unwrap(),
+            closed_at: closed.then(Utc::now),
+            closed_by: None,
+            close_note: None,
+            created_at: Utc::now(),
+            created_by: "t".into(),
+        }
+    }
+
+    #[test]
+    fn a_recommendation_is_closed_done_or_open_and_only_open_ones_are_late() {
+        let (open, closed) = (rec(false), rec(true));
+        assert_eq!(
+            service::status_of(&closed, true),
+            RecommendationStatus::Closed
+        );
+        assert_eq!(service::status_of(&open, true), RecommendationStatus::Done);
+        assert_eq!(service::status_of(&open, false), RecommendationStatus::Open);
+        let due = open.due_on;
+        let next = due.succ_opt().unwrap();
+        assert!(!overdue(RecommendationStatus::Open, due, due), "due today");
+        assert!(overdue(RecommendationStatus::Open, due, next));
+        assert!(!overdue(RecommendationStatus::Done, due, next));
+        let rows: Vec<Followed> = [
+            (RecommendationStatus::Open, true),
+            (RecommendationStatus::Open, false),
+            (RecommendationStatus::Done, false),
+            (RecommendationStatus::Closed, false),
+        ]
+        .into_iter()
+        .map(|(status, overdue)| Followed {
+            recommendation: rec(false),
+            status,
+            overdue,
+        })
+        .collect();
+        assert_eq!(
+            tally(&rows),
+            FollowUp {
+                total: 4,
+                open: 2,
+                done: 1,
+                closed: 1,
+                overdue: 1
+            }
+        );
+    }
 }
