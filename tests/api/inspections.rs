@@ -1021,6 +1021,23 @@ async fn the_demo_follows_up_6085_after_the_report_269() {
         .find(|r| r["status"] == "DONE")
         .unwrap();
     assert_eq!(done["owner"]["code"], "19-STP");
+    // A district of 2023 has ended: its recommendation has no task and
+    // was closed by Sở Nội vụ.
+    let ended = i["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["owner"]["code"] == "173")
+        .unwrap();
+    assert_eq!(ended["status"], "CLOSED");
+    let body = gql(
+        app,
+        &inspector,
+        "query($id: ID!) { node(id: $id) { ... on InspectionRecommendation { followUpTask { id } } } }",
+        json!({ "id": ended["id"] }),
+    )
+    .await;
+    assert!(body["data"]["node"]["followUpTask"].is_null(), "{body}");
     assert_eq!(i["viewerCan"]["close"], false);
 
     // The district of 2023 reads its own findings and recommendations.
