@@ -323,7 +323,9 @@ pub enum UserErrorCode {
     /// Dates out of order: mandate effectiveTo < effectiveFrom, amendment not
     /// after original, revoke lastDay or extension end out of range, document
     /// or endUnit dates, an evaluation round's asOf outside its year or dueOn
-    /// before asOf. [input bound]
+    /// before asOf; an inspection's period out of order or outside 2000–2100,
+    /// its conclusion dated before the period, a recommendation due before
+    /// the conclusion or outside 2000–2100. [input bound]
     InvalidDate,
     /// requestOpinions asks 1 to 50 distinct bodies in force of the province,
     /// other than the drafting body.

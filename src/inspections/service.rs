@@ -239,6 +239,18 @@ fn check_document_of(
     Ok(())
 }
 
+/// INVALID_DATE outside the years 2000 to 2100.
+fn check_year(field: &'static str, day: NaiveDate) -> AppResult<()> {
+    if (2000..=2100).contains(&chrono::Datelike::year(&day)) {
+        return Ok(());
+    }
+    Err(AppError::rule(
+        Some(field),
+        UserErrorCode::InvalidDate,
+        format!("{day} is not a day of the years 2000 to 2100"),
+    ))
+}
+
 fn check_listed(field: &'static str, n: usize) -> AppResult<()> {
     if n > MAX_LISTED {
         return Err(AppError::rule(
@@ -291,6 +303,8 @@ pub async fn create_inspection(
             "the period inspected ends on or after its first day",
         ));
     }
+    check_year("periodFrom", input.period_from)?;
+    check_year("periodTo", input.period_to)?;
     check_listed("units", input.units.len())?;
     check_listed("mandates", input.mandates.len())?;
     check_listed("members", input.members.len())?;
@@ -730,6 +744,7 @@ pub async fn add_recommendation(
             "say what is recommended",
         ));
     };
+    check_year("dueOn", input.due_on)?;
     let owner = existing_unit(&txn, input.owner).await?;
     check_in_province(&txn, &body, std::slice::from_ref(&owner), "owner").await?;
     if let Some(f) = input.finding {

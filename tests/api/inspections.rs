@@ -522,6 +522,10 @@ async fn an_inspection_keeps_to_its_scope_its_stages_and_its_input() {
             Box::new(|i| i.period_to = "2025-06-30".parse().unwrap()),
             "INVALID_DATE",
         ),
+        (
+            Box::new(|i| i.period_from = "1900-01-01".parse().unwrap()),
+            "INVALID_DATE",
+        ),
         (Box::new(|i| i.code = "K T".into()), "INVALID_CODE"),
         (Box::new(|i| i.title = "  ".into()), "INVALID_TEXT"),
         (
@@ -626,6 +630,13 @@ async fn an_inspection_keeps_to_its_scope_its_stages_and_its_input() {
         (
             NewRecommendation {
                 due_on: "2025-09-19".parse().unwrap(),
+                ..recommendation(id, s.commune, "1")
+            },
+            "INVALID_DATE",
+        ),
+        (
+            NewRecommendation {
+                due_on: "2200-01-01".parse().unwrap(),
                 ..recommendation(id, s.commune, "1")
             },
             "INVALID_DATE",
