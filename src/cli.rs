@@ -654,6 +654,11 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             report.plan_tasks_created
         );
     }
+    if let Some(code) = &report.inspection {
+        println!(
+            "demo inspection: {code} (269/BC-SNV and its follow-up 6085/UBND-TTPVHCC; see `inspections`)"
+        );
+    }
     if !report.users_created.is_empty() {
         println!();
         println!(

@@ -28,8 +28,11 @@ pub const MATTERS_CSV: &str = include_str!("../data/matters-thai-nguyen.csv");
 /// Code of the demo province.
 pub const DEMO_PROVINCE: &str = "19";
 
+mod inspections;
 mod plans;
 mod proposals;
+
+pub use inspections::DEMO_INSPECTION;
 
 /// The uniform provincial bodies of NĐ 150/2025/NĐ-CP (LAW.md §0.4):
 /// code suffix, name, type.
@@ -246,6 +249,8 @@ pub struct DemoReport {
     pub proposals_created: usize,
     /// How many tasks of the demo plan 89/KH-UBND this load wrote.
     pub plan_tasks_created: usize,
+    /// The demo inspection (the 6085 follow-up), when this load wrote it.
+    pub inspection: Option<String>,
 }
 
 /// The annual evaluation of 2025 the demo opens.
@@ -357,6 +362,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
     let evaluations = load_evaluations(db).await?;
     let proposals_created = proposals::load_proposals(db).await?;
     let plan_tasks_created = plans::load_plans(db).await?;
+    let inspection = inspections::load_inspection(db).await?;
     Ok(DemoReport {
         imports,
         departments_created,
@@ -367,6 +373,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         evaluations,
         proposals_created,
         plan_tasks_created,
+        inspection,
     })
 }
 

@@ -103,8 +103,8 @@ pub enum UserErrorCode {
     AlreadyEnded,
     /// deactivateUser on a user who is already deactivated. [DESIGN §4]
     AlreadyInactive,
-    /// proposeFromEvaluation on an evaluation a proposal was already opened from
-    /// (and neither rejected nor withdrawn).
+    /// proposeFromEvaluation/proposeFromFinding on an evaluation or finding a
+    /// proposal was already opened from (and neither rejected nor withdrawn).
     AlreadyProposed,
     /// requestOpinions asked a body that was asked already and has yet to
     /// answer.
@@ -228,7 +228,9 @@ pub enum UserErrorCode {
     /// The business code is taken: another mandate (draftMandate,
     /// amendMandate), matter (createMatter, updateMatter, twice in one
     /// importMatters file), regime (createRegime), or unit in force on or after
-    /// validFrom (createUnit). [DESIGN §3 Units, §5]
+    /// validFrom (createUnit), inspection (createInspection), or a
+    /// recommendation number given to the same owner twice
+    /// (addInspectionRecommendation). [DESIGN §3 Units, §5]
     DuplicateCode,
     /// addHoliday for a date that is already in the holiday calendar. [DESIGN
     /// §3 Reporting, holiday calendar]
@@ -328,7 +330,9 @@ pub enum UserErrorCode {
     /// Dates out of order: mandate effectiveTo < effectiveFrom, amendment not
     /// after original, revoke lastDay or extension end out of range, document
     /// or endUnit dates, an evaluation round's asOf outside its year or dueOn
-    /// before asOf. [input bound]
+    /// before asOf; an inspection's period out of order or outside 2000–2100,
+    /// its conclusion dated before the period, a recommendation due before
+    /// the conclusion or outside 2000–2100. [input bound]
     InvalidDate,
     /// requestOpinions asks 1 to 50 distinct bodies in force of the province,
     /// other than the drafting body.
@@ -346,6 +350,10 @@ pub enum UserErrorCode {
     /// A mandate names no delegatee, a delegatee twice, or more than 500
     /// (draftMandate, updateDraftMandate, amendMandate). [input bound]
     InvalidDelegatees,
+    /// createInspection: the inspecting body is not Thanh tra tỉnh (…-TTT)
+    /// or Sở Nội vụ (…-SNV) of a province, the bodies that inspect
+    /// delegated powers. [6085/UBND-TTPVHCC §2 (seed); DESIGN §4 INSPECTOR]
+    InvalidInspectingBody,
     /// A name is blank, over 200 characters or has control/text-direction
     /// characters (createUser fullName, createUnit/updateUnit name). [input
     /// bound]
@@ -413,7 +421,8 @@ pub enum UserErrorCode {
     /// LAW.md]
     MalformedNumber,
     /// An amendment or revocation proposal names the mandates in force it
-    /// concerns; recordAppraisal names 1 to 500 drafts.
+    /// concerns; recordAppraisal names 1 to 500 drafts; a finding that
+    /// recommends AMEND or REVOKE names its mandate.
     MandatesRequired,
     /// issueMandate/amendMandate: an AUTHORIZATION (ủy quyền) states no
     /// conditions; ủy quyền comes with specific conditions. [Luật TCCQĐP 2025,
@@ -459,7 +468,8 @@ pub enum UserErrorCode {
     /// commune) has no unit in force today under the plan's province.
     NoAssignees,
     /// proposeFromEvaluation on an evaluation that recommends neither AMEND nor
-    /// REVOKE (an expansion is a new delegation: createProposal).
+    /// REVOKE (an expansion is a new delegation: createProposal);
+    /// proposeFromFinding on a finding whose action is NONE.
     NoChangeRecommended,
     /// registerWebhook with no topics: a webhook listens to at least one.
     NoTopics,
@@ -606,6 +616,13 @@ pub enum UserErrorCode {
     OutlivesParent,
     /// addHoliday for a date outside the years 2000–2100. [input bound]
     OutOfRange,
+    /// createInspection/addInspectionRecommendation: a unit in scope or a
+    /// recommendation's owner is not a body or local government of the
+    /// inspecting body's province (or no unit is named);
+    /// recordInspectionFinding: the unit or mandate is not in the
+    /// inspection's scope, or the finding is another inspection's.
+    /// [DESIGN §3 the loop around a mandate]
+    OutsideInspectionScope,
     /// createUnit: the body would be in force outside its province's validity
     /// (before it starts or after it ends). [DESIGN §3 Units]
     OutsideParentValidity,
@@ -644,10 +661,16 @@ pub enum UserErrorCode {
     /// returnReport/returnCompiledReport/returnSelfAssessment without a reason
     /// (1–5000 characters). [DESIGN §3 Reporting, Evaluation]
     ReasonRequired,
+    /// closeInspectionRecommendation on a recommendation already closed.
+    RecommendationClosed,
     /// submitSelfAssessment with AMEND, REVOKE or EXPAND but no
     /// recommendationReason (1 to 20,000 characters); a change to a mandate
     /// is proposed with its reason. [KH 511 #7; DESIGN §3 Evaluation]
     RecommendationReasonRequired,
+    /// closeInspection while a recommendation is neither done (its
+    /// follow-up accepted) nor closed by the inspecting body; the message
+    /// lists their numbers. [6085/UBND-TTPVHCC (seed): theo dõi, đôn đốc]
+    RecommendationsOpen,
     /// openPeriods: the regime's recipient unit is not in force on a period's
     /// cut-off date. [DESIGN §3 Units, dated validity]
     RecipientNotInForce,
@@ -744,6 +767,9 @@ pub enum UserErrorCode {
     /// characters, or changePassword with such a new password. [product
     /// password policy]
     WeakPassword,
+    /// createInspection/concludeInspection: the decision is not a decision
+    /// of the inspecting body (QD_SO), or the conclusion not a report (BC).
+    WrongDocumentType,
     /// issueMandate/amendMandate/revokeMandate/extendAuthorization: the document is
     /// not of a type the delegator makes this kind of mandate by: a
     /// decentralization by a resolution of HĐND (NQ_HDND) or a normative decision
@@ -751,11 +777,13 @@ pub enum UserErrorCode {
     /// or of the sở (QD_SO); a devolution by a law or a resolution of Quốc hội.
     /// [Luật 72/2025 Điều 13, Điều 14 k2a; LAW.md R3, R4]
     WrongInstrumentType,
-    /// The document (Tờ trình, decision, opinion letter) is not issued by the
-    /// body whose act it records.
+    /// The document (Tờ trình, decision, opinion letter, an inspection's
+    /// decision or conclusion report) is not issued by the body whose act it
+    /// records.
     WrongIssuer,
     /// The proposal is not at the stage this step is taken in (e.g. appraising a
-    /// proposal not in appraisal).
+    /// proposal not in appraisal), or the inspection not at the stage of its
+    /// step (a finding while IN_PROGRESS, a recommendation once CONCLUDED).
     WrongStage,
     /// saveReportDraft: a value that is not of the indicator's type: value
     /// for INTEGER, NUMBER or PERCENTAGE (a whole number for INTEGER), yes

@@ -16,6 +16,9 @@ use crate::evaluations::graphql::{
     Evaluation, EvaluationMutation, EvaluationQuery, EvaluationRound,
 };
 use crate::graphql::{NodeKind, codes, decode_id};
+use crate::inspections::graphql::{
+    Inspection, InspectionFinding, InspectionMutation, InspectionQuery, InspectionRecommendation,
+};
 use crate::mandates::graphql::{
     Document, Mandate, MandateAssignment, MandateMutation, MandateQuery, MatterMutation,
     MatterQuery,
@@ -81,6 +84,9 @@ pub enum Node {
     Notice(Notice),
     Webhook(Webhook),
     WebhookDelivery(WebhookDelivery),
+    Inspection(Inspection),
+    InspectionFinding(InspectionFinding),
+    InspectionRecommendation(InspectionRecommendation),
 }
 
 /// The root query: reads of the unit tree, mandates and documents, the
@@ -97,6 +103,7 @@ pub struct Query(
     ProposalQuery,
     EvaluationQuery,
     PlanQuery,
+    InspectionQuery,
     UserQuery,
     AuditQuery,
     NoticeQuery,
@@ -118,6 +125,7 @@ pub struct Mutation(
     EvaluationMutation,
     PlanMutation,
     NoticeMutation,
+    InspectionMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at
@@ -208,6 +216,17 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppErr
         NodeKind::WebhookDelivery => crate::notices::graphql::delivery_node(ctx, uuid)
             .await?
             .map(Node::WebhookDelivery),
+        NodeKind::Inspection => crate::inspections::graphql::inspection_node(ctx, uuid)
+            .await?
+            .map(Node::Inspection),
+        NodeKind::InspectionFinding => crate::inspections::graphql::finding_node(ctx, uuid)
+            .await?
+            .map(Node::InspectionFinding),
+        NodeKind::InspectionRecommendation => {
+            crate::inspections::graphql::recommendation_node(ctx, uuid)
+                .await?
+                .map(Node::InspectionRecommendation)
+        }
     })
 }
 
@@ -219,6 +238,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::mandates::loaders::MandateLoaders::new(db));
     data.insert(crate::reporting::loaders::ReportLoaders::new(db));
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
+    data.insert(crate::inspections::loaders::InspectionLoaders::new(db));
     data.insert(crate::plans::loaders::PlanLoaders::new(db));
 }
 

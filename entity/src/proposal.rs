@@ -78,6 +78,8 @@ pub struct Model {
     pub version: i32,
     /// The annual evaluation the proposal was opened from.
     pub evaluation_id: Option<Uuid>,
+    /// The inspection finding the proposal was opened from.
+    pub inspection_finding_id: Option<Uuid>,
     /// The Tờ trình that carried it to the deciding body.
     pub submission_document_id: Option<Uuid>,
     /// The decision (QĐ of UBND tỉnh, or NQ of HĐND tỉnh).

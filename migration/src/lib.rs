@@ -23,6 +23,7 @@ mod m20261203_000016_proposals;
 mod m20261203_000017_evaluations;
 mod m20261204_000018_outbox;
 mod m20261204_000019_plans;
+mod m20261204_000020_inspections;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_evaluations::Migration),
             Box::new(m20261204_000018_outbox::Migration),
             Box::new(m20261204_000019_plans::Migration),
+            Box::new(m20261204_000020_inspections::Migration),
         ]
     }
 }

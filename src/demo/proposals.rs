@@ -124,6 +124,7 @@ impl Demo {
             },
             requires_resolution: self.requires_resolution,
             evaluation: None,
+            inspection_finding: None,
         })
     }
 }

@@ -28,11 +28,14 @@ pub enum NodeKind {
     Notice,
     Webhook,
     WebhookDelivery,
+    Inspection,
+    InspectionFinding,
+    InspectionRecommendation,
 }
 
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
-const KINDS: [(NodeKind, &str); 18] = [
+const KINDS: [(NodeKind, &str); 21] = [
     (NodeKind::Unit, "Unit"),
     (NodeKind::User, "User"),
     (NodeKind::RoleGrant, "RoleGrant"),
@@ -51,6 +54,12 @@ const KINDS: [(NodeKind, &str); 18] = [
     (NodeKind::Notice, "Notice"),
     (NodeKind::Webhook, "Webhook"),
     (NodeKind::WebhookDelivery, "WebhookDelivery"),
+    (NodeKind::Inspection, "Inspection"),
+    (NodeKind::InspectionFinding, "InspectionFinding"),
+    (
+        NodeKind::InspectionRecommendation,
+        "InspectionRecommendation",
+    ),
 ];
 
 impl NodeKind {

@@ -233,6 +233,15 @@ impl Proposal {
         }
     }
 
+    /// The inspection finding it was opened from (proposeFromFinding), if
+    /// the caller may read it.
+    async fn inspection_finding(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::inspections::graphql::InspectionFinding>> {
+        crate::inspections::graphql::finding_of_proposal(ctx, self.0.inspection_finding_id).await
+    }
+
     /// The day the decision was issued (or the resolution adopted).
     async fn decided_on(&self) -> Option<Date> {
         self.0.decided_on.map(Date)
@@ -766,7 +775,10 @@ pub struct ProposalPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn payload(result: AppResult<proposal::Model>) -> async_graphql::Result<ProposalPayload> {
+/// The payload of a change that gives a proposal.
+pub(crate) fn payload(
+    result: AppResult<proposal::Model>,
+) -> async_graphql::Result<ProposalPayload> {
     let (p, user_errors) = split(result)?;
     Ok(ProposalPayload {
         proposal: p.map(Proposal),
@@ -1000,6 +1012,7 @@ impl ProposalMutation {
             resources: input.resources.into(),
             requires_resolution: input.requires_resolution,
             evaluation: None,
+            inspection_finding: None,
         };
         payload(service::create_proposal(ctx.db(), by(viewer), parsed).await)
     }

@@ -42,6 +42,7 @@ pub struct ProposalInput {
     pub resources: Resources,
     pub requires_resolution: bool,
     pub evaluation: Option<Uuid>,
+    pub inspection_finding: Option<Uuid>,
 }
 
 /// Changes to a proposal in DRAFT or RETURNED; None keeps a field.
@@ -78,6 +79,7 @@ impl ProposalInput {
             resources: resources_of(p),
             requires_resolution: p.requires_resolution,
             evaluation: p.evaluation_id,
+            inspection_finding: p.inspection_finding_id,
         }
     }
 }
@@ -395,6 +397,7 @@ async fn fill(
     p.resource_none_reason = r.none_reason;
     p.requires_resolution = input.requires_resolution;
     p.evaluation_id = input.evaluation;
+    p.inspection_finding_id = input.inspection_finding;
     p.search_text = crate::text::fold_all(&[&p.title, &p.justification]);
     Ok(())
 }
@@ -473,6 +476,7 @@ async fn insert_proposal(
         status: ProposalStatus::Draft,
         version: 1,
         evaluation_id: None,
+        inspection_finding_id: None,
         submission_document_id: None,
         decision_document_id: None,
         decided_on: None,
@@ -484,10 +488,10 @@ async fn insert_proposal(
     let p = p.into_active_model().insert(txn).await?;
     let mut blank = p.clone();
     blank.version = 0;
-    let action = if input.evaluation.is_some() {
-        "proposeFromEvaluation"
-    } else {
-        "createProposal"
+    let action = match (input.evaluation, input.inspection_finding) {
+        (Some(_), _) => "proposeFromEvaluation",
+        (None, Some(_)) => "proposeFromFinding",
+        (None, None) => "createProposal",
     };
     let m = Move {
         to: p.status,
@@ -972,11 +976,6 @@ pub async fn propose_from_evaluation(
         ));
     }
     let m = crate::mandates::service::existing(&txn, e.mandate_id).await?;
-    let verb = if kind == ProposalKind::Amend {
-        "sửa đổi, bổ sung"
-    } else {
-        "bãi bỏ"
-    };
     let justification: Vec<&str> = [
         e.recommendation_reason.as_deref(),
         e.difficulties.as_deref(),
@@ -985,27 +984,81 @@ pub async fn propose_from_evaluation(
     .into_iter()
     .flatten()
     .collect();
+    let opened = Opened {
+        kind,
+        proposing: &holder,
+        drafting_unit,
+        mandate: &m,
+        justification: justification.join("\n\n"),
+        attachments: Vec::new(),
+        source: Source::Evaluation(e.id),
+    };
+    let p = open_about_mandate(&txn, &actor, opened).await?;
+    txn.commit().await?;
+    Ok(p)
+}
+
+/// What a proposal opened in one step comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// An annual evaluation recommending AMEND or REVOKE.
+    Evaluation(Uuid),
+    /// An inspection finding recommending AMEND or REVOKE.
+    InspectionFinding(Uuid),
+}
+
+/// A proposal about one mandate in force, opened in one step from what
+/// recommended it.
+pub struct Opened<'a> {
+    pub kind: ProposalKind,
+    pub proposing: &'a unit::Model,
+    pub drafting_unit: Uuid,
+    pub mandate: &'a mandate::Model,
+    pub justification: String,
+    /// Registered documents to attach (a finding's evidence).
+    pub attachments: Vec<Uuid>,
+    pub source: Source,
+}
+
+/// Writes, in the caller's transaction, the DRAFT proposal an evaluation
+/// or an inspection finding recommends: to amend or revoke `mandate`,
+/// titled after it, with its legal basis and resources, and `source` as
+/// its origin. The one place both ways open a proposal.
+pub(crate) async fn open_about_mandate(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    o: Opened<'_>,
+) -> AppResult<proposal::Model> {
+    let m = o.mandate;
+    let verb = if o.kind == ProposalKind::Amend {
+        "sửa đổi, bổ sung"
+    } else {
+        "bãi bỏ"
+    };
     let title: String = format!("Đề xuất {verb}: {}", m.title)
         .chars()
         .take(500)
         .collect();
+    let (evaluation, inspection_finding) = match o.source {
+        Source::Evaluation(id) => (Some(id), None),
+        Source::InspectionFinding(id) => (None, Some(id)),
+    };
     let input = ProposalInput {
-        kind,
+        kind: o.kind,
         title,
-        proposing_unit: holder.id,
-        drafting_unit,
-        justification: justification.join("\n\n"),
+        proposing_unit: o.proposing.id,
+        drafting_unit: o.drafting_unit,
+        justification: o.justification,
         matter_codes: vec![m.matter_code.clone()],
         targets: Vec::new(),
         concerned_mandates: vec![m.id],
-        attachments: Vec::new(),
+        attachments: o.attachments,
         legal_basis: m.legal_basis_id,
         legal_basis_article: m.legal_basis_article.clone(),
-        resources: Resources::of(&m),
+        resources: Resources::of(m),
         requires_resolution: false,
-        evaluation: Some(e.id),
+        evaluation,
+        inspection_finding,
     };
-    let p = insert_proposal(&txn, &actor, &holder, input).await?;
-    txn.commit().await?;
-    Ok(p)
+    insert_proposal(txn, actor, o.proposing, input).await
 }

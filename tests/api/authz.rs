@@ -6,7 +6,8 @@
 //! compiles, REPORTER saves, APPROVER submits, returns, assesses and
 //! accepts) inside, FORBIDDEN otherwise,
 //! UNAUTHENTICATED without a token; a refused call changes nothing and an
-//! allowed one appends exactly one audit event. Every mutation of the
+//! allowed one appends exactly one audit event (two where it opens a
+//! follow-up task). Every mutation of the
 //! schema has a row here or a reason in [`EXEMPT`].
 
 use std::collections::BTreeSet;
@@ -89,6 +90,14 @@ enum Mutation {
     AssessEvaluation,
     CompileEvaluation,
     AcceptEvaluation,
+    CreateInspection,
+    StartInspection,
+    RecordInspectionFinding,
+    ProposeFromFinding,
+    ConcludeInspection,
+    AddInspectionRecommendation,
+    CloseInspectionRecommendation,
+    CloseInspection,
     CreatePlan,
     AddPlanTask,
     ReportTaskProgress,
@@ -112,6 +121,7 @@ enum Domain {
     CompiledReports,
     Proposals,
     Evaluations,
+    Inspections,
     Plans,
 }
 
@@ -180,10 +190,28 @@ impl Mutation {
             | Mutation::CompleteTask
             | Mutation::ContributeToTask => Role::Reporter,
             Mutation::AppraiseProposal | Mutation::RecordAppraisal => Role::LegalReviewer,
+            Mutation::CreateInspection
+            | Mutation::StartInspection
+            | Mutation::RecordInspectionFinding
+            | Mutation::ProposeFromFinding
+            | Mutation::ConcludeInspection
+            | Mutation::AddInspectionRecommendation
+            | Mutation::CloseInspectionRecommendation
+            | Mutation::CloseInspection => Role::Inspector,
             Mutation::ReturnReport
             | Mutation::AcceptReport
             | Mutation::RecordPaperReport
             | Mutation::ReopenReport => Role::Reviewer,
+        }
+    }
+
+    /// The audit events an allowed call appends: one, but two for
+    /// addInspectionRecommendation, whose follow-up task is recorded by
+    /// its own `createTask` event (plans' create_task_in).
+    fn events(self) -> u64 {
+        match self {
+            Mutation::AddInspectionRecommendation => 2,
+            _ => 1,
         }
     }
 
@@ -245,6 +273,14 @@ impl Mutation {
             Mutation::AssessEvaluation => "assessEvaluation",
             Mutation::CompileEvaluation => "compileEvaluation",
             Mutation::AcceptEvaluation => "acceptEvaluation",
+            Mutation::CreateInspection => "createInspection",
+            Mutation::StartInspection => "startInspection",
+            Mutation::RecordInspectionFinding => "recordInspectionFinding",
+            Mutation::ProposeFromFinding => "proposeFromFinding",
+            Mutation::ConcludeInspection => "concludeInspection",
+            Mutation::AddInspectionRecommendation => "addInspectionRecommendation",
+            Mutation::CloseInspectionRecommendation => "closeInspectionRecommendation",
+            Mutation::CloseInspection => "closeInspection",
             Mutation::CreatePlan => "createPlan",
             Mutation::AddPlanTask => "addPlanTask",
             Mutation::ReportTaskProgress => "reportTaskProgress",
@@ -320,6 +356,14 @@ impl Mutation {
             | Mutation::AssessEvaluation
             | Mutation::CompileEvaluation
             | Mutation::AcceptEvaluation => Domain::Evaluations,
+            Mutation::CreateInspection
+            | Mutation::StartInspection
+            | Mutation::RecordInspectionFinding
+            | Mutation::ProposeFromFinding
+            | Mutation::ConcludeInspection
+            | Mutation::AddInspectionRecommendation
+            | Mutation::CloseInspectionRecommendation
+            | Mutation::CloseInspection => Domain::Inspections,
             Mutation::CreatePlan
             | Mutation::AddPlanTask
             | Mutation::ReportTaskProgress
@@ -346,7 +390,7 @@ impl Mutation {
     }
 }
 
-const MUTATIONS: [Mutation; 66] = [
+const MUTATIONS: [Mutation; 74] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -402,6 +446,14 @@ const MUTATIONS: [Mutation; 66] = [
     Mutation::AssessEvaluation,
     Mutation::CompileEvaluation,
     Mutation::AcceptEvaluation,
+    Mutation::CreateInspection,
+    Mutation::StartInspection,
+    Mutation::RecordInspectionFinding,
+    Mutation::ProposeFromFinding,
+    Mutation::ConcludeInspection,
+    Mutation::AddInspectionRecommendation,
+    Mutation::CloseInspectionRecommendation,
+    Mutation::CloseInspection,
     Mutation::CreatePlan,
     Mutation::AddPlanTask,
     Mutation::ReportTaskProgress,
@@ -660,6 +712,7 @@ pub(crate) async fn proposal_at(
         },
         requires_resolution: false,
         evaluation: None,
+        inspection_finding: None,
     };
     let mut p = proposals::create_proposal(db, Authority::Cli, input)
         .await
@@ -1357,6 +1410,91 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                 json!({ "input": { "round": gid(NodeKind::EvaluationRound, round), "directions": "Giao Sở Nội vụ theo dõi" } }),
             )
         }
+        Mutation::CreateInspection => {
+            let s = crate::inspections::setting(app, province, n).await;
+            target(
+                "mutation($input: CreateInspectionInput!) { createInspection(input: $input) { inspection { id } userErrors { code } } }",
+                json!({ "input": { "code": format!("KT-M-{n}"), "title": "Kiểm tra phân cấp",
+                    "inspectingUnit": unit(s.snv), "decision": gid(NodeKind::Document, s.decision),
+                    "periodFrom": "2025-07-01", "periodTo": "2025-09-30", "units": [unit(s.commune)],
+                    "mandates": [gid(NodeKind::Mandate, s.mandate)] } }),
+            )
+        }
+        Mutation::StartInspection | Mutation::CloseInspection => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            let s = setting(app, province, n).await;
+            let stage = if mutation == Mutation::StartInspection {
+                Stage::Planned
+            } else {
+                Stage::Concluded
+            };
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), stage).await;
+            target(
+                &format!(
+                    "mutation($input: InspectionStepInput!) {{ {}(input: $input) {{ inspection {{ status }} userErrors {{ code }} }} }}",
+                    mutation.field()
+                ),
+                json!({ "input": { "inspection": gid(NodeKind::Inspection, id) } }),
+            )
+        }
+        Mutation::RecordInspectionFinding => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            let s = setting(app, province, n).await;
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), Stage::InProgress).await;
+            target(
+                "mutation($input: RecordInspectionFindingInput!) { recordInspectionFinding(input: $input) { finding { id } userErrors { code } } }",
+                json!({ "input": { "inspection": gid(NodeKind::Inspection, id), "unit": unit(s.commune),
+                    "kind": "COMPLIANT", "text": "Thực hiện đúng quy định" } }),
+            )
+        }
+        Mutation::ProposeFromFinding => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            use sea_orm::QueryFilter as _;
+            let s = setting(app, province, n).await;
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), Stage::InProgress).await;
+            let f = entity::inspection_finding::Entity::find()
+                .filter(entity::inspection_finding::Column::InspectionId.eq(id))
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            target(
+                "mutation($input: ProposeFromFindingInput!) { proposeFromFinding(input: $input) { proposal { kind } userErrors { code } } }",
+                json!({ "input": { "finding": gid(NodeKind::InspectionFinding, f.id) } }),
+            )
+        }
+        Mutation::ConcludeInspection => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            let s = setting(app, province, n).await;
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), Stage::InProgress).await;
+            target(
+                "mutation($input: ConcludeInspectionInput!) { concludeInspection(input: $input) { inspection { status } userErrors { code } } }",
+                json!({ "input": { "inspection": gid(NodeKind::Inspection, id), "report": gid(NodeKind::Document, s.report) } }),
+            )
+        }
+        Mutation::AddInspectionRecommendation => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            let s = setting(app, province, n).await;
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), Stage::Concluded).await;
+            target(
+                "mutation($input: AddInspectionRecommendationInput!) { addInspectionRecommendation(input: $input) { recommendation { status } userErrors { code } } }",
+                json!({ "input": { "inspection": gid(NodeKind::Inspection, id), "number": "1",
+                    "text": "Khắc phục tồn tại", "owner": unit(s.commune), "dueOn": "2025-12-31" } }),
+            )
+        }
+        Mutation::CloseInspectionRecommendation => {
+            use crate::inspections::{Stage, inspection_at, setting};
+            let s = setting(app, province, n).await;
+            let id = inspection_at(app, &s, &format!("KT-M-{n}"), Stage::FollowingUp).await;
+            let r = phancap::inspections::service::recommendations_of(db, id)
+                .await
+                .unwrap()[0]
+                .id;
+            target(
+                "mutation($input: CloseInspectionRecommendationInput!) { closeInspectionRecommendation(input: $input) { recommendation { status } userErrors { code } } }",
+                json!({ "input": { "recommendation": gid(NodeKind::InspectionRecommendation, r), "note": "Đã khắc phục" } }),
+            )
+        }
         Mutation::CreatePlan => {
             let doc = plan_document(app, province, n).await;
             target(
@@ -1560,8 +1698,8 @@ impl Case<'_> {
         );
         assert_eq!(
             app.audit_len().await,
-            events + 1,
-            "{name} appends one audit event"
+            events + self.mutation.events(),
+            "{name} appends its audit events"
         );
     }
 }
@@ -1634,6 +1772,11 @@ async fn each_step_of_a_proposal_is_taken_by_its_role_in_scope() {
 #[tokio::test]
 async fn only_a_coordinator_reporter_or_approver_in_scope_may_run_the_annual_evaluation() {
     matrix(Domain::Evaluations).await;
+}
+
+#[tokio::test]
+async fn only_an_inspector_over_the_inspecting_body_records_and_follows_up_an_inspection() {
+    matrix(Domain::Inspections).await;
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ mod evaluations;
 mod hardening;
 mod identity;
 mod import;
+mod inspections;
 mod lineage;
 mod mandates;
 mod matters;

@@ -93,6 +93,7 @@ fn proposal_input(b: &Bodies, matter: &str, targets: Vec<Uuid>) -> proposals::Pr
         },
         requires_resolution: false,
         evaluation: None,
+        inspection_finding: None,
     }
 }
 
@@ -1476,7 +1477,7 @@ async fn the_demo_shows_a_proposal_at_every_stage() {
         .graphql_as(
             &token,
             "{ proposals(first: 50) { nodes { status proposingUnit { code } draftingUnit { name } attachments { number }
-                mandates { code status } timeline { action reason } opinions { answer } appraisals { conclusion } evaluation { id } } } }",
+                mandates { code status } timeline { action reason } opinions { answer } appraisals { conclusion } evaluation { id } inspectionFinding { id } } } }",
             json!({}),
         )
         .await;
@@ -1505,7 +1506,9 @@ async fn the_demo_shows_a_proposal_at_every_stage() {
     assert!(
         nodes
             .iter()
-            .all(|p| p["attachments"][0]["number"] == "1785/UBND-NC" || !p["evaluation"].is_null()),
+            .all(|p| p["attachments"][0]["number"] == "1785/UBND-NC"
+                || !p["evaluation"].is_null()
+                || !p["inspectionFinding"].is_null()),
         "{body}"
     );
     let decided = nodes.iter().find(|p| p["status"] == "DECIDED").unwrap();
