@@ -305,7 +305,9 @@ pub enum UserErrorCode {
     /// reorganisation. [DESIGN §3 Units]
     InvalidAdminType,
     /// A task's lead, coordinator or monitoring body is not a unit in force today
-    /// of the plan's province (of the lead's province, for a task of no plan).
+    /// of the plan's province (of the lead's province, for a task of no plan);
+    /// transferTask to a unit that is not a successor in force of the ended
+    /// lead, or without `to` when the lead has several.
     /// [KH 89/KH-UBND mục II: cơ quan chủ trì, cơ quan phối hợp]
     InvalidAssignee,
     /// The drafting body (cơ quan tham mưu) of a proposal is a sở in force of
@@ -545,7 +547,8 @@ pub enum UserErrorCode {
     /// it). [DESIGN §3 rule 4; Luật TCCQĐP 2025, Điều 14, “mà mình được giao”]
     NotHeld,
     /// transferAssignments on an assignment whose delegatee is still in force
-    /// on the transfer date. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
+    /// on the transfer date, or transferTask on a task whose lead is still in
+    /// force. [DESIGN §3 Mandates, LAPSED → TRANSFERRED]
     NotLapsed,
     /// issueMandate/amendMandate: a DECENTRALIZATION (phân cấp) or DEVOLUTION
     /// cites a legal basis that is not a normative document (văn bản QPPL).
@@ -707,7 +710,7 @@ pub enum UserErrorCode {
     /// 30/2020/NĐ-CP Phụ lục I mục II.7; not in LAW.md]
     SignerCapacityMismatch,
     /// The task is COMPLETED (awaiting acceptance) or ACCEPTED: its lead reports
-    /// again only once it is returned.
+    /// again only once it is returned; an ACCEPTED task is not transferred.
     TaskClosed,
     /// A group of tasks (a content given to every sở, every commune …) is
     /// worked through its parts: report, complete, accept or return a part.

@@ -19,6 +19,8 @@ pub enum UpdateKind {
     Acceptance,
     #[sea_orm(string_value = "RETURN")]
     Return,
+    #[sea_orm(string_value = "TRANSFER")]
+    Transfer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -125,6 +125,9 @@ pub enum TaskUpdateKind {
     Acceptance,
     /// The monitoring body sent it back.
     Return,
+    /// The monitoring body carried it over from a lead that ended to its
+    /// successor.
+    Transfer,
 }
 
 /// What a unit owes (a dashboard item's kind).

@@ -567,6 +567,101 @@ pub async fn send_back(
     Ok(next)
 }
 
+/// Carries an open task whose lead has ended (a reorganisation) over to
+/// the lead's successor in force: COORDINATOR of its monitoring body, as an
+/// assignment of a lapsed mandate is transferred. `to` names the successor;
+/// it may be left out when there is exactly one (a district abolished in
+/// 2025 has as many as its communes became). The task keeps its time,
+/// status, percent and history; the new lead reports from here on.
+pub async fn carry_over(
+    db: &DatabaseConnection,
+    by: Authority<'_>,
+    id: Uuid,
+    expected_version: i32,
+    to: Option<Uuid>,
+) -> AppResult<task::Model> {
+    let txn = crate::db::begin(db).await?;
+    let found = existing_task(&txn, id).await?;
+    not_a_group(&found)?;
+    let actor = monitor_actor(&txn, by, &found).await?;
+    let current = locked(&txn, id, expected_version).await?;
+    if current.status == TaskStatus::Accepted {
+        return Err(AppError::rule(
+            Some("task"),
+            UserErrorCode::TaskClosed,
+            "the task is ACCEPTED: there is nothing left to carry over",
+        ));
+    }
+    let Some(lead_id) = current.lead_unit_id else {
+        return Err(AppError::NotFound("task"));
+    };
+    let lead = existing_unit(&txn, lead_id).await?;
+    let today = crate::calendar::today();
+    if crate::units::service::in_force(&lead, today) {
+        return Err(AppError::rule(
+            Some("task"),
+            UserErrorCode::NotLapsed,
+            format!(
+                "{} is still in force: it carries its task itself",
+                lead.name
+            ),
+        ));
+    }
+    let successors: Vec<unit::Model> = crate::units::service::successors_of(&txn, &lead)
+        .await?
+        .into_iter()
+        .filter(|u| crate::units::service::in_force(u, today))
+        .collect();
+    let successor = match to {
+        Some(to) => successors
+            .iter()
+            .find(|u| u.id == to)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::rule(
+                    Some("to"),
+                    UserErrorCode::InvalidAssignee,
+                    format!(
+                        "the unit named is not a successor in force of {}",
+                        lead.name
+                    ),
+                )
+            })?,
+        None if successors.len() == 1 => successors[0].clone(),
+        None => {
+            return Err(AppError::rule(
+                Some("to"),
+                UserErrorCode::InvalidAssignee,
+                format!(
+                    "{} has {} successors in force: name the one that carries the task",
+                    lead.name,
+                    successors.len()
+                ),
+            ));
+        }
+    };
+    let mut next = current.clone();
+    next.lead_unit_id = Some(successor.id);
+    next.lead_path = Some(successor.path.clone());
+    let next = write(&txn, &current, next).await?;
+    history(
+        &txn,
+        &next,
+        Entry {
+            kind: UpdateKind::Transfer,
+            unit: current.monitor_unit_id,
+            checked: None,
+            percent: None,
+            note: Some(format!("{} → {}", lead.name, successor.name)),
+        },
+        &actor,
+    )
+    .await?;
+    audit_task(&txn, &actor, "transferTask", Some(&current), &next).await?;
+    txn.commit().await?;
+    Ok(next)
+}
+
 /// Records the document an AFTER_DOCUMENT task waits for ("sau khi có
 /// văn bản của Bộ"): COORDINATOR of the monitoring body. The task — for a
 /// group, every part — is then due its working days after the document's

@@ -106,6 +106,7 @@ enum Mutation {
     AcceptTask,
     ReturnTask,
     RecordTriggerDocument,
+    TransferTask,
     SetEmail,
     DeactivateWebhook,
     Redeliver,
@@ -179,7 +180,8 @@ impl Mutation {
             | Mutation::AddPlanTask
             | Mutation::AcceptTask
             | Mutation::ReturnTask
-            | Mutation::RecordTriggerDocument => Role::Coordinator,
+            | Mutation::RecordTriggerDocument
+            | Mutation::TransferTask => Role::Coordinator,
             Mutation::SaveReportDraft
             | Mutation::SubmitReport
             | Mutation::SaveSelfAssessment
@@ -289,6 +291,7 @@ impl Mutation {
             Mutation::AcceptTask => "acceptTask",
             Mutation::ReturnTask => "returnTask",
             Mutation::RecordTriggerDocument => "recordTriggerDocument",
+            Mutation::TransferTask => "transferTask",
             Mutation::SetEmail => "setEmail",
             Mutation::DeactivateWebhook => "deactivateWebhook",
             Mutation::Redeliver => "redeliver",
@@ -371,7 +374,8 @@ impl Mutation {
             | Mutation::ContributeToTask
             | Mutation::AcceptTask
             | Mutation::ReturnTask
-            | Mutation::RecordTriggerDocument => Domain::Plans,
+            | Mutation::RecordTriggerDocument
+            | Mutation::TransferTask => Domain::Plans,
         }
     }
 
@@ -390,7 +394,7 @@ impl Mutation {
     }
 }
 
-const MUTATIONS: [Mutation; 74] = [
+const MUTATIONS: [Mutation; 75] = [
     Mutation::CreateUnit,
     Mutation::UpdateUnit,
     Mutation::EndUnit,
@@ -462,6 +466,7 @@ const MUTATIONS: [Mutation; 74] = [
     Mutation::AcceptTask,
     Mutation::ReturnTask,
     Mutation::RecordTriggerDocument,
+    Mutation::TransferTask,
     Mutation::SetEmail,
     Mutation::DeactivateWebhook,
     Mutation::Redeliver,
@@ -868,8 +873,24 @@ async fn compiled_as(app: &TestApp, province: &Province, n: usize, submitted: bo
     (sent.id, sent.version)
 }
 
-/// Prepares a fresh target of `mutation` in `province`.
-async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usize) -> Target {
+/// Prepares a fresh target of `mutation` in `province`. The future of
+/// one match arm per mutation is large (it overflowed a test thread's
+/// stack on PostgreSQL), so it lives on the heap.
+fn prepare<'a>(
+    app: &'a TestApp,
+    mutation: Mutation,
+    province: &'a Province,
+    n: usize,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Target> + Send + 'a>> {
+    Box::pin(prepare_in_place(app, mutation, province, n))
+}
+
+async fn prepare_in_place(
+    app: &TestApp,
+    mutation: Mutation,
+    province: &Province,
+    n: usize,
+) -> Target {
     let db = app.db();
     let unit = |id| gid(NodeKind::Unit, id);
     match mutation {
@@ -1556,6 +1577,13 @@ async fn prepare(app: &TestApp, mutation: Mutation, province: &Province, n: usiz
                 json!({ "input": { "task": gid(NodeKind::Task, id), "document": gid(NodeKind::Document, letter) } }),
             )
         }
+        Mutation::TransferTask => {
+            let (id, version) = task_at(app, province, n, TaskStage::Lapsed).await;
+            target(
+                "mutation($input: TransferTaskInput!) { transferTask(input: $input) { task { id } userErrors { code } } }",
+                json!({ "input": { "task": gid(NodeKind::Task, id), "expectedVersion": version } }),
+            )
+        }
     }
 }
 
@@ -2002,12 +2030,48 @@ async fn plan_of(app: &TestApp, province: &Province, n: usize) -> Uuid {
         .id
 }
 
+/// A department of `province` in force when a task is given to it (ended
+/// by the caller after), with the province's department as its successor.
+async fn ended_department(app: &TestApp, province: &Province, n: usize) -> Uuid {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let created = admin::create_unit(
+        app.db(),
+        Authority::Cli,
+        admin::CreateUnit {
+            parent: province.id,
+            code: format!("T{n}-SCU"),
+            name: format!("Sở cũ {n}"),
+            admin_type: entity::unit::AdminType::So,
+            valid_from: "2025-07-01".parse().unwrap(),
+            valid_to: None,
+        },
+    )
+    .await
+    .unwrap();
+    entity::unit_lineage::Model {
+        id: Uuid::now_v7(),
+        predecessor_id: created.id,
+        successor_id: province.department,
+        kind: entity::unit_lineage::LineageKind::Merge,
+        effective_date: today(),
+        document: None,
+    }
+    .into_active_model()
+    .insert(app.db())
+    .await
+    .unwrap();
+    created.id
+}
+
 /// How far a task has gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TaskStage {
     Given,
     Completed,
     Awaiting,
+    /// Led by a department that has since ended, succeeded by the
+    /// province's department.
+    Lapsed,
 }
 
 /// A task of a new plan of `province` led by its department with its
@@ -2025,12 +2089,17 @@ async fn task_at(app: &TestApp, province: &Province, n: usize, stage: TaskStage)
             due: today() + chrono::Days::new(30),
         },
     };
+    let lead = if stage == TaskStage::Lapsed {
+        ended_department(app, province, n).await
+    } else {
+        province.department
+    };
     let new = service::NewPlanTask {
         plan,
         title: format!("Nhiệm vụ {n}"),
         content: None,
         output: None,
-        leads: vec![province.department],
+        leads: vec![lead],
         lead_groups: Vec::new(),
         coordinators: vec![province.commune],
         coordinator_groups: Vec::new(),
@@ -2041,6 +2110,17 @@ async fn task_at(app: &TestApp, province: &Province, n: usize, stage: TaskStage)
         .await
         .unwrap()
         .task;
+    if stage == TaskStage::Lapsed {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let ended = entity::unit::Entity::find_by_id(lead)
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut row = ended.into_active_model();
+        row.valid_to = Set(Some(today() - chrono::Days::new(1)));
+        row.update(app.db()).await.unwrap();
+    }
     if stage == TaskStage::Completed {
         t = progress::complete(
             app.db(),

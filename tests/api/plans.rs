@@ -1271,3 +1271,110 @@ async fn a_returned_task_and_its_due_dates_are_told_to_its_lead_once() {
         .unwrap();
     assert_eq!(sweep(db, after + Days::new(1), 3).await.unwrap(), 0);
 }
+
+const TRANSFER: &str = "mutation($input: TransferTaskInput!) { transferTask(input: $input) {
+    task { id version status percent lead { code } history { kind note } } userErrors { field code message } } }";
+
+#[tokio::test]
+async fn a_task_whose_lead_ended_is_carried_over_to_its_successor() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let s = setup().await;
+    let p = s.inside();
+    let coordinator = s.app.token(&role_user(Role::Coordinator)).await;
+    let reporter = s.app.token(&role_user(Role::Reporter)).await;
+    let old = department(&s.app, p, "19-SCU", "2025-07-01", None).await;
+    let second = department(&s.app, p, "19-SMOI", "2025-07-01", None).await;
+    let t = service::add_plan_task(
+        s.app.db(),
+        Authority::Cli,
+        service::NewPlanTask {
+            plan: s.plan,
+            title: "Rà soát thủ tục hành chính".into(),
+            content: None,
+            output: None,
+            leads: vec![old],
+            lead_groups: Vec::new(),
+            coordinators: Vec::new(),
+            coordinator_groups: Vec::new(),
+            coordinators_note: None,
+            time: TaskTime::Date { due: ahead(30) },
+        },
+    )
+    .await
+    .unwrap()
+    .task;
+    let t = progress::report_progress(
+        s.app.db(),
+        Authority::Cli,
+        t.id,
+        t.version,
+        progress::Progress {
+            percent: 40,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = gid(NodeKind::Task, t.id);
+    let input =
+        |to: Option<Uuid>| json!({ "task": id, "expectedVersion": t.version, "to": to.map(unit) });
+
+    // While its lead is in force, the lead carries the task itself.
+    let before = s.app.snapshot().await;
+    let body = s.run(&coordinator, TRANSFER, input(None)).await;
+    assert_eq!(user_error(&body, "transferTask"), "NOT_LAPSED");
+    assert_eq!(s.app.snapshot().await, before, "a refusal changes nothing");
+
+    // The lead ends, merged into the province's department and the second.
+    let ended = entity::unit::Entity::find_by_id(old)
+        .one(s.app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: entity::unit::ActiveModel = ended.into();
+    row.valid_to = Set(Some(today() - Days::new(1)));
+    row.update(s.app.db()).await.unwrap();
+    for successor in [p.department, second] {
+        entity::unit_lineage::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            predecessor_id: Set(old),
+            successor_id: Set(successor),
+            kind: Set(entity::unit_lineage::LineageKind::Split),
+            effective_date: Set(today()),
+            document: Set(None),
+        }
+        .insert(s.app.db())
+        .await
+        .unwrap();
+    }
+    let before = s.app.snapshot().await;
+    // Two successors: the monitoring body names one; a unit that is no
+    // successor is refused; only its COORDINATOR transfers.
+    let body = s.run(&coordinator, TRANSFER, input(None)).await;
+    assert_eq!(user_error(&body, "transferTask"), "INVALID_ASSIGNEE");
+    let body = s.run(&coordinator, TRANSFER, input(Some(p.commune))).await;
+    assert_eq!(user_error(&body, "transferTask"), "INVALID_ASSIGNEE");
+    let body = s.run(&reporter, TRANSFER, input(Some(second))).await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(s.app.snapshot().await, before, "refusals change nothing");
+
+    let body = s.run(&coordinator, TRANSFER, input(Some(second))).await;
+    let moved = task_of(&body, "transferTask");
+    assert_eq!(moved["lead"]["code"], "19-SMOI");
+    assert_eq!(
+        (moved["status"].as_str(), moved["percent"].as_i64()),
+        (Some("IN_PROGRESS"), Some(40)),
+        "the task keeps where it stood"
+    );
+    let kinds: Vec<_> = moved["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(kinds.contains(&"TRANSFER".to_owned()), "{kinds:?}");
+    // A second transfer from the same read is a CONFLICT; from the new
+    // version, the lead is in force again.
+    let body = s.run(&coordinator, TRANSFER, input(Some(second))).await;
+    assert_eq!(error_code(&body), "CONFLICT", "{body}");
+}

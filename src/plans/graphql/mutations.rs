@@ -179,6 +179,18 @@ pub struct ReturnTaskInput {
     pub reason: String,
 }
 
+/// Carrying a task whose lead has ended over to its successor.
+#[derive(InputObject)]
+pub struct TransferTaskInput {
+    /// The open task whose lead has ended.
+    pub task: ID,
+    /// The `version` last read; a stale one is a CONFLICT.
+    pub expected_version: i32,
+    /// The successor in force that carries it on; may be left out when the
+    /// lead has exactly one.
+    pub to: Option<ID>,
+}
+
 /// Recording the document an AFTER_DOCUMENT task waits for.
 #[derive(InputObject)]
 pub struct RecordTriggerDocumentInput {
@@ -420,6 +432,30 @@ impl PlanMutation {
             id,
             input.expected_version,
             &input.reason,
+        )
+        .await;
+        task_payload(result)
+    }
+
+    /// Carries an open task whose lead has ended at a reorganisation over
+    /// to the lead's successor in force (COORDINATOR of its monitoring
+    /// body); the task keeps its time, status and history.
+    #[graphql(guard = "RoleGuard(&[Role::Coordinator])")]
+    async fn transfer_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task, the version last read and the successor.")]
+        input: TransferTaskInput,
+    ) -> async_graphql::Result<TaskPayload> {
+        let viewer = ctx.signed_in()?;
+        let id = task_id(&input.task)?;
+        let to = input.to.as_ref().map(|to| unit_id("to", to)).transpose()?;
+        let result = super::super::progress::carry_over(
+            ctx.db(),
+            Authority::Viewer(viewer),
+            id,
+            input.expected_version,
+            to,
         )
         .await;
         task_payload(result)
