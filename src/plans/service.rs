@@ -153,8 +153,9 @@ fn plan_json(p: &plan::Model) -> Value {
     })
 }
 
-/// Registers a plan on its KH document: APPROVER or COORDINATOR of the
-/// issuer's province (or of the monitoring body). The issuer is the
+/// Registers a plan on its KH document: APPROVER or COORDINATOR over the
+/// issuer or over the province's Sở Nội vụ (whatever monitoring body is
+/// named, it gives no authority). The issuer is the
 /// document's, carried on to the unit in force today when it was
 /// reorganised since; the monitoring body defaults to its Sở Nội vụ and is
 /// a unit in force of the same province.
@@ -211,11 +212,15 @@ pub async fn create_plan(
             ),
         ));
     }
+    // Authority comes from the issuer or the province's Sở Nội vụ, never
+    // from the monitoring body the caller names: a sở naming itself would
+    // otherwise claim the province's plan and give tasks to every unit.
+    let home = home_affairs(&txn, province.id).await?;
     let actor = [Role::Approver, Role::Coordinator]
         .into_iter()
         .find_map(|role| {
             by.require(role, &current)
-                .or_else(|_| by.require(role, &monitor))
+                .or_else(|e| home.as_ref().map_or(Err(e), |h| by.require(role, h)))
                 .ok()
         })
         .ok_or(AppError::Forbidden)?;

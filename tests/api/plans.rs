@@ -241,6 +241,41 @@ async fn a_plan_is_registered_on_its_kh_document_and_followed_by_sở_nội_vụ
         .await;
     assert_eq!(user_error(&body, "createPlan"), "INVALID_ASSIGNEE");
     assert_eq!(app.snapshot().await, before, "refusals change nothing");
+
+    // A sở's APPROVER does not claim the province's plan by naming itself
+    // the monitoring body.
+    let stp = crate::helpers::department(
+        &app,
+        &province_row(&app, fixture.inside.id).await,
+        "STP",
+        "Sở Tư pháp",
+    )
+    .await;
+    let user = app
+        .create_user("approver.stp.plan", stp, Some("approver-password-1"))
+        .await;
+    phancap::users::service::grant_role(app.db(), Authority::Cli, user, Role::Approver, stp)
+        .await
+        .unwrap();
+    let own = app.token("approver.stp.plan").await;
+    let before = app.snapshot().await;
+    let body = app
+        .graphql_as(
+            &own,
+            CREATE_PLAN,
+            json!({ "input": { "document": gid(NodeKind::Document, other), "monitor": unit(stp) } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(app.snapshot().await, before, "refusals change nothing");
+}
+
+async fn province_row(app: &TestApp, id: Uuid) -> entity::unit::Model {
+    entity::unit::Entity::find_by_id(id)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
