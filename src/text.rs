@@ -40,7 +40,22 @@ pub fn readable(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() || is_bidi_control(c))
         && text
             .chars()
-            .any(|c| !c.is_whitespace() && !is_combining_mark(c))
+            .any(|c| !c.is_whitespace() && !is_combining_mark(c) && !invisible(c))
+}
+
+/// Whether `text` says nothing: only whitespace and invisible format
+/// characters (zero-width space and joiners, word joiner, soft hyphen,
+/// byte-order mark), which a required text must not be made of.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || invisible(c))
+}
+
+/// A format character that shows nothing.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
 }
 
 /// Whether long free text (a description, conditions, a report's
@@ -100,10 +115,15 @@ pub fn check_text(field: &'static str, value: &str, max: usize) -> AppResult<Str
 /// 1 to 5,000 characters; REASON_REQUIRED otherwise. `what` says what is
 /// asked, e.g. "why the report goes back".
 pub fn check_reason<'a>(reason: &'a str, what: &str) -> AppResult<&'a str> {
+    check_reason_in("reason", reason, what)
+}
+
+/// [`check_reason`] for an input field named otherwise (`note`).
+pub fn check_reason_in<'a>(field: &'static str, reason: &'a str, what: &str) -> AppResult<&'a str> {
     let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 5_000 || !writable(reason) {
+    if is_blank(reason) || reason.chars().count() > 5_000 || !writable(reason) {
         return Err(AppError::rule(
-            Some("reason"),
+            Some(field),
             UserErrorCode::ReasonRequired,
             format!(
                 "say {what}: 1 to 5000 characters, with no control or text-direction characters but lines and tabs"
@@ -120,7 +140,7 @@ pub fn check_long_text(
     value: Option<&str>,
     max: usize,
 ) -> AppResult<Option<String>> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(value) = value.map(str::trim).filter(|v| !is_blank(v)) else {
         return Ok(None);
     };
     if value.chars().count() > max || !writable(value) {
@@ -166,6 +186,16 @@ mod tests {
         assert!(!writable("a\0b"));
         assert!(!writable("a\u{1b}[31m"));
         assert!(!writable("a\u{202E}b"));
+    }
+
+    #[test]
+    fn text_of_invisible_characters_is_blank() {
+        assert!(is_blank("\u{200B}"));
+        assert!(is_blank(" \u{FEFF}\u{2060} \u{00AD}"));
+        assert!(!is_blank("Thiếu công chức\u{200B}"));
+        assert!(!readable("\u{200B}\u{200C}"));
+        assert!(check_reason_in("note", "\u{200B}", "why").is_err());
+        assert_eq!(check_long_text("cause", Some("\u{200B} "), 100).unwrap(), None);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::text::{check_long_text, check_reason, check_text};
+use crate::text::{check_long_text, check_text};
 use crate::units::service::{existing as existing_unit, find_many, is_department, province_of};
 
 /// Most units, mandates, members or evidence documents one inspection or
@@ -899,6 +899,8 @@ pub async fn accepted_follow_ups(
 
 /// Closes a recommendation with a note saying how it was settled:
 /// INSPECTOR over the inspecting body, while the inspection follows up.
+/// Its open follow-up task is closed with it (ACCEPTED, the note in its
+/// history), so no reminder goes out for a settled matter.
 /// RECOMMENDATION_CLOSED when it is closed already.
 pub async fn close_recommendation(
     db: &DatabaseConnection,
@@ -924,19 +926,20 @@ pub async fn close_recommendation(
         &[InspectionStatus::FollowingUp],
         "closing a recommendation",
     )?;
-    let note = check_reason(note, "how the recommendation was settled")?;
+    let note = crate::text::check_reason_in("note", note, "how the recommendation was settled")?;
     let mut row = r.clone().into_active_model();
     row.closed_at = sea_orm::Set(Some(now()));
     row.closed_by = sea_orm::Set(Some(actor.username.clone()));
     row.close_note = sea_orm::Set(Some(note.to_owned()));
     let after = row.update(&txn).await?;
+    let settled = crate::plans::progress::settle_follow_ups(&txn, &actor, r.id, note).await?;
     let change = Change {
         action: "closeInspectionRecommendation",
         entity_type: "InspectionRecommendation",
         entity_id: r.id,
         scope_unit_id: Some(body.id),
         before: Some(json!({ "closed": false })),
-        after: Some(json!({ "closed": true, "note": note })),
+        after: Some(json!({ "closed": true, "note": note, "followUpTasksClosed": settled })),
     };
     audit::record(&txn, &actor, change).await?;
     txn.commit().await?;

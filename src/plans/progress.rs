@@ -522,6 +522,48 @@ pub async fn accept(
     Ok(next)
 }
 
+/// Closes, inside the caller's transaction, the open follow-up tasks of an
+/// inspection's recommendation the inspecting body has just closed: they
+/// become ACCEPTED with `note` in their history, so nobody is asked or
+/// reminded about a matter already settled. Returns the tasks closed; the
+/// caller's audit event records them.
+pub async fn settle_follow_ups(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    recommendation: Uuid,
+    note: &str,
+) -> AppResult<Vec<Uuid>> {
+    let open = task::Entity::find()
+        .filter(task::Column::RecommendationId.eq(recommendation))
+        .filter(task::Column::Status.ne(TaskStatus::Accepted))
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    let mut closed = Vec::with_capacity(open.len());
+    for current in open {
+        let mut next = current.clone();
+        next.status = TaskStatus::Accepted;
+        next.accepted_at = Some(now());
+        next.accepted_by = Some(actor.username.clone());
+        let next = write(txn, &current, next).await?;
+        history(
+            txn,
+            &next,
+            Entry {
+                kind: UpdateKind::Acceptance,
+                unit: current.monitor_unit_id,
+                checked: None,
+                percent: None,
+                note: Some(format!("closed with its recommendation: {note}")),
+            },
+            actor,
+        )
+        .await?;
+        closed.push(next.id);
+    }
+    Ok(closed)
+}
+
 /// Sends a completed task back to its lead with a reason: COORDINATOR of
 /// its monitoring body; it becomes RETURNED.
 pub async fn send_back(

@@ -393,6 +393,12 @@ async fn an_inspection_runs_from_its_decision_to_closed_recommendations() {
     let r = &body["data"]["closeInspectionRecommendation"]["recommendation"];
     assert_eq!(r["status"], "CLOSED", "{body}");
     assert_eq!(r["closedBy"], role_user(Role::Inspector));
+    // Its follow-up task is settled with it: nobody is reminded of it.
+    let body = gql(&app, &token, recs_q, json!({ "id": recs[1] })).await;
+    assert_eq!(
+        body["data"]["node"]["followUpTask"]["status"], "ACCEPTED",
+        "{body}"
+    );
     let body = gql(
         &app,
         &token,

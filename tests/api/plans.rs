@@ -503,6 +503,16 @@ async fn an_overdue_task_is_found_by_working_days_and_its_lead_explains_it() {
         "OVERDUE_EXPLANATION_REQUIRED",
         "{body}"
     );
+    // Invisible characters say nothing either.
+    let mut invisible = input.clone();
+    invisible["cause"] = json!("\u{200B}");
+    invisible["responsiblePerson"] = json!("\u{200B}\u{FEFF}");
+    let body = s.run(&reporter, PROGRESS, invisible).await;
+    assert_eq!(
+        user_error(&body, "reportTaskProgress"),
+        "OVERDUE_EXPLANATION_REQUIRED",
+        "{body}"
+    );
     let mut only_cause = input.clone();
     only_cause["cause"] = json!("Chờ hướng dẫn của Bộ Nội vụ");
     let body = s.run(&reporter, PROGRESS, only_cause).await;
