@@ -195,7 +195,10 @@ mod tests {
         assert!(!is_blank("Thiếu công chức\u{200B}"));
         assert!(!readable("\u{200B}\u{200C}"));
         assert!(check_reason_in("note", "\u{200B}", "why").is_err());
-        assert_eq!(check_long_text("cause", Some("\u{200B} "), 100).unwrap(), None);
+        assert_eq!(
+            check_long_text("cause", Some("\u{200B} "), 100).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ use uuid::Uuid;
 use super::events::NoticeEvents;
 use super::smtp::SmtpSettings;
 use crate::error::{AppError, AppResult};
+use crate::graphql::{NodeKind, encode_id};
 
 /// How notices are delivered and swept (`serve` flags, `PHANCAP_*`).
 #[derive(Debug, Clone)]
@@ -273,15 +274,19 @@ pub fn webhook_body(delivery_id: Uuid, notice: &notice::Model) -> serde_json::Va
     let data: serde_json::Value =
         serde_json::from_str(&notice.payload).unwrap_or(serde_json::Value::Null);
     json!({
-        "delivery": delivery_id,
-        "notice": notice.id,
+        "delivery": encode_id(NodeKind::WebhookDelivery, delivery_id).0,
+        "notice": encode_id(NodeKind::Notice, notice.id).0,
         "topic": super::outbox::topic_name(notice.topic),
-        "entity": { "type": notice.entity_type, "id": notice.entity_id },
-        "unit": notice.unit_id,
+        "entity": {
+            "type": notice.entity_type,
+            "id": NodeKind::from_type_name(&notice.entity_type)
+                .map_or_else(|| notice.entity_id.to_string(), |k| encode_id(k, notice.entity_id).0),
+        },
+        "unit": encode_id(NodeKind::Unit, notice.unit_id).0,
         "subject": notice.subject,
         "body": notice.body,
         "data": data,
-        "createdAt": notice.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "createdAt": notice.created_at.to_rfc3339(),
     })
 }
 
@@ -300,7 +305,10 @@ async fn post(
         .header("user-agent", "phancap-webhook/1")
         .header("x-phancap-signature", signature)
         .header("x-phancap-timestamp", timestamp.to_string())
-        .header("x-phancap-delivery", delivery_id.to_string())
+        .header(
+            "x-phancap-delivery",
+            encode_id(NodeKind::WebhookDelivery, delivery_id).0,
+        )
         .header("x-phancap-topic", super::outbox::topic_name(notice.topic))
         .body(body)
         .send()

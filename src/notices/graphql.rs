@@ -219,8 +219,8 @@ pub struct WebhookDelivery(pub delivery::Model);
 /// sending went: the delivery log.
 #[Object]
 impl WebhookDelivery {
-    /// Opaque global id; webhooks receive it as `X-Phancap-Delivery` (the
-    /// raw UUID), to drop a repeated delivery.
+    /// Opaque global id; webhooks receive the same as `X-Phancap-Delivery`
+    /// and `delivery` in the body, to drop a repeated delivery.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::WebhookDelivery, self.0.id)
     }

@@ -214,7 +214,7 @@ async fn expiring_authorizations(
         };
         let body = format!("Nội dung ủy quyền {} – {} {}.", m.code, m.title, when);
         let payload = json!({
-            "mandate": m.id, "code": m.code, "effectiveTo": end, "stage": stage.as_str(),
+            "mandate": crate::graphql::encode_id(crate::graphql::NodeKind::Mandate, m.id).0, "code": m.code, "effectiveTo": end, "stage": stage.as_str(),
         });
         notices.push(
             Notice::new(Topic::AuthorizationExpiring, "Mandate", m.id, &delegator)
@@ -275,7 +275,7 @@ async fn overdue_opinions(txn: &DatabaseTransaction, day: &SweepDay) -> AppResul
                         r.due_on.format("%d/%m/%Y")
                     ),
                 )
-                .payload(json!({ "proposal": p.id, "opinionRequest": r.id, "dueOn": r.due_on }))
+                .payload(json!({ "proposal": crate::graphql::encode_id(crate::graphql::NodeKind::Proposal, p.id).0, "opinionRequest": crate::graphql::encode_id(crate::graphql::NodeKind::OpinionRequest, r.id).0, "dueOn": r.due_on }))
                 .dedupe(day.key("opinion-overdue", r.id, Stage::After, r.due_on)),
         );
     }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use entity::role_grant::Role;
-use entity::task::{self, TaskStatus};
+use entity::task;
 use entity::unit;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -28,7 +28,7 @@ pub fn returned(t: &task::Model, lead: &unit::Model, reason: &str) -> Notice {
                 t.title, lead.name
             ),
         )
-        .payload(json!({ "task": t.id, "code": t.code, "reason": reason, "dueOn": t.due_on }))
+        .payload(json!({ "task": crate::graphql::encode_id(crate::graphql::NodeKind::Task, t.id).0, "code": t.code, "reason": reason, "dueOn": t.due_on }))
 }
 
 fn short(title: &str) -> String {
@@ -100,8 +100,8 @@ pub async fn due_tasks(txn: &DatabaseTransaction, day: &SweepDay) -> AppResult<V
         notices.push(
             notice
                 .payload(json!({
-                    "task": t.id, "code": t.code, "dueOn": due, "stage": stage.as_str(),
-                    "status": if t.status == TaskStatus::Returned { "RETURNED" } else { "OPEN" },
+                    "task": crate::graphql::encode_id(crate::graphql::NodeKind::Task, t.id).0, "code": t.code, "dueOn": due, "stage": stage.as_str(),
+                    "status": sea_orm::ActiveEnum::to_value(&t.status),
                 }))
                 .dedupe(day.key(
                     if stage == Stage::After {

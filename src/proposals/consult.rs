@@ -168,7 +168,7 @@ pub async fn request_opinions(
                 ),
             )
             .payload(serde_json::json!({
-                "proposal": after.id, "opinionRequest": request.id, "dueOn": request.due_on,
+                "proposal": crate::graphql::encode_id(crate::graphql::NodeKind::Proposal, after.id).0, "opinionRequest": crate::graphql::encode_id(crate::graphql::NodeKind::OpinionRequest, request.id).0, "dueOn": request.due_on,
             }));
         notify(&txn, notice).await?;
     }

@@ -247,7 +247,12 @@ async fn a_reminder_reaches_the_webhook_signed_and_the_reporters_notices() {
     let (headers, body) = receiver.acknowledged().remove(0);
     assert_eq!(body["topic"], "REPORT_REMINDER");
     assert_eq!(body["entity"]["type"], "Report");
-    assert_eq!(body["entity"]["id"], w.report.to_string());
+    assert_eq!(
+        body["entity"]["id"],
+        gid(NodeKind::Report, w.report),
+        "ids as the API gives them"
+    );
+    assert_eq!(body["data"]["report"], gid(NodeKind::Report, w.report));
     assert!(
         body["subject"]
             .as_str()

@@ -82,7 +82,7 @@ pub async fn remind_missing(
             ),
         )
         .payload(json!({
-            "report": r.id, "period": period.code, "regime": regime.code,
+            "report": crate::graphql::encode_id(crate::graphql::NodeKind::Report, r.id).0, "period": period.code, "regime": regime.code,
             "deadline": period.deadline, "reminder": r.reminder_count + 1,
         }));
         notify(&txn, notice).await?;

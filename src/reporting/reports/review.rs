@@ -106,7 +106,7 @@ pub async fn return_report(
         ),
     )
     .payload(json!({
-        "report": next.id, "period": next.period_code, "regime": regime.code, "reason": reason,
+        "report": crate::graphql::encode_id(crate::graphql::NodeKind::Report, next.id).0, "period": next.period_code, "regime": regime.code, "reason": reason,
     }));
     notify(&txn, notice).await?;
     txn.commit().await?;
