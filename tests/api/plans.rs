@@ -413,6 +413,10 @@ async fn a_task_time_is_counted_in_working_days_and_checked() {
         ),
         (json!({ "kind": "WINDOW", "from": "2026-01-01" }), "no end"),
         (
+            json!({ "kind": "DATE", "dueOn": "2026-12-31", "recurrence": "YEARLY" }),
+            "a field of another kind",
+        ),
+        (
             json!({ "kind": "AFTER_ISSUE", "workingDays": 0 }),
             "no days",
         ),

@@ -34,15 +34,65 @@ pub struct TaskTimeInput {
 }
 
 impl TaskTimeInput {
-    /// The time, or INVALID_TASK_TIME naming what is missing.
+    /// The time, or INVALID_TASK_TIME naming what is missing or does not
+    /// belong to its kind.
     pub fn parse(self) -> AppResult<TaskTime> {
+        let kind = match self.kind {
+            TaskTimeKind::Date => "DATE",
+            TaskTimeKind::Window => "WINDOW",
+            TaskTimeKind::Recurring => "RECURRING",
+            TaskTimeKind::AfterIssue => "AFTER_ISSUE",
+            TaskTimeKind::AfterDocument => "AFTER_DOCUMENT",
+        };
         let missing = |what: &str| {
             AppError::rule(
                 Some("time"),
                 UserErrorCode::InvalidTaskTime,
-                format!("a {:?} time is given with {what}", self.kind),
+                format!("a time of kind {kind} needs `{what}`"),
             )
         };
+        let given = [
+            (
+                "dueOn",
+                self.due_on.is_some(),
+                matches!(self.kind, TaskTimeKind::Date),
+            ),
+            (
+                "from",
+                self.from.is_some(),
+                matches!(self.kind, TaskTimeKind::Window | TaskTimeKind::Recurring),
+            ),
+            (
+                "to",
+                self.to.is_some(),
+                matches!(self.kind, TaskTimeKind::Window | TaskTimeKind::Recurring),
+            ),
+            (
+                "recurrence",
+                self.recurrence.is_some(),
+                matches!(self.kind, TaskTimeKind::Recurring),
+            ),
+            (
+                "workingDays",
+                self.working_days.is_some(),
+                matches!(
+                    self.kind,
+                    TaskTimeKind::AfterIssue | TaskTimeKind::AfterDocument
+                ),
+            ),
+            (
+                "note",
+                self.note.is_some(),
+                matches!(self.kind, TaskTimeKind::AfterDocument),
+            ),
+        ];
+        if let Some((field, ..)) = given.iter().find(|(_, set, belongs)| *set && !belongs) {
+            return Err(AppError::rule(
+                Some("time"),
+                UserErrorCode::InvalidTaskTime,
+                format!("`{field}` does not belong to a time of kind {kind}"),
+            ));
+        }
         let days = |n: Option<i32>| -> AppResult<u32> {
             match n {
                 Some(n) if n >= 1 => Ok(n as u32),
