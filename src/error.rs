@@ -398,7 +398,8 @@ pub enum UserErrorCode {
     /// −10^15 and 10^15. [input bound]
     InvalidValue,
     /// registerWebhook: the URL is not `http://host[:port]/path` (at most 2000
-    /// characters, no user or password in it). HTTPS is not built in: put a
+    /// characters, no user or password in it, no fragment, port 0 or link-local,
+    /// unspecified, broadcast or multicast address). HTTPS is not built in: put a
     /// TLS-terminating proxy in front of the receiver, or send to one inside
     /// the province's network.
     InvalidWebhookUrl,

@@ -54,10 +54,39 @@ pub fn check_url(url: &str) -> AppResult<&str> {
     if authority.is_empty() || authority.contains('@') {
         return Err(bad("must name a host, without a user or password"));
     }
-    match reqwest::Url::parse(url) {
-        Ok(parsed) if parsed.host_str().is_some() => Ok(url),
-        _ => Err(bad("is not a URL")),
+    let parsed = reqwest::Url::parse(url).map_err(|_| bad("is not a URL"))?;
+    if parsed.port() == Some(0) {
+        return Err(bad("names port 0"));
     }
+    if parsed.fragment().is_some() {
+        return Err(bad("has a #fragment, which is never sent"));
+    }
+    let Some(host) = parsed.host_str() else {
+        return Err(bad("is not a URL"));
+    };
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .ok();
+    let unroutable = match ip {
+        Some(std::net::IpAddr::V4(ip)) => {
+            ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast()
+        }
+        Some(std::net::IpAddr::V6(ip)) => {
+            ip.is_unspecified()
+                || ip.is_multicast()
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+                || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_link_local())
+        }
+        None => false,
+    };
+    if unroutable {
+        return Err(bad(
+            "names a link-local, unspecified, broadcast or multicast address (cloud metadata services live there)",
+        ));
+    }
+    Ok(url)
 }
 
 /// Whether `viewer` may manage `hook`: its owner, or an ADMIN over the

@@ -870,6 +870,31 @@ async fn bad_webhooks_are_refused_with_their_codes_and_change_nothing() {
         ),
         ("http:///hook", json!(["TASK_DUE"]), "INVALID_WEBHOOK_URL"),
         (
+            "http://169.254.169.254/latest/meta-data/",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://[fe80::1]:8080/hook",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://0.0.0.0:9/hook",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://receiver.example.vn:0/hook",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://receiver.example.vn/hook#part",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
             "http://receiver.example.vn/a b",
             json!(["TASK_DUE"]),
             "INVALID_WEBHOOK_URL",
