@@ -306,8 +306,9 @@ pub enum UserErrorCode {
     InvalidAdminType,
     /// A task's lead, coordinator or monitoring body is not a unit in force today
     /// of the plan's province (of the lead's province, for a task of no plan);
+    /// a plan of a sở or commune given a lead outside itself or a group;
     /// transferTask to a unit that is not a successor in force of the ended
-    /// lead, or without `to` when the lead has several.
+    /// lead, or without `to` when the lead has several or none.
     /// [KH 89/KH-UBND mục II: cơ quan chủ trì, cơ quan phối hợp]
     InvalidAssignee,
     /// The drafting body (cơ quan tham mưu) of a proposal is a sở in force of

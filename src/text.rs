@@ -43,11 +43,21 @@ pub fn readable(text: &str) -> bool {
             .any(|c| !c.is_whitespace() && !is_combining_mark(c) && !invisible(c))
 }
 
-/// Whether `text` says nothing: only whitespace and invisible format
-/// characters (zero-width space and joiners, word joiner, soft hyphen,
-/// byte-order mark), which a required text must not be made of.
+/// Whether `text` says nothing: it has no letter or digit one can see.
+/// Spaces, punctuation alone, invisible format characters (zero-width
+/// space and joiners, word joiner, soft hyphen, byte-order mark), marks
+/// with nothing to sit on, private-use characters and the Hangul and
+/// braille fillers all say nothing, and a required text must say
+/// something.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || invisible(c))
+    !text.chars().any(says_something)
+}
+
+/// A letter or a digit that shows.
+fn says_something(c: char) -> bool {
+    c.is_alphanumeric()
+        && !invisible(c)
+        && !matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
 /// A format character that shows nothing.
@@ -195,6 +205,22 @@ mod tests {
         assert!(!is_blank("Thiếu công chức\u{200B}"));
         assert!(!readable("\u{200B}\u{200C}"));
         assert!(check_reason_in("note", "\u{200B}", "why").is_err());
+        for filler in [
+            "\u{3164}",
+            "\u{2800}",
+            "\u{115F}",
+            "\u{FFA0}",
+            "\u{0301}",
+            "\u{E000}",
+            "\u{FE0F}",
+            "\u{E0020}",
+            "—",
+            "...",
+        ] {
+            assert!(is_blank(filler), "{filler:?}");
+        }
+        assert!(!is_blank("5"));
+        assert!(!is_blank("Đ"));
         assert_eq!(
             check_long_text("cause", Some("\u{200B} "), 100).unwrap(),
             None

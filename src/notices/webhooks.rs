@@ -69,15 +69,28 @@ pub fn check_url(url: &str) -> AppResult<&str> {
         .trim_end_matches(']')
         .parse::<std::net::IpAddr>()
         .ok();
+    let v4_unroutable = |ip: std::net::Ipv4Addr| {
+        ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast()
+    };
     let unroutable = match ip {
-        Some(std::net::IpAddr::V4(ip)) => {
-            ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast()
-        }
+        Some(std::net::IpAddr::V4(ip)) => v4_unroutable(ip),
         Some(std::net::IpAddr::V6(ip)) => {
+            let seg = ip.segments();
+            let tail = std::net::Ipv4Addr::from(u32::from(ip.to_bits() as u32));
+            // IPv4 addresses carried inside IPv6: mapped and compatible
+            // (::ffff:a.b.c.d, ::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and
+            // 6to4 (2002:aabb:ccdd::).
+            let embedded = [
+                ip.to_ipv4(),
+                (seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0]).then_some(tail),
+                (seg[0] == 0x2002).then(|| {
+                    std::net::Ipv4Addr::from((u32::from(seg[1]) << 16) | u32::from(seg[2]))
+                }),
+            ];
             ip.is_unspecified()
                 || ip.is_multicast()
-                || (ip.segments()[0] & 0xffc0) == 0xfe80
-                || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_link_local())
+                || (seg[0] & 0xffc0) == 0xfe80
+                || embedded.into_iter().flatten().any(v4_unroutable)
         }
         None => false,
     };

@@ -554,7 +554,7 @@ pub async fn settle_follow_ups(
                 unit: current.monitor_unit_id,
                 checked: None,
                 percent: None,
-                note: Some(format!("closed with its recommendation: {note}")),
+                note: Some(format!("Đóng cùng kiến nghị: {note}")),
             },
             actor,
         )
@@ -670,6 +670,16 @@ pub async fn carry_over(
                 )
             })?,
         None if successors.len() == 1 => successors[0].clone(),
+        None if successors.is_empty() => {
+            return Err(AppError::rule(
+                Some("to"),
+                UserErrorCode::InvalidAssignee,
+                format!(
+                    "{} has no successor in force to carry the task: close it or give the work anew",
+                    lead.name
+                ),
+            ));
+        }
         None => {
             return Err(AppError::rule(
                 Some("to"),

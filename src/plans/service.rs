@@ -153,6 +153,27 @@ fn plan_json(p: &plan::Model) -> Value {
     })
 }
 
+/// Who acts on a plan of `issuer` (as carried on today) in `province`:
+/// APPROVER or COORDINATOR over the issuer or over the province's Sở Nội
+/// vụ. Never the monitoring body as such: a body named to monitor a plan
+/// gains no power to give its tasks.
+async fn plan_actor(
+    txn: &DatabaseTransaction,
+    by: Authority<'_>,
+    issuer: &unit::Model,
+    province: &unit::Model,
+) -> AppResult<Actor> {
+    let home = home_affairs(txn, province.id).await?;
+    [Role::Approver, Role::Coordinator]
+        .into_iter()
+        .find_map(|role| {
+            by.require(role, issuer)
+                .or_else(|e| home.as_ref().map_or(Err(e), |h| by.require(role, h)))
+                .ok()
+        })
+        .ok_or(AppError::Forbidden)
+}
+
 /// Registers a plan on its KH document: APPROVER or COORDINATOR over the
 /// issuer or over the province's Sở Nội vụ (whatever monitoring body is
 /// named, it gives no authority). The issuer is the
@@ -212,18 +233,7 @@ pub async fn create_plan(
             ),
         ));
     }
-    // Authority comes from the issuer or the province's Sở Nội vụ, never
-    // from the monitoring body the caller names: a sở naming itself would
-    // otherwise claim the province's plan and give tasks to every unit.
-    let home = home_affairs(&txn, province.id).await?;
-    let actor = [Role::Approver, Role::Coordinator]
-        .into_iter()
-        .find_map(|role| {
-            by.require(role, &current)
-                .or_else(|e| home.as_ref().map_or(Err(e), |h| by.require(role, h)))
-                .ok()
-        })
-        .ok_or(AppError::Forbidden)?;
+    let actor = plan_actor(&txn, by, &current, &province).await?;
     let taken = plan::Entity::find()
         .filter(plan::Column::DocumentId.eq(doc.id))
         .count(&txn)
@@ -717,8 +727,10 @@ async fn expand(
     Ok(found)
 }
 
-/// Adds a content to a plan: APPROVER or COORDINATOR of the plan's
-/// province or of its monitoring body. Leads named one by one and by
+/// Adds a content to a plan: APPROVER or COORDINATOR over its issuer or
+/// the province's Sở Nội vụ. A plan of the province (UBND tỉnh) gives
+/// tasks to any unit of it; a plan of a sở or a commune leads only itself
+/// and the units under it (others take part as coordinators). Leads named one by one and by
 /// group (every sở, every district, every commune in force today under
 /// the plan's province) together: one lead makes one task; several make
 /// a group (no lead, the spec recorded) with one task per lead, each with
@@ -731,14 +743,21 @@ pub async fn add_plan_task(
     let txn = crate::db::begin(db).await?;
     let plan = existing_plan(&txn, input.plan).await?;
     let province = existing_unit(&txn, plan.province_unit_id).await?;
+    let issuer = existing_unit(&txn, plan.issuer_unit_id).await?;
+    let issuer = carried_on(&txn, &issuer, crate::calendar::today()).await?;
+    let actor = plan_actor(&txn, by, &issuer, &province).await?;
     let monitor = existing_unit(&txn, plan.monitor_unit_id).await?;
-    let actor = [Role::Approver, Role::Coordinator]
-        .into_iter()
-        .find_map(|role| {
-            by.require_any(role, &[province.clone(), monitor.clone()])
-                .ok()
-        })
-        .ok_or(AppError::Forbidden)?;
+    let own_plan = issuer.id != province.id;
+    if own_plan && !input.lead_groups.is_empty() {
+        return Err(AppError::rule(
+            Some("leadGroups"),
+            UserErrorCode::InvalidAssignee,
+            format!(
+                "only a plan of {} gives a content to every unit of a kind; a plan of {} leads itself and the units under it",
+                province.name, issuer.name
+            ),
+        ));
+    }
     let texts = check_texts(
         &input.title,
         input.content.as_deref(),
@@ -747,6 +766,18 @@ pub async fn add_plan_task(
     )?;
     let time = check_time(&input.time, true)?;
     let mut leads = units_under(&txn, &input.leads, &province, "leads").await?;
+    if own_plan {
+        if let Some(outside) = leads.iter().find(|u| !u.path.starts_with(&issuer.path)) {
+            return Err(AppError::rule(
+                Some("leads"),
+                UserErrorCode::InvalidAssignee,
+                format!(
+                    "a plan of {} leads itself and the units under it, not {}: name it a coordinator",
+                    issuer.name, outside.name
+                ),
+            ));
+        }
+    }
     let mut lead_groups = input.lead_groups.clone();
     lead_groups.sort();
     lead_groups.dedup();

@@ -880,6 +880,26 @@ async fn bad_webhooks_are_refused_with_their_codes_and_change_nothing() {
             "INVALID_WEBHOOK_URL",
         ),
         (
+            "http://[::ffff:0.0.0.0]/",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://[::169.254.169.254]/",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://[64:ff9b::a9fe:a9fe]/",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
+            "http://[2002:a9fe:a9fe::]/",
+            json!(["TASK_DUE"]),
+            "INVALID_WEBHOOK_URL",
+        ),
+        (
             "http://0.0.0.0:9/hook",
             json!(["TASK_DUE"]),
             "INVALID_WEBHOOK_URL",

@@ -1427,3 +1427,88 @@ async fn a_task_whose_lead_ended_is_carried_over_to_its_successor() {
     let body = s.run(&coordinator, TRANSFER, input(Some(second))).await;
     assert_eq!(error_code(&body), "CONFLICT", "{body}");
 }
+
+#[tokio::test]
+async fn a_plan_of_a_so_leads_only_itself_and_its_monitor_gains_no_power() {
+    let app = spawn_app().await;
+    let fixture = app.seed().await;
+    let province = province_row(&app, fixture.inside.id).await;
+    let stp = crate::helpers::department(&app, &province, "STP", "Sở Tư pháp").await;
+    let sxd = crate::helpers::department(&app, &province, "SXD", "Sở Xây dựng").await;
+    let mut tokens = Vec::new();
+    for (name, unit) in [("approver.stp.own", stp), ("approver.sxd.own", sxd)] {
+        let user = app
+            .create_user(name, unit, Some("approver-password-1"))
+            .await;
+        phancap::users::service::grant_role(app.db(), Authority::Cli, user, Role::Approver, unit)
+            .await
+            .unwrap();
+        tokens.push(app.token(name).await);
+    }
+    let (stp_token, sxd_token) = (&tokens[0], &tokens[1]);
+    // Sở Tư pháp registers its own plan, naming Sở Xây dựng to monitor it.
+    let doc = instrument(
+        &app,
+        "13/KH-STP",
+        entity::document::DocumentType::Kh,
+        stp,
+        "2025-08-01",
+    )
+    .await;
+    let body = app
+        .graphql_as(
+            stp_token,
+            CREATE_PLAN,
+            json!({ "input": { "document": gid(NodeKind::Document, doc), "monitor": unit(sxd) } }),
+        )
+        .await;
+    let plan = body["data"]["createPlan"]["plan"]["id"].clone();
+    assert!(plan.is_string(), "{body}");
+    let time = json!({ "kind": "DATE", "dueOn": ahead(20).to_string() });
+    let add = |token: &str, input: Value| {
+        let mut input = input;
+        input["plan"] = plan.clone();
+        input["time"] = time.clone();
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.graphql_as(&token, ADD, json!({ "input": input })).await }
+    };
+    let before = app.snapshot().await;
+    // A sở gives no content to every commune, nor leads another sở.
+    let body = add(
+        stp_token,
+        json!({ "title": "Triển khai", "leadGroups": ["COMMUNES"] }),
+    )
+    .await;
+    assert_eq!(
+        user_error(&body, "addPlanTask"),
+        "INVALID_ASSIGNEE",
+        "{body}"
+    );
+    let body = add(
+        stp_token,
+        json!({ "title": "Triển khai", "leads": [unit(sxd)] }),
+    )
+    .await;
+    assert_eq!(
+        user_error(&body, "addPlanTask"),
+        "INVALID_ASSIGNEE",
+        "{body}"
+    );
+    // Being named the monitor gives Sở Xây dựng no power to give tasks.
+    let body = add(
+        sxd_token,
+        json!({ "title": "Triển khai", "leads": [unit(stp)] }),
+    )
+    .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(app.snapshot().await, before, "refusals change nothing");
+    // It leads itself, with the other sở coordinating.
+    let body = add(
+        stp_token,
+        json!({ "title": "Rà soát văn bản", "leads": [unit(stp)], "coordinators": [unit(sxd)] }),
+    )
+    .await;
+    let t = task_of(&body, "addPlanTask");
+    assert_eq!(t["lead"]["code"], "19-STP", "{body}");
+}
