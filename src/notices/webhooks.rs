@@ -76,7 +76,7 @@ pub fn check_url(url: &str) -> AppResult<&str> {
         Some(std::net::IpAddr::V4(ip)) => v4_unroutable(ip),
         Some(std::net::IpAddr::V6(ip)) => {
             let seg = ip.segments();
-            let tail = std::net::Ipv4Addr::from(u32::from(ip.to_bits() as u32));
+            let tail = std::net::Ipv4Addr::from(ip.to_bits() as u32);
             // IPv4 addresses carried inside IPv6: mapped and compatible
             // (::ffff:a.b.c.d, ::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and
             // 6to4 (2002:aabb:ccdd::).

@@ -766,17 +766,18 @@ pub async fn add_plan_task(
     )?;
     let time = check_time(&input.time, true)?;
     let mut leads = units_under(&txn, &input.leads, &province, "leads").await?;
-    if own_plan {
-        if let Some(outside) = leads.iter().find(|u| !u.path.starts_with(&issuer.path)) {
-            return Err(AppError::rule(
-                Some("leads"),
-                UserErrorCode::InvalidAssignee,
-                format!(
-                    "a plan of {} leads itself and the units under it, not {}: name it a coordinator",
-                    issuer.name, outside.name
-                ),
-            ));
-        }
+    if let Some(outside) = leads
+        .iter()
+        .find(|u| own_plan && !u.path.starts_with(&issuer.path))
+    {
+        return Err(AppError::rule(
+            Some("leads"),
+            UserErrorCode::InvalidAssignee,
+            format!(
+                "a plan of {} leads itself and the units under it, not {}: name it a coordinator",
+                issuer.name, outside.name
+            ),
+        ));
     }
     let mut lead_groups = input.lead_groups.clone();
     lead_groups.sort();
