@@ -214,7 +214,7 @@ pub enum UserErrorCode {
     /// 2025 Điều 7; LAW.md §1.1]
     DevolutionNotToHolder,
     /// The appraisal report, Tờ trình or decision already serves another
-    /// proposal: each proposal has its own.
+    /// proposal, and each proposal has its own.
     DocumentAlreadyUsed,
     /// revokeMandate/extendAuthorization: the document is the mandate's own
     /// basis or older than it, is issued after the day the change would apply
@@ -623,8 +623,8 @@ pub enum UserErrorCode {
     OutOfRange,
     /// createInspection/addInspectionRecommendation: a unit in scope or a
     /// recommendation's owner is not a body or local government of the
-    /// inspecting body's province (or no unit is named);
-    /// recordInspectionFinding: the unit or mandate is not in the
+    /// inspecting body's province (or no unit is named); or, in
+    /// recordInspectionFinding, the unit or mandate is not in the
     /// inspection's scope, or the finding is another inspection's.
     /// [DESIGN §3 the loop around a mandate]
     OutsideInspectionScope,

@@ -208,8 +208,7 @@ pub async fn create_plan(
     let issuer = existing_unit(&txn, issuer_id).await?;
     let today = crate::calendar::today();
     let current = carried_on(&txn, &issuer, today).await?;
-    let province_id = units::province_of(&current).ok_or(AppError::NotFound("province"))?;
-    let province = existing_unit(&txn, province_id).await?;
+    let province = units::province_row(&txn, &current).await?;
     let monitor = match input.monitor {
         Some(id) => existing_unit(&txn, id).await?,
         None => home_affairs(&txn, province.id).await?.ok_or_else(|| {
@@ -536,11 +535,6 @@ async fn units_under(
 }
 
 /// The province of `unit` (the unit itself for a province).
-async fn province_of(db: &impl ConnectionTrait, unit: &unit::Model) -> AppResult<unit::Model> {
-    let id = units::province_of(unit).ok_or(AppError::NotFound("province"))?;
-    existing_unit(db, id).await
-}
-
 /// The working calendar for a task's time, and its due date now.
 async fn first_due(
     db: &impl ConnectionTrait,
@@ -584,7 +578,7 @@ pub async fn create_task_in(
     let lead = existing_unit(txn, spec.lead).await?;
     let province = match &plan {
         Some(p) => existing_unit(txn, p.province_unit_id).await?,
-        None => province_of(txn, &lead).await?,
+        None => units::province_row(txn, &lead).await?,
     };
     let lead = units_under(txn, &[lead.id], &province, "lead")
         .await?

@@ -346,6 +346,12 @@ pub fn in_force(unit: &unit::Model, date: NaiveDate) -> bool {
     unit.valid_from.is_none_or(|d| d <= date) && unit.valid_to.is_none_or(|d| d >= date)
 }
 
+/// The province row `unit` belongs to (itself for a province).
+pub async fn province_row(db: &impl ConnectionTrait, unit: &unit::Model) -> AppResult<unit::Model> {
+    let id = province_of(unit).ok_or(AppError::NotFound("province"))?;
+    existing(db, id).await
+}
+
 /// Loads a unit that must exist (NOT_FOUND otherwise).
 pub async fn existing(db: &impl ConnectionTrait, id: Uuid) -> AppResult<unit::Model> {
     find(db, id).await?.ok_or(AppError::NotFound("unit"))
