@@ -246,6 +246,10 @@ pub enum UserErrorCode {
     DuplicateIndicator,
     /// createRegime: two rules with the same code. [input shape]
     DuplicateRule,
+    /// importMandates/importReportFigures: the file gives the same mandate
+    /// code, or the same unit, period and indicator, on two rows; the later
+    /// row is reported, naming the earlier line. [input shape]
+    DuplicateRow,
     /// saveReportDraft lists the same mandate's item more than once. [input
     /// shape]
     DuplicateItem,
@@ -424,6 +428,12 @@ pub enum UserErrorCode {
     /// [Luật 80/2015/QH13 Điều 8 k1; NĐ 30/2020/NĐ-CP Phụ lục I; not in
     /// LAW.md]
     MalformedNumber,
+    /// importMandates/importReportFigures: the file cannot be read as its
+    /// format (CSV, XLSX, ADX JSON), a column is missing, unknown or
+    /// repeated, or a cell is not a value its column takes (a date, a
+    /// number, a code of the enumeration); reported by line and column,
+    /// nothing imported. [input shape]
+    MalformedFile,
     /// An amendment or revocation proposal names the mandates in force it
     /// concerns; recordAppraisal names 1 to 500 drafts; a finding that
     /// recommends AMEND or REVOKE names its mandate.
@@ -567,6 +577,10 @@ pub enum UserErrorCode {
     /// transferAssignments: the ended delegatee has no successor through unit
     /// lineage and none was named. [DESIGN §3 Units lineage; NQ 190/2025/QH15]
     NoSuccessor,
+    /// importReportFigures: the unit has no unit report in that period (of
+    /// the regime named, or of a regime asking for that indicator), or has
+    /// several and the row names no regime (`dataSet`). [DESIGN §3 Reporting]
+    NoReport,
     /// signReport on a NOT_STARTED report: the reporter drafts it first. [NĐ
     /// 09/2019/NĐ-CP Điều 8]
     NothingToSign,
@@ -621,6 +635,10 @@ pub enum UserErrorCode {
     OutlivesParent,
     /// addHoliday for a date outside the years 2000–2100. [input bound]
     OutOfRange,
+    /// importMandates/importReportFigures: a row concerns a unit outside the
+    /// caller's scope for that act (APPROVER over the delegator for a
+    /// mandate, REPORTER of the reporting unit for figures). [DESIGN §4]
+    OutOfScope,
     /// createInspection/addInspectionRecommendation: a unit in scope or a
     /// recommendation's owner is not a body or local government of the
     /// inspecting body's province (or no unit is named); or, in
@@ -731,6 +749,9 @@ pub enum UserErrorCode {
     TooManyLevels,
     /// createRegime with more than 50 validation rules. [input bound]
     TooManyRules,
+    /// importMandates/importReportFigures: the file has more rows than one
+    /// import takes (100,000), or is larger than 16 MiB. [input bound]
+    TooManyRows,
     /// saveReportDraft with more than 500 indicator values. [input bound]
     TooManyValues,
     /// updateUnit on a unit that is not in force today. [DESIGN §3 Units]
@@ -750,6 +771,13 @@ pub enum UserErrorCode {
     /// day); catalogue it first. [LAW.md §7.3 R11: every power is a
     /// catalogued competence]
     UnknownMatter,
+    /// importMandates/importReportFigures: a row names a mandate code (its
+    /// parent) or another record that does not exist. [input shape]
+    UnknownReference,
+    /// importMandates/importReportFigures: no unit bears that code on the
+    /// row's date (the mandate's first day; for figures, any unit that ever
+    /// bore it). [DESIGN §3 Units]
+    UnknownUnit,
     /// submitReport/submitCompiledReport under a regime with signOff on a report
     /// the unit's APPROVER has not signed (signReport), or whose draft changed
     /// after signing. [NĐ 09/2019/NĐ-CP Điều 8; NĐ 30/2020/NĐ-CP]

@@ -23,6 +23,8 @@ pub mod graphql;
 pub mod http;
 /// Idempotency keys for retried mutations.
 pub mod idempotency;
+/// Bulk imports: the mandate registry and report figures from files.
+pub mod imports;
 /// Inspections of delegated powers, their findings and follow-up.
 pub mod inspections;
 /// Mandates, their rules, and legal documents.

@@ -126,6 +126,7 @@ pub struct Mutation(
     PlanMutation,
     NoticeMutation,
     InspectionMutation,
+    crate::imports::graphql::ImportMutation,
 );
 
 /// The root subscription, served over graphql-transport-ws at

@@ -163,7 +163,11 @@ impl Application {
             .route("/graphql", get(http::graphql_get).post(http::graphql_post))
             .route("/graphql/ws", get(http::graphql_ws))
             .route("/healthz", get(healthz))
-            .route("/attachments/{id}", get(http::file_download));
+            .route("/attachments/{id}", get(http::file_download))
+            .route(
+                "/import/templates/{file}",
+                get(crate::imports::templates::download),
+            );
         if settings.graphiql {
             router = router.route("/graphiql/{file}", get(http::graphiql_asset));
         }

@@ -24,7 +24,7 @@ pub async fn draft_mandate(
     Ok(m)
 }
 
-pub(super) async fn new_mandate(
+pub(crate) async fn new_mandate(
     txn: &DatabaseTransaction,
     input: MandateInput,
     state: MandateState,

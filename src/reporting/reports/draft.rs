@@ -10,7 +10,7 @@ use super::*;
 /// written: a mandate change that adds or closes items locks its reports
 /// first too, so one waits for the other and the later one finds the
 /// version moved (a CONFLICT, nothing lost).
-pub(super) async fn for_reporter(
+pub(crate) async fn for_reporter(
     txn: &DatabaseTransaction,
     by: Authority<'_>,
     id: Uuid,
@@ -135,6 +135,30 @@ pub async fn save_draft_warned(
         report: next,
     };
     Ok((transition, warnings))
+}
+
+/// Puts `values` into the unit report `id` as its REPORTER's draft
+/// would (saveReportDraft's rights and checks, without its audit event:
+/// an import records one for the whole file). NOT_STARTED becomes DRAFT;
+/// a signature no longer matches and goes.
+pub(crate) async fn import_values(
+    txn: &DatabaseTransaction,
+    by: Authority<'_>,
+    id: Uuid,
+    values: Vec<ValueInput>,
+) -> AppResult<report::Model> {
+    let version = existing(txn, id).await?.version;
+    let (current, _) = for_reporter(txn, by, id, version).await?;
+    let input = DraftInput {
+        values,
+        ..DraftInput::default()
+    };
+    let mut next = apply_draft(txn, &current, input).await?;
+    if next.status == ReportStatus::NotStarted {
+        next.status = ReportStatus::Draft;
+    }
+    unsign(txn, id).await?;
+    write(txn, &current, version, next).await
 }
 
 /// Writes a draft's items and values and returns the report with its
@@ -283,7 +307,7 @@ pub(super) async fn apply_draft(
 /// What a report stores for `given`, checked against its indicator: never
 /// a computed one; exactly the field its type takes; a finite number, whole
 /// for INTEGER, within the bounds; a text of 1 to 5,000 characters.
-fn check_value(
+pub(crate) fn check_value(
     indicator: &entity::regime_indicator::Model,
     given: ValueInput,
 ) -> AppResult<(f64, Option<String>)> {

@@ -1,0 +1,325 @@
+//! Reading an imported file into named columns and rows of text: CSV
+//! (UTF-8, with or without BOM, `,` or `;` separated) and XLSX (the first
+//! sheet, read with calamine), within the size and row limits.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::{Errors, MAX_FILE_BYTES, MAX_ROWS, RowError};
+use crate::error::UserErrorCode;
+
+/// The format of an imported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Comma-separated values, UTF-8 (a BOM is skipped).
+    Csv,
+    /// An Excel workbook (Office Open XML): its first sheet.
+    Xlsx,
+    /// JSON close to DHIS2's ADX (figures only).
+    AdxJson,
+}
+
+impl FileFormat {
+    /// The name the audit and the result give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "CSV",
+            FileFormat::Xlsx => "XLSX",
+            FileFormat::AdxJson => "ADX_JSON",
+        }
+    }
+
+    /// The format `asked`, else the one the content and then the name
+    /// show: a ZIP (`PK`) is XLSX, a `{` JSON, anything else CSV.
+    pub fn decide(asked: Option<FileFormat>, name: &str, content: &[u8]) -> FileFormat {
+        if let Some(format) = asked {
+            return format;
+        }
+        let start = content
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(content)
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| content[i..].first().copied());
+        let lower = name.to_ascii_lowercase();
+        if content.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
+            FileFormat::Xlsx
+        } else if matches!(start, Some(Some(b'{'))) || lower.ends_with(".json") {
+            FileFormat::AdxJson
+        } else {
+            FileFormat::Csv
+        }
+    }
+}
+
+/// A file read as a table: column names (trimmed, lower case) and rows.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Record>,
+}
+
+/// One row: its line in the file and its cells, trimmed.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+fn malformed(line: u64, column: Option<&str>, message: impl Into<String>) -> RowError {
+    RowError::new(line, column, UserErrorCode::MalformedFile, message)
+}
+
+/// The first fault of a file too large to read.
+pub fn check_size(content: &[u8]) -> Result<(), RowError> {
+    if content.len() > MAX_FILE_BYTES {
+        return Err(RowError::new(
+            1,
+            None,
+            UserErrorCode::TooManyRows,
+            format!("an imported file has at most {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn too_many_rows() -> RowError {
+    RowError::new(
+        1,
+        None,
+        UserErrorCode::TooManyRows,
+        format!("an import takes at most {MAX_ROWS} rows; split the file"),
+    )
+}
+
+/// Reads a CSV or XLSX file into a table, or the faults of its shape.
+pub fn read(format: FileFormat, content: &[u8]) -> Result<Table, Errors> {
+    let mut errors = Errors::default();
+    if let Err(e) = check_size(content) {
+        errors.push(e);
+        return Err(errors);
+    }
+    let table = match format {
+        FileFormat::Csv => read_csv(content),
+        FileFormat::Xlsx => read_xlsx(content),
+        FileFormat::AdxJson => Err(malformed(
+            1,
+            None,
+            "this import takes CSV or XLSX, not ADX JSON",
+        )),
+    };
+    match table {
+        Ok(table) if table.rows.len() > MAX_ROWS => {
+            errors.push(too_many_rows());
+            Err(errors)
+        }
+        Ok(table) => Ok(table),
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
+    }
+}
+
+fn read_csv(content: &[u8]) -> Result<Table, RowError> {
+    let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+    let text = std::str::from_utf8(content)
+        .map_err(|e| malformed(1, None, format!("the CSV is not UTF-8: {e}")))?;
+    // Excel in a Vietnamese locale saves with `;`: the header tells.
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let columns: Vec<String> = reader
+        .headers()
+        .map_err(|e| malformed(1, None, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|c| c.trim().to_lowercase())
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            malformed(line, None, format!("unreadable row: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if rows.len() >= MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        rows.push(Record {
+            line,
+            cells: record.iter().map(str::to_owned).collect(),
+        });
+    }
+    Ok(Table { columns, rows })
+}
+
+fn read_xlsx(content: &[u8]) -> Result<Table, RowError> {
+    let mut workbook = Xlsx::new(Cursor::new(content))
+        .map_err(|e| malformed(1, None, format!("the file is not a readable XLSX: {e}")))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| malformed(1, None, "the workbook has no sheet"))?
+        .map_err(|e| malformed(1, None, format!("the first sheet is unreadable: {e}")))?;
+    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
+    let mut rows_iter = range.rows();
+    let Some(header) = rows_iter.next() else {
+        return Ok(Table::default());
+    };
+    let columns: Vec<String> = header
+        .iter()
+        .map(|c| cell_text(c).trim().to_lowercase())
+        .collect();
+    let mut rows = Vec::new();
+    for (i, row) in rows_iter.enumerate() {
+        // The header is the sheet's first used row: line numbers are
+        // Excel's own row numbers.
+        let line = first_row + i as u64 + 2;
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() >= MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        rows.push(Record {
+            line,
+            cells: cells.into_iter().map(|c| c.trim().to_owned()).collect(),
+        });
+    }
+    Ok(Table { columns, rows })
+}
+
+/// A cell as the text a CSV would hold: whole numbers without `.0`, dates
+/// as `YYYY-MM-DD` (the 1900 date system), errors as `#…`.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => serial_date(d.as_f64()),
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e}"),
+    }
+}
+
+/// The date of an Excel serial day number (1900 system; day 60 is the
+/// phantom 29/2/1900, hence counting from 30/12/1899).
+fn serial_date(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64)))
+        .map_or_else(|| serial.to_string(), |d| d.to_string())
+}
+
+/// The columns of a table by name, checked against the ones an import
+/// takes: each required one present, none unknown or repeated.
+pub struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    /// Matches `table`'s header to `required` and `optional`, or lists
+    /// every fault of it on line 1.
+    pub fn of(
+        table: &Table,
+        required: &[&'static str],
+        optional: &[&'static str],
+    ) -> Result<Columns, Errors> {
+        let mut errors = Errors::default();
+        let mut index = HashMap::new();
+        for (i, name) in table.columns.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            match required.iter().chain(optional).find(|c| **c == name) {
+                Some(c) if index.contains_key(c) => {
+                    errors.push(malformed(1, Some(c), format!("column {c} appears twice")))
+                }
+                Some(c) => {
+                    index.insert(*c, i);
+                }
+                None => errors.push(malformed(
+                    1,
+                    Some(name),
+                    format!("unknown column {name:?}; see the documented columns"),
+                )),
+            }
+        }
+        for c in required {
+            if !index.contains_key(c) {
+                errors.push(malformed(1, Some(c), format!("the column {c} is missing")));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Columns { index })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Whether the file has `column`.
+    pub fn has(&self, column: &str) -> bool {
+        self.index.contains_key(column)
+    }
+
+    /// The cell of `column` in `record`: "" when the file has no such
+    /// column or the row is short.
+    pub fn get<'r>(&self, record: &'r Record, column: &str) -> &'r str {
+        self.index
+            .get(column)
+            .and_then(|i| record.cells.get(*i))
+            .map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_is_decided_by_the_argument_then_the_content_then_the_name() {
+        assert_eq!(
+            FileFormat::decide(Some(FileFormat::Csv), "a.xlsx", b"PK\x03\x04"),
+            FileFormat::Csv
+        );
+        assert_eq!(
+            FileFormat::decide(None, "a.bin", b"PK\x03\x04"),
+            FileFormat::Xlsx
+        );
+        assert_eq!(
+            FileFormat::decide(None, "a", b"\xEF\xBB\xBF {\"x\":1}"),
+            FileFormat::AdxJson
+        );
+        assert_eq!(FileFormat::decide(None, "a.csv", b"a,b"), FileFormat::Csv);
+    }
+
+    #[test]
+    fn a_semicolon_csv_with_a_bom_reads_with_its_lines() {
+        let table = read(FileFormat::Csv, "\u{feff}Code;Title\nA;x\n\nB;y\n".as_bytes()).unwrap();
+        assert_eq!(table.columns, ["code", "title"]);
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[1].line, 4);
+        assert_eq!(table.rows[1].cells, ["B", "y"]);
+    }
+
+    #[test]
+    fn excel_serial_days_are_dates() {
+        assert_eq!(serial_date(45870.0), "2025-08-01");
+    }
+}
