@@ -145,7 +145,11 @@ fn read_adx(content: &[u8]) -> Result<Vec<Row>, Errors> {
         },
     };
     let Some(groups) = doc.get("groups").and_then(Value::as_array) else {
-        errors.push(malformed(1, "groups", "groups is a list of {orgUnit, period, dataValues}"));
+        errors.push(malformed(
+            1,
+            "groups",
+            "groups is a list of {orgUnit, period, dataValues}",
+        ));
         return Err(errors);
     };
     let mut rows = Vec::new();
@@ -161,7 +165,11 @@ fn read_adx(content: &[u8]) -> Result<Vec<Row>, Errors> {
             errors.push(malformed(n + 1, &at("orgUnit"), "orgUnit is a unit's code"));
         }
         if period.is_none() {
-            errors.push(malformed(n + 1, &at("period"), "period is a period's code, e.g. 2026Q3"));
+            errors.push(malformed(
+                n + 1,
+                &at("period"),
+                "period is a period's code, e.g. 2026Q3",
+            ));
         }
         let Some(values) = values else {
             errors.push(malformed(n + 1, &at("dataValues"), "dataValues is a list"));
@@ -179,13 +187,24 @@ fn read_adx(content: &[u8]) -> Result<Vec<Row>, Errors> {
                 return Err(errors);
             }
             let path = |key: &str| format!("groups[{g}].dataValues[{v}].{key}");
-            let element = value.get("dataElement").and_then(json_text).filter(|t| !t.is_empty());
+            let element = value
+                .get("dataElement")
+                .and_then(json_text)
+                .filter(|t| !t.is_empty());
             let given = value.get("value").and_then(json_text);
             if element.is_none() {
-                errors.push(malformed(n, &path("dataElement"), "dataElement is an indicator's code"));
+                errors.push(malformed(
+                    n,
+                    &path("dataElement"),
+                    "dataElement is an indicator's code",
+                ));
             }
             if given.is_none() {
-                errors.push(malformed(n, &path("value"), "value is a number, true/false or a text"));
+                errors.push(malformed(
+                    n,
+                    &path("value"),
+                    "value is a number, true/false or a text",
+                ));
             }
             let (Some(unit), Some(period), Some(element), Some(given)) =
                 (unit.clone(), period.clone(), element, given)
@@ -204,7 +223,10 @@ fn read_adx(content: &[u8]) -> Result<Vec<Row>, Errors> {
                 period,
                 indicator: element,
                 value: given,
-                comment: value.get("comment").and_then(json_text).filter(|c| !c.is_empty()),
+                comment: value
+                    .get("comment")
+                    .and_then(json_text)
+                    .filter(|c| !c.is_empty()),
                 regime: regime.clone(),
             });
         }
@@ -385,7 +407,11 @@ async fn check_row(
     let indicators = cache.indicators(txn, r.regime_id).await?;
     let Some(indicator) = indicators.iter().find(|i| i.code == row.indicator) else {
         let message = format!("the regime has no indicator {}", row.indicator);
-        return refuse(&row.place.indicator, UserErrorCode::UnknownIndicator, message);
+        return refuse(
+            &row.place.indicator,
+            UserErrorCode::UnknownIndicator,
+            message,
+        );
     };
     let input = match value_input(&row.indicator, indicator.value_type, &row.value) {
         Ok(v) => v,
@@ -420,7 +446,11 @@ pub async fn import_figures(
         FileFormat::Csv => read_csv(file.content),
         FileFormat::Xlsx => {
             let mut errors = Errors::default();
-            errors.push(malformed(1, "$", "figures are imported from CSV or ADX JSON"));
+            errors.push(malformed(
+                1,
+                "$",
+                "figures are imported from CSV or ADX JSON",
+            ));
             Err(errors)
         }
     };
@@ -480,8 +510,8 @@ pub async fn import_figures(
                 .collect();
             let updated = values.iter().filter(|v| had.contains(&v.indicator)).count();
             let created = values.len() - updated;
-            let result = in_savepoint(&txn, async |sp| import_values(sp, by, report, values).await)
-                .await?;
+            let result =
+                in_savepoint(&txn, async |sp| import_values(sp, by, report, values).await).await?;
             match result {
                 Ok(r) => written.push(Written {
                     report: r,

@@ -118,7 +118,10 @@ pub struct ImportFiguresPayload {
 #[derive(Default)]
 pub struct ImportMutation;
 
-fn file_of<'a>(upload: &'a async_graphql::UploadValue, format: Option<ImportFormat>) -> ImportFile<'a> {
+fn file_of<'a>(
+    upload: &'a async_graphql::UploadValue,
+    format: Option<ImportFormat>,
+) -> ImportFile<'a> {
     ImportFile {
         name: &upload.filename,
         content: &upload.content,
@@ -190,7 +193,11 @@ impl ImportMutation {
             figures::import_figures(ctx.db(), by, file_of(&upload, format), dry_run).await?;
         Ok(ImportFiguresPayload {
             summary: summary(&outcome),
-            reports: outcome.items.into_iter().map(|w| Report(w.report)).collect(),
+            reports: outcome
+                .items
+                .into_iter()
+                .map(|w| Report(w.report))
+                .collect(),
         })
     }
 }

@@ -222,7 +222,10 @@ fn parse_row(columns: &Columns, record: &Record) -> Result<Row, Vec<RowError>> {
         text => {
             let d = parse_date(text);
             if d.is_none() {
-                bad(c, format!("{text:?} is not a date (YYYY-MM-DD or dd/mm/yyyy)"));
+                bad(
+                    c,
+                    format!("{text:?} is not a date (YYYY-MM-DD or dd/mm/yyyy)"),
+                );
             }
             d
         }
@@ -234,7 +237,10 @@ fn parse_row(columns: &Columns, record: &Record) -> Result<Row, Vec<RowError>> {
     let effective_to = date("effective_to", &mut bad);
     let decision_date = date("decision_date", &mut bad);
     let number = |c: &str, bad: &mut dyn FnMut(&str, String)| -> Option<i64> {
-        let text: String = cell(c).chars().filter(|ch| !matches!(ch, '.' | ' ' | ',')).collect();
+        let text: String = cell(c)
+            .chars()
+            .filter(|ch| !matches!(ch, '.' | ' ' | ','))
+            .collect();
         if text.is_empty() {
             return None;
         }
@@ -271,7 +277,8 @@ fn parse_row(columns: &Columns, record: &Record) -> Result<Row, Vec<RowError>> {
         }
     };
     let optional = |c: &str| Some(cell(c).to_owned()).filter(|t| !t.is_empty());
-    let decision = optional("decision_number").map(|n| (n, optional("decision_issuer"), decision_date));
+    let decision =
+        optional("decision_number").map(|n| (n, optional("decision_issuer"), decision_date));
     if decision.is_none() && (decision_date.is_some() || optional("decision_issuer").is_some()) {
         bad(
             "decision_number",
@@ -494,7 +501,10 @@ async fn import_row(
             return Err(AppError::rule(
                 Some("decision_date"),
                 UserErrorCode::MalformedFile,
-                format!("{} was issued on {}, not {date}", doc.number, doc.issued_date),
+                format!(
+                    "{} was issued on {}, not {date}",
+                    doc.number, doc.issued_date
+                ),
             ));
         }
         input.legal_basis = Some(doc.id);

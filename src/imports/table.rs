@@ -311,7 +311,11 @@ mod tests {
 
     #[test]
     fn a_semicolon_csv_with_a_bom_reads_with_its_lines() {
-        let table = read(FileFormat::Csv, "\u{feff}Code;Title\nA;x\n\nB;y\n".as_bytes()).unwrap();
+        let table = read(
+            FileFormat::Csv,
+            "\u{feff}Code;Title\nA;x\n\nB;y\n".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(table.columns, ["code", "title"]);
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[1].line, 4);

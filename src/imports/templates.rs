@@ -10,29 +10,109 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// Every column of a mandate file, what it takes, and whether required.
 pub const MANDATE_COLUMNS: &[(&str, bool, &str)] = &[
-    ("code", true, "Mã nội dung: the mandate's code, 2–64 letters, digits, - _ . /, unique (e.g. 19-UQ-NV-01)"),
-    ("title", true, "Tên nội dung phân cấp/ủy quyền, 1–500 characters"),
-    ("sector", true, "Lĩnh vực: NOI_VU, TU_PHAP, TAI_CHINH, CONG_THUONG, NONG_NGHIEP_MOI_TRUONG, DAT_DAI, XAY_DUNG, KHOA_HOC_CONG_NGHE, VAN_HOA_THE_THAO_DU_LICH, GIAO_DUC_DAO_TAO, Y_TE, THANH_TRA, KHAC"),
-    ("matter", true, "Mã việc in the catalogue of powers (matters), e.g. NV-VI-TRI-VIEC-LAM"),
-    ("kind", true, "DECENTRALIZATION (phân cấp), AUTHORIZATION (ủy quyền) or DEVOLUTION (phân quyền); the Vietnamese words are read too"),
-    ("delegator", true, "Mã đơn vị giao: the delegating unit's code on effective_from (e.g. 19 for UBND tỉnh Thái Nguyên, 19-SXD for a sở)"),
-    ("delegator_capacity", false, "COLLECTIVE (the body, default), HEAD (its chairman or director) or COUNCIL (HĐND)"),
-    ("delegatees", true, "Mã đơn vị nhận: the receiving units' codes separated by ; (e.g. 19-SNV or 05482;01840)"),
-    ("delegatee_capacity", false, "COLLECTIVE (default) or HEAD: whether each delegatee receives as a body or through its head"),
-    ("decision_number", false, "Số, ký hiệu of the decision the content rests on, as registered in phancap (e.g. 902/QĐ-UBND); required to issue"),
-    ("decision_issuer", false, "The issuing unit's code, when several issuers have that number"),
-    ("decision_date", false, "Ngày ban hành: checked against the registered decision (YYYY-MM-DD or dd/mm/yyyy)"),
-    ("legal_basis_article", false, "Điều, khoản of the decision, e.g. Điều 2"),
-    ("conditions", false, "Điều kiện: required for an authorization (ủy quyền)"),
+    (
+        "code",
+        true,
+        "Mã nội dung: the mandate's code, 2–64 letters, digits, - _ . /, unique (e.g. 19-UQ-NV-01)",
+    ),
+    (
+        "title",
+        true,
+        "Tên nội dung phân cấp/ủy quyền, 1–500 characters",
+    ),
+    (
+        "sector",
+        true,
+        "Lĩnh vực: NOI_VU, TU_PHAP, TAI_CHINH, CONG_THUONG, NONG_NGHIEP_MOI_TRUONG, DAT_DAI, XAY_DUNG, KHOA_HOC_CONG_NGHE, VAN_HOA_THE_THAO_DU_LICH, GIAO_DUC_DAO_TAO, Y_TE, THANH_TRA, KHAC",
+    ),
+    (
+        "matter",
+        true,
+        "Mã việc in the catalogue of powers (matters), e.g. NV-VI-TRI-VIEC-LAM",
+    ),
+    (
+        "kind",
+        true,
+        "DECENTRALIZATION (phân cấp), AUTHORIZATION (ủy quyền) or DEVOLUTION (phân quyền); the Vietnamese words are read too",
+    ),
+    (
+        "delegator",
+        true,
+        "Mã đơn vị giao: the delegating unit's code on effective_from (e.g. 19 for UBND tỉnh Thái Nguyên, 19-SXD for a sở)",
+    ),
+    (
+        "delegator_capacity",
+        false,
+        "COLLECTIVE (the body, default), HEAD (its chairman or director) or COUNCIL (HĐND)",
+    ),
+    (
+        "delegatees",
+        true,
+        "Mã đơn vị nhận: the receiving units' codes separated by ; (e.g. 19-SNV or 05482;01840)",
+    ),
+    (
+        "delegatee_capacity",
+        false,
+        "COLLECTIVE (default) or HEAD: whether each delegatee receives as a body or through its head",
+    ),
+    (
+        "decision_number",
+        false,
+        "Số, ký hiệu of the decision the content rests on, as registered in phancap (e.g. 902/QĐ-UBND); required to issue",
+    ),
+    (
+        "decision_issuer",
+        false,
+        "The issuing unit's code, when several issuers have that number",
+    ),
+    (
+        "decision_date",
+        false,
+        "Ngày ban hành: checked against the registered decision (YYYY-MM-DD or dd/mm/yyyy)",
+    ),
+    (
+        "legal_basis_article",
+        false,
+        "Điều, khoản of the decision, e.g. Điều 2",
+    ),
+    (
+        "conditions",
+        false,
+        "Điều kiện: required for an authorization (ủy quyền)",
+    ),
     ("budget_vnd", false, "Kinh phí in đồng, a whole number"),
     ("staff", false, "Biên chế: staff positions, a whole number"),
     ("facilities", false, "Cơ sở vật chất, free text"),
-    ("no_resources_reason", false, "Why no resources go with the power (instead of budget, staff or facilities)"),
-    ("effective_from", true, "Ngày hiệu lực (YYYY-MM-DD or dd/mm/yyyy)"),
-    ("effective_to", false, "Ngày hết hiệu lực: required for an authorization"),
-    ("allow_onward", false, "true if the delegatee may pass it on (blank: false)"),
-    ("parent", false, "For an onward delegation, the code of the mandate it rests on (an earlier row of the same file will do)"),
-    ("status", false, "ISSUED (default: drafted and issued under every rule) or DRAFT (recorded as a draft, rules checked on issue)"),
+    (
+        "no_resources_reason",
+        false,
+        "Why no resources go with the power (instead of budget, staff or facilities)",
+    ),
+    (
+        "effective_from",
+        true,
+        "Ngày hiệu lực (YYYY-MM-DD or dd/mm/yyyy)",
+    ),
+    (
+        "effective_to",
+        false,
+        "Ngày hết hiệu lực: required for an authorization",
+    ),
+    (
+        "allow_onward",
+        false,
+        "true if the delegatee may pass it on (blank: false)",
+    ),
+    (
+        "parent",
+        false,
+        "For an onward delegation, the code of the mandate it rests on (an earlier row of the same file will do)",
+    ),
+    (
+        "status",
+        false,
+        "ISSUED (default: drafted and issued under every rule) or DRAFT (recorded as a draft, rules checked on issue)",
+    ),
 ];
 
 /// The example row: Thái Nguyên's authorization of the Giám đốc Sở Nội vụ
@@ -77,12 +157,7 @@ fn csv_field(text: &str) -> String {
 pub fn mandates_csv() -> Vec<u8> {
     let header: Vec<&str> = MANDATE_COLUMNS.iter().map(|(c, ..)| *c).collect();
     let example: Vec<String> = MANDATE_EXAMPLE.iter().map(|t| csv_field(t)).collect();
-    format!(
-        "\u{feff}{}\r\n{}\r\n",
-        header.join(","),
-        example.join(",")
-    )
-    .into_bytes()
+    format!("\u{feff}{}\r\n{}\r\n", header.join(","), example.join(",")).into_bytes()
 }
 
 /// The XLSX template: a sheet to fill (header and example row, dates and

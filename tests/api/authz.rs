@@ -474,7 +474,7 @@ const MUTATIONS: [Mutation; 75] = [
 
 /// The mutations of the schema that have no role × scope rule, so no row,
 /// and why. Each must still be a mutation of the schema.
-const EXEMPT: [(&str, &str); 9] = [
+const EXEMPT: [(&str, &str); 11] = [
     (
         "registerWebhook",
         "by the caller's kind, not a unit: service accounts and ADMINs anywhere own the webhooks they register: only_service_accounts_and_admins_register_webhooks",
@@ -506,6 +506,14 @@ const EXEMPT: [(&str, &str); 9] = [
     (
         "attachFile",
         "sent as a multipart request, which this matrix's JSON requests cannot carry; APPROVER over the issuer as createDocument: an_upload_is_signed_in_typed_by_its_content_and_bounded",
+    ),
+    (
+        "importMandates",
+        "sent as a multipart request, which this matrix's JSON requests cannot carry; APPROVER (guard), then each row APPROVER over its delegator as draftMandate: a_row_outside_the_approvers_scope_is_out_of_scope_and_other_roles_are_refused",
+    ),
+    (
+        "importReportFigures",
+        "sent as a multipart request, which this matrix's JSON requests cannot carry; REPORTER (guard), then each row REPORTER of its unit on a report still with it, as saveReportDraft: figures_of_a_unit_outside_the_reporters_scope_or_of_a_submitted_report_are_refused",
     ),
     (
         "importMatters",

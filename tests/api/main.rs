@@ -14,6 +14,7 @@ mod evaluations;
 mod hardening;
 mod identity;
 mod import;
+mod imports;
 mod inspections;
 mod lineage;
 mod mandates;
