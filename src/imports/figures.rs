@@ -6,6 +6,7 @@
 //! indicator's type and bounds, never a computed indicator); an import
 //! never submits. One transaction, one audit event.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use entity::regime_indicator::{self, ValueType};
@@ -300,9 +301,8 @@ impl Lookups {
         txn: &DatabaseTransaction,
         regime: Uuid,
     ) -> AppResult<&[regime_indicator::Model]> {
-        if !self.indicators.contains_key(&regime) {
-            let found = indicators_of(txn, &[regime]).await?;
-            self.indicators.insert(regime, found);
+        if let Entry::Vacant(e) = self.indicators.entry(regime) {
+            e.insert(indicators_of(txn, &[regime]).await?);
         }
         Ok(self.indicators.get(&regime).map_or(&[], Vec::as_slice))
     }
@@ -393,9 +393,8 @@ async fn check_row(
             return refuse(&row.place.period, UserErrorCode::NoReport, message);
         }
     };
-    if !cache.allowed.contains_key(&r.id) {
-        let allowed = for_reporter(txn, by, r.id, r.version).await.map(|_| ());
-        cache.allowed.insert(r.id, allowed);
+    if let Entry::Vacant(e) = cache.allowed.entry(r.id) {
+        e.insert(for_reporter(txn, by, r.id, r.version).await.map(|_| ()));
     }
     if let Some(Err(refused)) = cache.allowed.get(&r.id) {
         let e = RowError::from_app(line, refused.clone(), |_| None)?;

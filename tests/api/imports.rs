@@ -521,7 +521,7 @@ async fn the_templates_download_and_their_thai_nguyen_example_passes_a_dry_run()
         let help = book.worksheet_range("Hướng dẫn").unwrap();
         assert!(
             help.rows()
-                .any(|row| row[0].to_string() == "decision_number")
+                .any(|row| row[0] == "decision_number")
         );
     }
     for (name, file) in [
