@@ -20,7 +20,7 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde::Deserialize;
 use serde_json::Value;
 #[cfg(test)]
@@ -341,7 +341,7 @@ async fn respond(
         }
     };
     if viewer.is_none()
-        && let Err(wait) = state.anonymous_limit.check(peer.ip())
+        && let Err(wait) = state.anonymous_limit.check(peer.ip()).await
     {
         return too_many(state, operations.count(), started, wait);
     }
@@ -506,17 +506,19 @@ async fn authenticate(
 mod tests {
     use super::*;
 
-    #[test]
-    fn persisted_queries_keep_within_their_budget() {
+    #[tokio::test]
+    async fn persisted_queries_keep_within_their_budget() {
         let store = PersistedQueries::new(10);
-        store.insert("a".into(), "{ aaaa }");
-        assert!(store.get("a").is_some());
-        store.insert("b".into(), "{ bbbb }");
-        assert!(store.get("a").is_none(), "the oldest made room");
-        assert_eq!(store.get("b").as_deref(), Some("{ bbbb }"));
-        store.insert("c".into(), "{ far too long for the store }");
-        assert!(store.get("c").is_none());
-        assert!(store.get("b").is_some());
+        store.insert("a".into(), "{ aaaa }").await;
+        assert!(store.get("a").await.is_some());
+        store.insert("b".into(), "{ bbbb }").await;
+        assert!(store.get("a").await.is_none(), "the oldest made room");
+        assert_eq!(store.get("b").await.as_deref(), Some("{ bbbb }"));
+        store
+            .insert("c".into(), "{ far too long for the store }")
+            .await;
+        assert!(store.get("c").await.is_none());
+        assert!(store.get("b").await.is_some());
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub mod plans;
 pub mod proposals;
 /// Per-address rate limits.
 pub mod ratelimit;
+/// Events carried between servers over one PostgreSQL (LISTEN/NOTIFY).
+pub mod relay;
 /// The schema: roots, `node`, per-request data and limits.
 pub mod schema;
 

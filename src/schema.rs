@@ -262,6 +262,16 @@ pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscrip
     }
 }
 
+/// The channels subscriptions hear, shared with the tasks that feed them.
+#[derive(Clone, Default)]
+pub struct Channels {
+    /// New notices (fed by the dispatcher).
+    pub notices: NoticeEvents,
+    /// Report status changes (fed by the mutations, or on PostgreSQL by
+    /// the relay's listener).
+    pub reports: ReportEvents,
+}
+
 /// The schema served over `db`, issuing tokens with `tokens` and counting
 /// in `metrics`.
 pub fn build_schema(
@@ -271,7 +281,7 @@ pub fn build_schema(
     metrics: Arc<Metrics>,
     files: crate::mandates::attachments::FileStore,
     evaluation_day: crate::evaluations::service::EvaluationDay,
-    notice_events: NoticeEvents,
+    channels: Channels,
 ) -> AppSchema {
     schema_builder(limits)
         .data(files)
@@ -279,8 +289,8 @@ pub fn build_schema(
         .data(db)
         .data(tokens)
         .data(metrics)
-        .data(ReportEvents::default())
-        .data(notice_events)
+        .data(channels.reports)
+        .data(channels.notices)
         .finish()
 }
 

@@ -23,6 +23,7 @@ use crate::http::{self, GraphqlState, PersistedQueries, RequestNote, TypeIndex};
 use crate::metrics::Metrics;
 use crate::notices::events::NoticeEvents;
 use crate::ratelimit::RateLimiter;
+use crate::reporting::events::ReportEvents;
 use crate::schema::{self, Limits};
 
 /// How the server is run; the CLI fills it from flags and environment.
@@ -99,6 +100,7 @@ pub struct Application {
         DatabaseConnection,
         crate::notices::dispatch::NoticeSettings,
         NoticeEvents,
+        ReportEvents,
     ),
 }
 
@@ -125,7 +127,17 @@ impl Application {
         let cors = cors_layer(&settings.cors_origins)?;
         let metrics = Arc::new(Metrics::default());
         let notice_events = NoticeEvents::default();
-        let background = (db.clone(), settings.notices.clone(), notice_events.clone());
+        // On PostgreSQL, every server over the database hears each change.
+        let report_events = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => ReportEvents::relayed(),
+            _ => ReportEvents::default(),
+        };
+        let background = (
+            db.clone(),
+            settings.notices.clone(),
+            notice_events.clone(),
+            report_events.clone(),
+        );
         let schema = schema::build_schema(
             db.clone(),
             tokens.clone(),
@@ -133,21 +145,36 @@ impl Application {
             metrics.clone(),
             settings.files.clone(),
             settings.evaluation_day,
-            notice_events,
+            schema::Channels {
+                notices: notice_events,
+                reports: report_events,
+            },
         );
         let types = Arc::new(TypeIndex::from_sdl(&schema.sdl()));
         let state = GraphqlState {
             schema,
-            db,
+            db: db.clone(),
             tokens,
             max_batch: settings.max_batch,
             metrics,
             types,
-            persisted: Arc::new(PersistedQueries::new(settings.persisted_query_bytes)),
+            // Shared through the database by every server over it.
+            persisted: Arc::new(PersistedQueries::shared(
+                db.clone(),
+                settings.persisted_query_bytes,
+            )),
             public_max_age: settings.public_max_age,
             graphiql: settings.graphiql,
-            anonymous_limit: Arc::new(RateLimiter::new(settings.anonymous_per_minute)),
-            login_limit: Arc::new(RateLimiter::new(settings.logins_per_minute)),
+            anonymous_limit: Arc::new(RateLimiter::shared(
+                db.clone(),
+                "anonymous",
+                settings.anonymous_per_minute,
+            )),
+            login_limit: Arc::new(RateLimiter::shared(
+                db.clone(),
+                "sign_in",
+                settings.logins_per_minute,
+            )),
             idempotency_ttl: settings.idempotency_ttl,
             allowed_origins: Arc::new(
                 settings
@@ -227,8 +254,10 @@ impl Application {
                 }
             });
         }
-        let (db, notices, events) = self.background;
-        let _background = Background(crate::notices::dispatch::start(db, notices, events));
+        let (db, notices, events, reports) = self.background;
+        let mut tasks = crate::notices::dispatch::start(db.clone(), notices, events.clone());
+        tasks.extend(crate::relay::start(db, reports, events));
+        let _background = Background(tasks);
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

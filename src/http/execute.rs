@@ -70,7 +70,7 @@ impl Context<'_> {
             Err(message) => return Done::error("BAD_USER_INPUT", message, Outcome::Rejected),
         };
         let query = match (&persisted, operation.query.filter(|q| !q.trim().is_empty())) {
-            (Some(hash), None) => match state.persisted.get(hash) {
+            (Some(hash), None) => match state.persisted.get(hash).await {
                 Some(query) => query.to_string(),
                 None => {
                     return Done::error(
@@ -125,7 +125,7 @@ impl Context<'_> {
         };
         request.set_parsed_query(document);
         if let Some(hash) = persisted {
-            state.persisted.insert(hash, &query);
+            state.persisted.insert(hash, &query).await;
         }
         // Named only once the name is known to select an operation: a
         // client cannot fill the metric labels with names that run nothing.
@@ -169,7 +169,7 @@ impl Context<'_> {
                     )
                     .labelled(label);
                 }
-                if let Err(wait) = state.login_limit.check(self.client.0) {
+                if let Err(wait) = state.login_limit.check(self.client.0).await {
                     self.retry_after = Some(wait);
                     return Done::error(
                         "RATE_LIMITED",

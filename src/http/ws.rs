@@ -32,7 +32,7 @@ pub async fn graphql_ws(
         }
     }
     // Each connection counts as one anonymous request of its address.
-    if let Err(wait) = state.anonymous_limit.check(peer.ip()) {
+    if let Err(wait) = state.anonymous_limit.check(peer.ip()).await {
         return too_many(&state, 0, Instant::now(), wait);
     }
     upgrade

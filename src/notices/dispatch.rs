@@ -133,7 +133,10 @@ pub fn start(
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "dispatching notices failed"),
             }
-            tokio::time::sleep(settings.poll).await;
+            tokio::select! {
+                () = tokio::time::sleep(settings.poll) => {}
+                () = events.woken() => {}
+            }
         }
     });
     vec![sweeper, dispatcher]

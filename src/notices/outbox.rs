@@ -175,6 +175,8 @@ async fn write(txn: &DatabaseTransaction, notice: Notice) -> AppResult<bool> {
     if inserted == 0 {
         return Ok(false);
     }
+    // Delivered to every server's listener when (and if) this commits.
+    crate::relay::send(txn, &crate::relay::Signal::Notice { id }).await?;
     for target in webhooks_for(txn, &notice).await? {
         pending(id, Channel::Webhook, Some(target), None, now)
             .insert(txn)

@@ -1,8 +1,8 @@
 //! Report status changes, fanned out to subscribers of this server.
 //!
-//! The channel is in-process: with several servers behind a load balancer
-//! a subscriber hears the changes made through its own server only (a
-//! PostgreSQL LISTEN/NOTIFY relay would carry them across; not built yet).
+//! On PostgreSQL a change is announced to every server over the database
+//! through [`crate::relay`], and each server's listener publishes it here;
+//! on SQLite (one server per file) it is published here directly.
 
 use chrono::{DateTime, Utc};
 use entity::report::{self, ReportStatus};
@@ -20,22 +20,66 @@ pub struct ReportEvent {
 
 /// The server's channel of report changes.
 #[derive(Clone)]
-pub struct ReportEvents(broadcast::Sender<ReportEvent>);
+pub struct ReportEvents {
+    sender: broadcast::Sender<ReportEvent>,
+    /// Announced through the database (PostgreSQL) rather than published
+    /// here directly.
+    relayed: bool,
+}
 
 impl Default for ReportEvents {
     fn default() -> Self {
         // A subscriber more than this many changes behind skips ahead.
-        ReportEvents(broadcast::channel(1024).0)
+        ReportEvents {
+            sender: broadcast::channel(1024).0,
+            relayed: false,
+        }
     }
 }
 
 impl ReportEvents {
-    /// Tells every subscriber; nobody listening is fine.
-    pub fn publish(&self, event: ReportEvent) {
-        let _ = self.0.send(event);
+    /// A channel whose changes go through the database's relay, which
+    /// [`crate::relay::start`] must run.
+    pub fn relayed() -> Self {
+        ReportEvents {
+            relayed: true,
+            ..ReportEvents::default()
+        }
     }
 
+    /// Tells every subscriber of this server; nobody listening is fine.
+    pub fn publish(&self, event: ReportEvent) {
+        let _ = self.sender.send(event);
+    }
+
+    /// Tells the subscribers of every server over `db` of a committed
+    /// change: through the relay when relayed (this server hears it back
+    /// like the others), else here. A relay that fails tells this server's
+    /// subscribers at least.
+    pub async fn announce(&self, db: &sea_orm::DatabaseConnection, event: ReportEvent) {
+        if self.relayed {
+            let signal = crate::relay::Signal::Report {
+                id: event.report.id,
+                previous: sea_orm::ActiveEnum::to_value(&event.previous),
+                at: event.at,
+            };
+            match crate::relay::send(db, &signal).await {
+                Ok(()) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err, "a report change was not relayed to the other servers")
+                }
+            }
+        }
+        self.publish(event);
+    }
+
+    /// How many subscribers listen now.
+    pub fn receivers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    /// A new subscriber's receiver.
     pub fn subscribe(&self) -> broadcast::Receiver<ReportEvent> {
-        self.0.subscribe()
+        self.sender.subscribe()
     }
 }

@@ -29,4 +29,5 @@ mod reporting_scenario;
 mod reporting_signoff;
 mod rules;
 mod schema;
+mod servers;
 mod units;

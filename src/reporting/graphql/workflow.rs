@@ -362,12 +362,17 @@ pub(super) async fn report_payload(
             .by_id
             .load_one(t.report.recipient_unit_id)
             .await?;
-        events.publish(ReportEvent {
-            report: t.report.clone(),
-            previous: t.previous,
-            recipient_path: recipient.map(|u| u.path).unwrap_or_default(),
-            at: Utc::now(),
-        });
+        events
+            .announce(
+                ctx.db(),
+                ReportEvent {
+                    report: t.report.clone(),
+                    previous: t.previous,
+                    recipient_path: recipient.map(|u| u.path).unwrap_or_default(),
+                    at: Utc::now(),
+                },
+            )
+            .await;
     }
     Ok(ReportPayload {
         report: Some(Report(t.report)),
