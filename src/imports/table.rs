@@ -41,12 +41,11 @@ impl FileFormat {
             .strip_prefix(b"\xEF\xBB\xBF")
             .unwrap_or(content)
             .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .map(|i| content[i..].first().copied());
+            .find(|b| !b.is_ascii_whitespace());
         let lower = name.to_ascii_lowercase();
         if content.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
             FileFormat::Xlsx
-        } else if matches!(start, Some(Some(b'{'))) || lower.ends_with(".json") {
+        } else if start == Some(&b'{') || lower.ends_with(".json") {
             FileFormat::AdxJson
         } else {
             FileFormat::Csv
@@ -146,12 +145,31 @@ fn read_csv(content: &[u8]) -> Result<Table, RowError> {
         .map(|c| c.trim().to_lowercase())
         .collect();
     let mut rows = Vec::new();
+    // The line a record starts on, counted from its byte offset: the
+    // reader's own count leaves out blank lines.
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        // A record's offset is where the reader resumed: before the blank
+        // lines it skipped.
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte > counted_to {
+            line += text.as_bytes()[counted_to..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        line
+    };
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             malformed(line, None, format!("unreadable row: {e}"))
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
