@@ -300,3 +300,80 @@ async fn two_servers_over_one_postgresql_share_events_limits_and_persisted_queri
     assert_eq!(status, 429, "B refuses the address A exhausted: {body}");
     drop(app);
 }
+
+#[tokio::test]
+async fn concurrent_requests_of_one_address_never_spend_a_token_twice() {
+    let app = crate::helpers::spawn_app_with(phancap::startup::Settings {
+        anonymous_per_minute: 10,
+        ..crate::helpers::unlimited()
+    })
+    .await;
+    let requests = (0..30).map(|_| app.post(json!({ "query": "{ __typename }" })));
+    let answers = async_graphql::futures_util::future::join_all(requests).await;
+    let allowed = answers.iter().filter(|(status, _)| *status == 200).count();
+    let refused = answers.iter().filter(|(status, _)| *status == 429).count();
+    assert_eq!(allowed + refused, 30, "{answers:?}");
+    // Ten in the bucket; an eleventh may have dripped in (one every 6 s)
+    // on a slow machine, never more.
+    assert!(
+        (10..=11).contains(&allowed),
+        "{allowed} of 30 concurrent requests were let in by a bucket of 10"
+    );
+}
+
+#[tokio::test]
+async fn the_shared_persisted_queries_keep_within_their_budget_oldest_out() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = crate::helpers::spawn_app_with(phancap::startup::Settings {
+        persisted_query_bytes: 200,
+        ..crate::helpers::unlimited()
+    })
+    .await;
+    let register = |n: usize| {
+        let query = format!(
+            "query Q{n} {{ units(kind: PROVINCE, first: {n}) {{ totalCount }} }} # {}",
+            "x".repeat(40)
+        );
+        let hash = {
+            use sha2::Digest;
+            sha2::Sha256::digest(query.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .post(json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body["errors"].is_null(), "{body}");
+            (hash, query.len())
+        }
+    };
+    let mut hashes = Vec::new();
+    for n in 1..=4 {
+        hashes.push(register(n).await);
+    }
+    let db = app.db();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT hash, bytes FROM persisted_query ORDER BY created_at, hash",
+        ))
+        .await
+        .unwrap();
+    let kept: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r.try_get("", "hash").unwrap(), r.try_get("", "bytes").unwrap()))
+        .collect();
+    let total: i64 = kept.iter().map(|(_, b)| b).sum();
+    assert!(total <= 200, "{kept:?}");
+    let newest = &hashes[3].0;
+    assert!(kept.iter().any(|(h, _)| h == newest), "the newest stays: {kept:?}");
+    assert!(
+        !kept.iter().any(|(h, _)| *h == hashes[0].0),
+        "the oldest made room: {kept:?}"
+    );
+    assert_eq!(kept.len(), 200 / hashes[0].1, "as many as fit: {kept:?}");
+}
