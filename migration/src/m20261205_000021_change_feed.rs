@@ -112,7 +112,12 @@ const NODES: &[NodeTable] = &[
         Some("proposing_unit_id"),
         Some("OLD.status <> NEW.status AND NEW.status IN ('REJECTED', 'WITHDRAWN')"),
     ),
-    node("opinion_request", "OpinionRequest", Some("body_unit_id"), None),
+    node(
+        "opinion_request",
+        "OpinionRequest",
+        Some("body_unit_id"),
+        None,
+    ),
     node(
         "evaluation_round",
         "EvaluationRound",
@@ -136,7 +141,12 @@ const NODES: &[NodeTable] = &[
         Some("inspecting_unit_id"),
         Some("OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL"),
     ),
-    node("inspection_finding", "InspectionFinding", Some("unit_id"), None),
+    node(
+        "inspection_finding",
+        "InspectionFinding",
+        Some("unit_id"),
+        None,
+    ),
     node(
         "inspection_recommendation",
         "InspectionRecommendation",

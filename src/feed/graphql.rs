@@ -100,7 +100,7 @@ impl FeedQuery {
 
 /// Whether and how a changed entity shows in the caller's feed.
 enum Seen {
-    Visible(Option<Node>),
+    Visible(Option<Box<Node>>),
     Hidden,
 }
 
@@ -139,11 +139,12 @@ async fn changes(
     // Resolve every distinct entity of the scan at once, so that the
     // DataLoaders batch them (a bounded number per call).
     let mut distinct: Vec<(NodeKind, Uuid)> = Vec::new();
+    let mut listed = std::collections::HashSet::new();
     for row in &rows {
-        if let Some(kind) = NodeKind::from_type_name(&row.entity_type) {
-            if !distinct.contains(&(kind, row.entity_id)) {
-                distinct.push((kind, row.entity_id));
-            }
+        if let Some(kind) = NodeKind::from_type_name(&row.entity_type)
+            && listed.insert(row.entity_id)
+        {
+            distinct.push((kind, row.entity_id));
         }
     }
     let mut seen = futures_util::future::join_all(distinct.iter().map(|&(kind, id)| {
@@ -187,7 +188,7 @@ async fn changes(
         .into_iter()
         .map(|(row, kind)| {
             let node = match seen.remove(&row.entity_id) {
-                Some(Seen::Visible(node)) => node,
+                Some(Seen::Visible(node)) => node.map(|n| *n),
                 _ => None,
             };
             Change {
@@ -226,7 +227,7 @@ async fn see(
     scope: Option<Uuid>,
 ) -> AppResult<Seen> {
     match resolve_node(ctx, &encode_id(kind, id)).await {
-        Ok(Some(node)) => Ok(Seen::Visible(Some(node))),
+        Ok(Some(node)) => Ok(Seen::Visible(Some(Box::new(node)))),
         Ok(None) | Err(AppError::NotFound(_)) => {
             let Some(scope) = scope else {
                 return Ok(Seen::Hidden);

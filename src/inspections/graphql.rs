@@ -254,7 +254,10 @@ impl Inspection {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -458,7 +461,10 @@ impl InspectionFinding {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -548,7 +554,10 @@ impl InspectionRecommendation {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.recommendation.id).await?)
     }
 

@@ -84,7 +84,10 @@ impl Notice {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -148,7 +151,10 @@ impl Webhook {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -239,7 +245,10 @@ impl WebhookDelivery {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 

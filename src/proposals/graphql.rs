@@ -98,7 +98,10 @@ impl Proposal {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -351,7 +354,10 @@ impl OpinionRequest {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 

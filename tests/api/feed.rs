@@ -154,7 +154,13 @@ async fn a_second_system_mirrors_a_province_by_the_feed_and_ends_equal_to_a_fres
     // A series of changes, through the services and the unit import.
     let db = app.db();
     let basis = document_of(&app, "77/2025/QĐ-UBND", true, f.inside.id, "2025-01-01").await;
-    let input = mandate_input("FEED-1", "FEED-1", f.inside.id, vec![f.inside.commune], basis);
+    let input = mandate_input(
+        "FEED-1",
+        "FEED-1",
+        f.inside.id,
+        vec![f.inside.commune],
+        basis,
+    );
     let mandate = make_mandate(&app, input, true).await;
     let ending = document_of(&app, "78/2025/QĐ-UBND", true, f.inside.id, "2025-02-01").await;
     phancap::mandates::service::revoke_mandate(
@@ -176,8 +182,8 @@ async fn a_second_system_mirrors_a_province_by_the_feed_and_ends_equal_to_a_fres
     let legacy = bundled_rows("units-legacy.csv", &["06"]);
     let summary = app.import_csv(Structure::Legacy, &legacy).await.unwrap();
     assert!(summary.created > 0 && summary.lineage.unwrap().created > 0);
-    let renamed = bundled_rows("units-2025.csv", &["19"])
-        .replace("Phường Đức Xuân", "Phường Đức Xuân Mới");
+    let renamed =
+        bundled_rows("units-2025.csv", &["19"]).replace("Phường Đức Xuân", "Phường Đức Xuân Mới");
     app.import_csv(Structure::Current, &renamed).await.unwrap();
 
     // The mirror syncs from where it stopped.
@@ -201,9 +207,7 @@ async fn a_second_system_mirrors_a_province_by_the_feed_and_ends_equal_to_a_fres
     );
     assert!(
         mirror.values().any(|n| n["__typename"] == "Unit"
-            && n["predecessors"]
-                .as_array()
-                .is_some_and(|p| !p.is_empty())),
+            && n["predecessors"].as_array().is_some_and(|p| !p.is_empty())),
         "the lineage reached the current communes"
     );
 
@@ -218,7 +222,11 @@ async fn a_second_system_mirrors_a_province_by_the_feed_and_ends_equal_to_a_fres
     let held: HashSet<&String> = mirror.keys().collect();
     let units = entity::unit::Entity::find().all(db).await.unwrap();
     for unit in units {
-        assert!(held.contains(&gid(NodeKind::Unit, unit.id)), "{}", unit.code);
+        assert!(
+            held.contains(&gid(NodeKind::Unit, unit.id)),
+            "{}",
+            unit.code
+        );
     }
     let reports = entity::report::Entity::find().all(db).await.unwrap();
     for r in reports {
@@ -363,10 +371,11 @@ async fn bad_cursors_and_sizes_are_refused_with_a_stable_code_and_anonymous_call
     assert_eq!(body["data"]["changes"]["items"], json!([]));
     assert_eq!(body["data"]["changes"]["hasMore"], true);
     let body = page(&app, &root, None, 100, None).await;
-    assert_eq!(body["data"]["changes"]["items"].as_array().unwrap().len(), 100);
-    let body = app
-        .graphql("{ changes { endCursor } }", json!({}))
-        .await;
+    assert_eq!(
+        body["data"]["changes"]["items"].as_array().unwrap().len(),
+        100
+    );
+    let body = app.graphql("{ changes { endCursor } }", json!({})).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
 }
 
@@ -407,9 +416,15 @@ async fn updated_at_advances_on_an_update_and_on_a_change_of_what_belongs_to_it(
     let user = gid(NodeKind::User, viewer);
     let before = read(user.clone()).await;
     tokio::time::sleep(Duration::from_millis(20)).await;
-    users::grant_role(app.db(), Authority::Cli, viewer, Role::Reporter, f.inside.commune)
-        .await
-        .unwrap();
+    users::grant_role(
+        app.db(),
+        Authority::Cli,
+        viewer,
+        Role::Reporter,
+        f.inside.commune,
+    )
+    .await
+    .unwrap();
     assert!(read(user).await > before);
 }
 
@@ -533,7 +548,11 @@ async fn interleaved_commits_on_postgresql_are_never_skipped_by_a_polling_reader
     }
     assert!(reached.len() > 1);
     for (n, count) in reached {
-        assert_eq!(numbered_up_to(&app, n).await, count, "a change below {n} came late");
+        assert_eq!(
+            numbered_up_to(&app, n).await,
+            count,
+            "a change below {n} came late"
+        );
     }
     let seqs: Vec<Option<i64>> = entity::change::Entity::find()
         .order_by_asc(entity::change::Column::Seq)
@@ -543,7 +562,10 @@ async fn interleaved_commits_on_postgresql_are_never_skipped_by_a_polling_reader
         .into_iter()
         .map(|c| c.seq)
         .collect();
-    assert!(seqs.iter().all(Option::is_some), "every committed change numbered");
+    assert!(
+        seqs.iter().all(Option::is_some),
+        "every committed change numbered"
+    );
 }
 
 /// The position a feed cursor stands for (tests may look inside).

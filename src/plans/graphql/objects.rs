@@ -18,7 +18,10 @@ impl Plan {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
@@ -161,7 +164,10 @@ impl Task {
 
     /// When it last changed: the time of its latest change in the change
     /// feed, its own or one of what belongs to it.
-    pub async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<crate::graphql::DateTime> {
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
         Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
