@@ -659,6 +659,10 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             "demo inspection: {code} (269/BC-SNV and its follow-up 6085/UBND-TTPVHCC; see `inspections`)"
         );
     }
+    println!(
+        "change feed: {} changes; `service.lienthong` (VIEWER over Thái Nguyên) syncs the province with `changes(after:)` (see README, The change feed)",
+        report.changes
+    );
     if !report.users_created.is_empty() {
         println!();
         println!(

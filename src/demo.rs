@@ -251,6 +251,9 @@ pub struct DemoReport {
     pub plan_tasks_created: usize,
     /// The demo inspection (the 6085 follow-up), when this load wrote it.
     pub inspection: Option<String>,
+    /// How many changes the change feed holds after the load (every unit,
+    /// user, mandate and report above is one, written by the triggers).
+    pub changes: u64,
 }
 
 /// The annual evaluation of 2025 the demo opens.
@@ -374,6 +377,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<DemoReport, BoxError> {
         proposals_created,
         plan_tasks_created,
         inspection,
+        changes: {
+            use sea_orm::{EntityTrait, PaginatorTrait};
+            entity::change::Entity::find().count(db).await?
+        },
     })
 }
 

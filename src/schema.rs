@@ -64,7 +64,14 @@ impl Default for Limits {
 
 /// Every object that can be fetched by its global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Opaque global id."),
+    field(
+        name = "updated_at",
+        ty = "crate::graphql::DateTime",
+        desc = "When it last changed: the time of its latest change in the change feed (`changes`), its own or one of what belongs to it."
+    )
+)]
 pub enum Node {
     Unit(Unit),
     User(User),
@@ -96,6 +103,7 @@ pub enum Node {
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQuery,
+    crate::feed::graphql::FeedQuery,
     UnitQuery,
     MandateQuery,
     MatterQuery,
@@ -169,7 +177,9 @@ impl NodeQuery {
     }
 }
 
-async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
+/// The object behind a global id, with the visibility of `node(id)`:
+/// the one definition the change feed reuses.
+pub(crate) async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>, AppError> {
     use crate::mandates::graphql as mg;
     use crate::proposals::graphql as pg;
     use crate::reporting::graphql as rg;
@@ -241,6 +251,7 @@ pub fn per_request(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(crate::evaluations::loaders::EvaluationLoaders::new(db));
     data.insert(crate::inspections::loaders::InspectionLoaders::new(db));
     data.insert(crate::plans::loaders::PlanLoaders::new(db));
+    data.insert(crate::feed::loaders::FeedLoaders::new(db));
 }
 
 /// The schema with its limits, before per-deployment data is attached.

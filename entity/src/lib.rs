@@ -7,6 +7,7 @@ pub mod appraisal_mandate;
 pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
+pub mod change;
 pub mod compilation;
 pub mod compilation_source;
 pub mod delegation_policy;

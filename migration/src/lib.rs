@@ -24,6 +24,7 @@ mod m20261203_000017_evaluations;
 mod m20261204_000018_outbox;
 mod m20261204_000019_plans;
 mod m20261204_000020_inspections;
+mod m20261205_000021_change_feed;
 mod m20261205_000023_shared_state;
 
 /// Runs a script written once for both databases: the SQLite type names
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_outbox::Migration),
             Box::new(m20261204_000019_plans::Migration),
             Box::new(m20261204_000020_inspections::Migration),
+            Box::new(m20261205_000021_change_feed::Migration),
             Box::new(m20261205_000023_shared_state::Migration),
         ]
     }

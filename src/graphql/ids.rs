@@ -7,29 +7,51 @@ use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
-/// The types that have global ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The types that have global ids (the `types` of the change feed).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[graphql(name = "NodeType")]
 pub enum NodeKind {
+    /// A unit of the administrative tree.
     Unit,
+    /// A user account.
     User,
+    /// A role granted to a user over a unit.
     RoleGrant,
+    /// A legal document.
     Document,
+    /// A delegated content.
     Mandate,
+    /// One delegatee of a mandate.
     MandateAssignment,
+    /// A reporting regime.
     Regime,
+    /// A reporting period of a regime.
     ReportingPeriod,
+    /// A report of a unit for a period.
     Report,
+    /// A proposal to delegate, amend or revoke.
     Proposal,
+    /// A request for the opinion of a body on a proposal.
     OpinionRequest,
+    /// An annual evaluation round.
     EvaluationRound,
+    /// The evaluation of one mandate in a round.
     Evaluation,
+    /// A plan (kế hoạch).
     Plan,
+    /// A task of a plan.
     Task,
+    /// A notice of the outbox.
     Notice,
+    /// A webhook of a service account.
     Webhook,
+    /// One delivery of a notice.
     WebhookDelivery,
+    /// An inspection of delegated powers.
     Inspection,
+    /// A finding of an inspection.
     InspectionFinding,
+    /// A recommendation of an inspection.
     InspectionRecommendation,
 }
 

@@ -252,6 +252,15 @@ impl Inspection {
         encode_id(NodeKind::Inspection, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Its business code, unique.
     async fn code(&self) -> &str {
         &self.0.code
@@ -450,6 +459,15 @@ impl InspectionFinding {
         encode_id(NodeKind::InspectionFinding, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// The inspection it belongs to.
     async fn inspection(&self, ctx: &Context<'_>) -> async_graphql::Result<Inspection> {
         Ok(Inspection(
@@ -532,6 +550,15 @@ impl InspectionRecommendation {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::InspectionRecommendation, self.0.recommendation.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.recommendation.id).await?)
     }
 
     /// The inspection it belongs to.

@@ -82,6 +82,15 @@ impl Notice {
         encode_id(NodeKind::Notice, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// What it is about.
     async fn topic(&self) -> NoticeTopic {
         self.0.topic.into()
@@ -138,6 +147,15 @@ impl Webhook {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::Webhook, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// Where notices are posted.
@@ -223,6 +241,15 @@ impl WebhookDelivery {
     /// and `delivery` in the body, to drop a repeated delivery.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::WebhookDelivery, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// The notice delivered.

@@ -96,6 +96,15 @@ impl Proposal {
         encode_id(NodeKind::Proposal, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Delegate, amend or revoke.
     async fn kind(&self) -> ProposalKind {
         self.0.kind.into()
@@ -258,11 +267,6 @@ impl Proposal {
         DateTime(self.0.created_at)
     }
 
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime {
-        DateTime(self.0.updated_at)
-    }
-
     /// What the caller may do with it now.
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ProposalViewerCan> {
         let a = read::viewer_can(ctx.db(), ctx.viewer(), &self.0).await?;
@@ -346,6 +350,15 @@ impl OpinionRequest {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::OpinionRequest, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// The body asked.

@@ -129,6 +129,15 @@ impl Unit {
         encode_id(NodeKind::Unit, self.model.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.model.id).await?)
+    }
+
     /// Stable code: GSO code (province 2 digits, district 3, commune 5,
     /// leading zeros kept) or a department's own code such as `19-SNV`.
     /// Unique only together with the validity: a code may be reused.

@@ -203,15 +203,65 @@ pub async fn import(
         Err(rows) => return Err(bad(rows)),
     };
     let lineage = sync_lineage(&txn).await?;
-    txn.commit().await?;
-    Ok(ImportSummary {
+    let summary = ImportSummary {
         structure,
         created,
         updated,
         unchanged,
         lineage,
         elapsed: started.elapsed(),
-    })
+    };
+    if !summary.changed_nothing() {
+        audit_import(&txn, file, csv, &summary).await?;
+    }
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// The one audit event of an import that changed something: its counts
+/// and the SHA-256 of the file, so that the trail says which file made the
+/// units the change feed lists (an import that changed nothing leaves no
+/// trace, as a second run of the same file).
+async fn audit_import(
+    txn: &DatabaseTransaction,
+    file: &str,
+    csv: &str,
+    summary: &ImportSummary,
+) -> Result<(), DbErr> {
+    use sha2::{Digest, Sha256};
+    let sha256: String = Sha256::digest(csv.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let lineage = summary.lineage.map(|l| {
+        serde_json::json!({
+            "created": l.created, "updated": l.updated,
+            "unchanged": l.unchanged, "skipped": l.skipped,
+        })
+    });
+    let after = serde_json::json!({
+        "structure": summary.structure.label(),
+        "file": file,
+        "sha256": sha256,
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "lineage": lineage,
+    });
+    crate::audit::service::record(
+        txn,
+        &crate::audit::service::Actor::cli(),
+        crate::audit::service::Change {
+            action: "importUnits",
+            entity_type: "UnitImport",
+            entity_id: Uuid::now_v7(),
+            scope_unit_id: None,
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A CSV file read whole: its header and records with their line numbers.

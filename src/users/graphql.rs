@@ -64,6 +64,15 @@ impl User {
         encode_id(NodeKind::User, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Sign-in name (lower case).
     async fn username(&self) -> &str {
         &self.0.username
@@ -130,6 +139,15 @@ impl RoleGrant {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::RoleGrant, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// The role.

@@ -40,6 +40,15 @@ impl Evaluation {
         encode_id(NodeKind::Evaluation, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// The round it belongs to.
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<EvaluationRound> {
         let found = loaders(ctx).rounds.load_one(self.0.round_id).await?;
@@ -171,11 +180,6 @@ impl Evaluation {
         self.0.assessed_by.as_deref()
     }
 
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime {
-        self.0.updated_at.into()
-    }
-
     /// What the caller may do with it now.
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<EvaluationViewerCan> {
         let round = loaders(ctx).rounds.load_one(self.0.round_id).await?;
@@ -201,6 +205,15 @@ impl EvaluationRound {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::EvaluationRound, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// Stable business code, `DG-<province code>-<year>`.

@@ -17,6 +17,15 @@ impl Document {
         encode_id(NodeKind::Document, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Number and symbol as written, e.g. "57/NQ-HĐND".
     async fn number(&self) -> &str {
         &self.0.number

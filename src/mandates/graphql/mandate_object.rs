@@ -99,6 +99,15 @@ impl Mandate {
         encode_id(NodeKind::Mandate, self.model.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.model.id).await?)
+    }
+
     /// Stable business code, e.g. "19-PC-XD-01" (2 to 64 letters, digits,
     /// `-`, `_`, `.` or `/`); unique across mandates.
     async fn code(&self) -> &str {
@@ -354,6 +363,15 @@ impl MandateAssignment {
     /// Opaque global id (what `transferAssignments` takes).
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::MandateAssignment, self.model.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.model.id).await?)
     }
 
     /// The unit that received the power.

@@ -16,6 +16,15 @@ impl Plan {
         encode_id(NodeKind::Plan, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// The plan's document number, e.g. `89/KH-UBND`.
     async fn code(&self) -> &str {
         &self.0.code
@@ -151,6 +160,15 @@ impl Task {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::Task, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// Stable code.

@@ -95,6 +95,15 @@ impl Regime {
         encode_id(NodeKind::Regime, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Stable business code, unique across regimes.
     async fn code(&self) -> &str {
         &self.0.code
@@ -211,6 +220,15 @@ impl ReportingPeriod {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
         encode_id(NodeKind::ReportingPeriod, self.0.id)
+    }
+
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
     }
 
     /// The period, e.g. `2026Q1`.

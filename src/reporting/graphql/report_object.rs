@@ -205,6 +205,15 @@ impl Report {
         encode_id(NodeKind::Report, self.0.id)
     }
 
+    /// When it last changed: the time of its latest change in the change
+    /// feed, its own or one of what belongs to it.
+    pub async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::graphql::DateTime> {
+        Ok(crate::feed::loaders::updated_at(ctx, self.0.id).await?)
+    }
+
     /// Stable business code: `<regime>/<period>/<reporter code>`, with
     /// `/TH` for the compiled report.
     async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
@@ -390,11 +399,6 @@ impl Report {
     /// When the latest reminder was sent (`remindMissing`); null if none.
     async fn last_reminded_at(&self) -> Option<DateTime> {
         self.0.last_reminded_at.map(DateTime)
-    }
-
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime {
-        DateTime(self.0.updated_at)
     }
 
     /// The signature it went out under (its number and signer); null
