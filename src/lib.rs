@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 /// The annual evaluation of every delegated content.
 pub mod evaluations;
+/// Exports as XLSX, CSV and NDJSON under `/export/…`.
+pub mod exports;
 /// The GraphQL toolkit of every domain: ids, scalars, payloads, codes.
 pub mod graphql;
 /// The HTTP edge: POST and GET /graphql, the websocket, GraphiQL.

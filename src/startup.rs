@@ -163,7 +163,10 @@ impl Application {
             .route("/graphql", get(http::graphql_get).post(http::graphql_post))
             .route("/graphql/ws", get(http::graphql_ws))
             .route("/healthz", get(healthz))
-            .route("/attachments/{id}", get(http::file_download));
+            .route("/attachments/{id}", get(http::file_download))
+            .route("/export/reports/{id}", get(crate::exports::report))
+            .route("/export/mandates", get(crate::exports::mandates))
+            .route("/export/units/{id}", get(crate::exports::units));
         if settings.graphiql {
             router = router.route("/graphiql/{file}", get(http::graphiql_asset));
         }
