@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use tokio::sync::mpsc;
 
@@ -60,44 +60,72 @@ impl ExportFormat {
     }
 }
 
-/// The JSON error of the HTTP edge: `{"errors":[{"message","extensions":{"code"}}]}`.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    crate::http::error_response(status, code, message)
+/// Why an export is refused before it starts: the HTTP status, the
+/// stable code and the message of the JSON error body the HTTP edge
+/// sends (`{"errors":[{"message","extensions":{"code"}}]}`).
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+/// The result of a step that may refuse an export.
+type Refused<T> = Result<T, Refusal>;
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        crate::http::error_response(self.status, self.code, &self.message)
+    }
 }
 
 /// 400 BAD_USER_INPUT.
-fn bad(message: &str) -> Response {
-    error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", message)
+fn bad(message: impl Into<String>) -> Refusal {
+    Refusal {
+        status: StatusCode::BAD_REQUEST,
+        code: "BAD_USER_INPUT",
+        message: message.into(),
+    }
 }
 
 /// 404 NOT_FOUND: what does not exist and what the caller may not read
 /// look the same.
-fn not_found(what: &str) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        &format!("no such {what}"),
-    )
+fn not_found(what: &str) -> Refusal {
+    Refusal {
+        status: StatusCode::NOT_FOUND,
+        code: "NOT_FOUND",
+        message: format!("no such {what}"),
+    }
 }
 
-/// The response for a service error met before the export starts.
-fn failure(err: AppError) -> Response {
-    match err {
-        AppError::Unauthenticated => error(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "authentication required",
-        ),
-        AppError::Forbidden | AppError::NotFound(_) => not_found("export"),
-        AppError::Invalid(message) | AppError::Rule { message, .. } => bad(&message),
-        AppError::Conflict(message) => error(StatusCode::CONFLICT, "CONFLICT", &message),
-        AppError::Internal(cause) => {
-            tracing::error!(error = %cause, "an export failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            )
+/// 401 UNAUTHENTICATED.
+fn unauthenticated(message: &str) -> Refusal {
+    Refusal {
+        status: StatusCode::UNAUTHORIZED,
+        code: "UNAUTHENTICATED",
+        message: message.into(),
+    }
+}
+
+impl From<AppError> for Refusal {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Unauthenticated => unauthenticated("authentication required"),
+            AppError::Forbidden | AppError::NotFound(_) => not_found("export"),
+            AppError::Invalid(message) | AppError::Rule { message, .. } => bad(message),
+            AppError::Conflict(message) => Refusal {
+                status: StatusCode::CONFLICT,
+                code: "CONFLICT",
+                message,
+            },
+            AppError::Internal(cause) => {
+                tracing::error!(error = %cause, "an export failed");
+                Refusal {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "INTERNAL",
+                    message: "internal error".into(),
+                }
+            }
         }
     }
 }
@@ -109,19 +137,19 @@ const LINK_PARAMETERS: [&str; 4] = ["user", "ver", "exp", "sig"];
 struct Params(BTreeMap<String, String>);
 
 impl Params {
-    fn parse(query: Option<&str>, known: &[&str]) -> Result<Params, Response> {
+    fn parse(query: Option<&str>, known: &[&str]) -> Refused<Params> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
             .map_err(|_| bad("the query string is malformed"))?;
         let mut map = BTreeMap::new();
         for (key, value) in pairs {
             if !known.contains(&key.as_str()) && !LINK_PARAMETERS.contains(&key.as_str()) {
-                return Err(bad(&format!(
+                return Err(bad(format!(
                     "unknown parameter `{key}`; this export takes {}",
                     known.join(", ")
                 )));
             }
             if map.insert(key.clone(), value).is_some() {
-                return Err(bad(&format!("parameter `{key}` is given twice")));
+                return Err(bad(format!("parameter `{key}` is given twice")));
             }
         }
         Ok(Params(map))
@@ -132,23 +160,20 @@ impl Params {
     }
 
     /// The `format` parameter, required.
-    fn format(&self) -> Result<ExportFormat, Response> {
+    fn format(&self) -> Refused<ExportFormat> {
         let text = self
             .get("format")
             .ok_or_else(|| bad("parameter `format` is required: xlsx, csv or ndjson"))?;
-        ExportFormat::parse(text).ok_or_else(|| {
-            bad(&format!(
-                "format `{text}` is not one of xlsx, csv or ndjson"
-            ))
-        })
+        ExportFormat::parse(text)
+            .ok_or_else(|| bad(format!("format `{text}` is not one of xlsx, csv or ndjson")))
     }
 
     /// A `YYYY-MM-DD` parameter.
-    fn date(&self, key: &str) -> Result<Option<chrono::NaiveDate>, Response> {
+    fn date(&self, key: &str) -> Refused<Option<chrono::NaiveDate>> {
         self.get(key)
             .map(|text| {
                 text.parse()
-                    .map_err(|_| bad(&format!("`{key}` must be a date YYYY-MM-DD, got `{text}`")))
+                    .map_err(|_| bad(format!("`{key}` must be a date YYYY-MM-DD, got `{text}`")))
             })
             .transpose()
     }
@@ -162,30 +187,23 @@ async fn caller(
     headers: &HeaderMap,
     uri: &Uri,
     params: &Params,
-) -> Result<Viewer, Response> {
-    let unauthenticated =
-        |message: &str| error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
+) -> Refused<Viewer> {
     if params.get("sig").is_some() {
         let subject = verify_link(state, uri, params, chrono::Utc::now().timestamp())
-            .map_err(|m| unauthenticated(m))?;
-        return match Viewer::load(&state.db, &subject).await {
-            Ok(Some(viewer)) => Ok(viewer),
-            Ok(None) => Err(unauthenticated(
-                "the link's user is no longer active or has signed in again since",
-            )),
-            Err(err) => Err(failure(err)),
-        };
+            .map_err(unauthenticated)?;
+        return Viewer::load(&state.db, &subject).await?.ok_or_else(|| {
+            unauthenticated("the link's user is no longer active or has changed password since")
+        });
     }
     let Some(header) = headers.get(AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
         return Err(unauthenticated(
             "send `Authorization: Bearer <token>` or use a signed link from `exportUrl`",
         ));
     };
-    match Viewer::from_authorization(&state.db, &state.tokens, header).await {
-        Ok(Some((viewer, _))) => Ok(viewer),
-        Ok(None) => Err(unauthenticated("the token is invalid or expired")),
-        Err(err) => Err(failure(err)),
-    }
+    Viewer::from_authorization(&state.db, &state.tokens, header)
+        .await?
+        .map(|(viewer, _)| viewer)
+        .ok_or_else(|| unauthenticated("the token is invalid or expired"))
 }
 
 /// The subject a signed link names, or why it is refused. The signature
@@ -321,19 +339,14 @@ pub async fn report(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let params = match Params::parse(uri.query(), &["format", "table"]) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let viewer = match caller(&state, &headers, &uri, &params).await {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    let format = match params.format() {
-        Ok(f) => f,
-        Err(response) => return response,
-    };
-    reports::export(&state.db, viewer, &id, format, params.get("table")).await
+    async {
+        let params = Params::parse(uri.query(), &["format", "table"])?;
+        let viewer = caller(&state, &headers, &uri, &params).await?;
+        let format = params.format()?;
+        reports::export(&state.db, viewer, &id, format, params.get("table")).await
+    }
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /export/mandates`: the mandate registry as the `mandates` query
@@ -341,19 +354,14 @@ pub async fn report(
 /// (unit ids), `status`, `sector`, `kind` (the GraphQL enum values),
 /// `search`, `asOf` (YYYY-MM-DD, default today).
 pub async fn mandates(State(state): State<GraphqlState>, headers: HeaderMap, uri: Uri) -> Response {
-    let params = match Params::parse(uri.query(), registry::PARAMETERS) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let viewer = match caller(&state, &headers, &uri, &params).await {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    let format = match params.format() {
-        Ok(f) => f,
-        Err(response) => return response,
-    };
-    registry::export(&state.db, viewer, &params, format).await
+    async {
+        let params = Params::parse(uri.query(), registry::PARAMETERS)?;
+        let viewer = caller(&state, &headers, &uri, &params).await?;
+        let format = params.format()?;
+        registry::export(&state.db, viewer, &params, format).await
+    }
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /export/units/{id}`: a unit and its whole subtree on `asOf`
@@ -365,25 +373,16 @@ pub async fn units(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let params = match Params::parse(uri.query(), &["format", "asOf"]) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let viewer = match caller(&state, &headers, &uri, &params).await {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    let format = match params.format() {
-        Ok(f) => f,
-        Err(response) => return response,
-    };
-    let as_of = match params.date("asOf") {
-        Ok(d) => d,
-        Err(response) => return response,
-    };
-    tree::export(&state.db, viewer, &id, as_of, format).await
+    async {
+        let params = Params::parse(uri.query(), &["format", "asOf"])?;
+        let viewer = caller(&state, &headers, &uri, &params).await?;
+        let format = params.format()?;
+        let as_of = params.date("asOf")?;
+        tree::export(&state.db, viewer, &id, as_of, format).await
+    }
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
 }
-
 /// The name a body prints at the head of its documents: a People's
 /// Committee for a province, district or commune ("ỦY BAN NHÂN DÂN TỈNH
 /// THÁI NGUYÊN"), the body's own name otherwise ("SỞ NỘI VỤ").

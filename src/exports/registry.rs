@@ -69,10 +69,7 @@ fn status_name(s: status::MandateStatus) -> &'static str {
 }
 
 /// A GraphQL enum value given as a parameter.
-fn enum_param<T: async_graphql::InputType>(
-    params: &Params,
-    key: &str,
-) -> Result<Option<T>, Response> {
+fn enum_param<T: async_graphql::InputType>(params: &Params, key: &str) -> Refused<Option<T>> {
     params
         .get(key)
         .map(|text| {
@@ -80,7 +77,7 @@ fn enum_param<T: async_graphql::InputType>(
                 text,
             ))))
             .map_err(|_| {
-                bad(&format!(
+                bad(format!(
                     "`{key}` `{text}` is not a value of {}",
                     T::type_name()
                 ))
@@ -94,16 +91,15 @@ async fn unit_param(
     db: &DatabaseConnection,
     params: &Params,
     key: &'static str,
-) -> Result<Option<unit::Model>, Response> {
+) -> Refused<Option<unit::Model>> {
     let Some(text) = params.get(key) else {
         return Ok(None);
     };
     let id = decode_id_of(NodeKind::Unit, key, &async_graphql::ID(text.to_owned()))
-        .map_err(|_| bad(&format!("`{key}` is not a unit's id")))?;
-    match units::find(db, id).await {
-        Ok(Some(u)) => Ok(Some(u)),
-        Ok(None) => Err(not_found("unit")),
-        Err(err) => Err(failure(err)),
+        .map_err(|_| bad(format!("`{key}` is not a unit's id")))?;
+    match units::find(db, id).await? {
+        Some(u) => Ok(Some(u)),
+        None => Err(not_found("unit")),
     }
 }
 
@@ -113,29 +109,20 @@ pub(super) async fn export(
     viewer: Viewer,
     params: &Params,
     format: ExportFormat,
-) -> Response {
-    let parsed = async {
-        let as_of = params.date("asOf")?.unwrap_or_else(crate::calendar::today);
-        let within = unit_param(db, params, "within").await?;
-        let delegator = unit_param(db, params, "delegator").await?;
-        let delegatee = unit_param(db, params, "delegatee").await?;
-        let search =
-            crate::text::checked_opt("search", &params.get("search").map(str::to_owned), 100)
-                .map_err(failure)?;
-        let filter = service::MandateFilter {
-            delegator: delegator.map(|u| u.id),
-            delegatee: delegatee.map(|u| u.id),
-            within: within.as_ref().map(|u| u.path.clone()),
-            sector: enum_param::<gql::Sector>(params, "sector")?.map(Into::into),
-            kind: enum_param::<gql::MandateKind>(params, "kind")?.map(Into::into),
-            status: enum_param::<gql::MandateStatus>(params, "status")?.map(Into::into),
-            search,
-        };
-        Ok::<_, Response>((as_of, within, filter))
-    };
-    let (as_of, within, filter) = match parsed.await {
-        Ok(p) => p,
-        Err(response) => return response,
+) -> Refused<Response> {
+    let as_of = params.date("asOf")?.unwrap_or_else(crate::calendar::today);
+    let within = unit_param(db, params, "within").await?;
+    let delegator = unit_param(db, params, "delegator").await?;
+    let delegatee = unit_param(db, params, "delegatee").await?;
+    let search = crate::text::checked_opt("search", &params.get("search").map(str::to_owned), 100)?;
+    let filter = service::MandateFilter {
+        delegator: delegator.map(|u| u.id),
+        delegatee: delegatee.map(|u| u.id),
+        within: within.as_ref().map(|u| u.path.clone()),
+        sector: enum_param::<gql::Sector>(params, "sector")?.map(Into::into),
+        kind: enum_param::<gql::MandateKind>(params, "kind")?.map(Into::into),
+        status: enum_param::<gql::MandateStatus>(params, "status")?.map(Into::into),
+        search,
     };
     // The issuer: the unit listed within, else the caller's first scope.
     let issuer = within.or_else(|| viewer.grants.first().map(|g| g.scope.clone()));
@@ -148,23 +135,19 @@ pub(super) async fn export(
                 format!("(Tính đến ngày {})", vn_date(as_of)),
                 crate::calendar::today(),
             )
-            .await
+            .await?
         }
-        None => Ok(sheet::Heading {
+        None => sheet::Heading {
             title: "DANH MỤC NỘI DUNG PHÂN CẤP, ỦY QUYỀN, PHÂN QUYỀN".into(),
             subtitle: format!("(Tính đến ngày {})", vn_date(as_of)),
             ..Default::default()
-        }),
-    };
-    let heading = match heading {
-        Ok(h) => h,
-        Err(err) => return failure(err),
+        },
     };
     let stem = format!("noi-dung-phan-cap-{as_of}");
     let rows = produce(db.clone(), move |db, rows| {
         write(db, rows, viewer, filter, as_of)
     });
-    sheet::respond(format, heading, &stem, None, rows).await
+    Ok(sheet::respond(format, heading, &stem, None, rows).await)
 }
 
 async fn write(

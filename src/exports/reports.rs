@@ -136,10 +136,9 @@ pub(super) async fn export(
     id: &str,
     format: ExportFormat,
     table: Option<&str>,
-) -> Response {
-    let Ok(id) = decode_id_of(NodeKind::Report, "id", &async_graphql::ID(id.to_owned())) else {
-        return bad("the id is not a report's id");
-    };
+) -> Refused<Response> {
+    let id = decode_id_of(NodeKind::Report, "id", &async_graphql::ID(id.to_owned()))
+        .map_err(|_| bad("the id is not a report's id"))?;
     let found = async {
         let Some(r) = report::Entity::find_by_id(id).one(db).await? else {
             return Ok(None);
@@ -157,11 +156,7 @@ pub(super) async fn export(
             .await?;
         Ok::<_, AppError>(Some((r, reporter, period, regime)))
     };
-    let (r, reporter, period, regime) = match found.await {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found("report"),
-        Err(err) => return failure(err),
-    };
+    let (r, reporter, period, regime) = found.await?.ok_or_else(|| not_found("report"))?;
     let tables: &[&str] = if r.compiled {
         &COMPILED_TABLES
     } else {
@@ -169,13 +164,15 @@ pub(super) async fn export(
     };
     if let Some(t) = table {
         if !tables.contains(&t) {
-            return bad(&format!(
+            return Err(bad(format!(
                 "`table` of this report is one of {}",
                 tables.join(", ")
-            ));
+            )));
         }
         if format != ExportFormat::Csv {
-            return bad("`table` picks the one table of a CSV; XLSX and NDJSON carry all");
+            return Err(bad(
+                "`table` picks the one table of a CSV; XLSX and NDJSON carry all",
+            ));
         }
     }
     let title = regime
@@ -193,10 +190,7 @@ pub(super) async fn export(
     let dated = r
         .submitted_at
         .map_or_else(crate::calendar::today, crate::calendar::day_of);
-    let heading = match heading_for(db, &reporter, title, subtitle, dated).await {
-        Ok(h) => h,
-        Err(err) => return failure(err),
-    };
+    let heading = heading_for(db, &reporter, title, subtitle, dated).await?;
     let stem = format!(
         "bao-cao-{}-{}{}",
         reporter.code,
@@ -209,7 +203,7 @@ pub(super) async fn export(
     } else {
         produce(db.clone(), move |db, rows| unit_report(db, rows, r))
     };
-    sheet::respond(format, heading, &stem, only, rows).await
+    Ok(sheet::respond(format, heading, &stem, only, rows).await)
 }
 
 /// The items, then the figures, of a unit report.

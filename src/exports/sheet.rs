@@ -162,21 +162,14 @@ pub(super) async fn respond(
         ),
         ExportFormat::Ndjson => (
             "application/x-ndjson",
-            Body::from_stream(text_stream(rows, |state, event| ndjson_bytes(state, event))),
+            Body::from_stream(text_stream(rows, ndjson_bytes)),
         ),
         ExportFormat::Xlsx => match xlsx_file(heading, rows).await {
             Ok(file) => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 Body::from_stream(super::file_chunks(file)),
             ),
-            Err(err) => {
-                tracing::error!(error = ?err, "writing an XLSX export");
-                return super::error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL",
-                    "internal error",
-                );
-            }
+            Err(err) => return super::Refusal::from(err).into_response(),
         },
     };
     let mut response = (StatusCode::OK, body).into_response();

@@ -47,33 +47,26 @@ pub(super) async fn export(
     id: &str,
     as_of: Option<NaiveDate>,
     format: ExportFormat,
-) -> Response {
-    let Ok(id) = decode_id_of(NodeKind::Unit, "id", &ID(id.to_owned())) else {
-        return bad("the id is not a unit's id");
-    };
-    let root = match units::find(db, id).await {
-        Ok(Some(root)) => root,
-        Ok(None) => return not_found("unit"),
-        Err(err) => return failure(err),
-    };
+) -> Refused<Response> {
+    let id = decode_id_of(NodeKind::Unit, "id", &ID(id.to_owned()))
+        .map_err(|_| bad("the id is not a unit's id"))?;
+    let root = units::find(db, id)
+        .await?
+        .ok_or_else(|| not_found("unit"))?;
     let as_of = as_of.unwrap_or_else(|| {
         crate::calendar::clamp(crate::calendar::today(), root.valid_from, root.valid_to)
     });
-    let heading = match heading_for(
+    let heading = heading_for(
         db,
         &root,
         "DANH MỤC ĐƠN VỊ HÀNH CHÍNH".into(),
         format!("(Tại ngày {})", vn_date(as_of)),
         crate::calendar::today(),
     )
-    .await
-    {
-        Ok(h) => h,
-        Err(err) => return failure(err),
-    };
+    .await?;
     let stem = format!("don-vi-{}-{}", root.code, as_of);
     let rows = produce(db.clone(), move |db, rows| write(db, rows, root, as_of));
-    sheet::respond(format, heading, &stem, None, rows).await
+    Ok(sheet::respond(format, heading, &stem, None, rows).await)
 }
 
 fn row(number: i64, u: &unit::Model, parent_code: Option<&str>) -> Vec<Cell> {
