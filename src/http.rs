@@ -57,6 +57,7 @@ pub use ws::*;
 mod answer;
 mod execute;
 
+pub use answer::error_response;
 use answer::*;
 use execute::*;
 

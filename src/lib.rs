@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 /// The annual evaluation of every delegated content.
 pub mod evaluations;
+/// Exports as XLSX, CSV and NDJSON under `/export/…`.
+pub mod exports;
 /// The change feed and every node's `updatedAt`.
 pub mod feed;
 /// The GraphQL toolkit of every domain: ids, scalars, payloads, codes.

@@ -115,6 +115,7 @@ pub struct Query(
     UserQuery,
     AuditQuery,
     NoticeQuery,
+    crate::exports::graphql::ExportQuery,
 );
 
 /// The root mutation. Each mutation takes one `input` and returns a payload

@@ -194,7 +194,10 @@ impl Application {
             .route(
                 "/import/templates/{file}",
                 get(crate::imports::templates::download),
-            );
+            )
+            .route("/export/reports/{id}", get(crate::exports::report))
+            .route("/export/mandates", get(crate::exports::mandates))
+            .route("/export/units/{id}", get(crate::exports::units));
         if settings.graphiql {
             router = router.route("/graphiql/{file}", get(http::graphiql_asset));
         }

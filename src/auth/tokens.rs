@@ -107,6 +107,9 @@ pub struct TokenService {
     /// Longest lifetime (`exp - iat`) issued or accepted.
     pub max_lifetime: Duration,
     external: Option<ExternalKey>,
+    /// The key export links are signed with: derived from the token
+    /// secret, so that a link never verifies as a token nor the reverse.
+    link_key: Vec<u8>,
 }
 
 impl TokenService {
@@ -129,6 +132,13 @@ impl TokenService {
             ttl,
             max_lifetime: DEFAULT_MAX_LIFETIME.max(ttl),
             external,
+            link_key: {
+                use sha2::Digest;
+                let mut hash = sha2::Sha256::new();
+                hash.update(b"phancap export links\0");
+                hash.update(secret);
+                hash.finalize().to_vec()
+            },
         })
     }
 
@@ -179,6 +189,32 @@ impl TokenService {
             .single()
             .ok_or("expiry out of range")?;
         Ok((token, expires))
+    }
+
+    /// The HMAC-SHA256 of `message` under the link key, in lower-case hex
+    /// (the `sig` of an export link).
+    pub fn sign_link(&self, message: &str) -> String {
+        use hmac::{Hmac, KeyInit, Mac};
+        // HMAC takes a key of any length: the error branch is never taken.
+        let Ok(mut mac) = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.link_key) else {
+            return String::new();
+        };
+        mac.update(message.as_bytes());
+        crate::notices::signature::hex(&mac.finalize().into_bytes())
+    }
+
+    /// Whether `signature` (hex) is the link signature of `message`,
+    /// compared in constant time.
+    pub fn verify_link(&self, message: &str, signature: &str) -> bool {
+        use hmac::{Hmac, KeyInit, Mac};
+        let Some(bytes) = unhex(signature) else {
+            return false;
+        };
+        let Ok(mut mac) = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.link_key) else {
+            return false;
+        };
+        mac.update(message.as_bytes());
+        mac.verify_slice(&bytes).is_ok()
     }
 
     /// The subject of a valid token; None for anything else (bad signature,
@@ -245,6 +281,17 @@ impl TokenService {
         let short = claims.exp - claims.iat <= self.max_lifetime.as_secs() as i64 + skew;
         (fresh && short).then_some(claims)
     }
+}
+
+/// The bytes of a lower- or upper-case hex text; None for anything else.
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
 }
 
 /// The token of an `Authorization` header value: the `Bearer` scheme in

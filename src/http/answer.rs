@@ -91,11 +91,7 @@ pub(super) const UNKNOWN: &str = "unknown";
 
 /// `{"errors":[{"message":…,"extensions":{"code":…}}]}`, keys in that
 /// order, with `status`.
-pub(super) fn error_response(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-) -> axum::response::Response {
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
     #[derive(serde::Serialize)]
     struct Body<'a> {
         errors: [Item<'a>; 1],

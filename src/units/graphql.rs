@@ -150,6 +150,22 @@ impl Unit {
         &self.model.name
     }
 
+    /// A link (path-absolute) to this unit and its whole subtree as a
+    /// file, read on `asOf` (default the day this unit is read on).
+    /// Signed for the caller for 15 minutes, while the caller stays
+    /// active under the same password. Null for an anonymous caller:
+    /// exports need a sign-in.
+    async fn export_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file's format.")] format: crate::exports::graphql::ExportFormat,
+        #[graphql(desc = "The day the tree is read on (default: the day this unit is read on).")]
+        as_of: Option<Date>,
+    ) -> Option<String> {
+        let as_of = as_of.map_or(self.as_of, |d| d.0);
+        crate::exports::graphql::unit_url(ctx, self.model.id, as_of, format)
+    }
+
     /// Level in the tree.
     async fn kind(&self) -> UnitKind {
         self.model.kind.into()

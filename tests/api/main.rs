@@ -11,6 +11,7 @@ mod authz;
 mod documents;
 mod edge;
 mod evaluations;
+mod exports;
 mod feed;
 mod hardening;
 mod identity;

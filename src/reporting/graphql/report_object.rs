@@ -435,6 +435,19 @@ impl Report {
             .collect())
     }
 
+    /// A link (path-absolute) to this report as a file: a unit report's
+    /// items and figures, or the compiled report's tables by unit, by
+    /// mandate and by sector. Signed for the caller for 15 minutes, while
+    /// the caller stays active under the same password; without its
+    /// signature parameters it works with an `Authorization` header.
+    async fn export_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file's format.")] format: crate::exports::graphql::ExportFormat,
+    ) -> Option<String> {
+        crate::exports::graphql::report_url(ctx, self.0.id, format)
+    }
+
     /// What the caller may do with it now (all false for an anonymous
     /// caller).
     async fn viewer_can(&self, ctx: &Context<'_>) -> async_graphql::Result<ReportViewerCan> {
