@@ -519,10 +519,7 @@ async fn the_templates_download_and_their_thai_nguyen_example_passes_a_dry_run()
         let mut book = Xlsx::new(std::io::Cursor::new(xlsx_template.clone())).unwrap();
         assert_eq!(book.sheet_names(), ["Nội dung", "Hướng dẫn"]);
         let help = book.worksheet_range("Hướng dẫn").unwrap();
-        assert!(
-            help.rows()
-                .any(|row| row[0] == "decision_number")
-        );
+        assert!(help.rows().any(|row| row[0] == "decision_number"));
     }
     for (name, file) in [
         ("mandates.csv", &csv_template),

@@ -365,12 +365,20 @@ async fn the_shared_persisted_queries_keep_within_their_budget_oldest_out() {
         .unwrap();
     let kept: Vec<(String, i64)> = rows
         .iter()
-        .map(|r| (r.try_get("", "hash").unwrap(), r.try_get("", "bytes").unwrap()))
+        .map(|r| {
+            (
+                r.try_get("", "hash").unwrap(),
+                r.try_get("", "bytes").unwrap(),
+            )
+        })
         .collect();
     let total: i64 = kept.iter().map(|(_, b)| b).sum();
     assert!(total <= 200, "{kept:?}");
     let newest = &hashes[3].0;
-    assert!(kept.iter().any(|(h, _)| h == newest), "the newest stays: {kept:?}");
+    assert!(
+        kept.iter().any(|(h, _)| h == newest),
+        "the newest stays: {kept:?}"
+    );
     assert!(
         !kept.iter().any(|(h, _)| *h == hashes[0].0),
         "the oldest made room: {kept:?}"

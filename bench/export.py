@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""National exports: the unit tree, the mandate registry and a quarter's reports.
+
+On a fresh embedded SQLite database: the 2025 units (34 provinces, 3,321
+communes), ROWS delegated contents and a national quarter's figures, loaded
+as bench/import_registry.py loads them (it prints its own lines); then every
+commune's report of 2027Q1 is accepted (with SQL, then `phancap reports
+rebuild-rollups`) and each province's report is compiled. The server is
+then started afresh on that database, so that its peak memory (VmHWM from
+/proc) counts the exports only, and downloads, in XLSX, CSV and NDJSON:
+
+* the unit tree: every province's subtree (`/export/units/{id}`),
+* the mandate registry, national (`/export/mandates`, one download),
+* the quarter's reports: the 34 compiled province reports and every
+  commune's own report (`/export/reports/{id}`).
+
+Each line gives the downloads, bytes, wall time and the server's resident
+and peak memory after them; a last line compares the peak with the peak
+after the biggest single download, which is what constant memory means.
+
+Usage:  bench/export.py BIN     (e.g. target/release/phancap)
+Environment: ROWS [10200], MATTERS [300], INDICATORS [5] as in
+import_registry.py. Every request goes to 127.0.0.1.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import import_registry as setup  # noqa: E402
+
+FORMATS = ["xlsx", "csv", "ndjson"]
+
+
+def memory_kib(pid):
+    found = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key = line.split(":")[0]
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(line.split()[1])
+    return found.get("VmRSS", 0), found.get("VmHWM", 0)
+
+
+def download(base, path, token):
+    request = urllib.request.Request(base + path, headers={"authorization": f"Bearer {token}"})
+    size = 0
+    with urllib.request.urlopen(request, timeout=3600) as response:
+        if response.status != 200:
+            raise SystemExit(f"{path}: {response.status}")
+        while True:
+            chunk = response.read(1 << 16)
+            if not chunk:
+                return size
+            size += len(chunk)
+
+
+class Server:
+    def __init__(self, binary, env):
+        self.process = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0"], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = None
+        for line in self.process.stdout:
+            if line.startswith("GraphiQL: "):
+                self.url = line.split(" ", 1)[1].strip()
+                break
+        if self.url is None:
+            raise SystemExit(f"{binary} did not start")
+        self.base = self.url.rsplit("/", 1)[0]
+        login = setup.graphql(self.url, None,
+                              "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }",
+                              {"u": "bench.user", "p": setup.PASSWORD})
+        self.token = login["data"]["login"]["accessToken"]
+
+    def query(self, text, variables=None):
+        answer = setup.graphql(self.url, self.token, text, variables or {})
+        if answer.get("errors"):
+            raise SystemExit(f"{text[:80]}: {answer['errors']}")
+        return answer["data"]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def load(binary, env, work):
+    """The units, the registry and the figures, as import_registry.py does."""
+    provinces, communes = setup.units()
+    subprocess.run([binary, "import-units", "--structure", "2025"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    roles = []
+    for p in provinces:
+        roles += ["--role", f"APPROVER@{p}", "--role", f"ADMIN@{p}",
+                  "--role", f"COORDINATOR@{p}", "--role", f"REPORTER@{p}"]
+    subprocess.run([binary, "user", "create", "--username", "bench.user", "--unit", "01", *roles],
+                   env=env, check=True, input=setup.PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL)
+    server = Server(binary, env)
+    try:
+        matters = "code,name,sector,law,holder\n" + "".join(
+            f"BM-{m:04d},Việc {m},KHAC,Luật thử {m},UBND_PROVINCE\n" for m in range(setup.MATTERS))
+        server.query("mutation($csv: String!) { importMatters(input: {csv: $csv}) { created } }",
+                     {"csv": matters})
+        content = setup.registry(provinces, communes)
+        query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
+                 "{ summary { created errors { line message } } } }")
+        answer = setup.upload(server.url, server.token, query, "registry.csv", content, False)
+        summary = answer["data"]["importMandates"]["summary"]
+        assert not summary["errors"], summary
+        print(f"loaded: {summary['created']} mandates")
+        setup.figures(server.url, server.token, provinces, communes, server.process.pid)
+    finally:
+        server.stop()
+    # Every commune's report of the quarter accepted, as if each had been
+    # submitted and reviewed; then the rollups computed from them.
+    db = sqlite3.connect(os.path.join(work, "phancap.db"))
+    accepted = db.execute(
+        "UPDATE report SET status = 'ACCEPTED', first_submitted_at = updated_at, "
+        "submitted_at = updated_at, accepted_at = updated_at "
+        "WHERE compiled = 0 AND period_code = ?", (setup.PERIOD,)).rowcount
+    db.commit()
+    db.close()
+    subprocess.run([binary, "reports", "rebuild-rollups"], env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"loaded: {accepted} commune reports of {setup.PERIOD} accepted")
+    return provinces
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    binary = sys.argv[1]
+    work = tempfile.mkdtemp(prefix="phancap-export-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHANCAP_") and k != "DATABASE_URL"}
+    env.update({
+        "DATABASE_URL": f"sqlite://{work}/phancap.db?mode=rwc",
+        "PHANCAP_LOGINS_PER_MINUTE": "0",
+        "PHANCAP_ANONYMOUS_PER_MINUTE": "0",
+        "PHANCAP_MAX_FILE_BYTES": str(32 * 1024 * 1024),
+        "PHANCAP_LOG": "warn",
+    })
+    provinces = load(binary, env, work)
+
+    server = Server(binary, env)
+    try:
+        ids = {}
+        for p in provinces:
+            ids[p] = server.query("query($c: String!) { unitByCode(code: $c) { id } }", {"c": p})["unitByCode"]["id"]
+        periods = server.query(
+            "{ reportingPeriods(first: 100) { nodes { id code regime { code } } } }")["reportingPeriods"]["nodes"]
+        for period in periods:
+            if period["code"] == setup.PERIOD:
+                made = server.query(
+                    "mutation($i: PeriodInput!) { compileReport(input: $i) { report { id } userErrors { code message } } }",
+                    {"i": {"period": period["id"]}})
+                assert made["compileReport"]["report"], made
+        compiled, communes = [], []
+        after = None
+        while True:
+            page = server.query(
+                "query($after: String) { reports(filter: {periodCode: \"%s\"}, first: 100, after: $after) "
+                "{ nodes { id compiled } pageInfo { hasNextPage endCursor } } }" % setup.PERIOD,
+                {"after": after})["reports"]
+            for node in page["nodes"]:
+                (compiled if node["compiled"] else communes).append(node["id"])
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        print(f"reports: {len(compiled)} compiled, {len(communes)} communes'")
+        rss, hwm = memory_kib(server.process.pid)
+        print(f"server before the exports: RSS {rss / 1024:.0f} MiB, peak {hwm / 1024:.0f} MiB")
+
+        groups = [
+            ("unit tree, 34 subtrees", [f"/export/units/{ids[p]}" for p in provinces]),
+            ("mandate registry, national", ["/export/mandates"]),
+            ("compiled reports, 34", [f"/export/reports/{r}" for r in compiled]),
+            ("communes' reports", [f"/export/reports/{r}" for r in communes]),
+        ]
+        biggest = (0, "", 0)
+        print(f"{'export':28} {'format':6} {'files':>6} {'MiB':>8} {'seconds':>8} {'files/s':>8} "
+              f"{'RSS MiB':>8} {'peak MiB':>8}")
+        for label, paths in groups:
+            for fmt in FORMATS:
+                started = time.perf_counter()
+                total = 0
+                for path in paths:
+                    size = download(server.base, f"{path}?format={fmt}", server.token)
+                    total += size
+                    if size > biggest[0]:
+                        biggest = (size, f"{path.split('/')[2]} {fmt}", memory_kib(server.process.pid)[1])
+                took = time.perf_counter() - started
+                rss, hwm = memory_kib(server.process.pid)
+                print(f"{label:28} {fmt:6} {len(paths):6} {total / 1048576:8.2f} {took:8.2f} "
+                      f"{len(paths) / took:8.0f} {rss / 1024:8.0f} {hwm / 1024:8.0f}")
+        rss, hwm = memory_kib(server.process.pid)
+        print(f"biggest single download: {biggest[0] / 1048576:.1f} MiB ({biggest[1]}), "
+              f"server peak {biggest[2] / 1024:.0f} MiB right after it; peak over all {hwm / 1024:.0f} MiB")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
