@@ -152,27 +152,29 @@ def main():
         ids = {}
         for p in provinces:
             ids[p] = server.query("query($c: String!) { unitByCode(code: $c) { id } }", {"c": p})["unitByCode"]["id"]
-        periods = server.query(
-            "{ reportingPeriods(first: 100) { nodes { id code regime { code } } } }")["reportingPeriods"]["nodes"]
-        for period in periods:
-            if period["code"] == setup.PERIOD:
-                made = server.query(
-                    "mutation($i: PeriodInput!) { compileReport(input: $i) { report { id } userErrors { code message } } }",
-                    {"i": {"period": period["id"]}})
-                assert made["compileReport"]["report"], made
-        compiled, communes = [], []
+        compiled, communes, periods = [], [], set()
         after = None
         while True:
             page = server.query(
-                "query($after: String) { reports(filter: {periodCode: \"%s\"}, first: 100, after: $after) "
-                "{ nodes { id compiled } pageInfo { hasNextPage endCursor } } }" % setup.PERIOD,
-                {"after": after})["reports"]
+                "query($after: String, $p: Period) { reports(filter: {period: $p}, first: 100, after: $after) "
+                "{ nodes { id reportingPeriod { id } } pageInfo { hasNextPage endCursor } } }",
+                {"after": after, "p": setup.PERIOD})["reports"]
             for node in page["nodes"]:
-                (compiled if node["compiled"] else communes).append(node["id"])
+                communes.append(node["id"])
+                periods.add(node["reportingPeriod"]["id"])
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
+        for period in sorted(periods):
+            made = server.query(
+                "mutation($i: PeriodInput!) { compileReport(input: $i) { report { id } userErrors { code message } } }",
+                {"i": {"period": period}})
+            assert made["compileReport"]["report"], made
+            compiled.append(made["compileReport"]["report"]["id"])
         print(f"reports: {len(compiled)} compiled, {len(communes)} communes'")
+        # Afresh, so that the peak counts the exports only.
+        server.stop()
+        server = Server(binary, env)
         rss, hwm = memory_kib(server.process.pid)
         print(f"server before the exports: RSS {rss / 1024:.0f} MiB, peak {hwm / 1024:.0f} MiB")
 

@@ -632,6 +632,12 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             reporting.closed,
             reporting.open
         );
+        println!(
+            "demo exports: {}'s compiled report as Excel: `exportUrl(format: XLSX)` on it (sign in as coordinator.snv), or GET /export/reports/{}?format=xlsx with the token; also CSV, NDJSON, `mandatesExportUrl`, `Unit.exportUrl` (see README, Exports)",
+            reporting.closed,
+            crate::graphql::encode_id(crate::graphql::NodeKind::Report, reporting.compiled_report)
+                .0
+        );
     }
     if let Some(evaluations) = &report.evaluations {
         println!(

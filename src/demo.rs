@@ -272,6 +272,9 @@ pub struct DemoReporting {
     pub reports: usize,
     /// The last closed quarter, compiled for UBND tỉnh.
     pub closed: String,
+    /// The compiled province report of that quarter (what the exports
+    /// show first).
+    pub compiled_report: Uuid,
     /// The open quarter, with reports in every state.
     pub open: String,
 }
@@ -1454,6 +1457,7 @@ async fn load_reporting(db: &DatabaseConnection) -> Result<Option<DemoReporting>
     Ok(Some(DemoReporting {
         reports: created,
         closed: closed.code,
+        compiled_report: compiled.id,
         open: open.code,
     }))
 }

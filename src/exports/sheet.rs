@@ -426,6 +426,14 @@ fn start_sheet(
     for (i, column) in columns.iter().enumerate() {
         sheet.write_string_with_format(HEADING_ROWS, i as u16, column.header, &formats.header)?;
     }
+    // Wrapped headers get the lines they need: a spreadsheet does not grow
+    // a row by itself when it opens a file (about one character a unit of
+    // width, 15 points a line).
+    let lines = columns
+        .iter()
+        .map(|c| (c.header.chars().count() as f64 / (c.width - 1.0).max(1.0)).ceil())
+        .fold(1.0, f64::max);
+    sheet.set_row_height(HEADING_ROWS, 15.0 * lines)?;
     sheet.set_freeze_panes(HEADING_ROWS + 1, 0)?;
     sheet.set_repeat_rows(HEADING_ROWS, HEADING_ROWS)?;
     sheet.set_paper_size(9); // A4
