@@ -9,7 +9,8 @@ rebuild-rollups`) and each province's report is compiled. The server is
 then started afresh on that database, so that its peak memory (VmHWM from
 /proc) counts the exports only, and downloads, in XLSX, CSV and NDJSON:
 
-* the unit tree: every province's subtree (`/export/units/{id}`),
+* the unit tree: national (`/export/units`, one download) and every
+  province's subtree (`/export/units/{id}`),
 * the mandate registry, national (`/export/mandates`, one download),
 * the quarter's reports: the 34 compiled province reports and every
   commune's own report (`/export/reports/{id}`).
@@ -179,6 +180,7 @@ def main():
         print(f"server before the exports: RSS {rss / 1024:.0f} MiB, peak {hwm / 1024:.0f} MiB")
 
         groups = [
+            ("unit tree, national", ["/export/units"]),
             ("unit tree, 34 subtrees", [f"/export/units/{ids[p]}" for p in provinces]),
             ("mandate registry, national", ["/export/mandates"]),
             ("compiled reports, 34", [f"/export/reports/{r}" for r in compiled]),
@@ -195,7 +197,7 @@ def main():
                     size = download(server.base, f"{path}?format={fmt}", server.token)
                     total += size
                     if size > biggest[0]:
-                        biggest = (size, f"{path.split('/')[2]} {fmt}", memory_kib(server.process.pid)[1])
+                        biggest = (size, f"{label}, {fmt}", memory_kib(server.process.pid)[1])
                 took = time.perf_counter() - started
                 rss, hwm = memory_kib(server.process.pid)
                 print(f"{label:28} {fmt:6} {len(paths):6} {total / 1048576:8.2f} {took:8.2f} "

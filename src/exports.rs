@@ -378,11 +378,29 @@ pub async fn units(
         let viewer = caller(&state, &headers, &uri, &params).await?;
         let format = params.format()?;
         let as_of = params.date("asOf")?;
-        tree::export(&state.db, viewer, &id, as_of, format).await
+        tree::export(&state.db, viewer, Some(&id), as_of, format).await
     }
     .await
     .unwrap_or_else(IntoResponse::into_response)
 }
+/// `GET /export/units`: every unit in force on `asOf` (default today),
+/// the national tree, ordered by code. Parameters `format`, `asOf`.
+pub async fn all_units(
+    State(state): State<GraphqlState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    async {
+        let params = Params::parse(uri.query(), &["format", "asOf"])?;
+        let viewer = caller(&state, &headers, &uri, &params).await?;
+        let format = params.format()?;
+        let as_of = params.date("asOf")?;
+        tree::export(&state.db, viewer, None, as_of, format).await
+    }
+    .await
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
 /// The name a body prints at the head of its documents: a People's
 /// Committee for a province, district or commune ("ỦY BAN NHÂN DÂN TỈNH
 /// THÁI NGUYÊN"), the body's own name otherwise ("SỞ NỘI VỤ").

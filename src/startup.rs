@@ -197,6 +197,7 @@ impl Application {
             )
             .route("/export/reports/{id}", get(crate::exports::report))
             .route("/export/mandates", get(crate::exports::mandates))
+            .route("/export/units", get(crate::exports::all_units))
             .route("/export/units/{id}", get(crate::exports::units));
         if settings.graphiql {
             router = router.route("/graphiql/{file}", get(http::graphiql_asset));

@@ -138,4 +138,23 @@ impl ExportQuery {
         }
         Ok(signed_url(ctx, "/export/mandates", format, &params))
     }
+
+    /// A link (path-absolute) to the national unit tree: every unit in
+    /// force on `asOf`, ordered by code, exported in `format`; for one
+    /// unit and its subtree use `Unit.exportUrl`. Signed for the caller
+    /// for 15 minutes, as `mandatesExportUrl`. Null for an anonymous
+    /// caller.
+    async fn units_export_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day the tree is read on (default: the day of the download).")]
+        as_of: Option<Date>,
+        #[graphql(desc = "The file's format.")] format: ExportFormat,
+    ) -> Option<String> {
+        let params: Vec<(&str, String)> = as_of
+            .map(|d| ("asOf", d.0.to_string()))
+            .into_iter()
+            .collect();
+        signed_url(ctx, "/export/units", format, &params)
+    }
 }

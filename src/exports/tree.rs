@@ -1,5 +1,6 @@
-//! The unit tree export: a unit and its whole subtree on a date, ordered
-//! by code, read page by page through the `units` query's service.
+//! The unit tree export: a unit and its whole subtree on a date, or the
+//! national tree, ordered by code, read page by page through the `units`
+//! query's service.
 
 use chrono::NaiveDate;
 use entity::unit::{self, AdminType, UnitKind};
@@ -38,35 +39,63 @@ fn kind_name(kind: UnitKind) -> &'static str {
     }
 }
 
-/// The export of `id`'s subtree on `as_of`, for any signed-in caller (the
+/// The export of `id`'s subtree on `as_of`, or of every unit in force
+/// on `as_of` when `id` is None (the national tree; the root first, then
+/// by code), for any signed-in caller (the
 /// tree is public in GraphQL; exports ask for a sign-in because of their
 /// size).
 pub(super) async fn export(
     db: &DatabaseConnection,
     _viewer: Viewer,
-    id: &str,
+    id: Option<&str>,
     as_of: Option<NaiveDate>,
     format: ExportFormat,
 ) -> Refused<Response> {
-    let id = decode_id_of(NodeKind::Unit, "id", &ID(id.to_owned()))
-        .map_err(|_| bad("the id is not a unit's id"))?;
-    let root = units::find(db, id)
-        .await?
-        .ok_or_else(|| not_found("unit"))?;
-    let as_of = as_of.unwrap_or_else(|| {
-        crate::calendar::clamp(crate::calendar::today(), root.valid_from, root.valid_to)
+    let today = crate::calendar::today();
+    let root = match id {
+        Some(id) => {
+            let id = decode_id_of(NodeKind::Unit, "id", &ID(id.to_owned()))
+                .map_err(|_| bad("the id is not a unit's id"))?;
+            Some(
+                units::find(db, id)
+                    .await?
+                    .ok_or_else(|| not_found("unit"))?,
+            )
+        }
+        None => None,
+    };
+    let as_of = as_of.unwrap_or_else(|| match &root {
+        Some(root) => crate::calendar::clamp(today, root.valid_from, root.valid_to),
+        None => today,
     });
-    let heading = heading_for(
-        db,
-        &root,
-        "DANH MỤC ĐƠN VỊ HÀNH CHÍNH".into(),
-        format!("(Tại ngày {})", vn_date(as_of)),
-        crate::calendar::today(),
-    )
-    .await?;
-    let stem = format!("don-vi-{}-{}", root.code, as_of);
+    let title = "DANH MỤC ĐƠN VỊ HÀNH CHÍNH".to_owned();
+    let subtitle = format!("(Tại ngày {})", vn_date(as_of));
+    let (heading, stem) = match &root {
+        Some(root) => (
+            heading_for(db, root, title, subtitle, today).await?,
+            format!("don-vi-{}-{}", root.code, as_of),
+        ),
+        None => (
+            sheet::Heading {
+                place_date: capitalised(&sheet::long_date(today)),
+                title: format!("{title} TOÀN QUỐC"),
+                subtitle,
+                ..sheet::Heading::default()
+            },
+            format!("don-vi-toan-quoc-{as_of}"),
+        ),
+    };
     let rows = produce(db.clone(), move |db, rows| write(db, rows, root, as_of));
     Ok(sheet::respond(format, heading, &stem, None, rows).await)
+}
+
+/// "Ngày 01 tháng 12 năm 2026" from "ngày 01 …".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn row(number: i64, u: &unit::Model, parent_code: Option<&str>) -> Vec<Cell> {
@@ -92,7 +121,7 @@ fn admin_type_name(t: AdminType) -> String {
 async fn write(
     db: DatabaseConnection,
     rows: Rows,
-    root: unit::Model,
+    root: Option<unit::Model>,
     as_of: NaiveDate,
 ) -> AppResult<()> {
     let table = Event::Table {
@@ -103,21 +132,21 @@ async fn write(
     if !send(&rows, table).await {
         return Ok(());
     }
-    let parent = match root.parent_id {
-        Some(p) => units::find(&db, p).await?,
-        None => None,
-    };
-    if !send(
-        &rows,
-        Event::Row(row(1, &root, parent.as_ref().map(|p| p.code.as_str()))),
-    )
-    .await
-    {
-        return Ok(());
+    let mut number = 0;
+    if let Some(root) = &root {
+        let parent = match root.parent_id {
+            Some(p) => units::find(&db, p).await?,
+            None => None,
+        };
+        number += 1;
+        let first = row(number, root, parent.as_ref().map(|p| p.code.as_str()));
+        if !send(&rows, Event::Row(first)).await {
+            return Ok(());
+        }
     }
     let filter = UnitFilter {
         kind: None,
-        within: Some(root.path.clone()),
+        within: root.map(|r| r.path),
         parent: None,
         search: None,
         as_of,
@@ -128,7 +157,6 @@ async fn write(
         before: None,
         backward: false,
     };
-    let mut number = 1;
     loop {
         let found = units::list(&db, &filter, &page).await?;
         let mut parent_ids: Vec<_> = found.items.iter().filter_map(|u| u.parent_id).collect();

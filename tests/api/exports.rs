@@ -543,3 +543,52 @@ async fn a_formula_in_a_name_is_neutralised_in_csv_and_a_plain_string_in_xlsx() 
         "never a formula"
     );
 }
+
+#[tokio::test]
+async fn the_national_tree_exports_every_unit_in_force_ordered_by_code() {
+    let (app, token, _, _) = fixture_with_viewer().await;
+    let body = app
+        .graphql_as(
+            &token,
+            r#"{ unitsExportUrl(format: NDJSON)
+                 before: unitsExportUrl(format: CSV, asOf: "2025-06-30")
+                 units(first: 0) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    let url = body["data"]["unitsExportUrl"].as_str().expect("a link");
+    let (status, content_type, bytes) = get(&app, url, None).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert_eq!(content_type, "application/x-ndjson");
+    let lines: Vec<Value> = String::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len() as i64,
+        body["data"]["units"]["totalCount"].as_i64().unwrap(),
+        "every unit `units` lists, once"
+    );
+    let codes: Vec<&str> = lines.iter().map(|l| l["code"].as_str().unwrap()).collect();
+    assert!(codes.windows(2).all(|w| w[0] <= w[1]), "{codes:?}");
+    for code in ["19", "04", "05482", "19-SNV"] {
+        assert!(codes.contains(&code), "{code} is in the national tree");
+    }
+    // Before the 2025 structure took effect none of these units was.
+    let (status, _, bytes) = get(&app, body["data"]["before"].as_str().unwrap(), None).await;
+    assert_eq!(status, 200);
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(&reader.headers().unwrap()[1], "Mã đơn vị");
+    assert_eq!(reader.records().count(), 0);
+    // The XLSX names the whole country in its title.
+    let (status, _, bytes) = get(&app, "/export/units?format=xlsx", Some(&token)).await;
+    assert_eq!(status, 200);
+    let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Danh mục đơn vị").unwrap();
+    assert_eq!(text(&sheet, 3, 0), "DANH MỤC ĐƠN VỊ HÀNH CHÍNH TOÀN QUỐC");
+    // Neither a token nor a link: refused.
+    let (status, _, bytes) = get(&app, "/export/units?format=csv", None).await;
+    assert_eq!(status, 401);
+    assert_eq!(code_of(&bytes), "UNAUTHENTICATED");
+}
