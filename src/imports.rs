@@ -180,6 +180,51 @@ impl<T> Outcome<T> {
         }
     }
 
+    /// Ends an import every row of which passed: a dry run is rolled back
+    /// and leaves no trace; a real one is recorded as one audit event
+    /// `action` (entity type `Import`) with the file's name, format and
+    /// SHA-256, the counts and `details`, then committed. `items` are the
+    /// rows' results, of which the first [`MAX_LISTED_ITEMS`] are kept.
+    pub async fn conclude(
+        mut self,
+        txn: DatabaseTransaction,
+        actor: &crate::audit::service::Actor,
+        action: &'static str,
+        details: serde_json::Value,
+        mut items: Vec<T>,
+    ) -> AppResult<Self> {
+        if self.dry_run {
+            txn.rollback().await?;
+        } else {
+            let mut after = serde_json::json!({
+                "format": self.format.map(FileFormat::name),
+                "fileName": self.file_name,
+                "sha256": self.sha256,
+                "rows": self.rows,
+                "created": self.created,
+                "updated": self.updated,
+            });
+            if let (Some(after), serde_json::Value::Object(details)) =
+                (after.as_object_mut(), details)
+            {
+                after.extend(details);
+            }
+            let change = crate::audit::service::Change {
+                action,
+                entity_type: "Import",
+                entity_id: uuid::Uuid::now_v7(),
+                scope_unit_id: None,
+                before: None,
+                after: Some(after),
+            };
+            crate::audit::service::record(&txn, actor, change).await?;
+            txn.commit().await?;
+        }
+        items.truncate(MAX_LISTED_ITEMS);
+        self.items = items;
+        Ok(self)
+    }
+
     /// The same outcome refused for `errors`: nothing counted as written.
     pub fn refused(mut self, errors: Errors) -> Self {
         self.errors = errors.sorted();

@@ -19,10 +19,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::table::{self, Columns};
-use super::{
-    Errors, FileFormat, ImportFile, MAX_LISTED_ITEMS, MAX_ROWS, Outcome, RowError, in_savepoint,
-};
-use crate::audit::{self, Change};
+use super::{Errors, FileFormat, ImportFile, MAX_ROWS, Outcome, RowError, in_savepoint};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::reporting::regimes::indicators_of;
@@ -527,32 +524,13 @@ pub async fn import_figures(
     }
     outcome.created = written.iter().map(|w| w.created).sum();
     outcome.updated = written.iter().map(|w| w.updated).sum();
-    if dry_run {
-        txn.rollback().await?;
-    } else {
-        let change = Change {
-            action: "importReportFigures",
-            entity_type: "Import",
-            entity_id: Uuid::now_v7(),
-            scope_unit_id: None,
-            before: None,
-            after: Some(json!({
-                "format": format.name(),
-                "fileName": outcome.file_name,
-                "sha256": outcome.sha256,
-                "rows": outcome.rows,
-                "created": outcome.created,
-                "updated": outcome.updated,
-                "reports": written.iter().map(|w| w.report.id).collect::<Vec<_>>(),
-                "comments": notes,
-            })),
-        };
-        audit::record(&txn, &actor, change).await?;
-        txn.commit().await?;
-    }
-    written.truncate(MAX_LISTED_ITEMS);
-    outcome.items = written;
-    Ok(outcome)
+    let details = json!({
+        "reports": written.iter().map(|w| w.report.id).collect::<Vec<_>>(),
+        "comments": notes,
+    });
+    outcome
+        .conclude(txn, &actor, "importReportFigures", details, written)
+        .await
 }
 
 #[cfg(test)]

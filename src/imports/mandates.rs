@@ -19,8 +19,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::table::{self, Columns, Record};
-use super::{Errors, FileFormat, ImportFile, MAX_LISTED_ITEMS, Outcome, RowError, in_savepoint};
-use crate::audit::{self, Change};
+use super::{Errors, FileFormat, ImportFile, Outcome, RowError, in_savepoint};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::mandates::documents;
@@ -415,33 +414,14 @@ pub async fn import_mandates(
         .iter()
         .filter(|i| i.mandate.state == MandateState::Issued)
         .count();
-    if dry_run {
-        txn.rollback().await?;
-    } else {
-        let change = Change {
-            action: "importMandates",
-            entity_type: "Import",
-            entity_id: Uuid::now_v7(),
-            scope_unit_id: None,
-            before: None,
-            after: Some(json!({
-                "format": format.name(),
-                "fileName": outcome.file_name,
-                "sha256": outcome.sha256,
-                "rows": outcome.rows,
-                "created": outcome.created,
-                "updated": 0,
-                "issued": issued,
-                "drafted": outcome.created - issued,
-                "mandates": imported.iter().map(|i| i.mandate.id).collect::<Vec<_>>(),
-            })),
-        };
-        audit::record(&txn, &actor, change).await?;
-        txn.commit().await?;
-    }
-    imported.truncate(MAX_LISTED_ITEMS);
-    outcome.items = imported;
-    Ok(outcome)
+    let details = json!({
+        "issued": issued,
+        "drafted": outcome.created - issued,
+        "mandates": imported.iter().map(|i| i.mandate.id).collect::<Vec<_>>(),
+    });
+    outcome
+        .conclude(txn, &actor, "importMandates", details, imported)
+        .await
 }
 
 /// Drafts (and issues) one row's mandate inside `txn` with the services'
