@@ -8,6 +8,12 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 
 use super::{Errors, MAX_FILE_BYTES, MAX_ROWS, RowError};
+
+/// The most a workbook may unpack to: the 16 MiB a file may weigh hold
+/// far less XML than this; more is a zip bomb.
+const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+/// The columns a sheet's cells may lie in (an import takes about 25).
+const MAX_COLUMNS: u32 = 256;
 use crate::error::UserErrorCode;
 
 /// The format of an imported file.
@@ -185,37 +191,101 @@ fn read_csv(content: &[u8]) -> Result<Table, RowError> {
 }
 
 fn read_xlsx(content: &[u8]) -> Result<Table, RowError> {
-    let mut workbook = Xlsx::new(Cursor::new(content))
-        .map_err(|e| malformed(1, None, format!("the file is not a readable XLSX: {e}")))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| malformed(1, None, "the workbook has no sheet"))?
-        .map_err(|e| malformed(1, None, format!("the first sheet is unreadable: {e}")))?;
-    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-    let mut rows_iter = range.rows();
-    let Some(header) = rows_iter.next() else {
-        return Ok(Table::default());
+    let unreadable = |e: &dyn std::fmt::Display| {
+        malformed(1, None, format!("the file is not a readable XLSX: {e}"))
     };
-    let columns: Vec<String> = header
-        .iter()
-        .map(|c| cell_text(c).trim().to_lowercase())
-        .collect();
-    let mut rows = Vec::new();
-    for (i, row) in rows_iter.enumerate() {
-        // The header is the sheet's first used row: line numbers are
-        // Excel's own row numbers.
-        let line = first_row + i as u64 + 2;
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    // A zip bomb is refused before anything is unpacked: calamine keeps a
+    // workbook's shared strings in memory.
+    // The entries are unpacked and counted, not taken at the sizes the
+    // archive states, which a bomb would understate.
+    let mut archive = zip::ZipArchive::new(Cursor::new(content)).map_err(|e| unreadable(&e))?;
+    let mut unpacked = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        let room = (MAX_UNPACKED_BYTES + 1).saturating_sub(unpacked);
+        unpacked += std::io::copy(&mut std::io::Read::take(entry, room), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        if unpacked > MAX_UNPACKED_BYTES {
+            break;
+        }
+    }
+    if unpacked > MAX_UNPACKED_BYTES {
+        return Err(malformed(
+            1,
+            None,
+            format!(
+                "the workbook unpacks to more than {} MiB",
+                MAX_UNPACKED_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let mut workbook = Xlsx::new(Cursor::new(content)).map_err(|e| unreadable(&e))?;
+    let name = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| malformed(1, None, "the workbook has no sheet"))?;
+    let sheet_error =
+        |e: calamine::XlsxError| malformed(1, None, format!("the first sheet is unreadable: {e}"));
+    let mut cells = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(sheet_error)?;
+    // The sheet's used rows, cell by cell as the XML holds them: a sheet's
+    // stated size (up to 16,384 columns by 1,048,576 rows) is never laid
+    // out in memory, only what the cells hold.
+    let mut used: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
+    let mut first_column = u32::MAX;
+    while let Some(cell) = cells.next_cell().map_err(sheet_error)? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        let text = text.trim();
+        if text.is_empty() {
             continue;
         }
-        if rows.len() >= MAX_ROWS {
-            return Err(too_many_rows());
+        if column >= MAX_COLUMNS {
+            return Err(malformed(
+                u64::from(row) + 1,
+                None,
+                format!("a cell lies beyond the sheet's first {MAX_COLUMNS} columns"),
+            ));
         }
-        rows.push(Record {
-            line,
-            cells: cells.into_iter().map(|c| c.trim().to_owned()).collect(),
-        });
+        first_column = first_column.min(column);
+        match used.last_mut() {
+            Some((r, row_cells)) if *r == row => row_cells.push((column, text.to_owned())),
+            _ => {
+                // The header and MAX_ROWS rows.
+                if used.len() > MAX_ROWS {
+                    return Err(too_many_rows());
+                }
+                used.push((row, vec![(column, text.to_owned())]));
+            }
+        }
+    }
+    // As a spreadsheet shows them: from the first used column, each cell
+    // in its place; the header is the first used row, and line numbers
+    // are Excel's own row numbers.
+    let mut rows = used.into_iter().map(|(row, row_cells)| {
+        let width = row_cells
+            .iter()
+            .map(|(c, _)| c - first_column + 1)
+            .max()
+            .unwrap_or(0);
+        let mut texts = vec![String::new(); width as usize];
+        for (column, text) in row_cells {
+            texts[(column - first_column) as usize] = text;
+        }
+        Record {
+            line: u64::from(row) + 1,
+            cells: texts,
+        }
+    });
+    let Some(header) = rows.next() else {
+        return Ok(Table::default());
+    };
+    let columns = header.cells.iter().map(|c| c.to_lowercase()).collect();
+    let rows: Vec<Record> = rows.collect();
+    if rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
     }
     Ok(Table { columns, rows })
 }

@@ -931,3 +931,64 @@ async fn two_imports_of_the_same_rows_at_once_create_them_once() {
         .len();
     assert_eq!(count, 2);
 }
+
+/// A workbook whose first sheet holds `cells` (row, column, text).
+fn sheet_of(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (row, column, text) in cells {
+        sheet.write_string(*row, *column, *text).unwrap();
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_sheet_is_read_by_its_cells_not_by_its_stated_size() {
+    let r = registry().await;
+    // Two cells at opposite corners of a sheet: laid out whole, the range
+    // would take half a terabyte. It is a fault of the far cell's row.
+    let corners = sheet_of(&[(0, 0, "code"), (1_048_575, 16_383, "x")]);
+    let body = upload(
+        &r.app,
+        &r.approver,
+        IMPORT_MANDATES,
+        "corners.xlsx",
+        &corners,
+        true,
+    )
+    .await;
+    let s = summary(&body, "importMandates");
+    assert_eq!(
+        faults(s),
+        [(1_048_576, String::new(), "MALFORMED_FILE".into())],
+        "{s}"
+    );
+    // A table that starts at C3 with a row far below is read as a
+    // spreadsheet shows it: the header on line 3, the row on its own line.
+    let header: Vec<&str> = HEADER.split(',').collect();
+    let row_text = draft("IM-FAR", "KHONG-CO");
+    let row: Vec<&str> = row_text.split(',').collect();
+    let mut cells = Vec::new();
+    for (i, (h, v)) in header.iter().zip(&row).enumerate() {
+        cells.push((2, 2 + i as u16, *h));
+        if !v.is_empty() {
+            cells.push((900_000, 2 + i as u16, *v));
+        }
+    }
+    let body = upload(
+        &r.app,
+        &r.approver,
+        IMPORT_MANDATES,
+        "far.xlsx",
+        &sheet_of(&cells),
+        true,
+    )
+    .await;
+    let s = summary(&body, "importMandates");
+    assert_eq!(s["rows"], 1, "{s}");
+    assert_eq!(
+        faults(s),
+        [(900_001, "matter".into(), "UNKNOWN_MATTER".into())],
+        "{s}"
+    );
+}
