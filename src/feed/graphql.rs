@@ -101,6 +101,8 @@ impl FeedQuery {
 /// Whether and how a changed entity shows in the caller's feed.
 enum Seen {
     Visible(Option<Box<Node>>),
+    /// Only its ENDED changes, without the node (see [`see`]).
+    Ended,
     Hidden,
 }
 
@@ -121,6 +123,14 @@ async fn changes(
         Some(cursor) => super::service::decode_cursor(cursor)?,
         None => 0,
     };
+    // A position past the last change was never given out: forged, or
+    // kept from before the database was restored from an older backup
+    // (its reader must start again, not wait for positions it skipped).
+    if start > 0 && start > super::service::head(ctx.db()).await? {
+        return Err(AppError::invalid(
+            "`after` is past the feed's last change: it was not given by this server's feed (after a restore, sync again from the start)",
+        ));
+    }
     let first = first as usize;
     if first == 0 {
         return Ok(ChangePage {
@@ -148,12 +158,15 @@ async fn changes(
         }
     }
     let mut seen = futures_util::future::join_all(distinct.iter().map(|&(kind, id)| {
-        let deleted_scope = rows
+        let last = rows.iter().rev().find(|r| r.entity_id == id);
+        let deleted_scope = last.and_then(|r| r.scope_unit_id);
+        let ended = rows
             .iter()
-            .rev()
-            .find(|r| r.entity_id == id)
-            .and_then(|r| r.scope_unit_id);
-        async move { Ok::<_, AppError>((id, see(ctx, viewer, kind, id, deleted_scope).await?)) }
+            .any(|r| r.entity_id == id && r.op == ChangeOp::Ended);
+        async move {
+            let seen = see(ctx, viewer, kind, id, deleted_scope, ended).await?;
+            Ok::<_, AppError>((id, seen))
+        }
     }))
     .await
     .into_iter()
@@ -168,7 +181,11 @@ async fn changes(
             end = row.seq.unwrap_or(end);
             continue;
         };
-        let visible = matches!(seen.get(&row.entity_id), Some(Seen::Visible(_)));
+        let visible = match seen.get(&row.entity_id) {
+            Some(Seen::Visible(_)) => true,
+            Some(Seen::Ended) => row.op == ChangeOp::Ended,
+            _ => false,
+        };
         if visible {
             let already = items.iter().position(|(r, _)| r.entity_id == row.entity_id);
             if already.is_none() && items.len() == first {
@@ -219,15 +236,25 @@ fn type_names(types: &[NodeKind]) -> Vec<&'static str> {
 /// Whether the caller may see a change of entity `id`: exactly when
 /// `node(id)` would give it. An entity that no longer exists is seen when
 /// the unit its last change named is within one of the caller's grants.
+/// The ENDED changes of a mandate (or of one of its assignments) are seen
+/// by everyone, without the node: while in force every caller could read
+/// it, and a copy kept by the feed must learn that it ended although only
+/// the delegator's side may read it now.
 async fn see(
     ctx: &Context<'_>,
     viewer: &crate::auth::Viewer,
     kind: NodeKind,
     id: Uuid,
     scope: Option<Uuid>,
+    ended: bool,
 ) -> AppResult<Seen> {
     match resolve_node(ctx, &encode_id(kind, id)).await {
         Ok(Some(node)) => Ok(Seen::Visible(Some(Box::new(node)))),
+        Err(AppError::Forbidden)
+            if ended && matches!(kind, NodeKind::Mandate | NodeKind::MandateAssignment) =>
+        {
+            Ok(Seen::Ended)
+        }
         Ok(None) | Err(AppError::NotFound(_)) => {
             let Some(scope) = scope else {
                 return Ok(Seen::Hidden);

@@ -33,6 +33,17 @@ pub fn decode_cursor(value: &str) -> AppResult<i64> {
     }
 }
 
+/// The position of the latest committed change (0 for none).
+pub async fn head(db: &impl ConnectionTrait) -> AppResult<i64> {
+    let head: Option<Option<i64>> = change::Entity::find()
+        .select_only()
+        .column_as(change::Column::Seq.max(), "head")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(head.flatten().unwrap_or(0))
+}
+
 /// Up to `limit` committed changes after `after`, in commit order, of the
 /// given GraphQL types (all when empty).
 pub async fn after(

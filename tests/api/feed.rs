@@ -282,6 +282,56 @@ async fn a_commune_viewer_never_sees_another_province_or_commune_in_the_feed() {
 }
 
 #[tokio::test]
+async fn a_mandate_that_ends_tells_every_reader_of_the_feed_though_its_node_is_no_longer_theirs() {
+    let app = spawn_app().await;
+    let f = app.seed().await;
+    let commune = app.viewer_over("xa.viewer", f.inside.commune).await;
+    let basis = document_of(&app, "79/2025/QĐ-UBND", true, f.inside.id, "2025-01-01").await;
+    let input = mandate_input(
+        "FEED-END",
+        "FEED-END",
+        f.inside.id,
+        vec![f.inside.commune],
+        basis,
+    );
+    let mandate = make_mandate(&app, input, true).await;
+    let id = gid(NodeKind::Mandate, mandate.id);
+    // In force, the province's mandate is the commune's to read and sync.
+    let mut cursor = None;
+    let items = read_all(&app, &commune, &mut cursor, 50).await;
+    let item = items
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .expect("in the feed");
+    assert_eq!(item["node"]["status"], "ACTIVE", "{item}");
+    // Revoked from yesterday, only the province's side may read it.
+    let ending = document_of(&app, "80/2025/QĐ-UBND", true, f.inside.id, "2025-02-01").await;
+    phancap::mandates::service::revoke_mandate(
+        app.db(),
+        Authority::Cli,
+        mandate.id,
+        ending,
+        crate::helpers::today().pred_opt().unwrap(),
+    )
+    .await
+    .unwrap();
+    let body = app
+        .graphql_as(
+            &commune,
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    // Yet the commune's copy learns that it ended.
+    let items = read_all(&app, &commune, &mut cursor, 50).await;
+    let ended: Vec<&Value> = items.iter().filter(|i| i["id"] == id.as_str()).collect();
+    assert_eq!(ended.len(), 1, "{items:?}");
+    assert_eq!(ended[0]["kind"], "ENDED");
+    assert!(ended[0]["node"].is_null(), "{}", ended[0]);
+}
+
+#[tokio::test]
 async fn types_filter_the_feed() {
     let app = spawn_app().await;
     let f = app.seed().await;
@@ -375,6 +425,16 @@ async fn bad_cursors_and_sizes_are_refused_with_a_stable_code_and_anonymous_call
         body["data"]["changes"]["items"].as_array().unwrap().len(),
         100
     );
+    // A cursor past the last change was never given out: refused, while
+    // the last one given is good.
+    let mut cursor = None;
+    read_all(&app, &root, &mut cursor, 100).await;
+    let last = seq_of(cursor.as_deref().unwrap());
+    let ahead = phancap::feed::service::encode_cursor(last + 1);
+    let body = page(&app, &root, Some(&ahead), 10, None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let body = page(&app, &root, cursor.as_deref(), 10, None).await;
+    assert_eq!(body["data"]["changes"]["items"], json!([]), "{body}");
     let body = app.graphql("{ changes { endCursor } }", json!({})).await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
 }
