@@ -23,7 +23,7 @@ use super::{Errors, FileFormat, ImportFile, MAX_ROWS, Outcome, RowError, in_save
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::reporting::regimes::indicators_of;
-use crate::reporting::reports::{ValueInput, check_value, for_reporter, import_values};
+use crate::reporting::reports::{Transition, ValueInput, check_value, for_reporter, import_values};
 
 /// Columns a figures CSV must have.
 pub const REQUIRED_COLUMNS: &[&str] = &["unit", "period", "indicator", "value"];
@@ -275,6 +275,8 @@ fn value_input(indicator: &str, value_type: ValueType, text: &str) -> Result<Val
 #[derive(Debug, Clone)]
 pub struct Written {
     pub report: report::Model,
+    /// Its status before the import (a NOT_STARTED report becomes DRAFT).
+    pub previous: report::ReportStatus,
     /// How many values it gave that the report had none for.
     pub created: usize,
     /// How many values it replaced.
@@ -432,7 +434,7 @@ pub async fn import_figures(
     by: Authority<'_>,
     file: ImportFile<'_>,
     dry_run: bool,
-) -> AppResult<Outcome<Written>> {
+) -> AppResult<(Outcome<Written>, Vec<Transition>)> {
     let actor = by.require_anywhere(Role::Reporter)?;
     let mut outcome = Outcome::of(&file, dry_run);
     let format = FileFormat::decide(file.format, file.name, file.content);
@@ -452,7 +454,7 @@ pub async fn import_figures(
     };
     let rows = match rows {
         Ok(rows) => rows,
-        Err(errors) => return Ok(outcome.refused(errors)),
+        Err(errors) => return Ok((outcome.refused(errors), Vec::new())),
     };
     outcome.rows = rows.len();
     let mut errors = Errors::default();
@@ -504,6 +506,9 @@ pub async fn import_figures(
                 .into_iter()
                 .map(|v| v.indicator_code)
                 .collect();
+            let previous = crate::reporting::reports::existing(&txn, report)
+                .await?
+                .status;
             let updated = values.iter().filter(|v| had.contains(&v.indicator)).count();
             let created = values.len() - updated;
             let result =
@@ -511,6 +516,7 @@ pub async fn import_figures(
             match result {
                 Ok(r) => written.push(Written {
                     report: r,
+                    previous,
                     created,
                     updated,
                 }),
@@ -520,7 +526,7 @@ pub async fn import_figures(
     }
     if !errors.is_empty() {
         txn.rollback().await?;
-        return Ok(outcome.refused(errors));
+        return Ok((outcome.refused(errors), Vec::new()));
     }
     outcome.created = written.iter().map(|w| w.created).sum();
     outcome.updated = written.iter().map(|w| w.updated).sum();
@@ -528,9 +534,24 @@ pub async fn import_figures(
         "reports": written.iter().map(|w| w.report.id).collect::<Vec<_>>(),
         "comments": notes,
     });
-    outcome
+    // Every status the import moved, for `reportStatusChanged` (the
+    // items keep the first hundred only); none on a dry run.
+    let moved = if dry_run {
+        Vec::new()
+    } else {
+        written
+            .iter()
+            .filter(|w| w.previous != w.report.status)
+            .map(|w| Transition {
+                report: w.report.clone(),
+                previous: w.previous,
+            })
+            .collect()
+    };
+    let outcome = outcome
         .conclude(txn, &actor, "importReportFigures", details, written)
-        .await
+        .await?;
+    Ok((outcome, moved))
 }
 
 #[cfg(test)]

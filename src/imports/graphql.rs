@@ -189,8 +189,11 @@ impl ImportMutation {
         let viewer = ctx.signed_in()?;
         let upload = file.value(ctx)?;
         let by = Authority::Viewer(viewer);
-        let outcome =
+        let (outcome, moved) =
             figures::import_figures(ctx.db(), by, file_of(&upload, format), dry_run).await?;
+        for transition in &moved {
+            crate::reporting::graphql::announce(ctx, transition).await?;
+        }
         Ok(ImportFiguresPayload {
             summary: summary(&outcome),
             reports: outcome

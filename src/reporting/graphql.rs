@@ -43,6 +43,7 @@ mod sign_off;
 mod subscription;
 mod types;
 mod workflow;
+pub(crate) use workflow::announce;
 
 pub use compiled_object::*;
 pub use read::*;

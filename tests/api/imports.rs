@@ -640,6 +640,14 @@ async fn figures_in_csv_go_into_the_commune_reports_draft_under_one_audit_event(
         .token(&role_user(entity::role_grant::Role::Reporter))
         .await;
     let events = app.audit_len().await;
+    // Its reviewer hears the report move, as after `saveReportDraft`.
+    let mut socket = crate::servers::subscribe(
+        &app,
+        &app.token("root").await,
+        "subscription { reportStatusChanged { status previousStatus } }",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let body = upload(
         &app,
         &reporter,
@@ -666,6 +674,13 @@ async fn figures_in_csv_go_into_the_commune_reports_draft_under_one_audit_event(
             ("GHI_CHU".into(), 0.0, Some("Đủ, đúng hạn".into())),
             ("SO_HO_SO".into(), 12.0, None),
         ]
+    );
+    let heard = crate::servers::next_event(&mut socket, std::time::Duration::from_secs(5))
+        .await
+        .expect("reportStatusChanged after the import");
+    assert_eq!(
+        heard["payload"]["data"]["reportStatusChanged"],
+        json!({ "status": "DRAFT", "previousStatus": "NOT_STARTED" })
     );
     assert_eq!(app.audit_len().await, events + 1);
     let event = last_event(&app).await;

@@ -122,11 +122,11 @@ fn client_of(app: &TestApp, address: String) -> TestApp {
     }
 }
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A websocket on `app` signed in with `token`, subscribed to `query`.
-async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
+pub(crate) async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
     let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
@@ -142,7 +142,7 @@ async fn subscribe(app: &TestApp, token: &str, query: &str) -> Socket {
 }
 
 /// The next `next` message of a subscription within `wait`, if any.
-async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
+pub(crate) async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, socket.next()).await {

@@ -341,19 +341,9 @@ pub(super) fn period_id(id: &ID) -> AppResult<Uuid> {
     decode_id_of(NodeKind::ReportingPeriod, "period", id)
 }
 
-/// Tells subscribers of a committed change and builds the payload.
-pub(super) async fn report_payload(
-    ctx: &Context<'_>,
-    result: AppResult<Transition>,
-) -> async_graphql::Result<ReportPayload> {
-    let (transition, user_errors) = split(result)?;
-    let Some(t) = transition else {
-        return Ok(ReportPayload {
-            report: None,
-            user_errors,
-            warnings: Vec::new(),
-        });
-    };
+/// Tells the subscribers of a committed transition, when it changed the
+/// report's status (`reportStatusChanged`, on every server).
+pub(crate) async fn announce(ctx: &Context<'_>, t: &Transition) -> async_graphql::Result<()> {
     if t.previous != t.report.status
         && let Some(events) = ctx.data_opt::<ReportEvents>()
     {
@@ -374,6 +364,23 @@ pub(super) async fn report_payload(
             )
             .await;
     }
+    Ok(())
+}
+
+/// Tells subscribers of a committed change and builds the payload.
+pub(super) async fn report_payload(
+    ctx: &Context<'_>,
+    result: AppResult<Transition>,
+) -> async_graphql::Result<ReportPayload> {
+    let (transition, user_errors) = split(result)?;
+    let Some(t) = transition else {
+        return Ok(ReportPayload {
+            report: None,
+            user_errors,
+            warnings: Vec::new(),
+        });
+    };
+    announce(ctx, &t).await?;
     Ok(ReportPayload {
         report: Some(Report(t.report)),
         user_errors,
