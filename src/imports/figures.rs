@@ -252,6 +252,11 @@ fn value_input(indicator: &str, value_type: ValueType, text: &str) -> Result<Val
                     .ok_or_else(|| format!("{text:?} is not true or false"))?,
             )
         }
+        _ if grouped(text) => {
+            return Err(format!(
+                "{text:?} is ambiguous: `.` groups thousands in Vietnamese and `,` in English; write the number without grouping (1000, or 1.5 / 1,5 for a fraction)"
+            ));
+        }
         _ => {
             let normal = if text.contains('.') {
                 text.to_owned()
@@ -269,6 +274,23 @@ fn value_input(indicator: &str, value_type: ValueType, text: &str) -> Result<Val
         }
     }
     Ok(input)
+}
+
+/// Whether `text` looks like a number with thousands grouped (`1.000`,
+/// `2,500`, `1.000.000`): one to three digits (not a lone 0), then groups
+/// of three after `.` or `,`. Read by one convention it would be wrong by
+/// the other by a factor of a thousand, so such a value is refused.
+fn grouped(text: &str) -> bool {
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let text = text.trim().trim_start_matches(['+', '-']);
+    let mut groups = text.split(['.', ',']);
+    let first = groups.next().unwrap_or_default();
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && digits(first)
+        && first.len() <= 3
+        && first != "0"
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
 }
 
 /// A report the import writes into, with what it writes.
@@ -577,5 +599,22 @@ mod tests {
         assert!(value_input("A", ValueType::Integer, "mười").is_err());
         let yes = value_input("B", ValueType::Boolean, "có").unwrap();
         assert_eq!(yes.yes, Some(true));
+    }
+
+    #[test]
+    fn thousands_grouped_either_way_are_refused_not_guessed() {
+        for text in ["1.000", "1,000", "12.500", "-2,500", "1.000.000", "999,999"] {
+            let refused = value_input("A", ValueType::Integer, text).unwrap_err();
+            assert!(refused.contains("ambiguous"), "{text}: {refused}");
+        }
+        for (text, value) in [
+            ("1000", 1000.0),
+            ("0,125", 0.125),
+            ("1,5", 1.5),
+            ("1.25", 1.25),
+        ] {
+            let read = value_input("A", ValueType::Number, text).unwrap();
+            assert_eq!(read.value, Some(value), "{text}");
+        }
     }
 }
