@@ -1,3 +1,7 @@
+// The schema's query root nests deeper than the default limit lets a release
+// build lay out.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 #[tokio::main]

@@ -81,7 +81,7 @@ pub fn unit_url(
 }
 
 /// The name of a GraphQL enum value.
-fn enum_name<T: InputType>(value: &T) -> String {
+pub(super) fn enum_name<T: InputType>(value: &T) -> String {
     match value.to_value() {
         async_graphql::Value::Enum(name) => name.to_string(),
         other => other.to_string(),

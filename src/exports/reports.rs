@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::sheet::{Cell, Column, Event, Rows, col, id_col, vn_date};
 use super::*;
 use crate::graphql::{NodeKind, decode_id_of};
+use crate::reporting::graphql as gql;
 use crate::reporting::reports::{self as service, ItemTotals, Tables};
 use crate::units::service as units;
 
@@ -243,13 +244,17 @@ async fn unit_report(db: DatabaseConnection, rows: Rows, r: report::Model) -> Ap
                 Cell::Int(number),
                 Cell::text_opt(m.map(|m| m.code.as_str())),
                 Cell::text_opt(m.map(|m| m.title.as_str())),
-                Cell::text_opt(item.implementation_status.map(implementation_name)),
+                item.implementation_status.map_or(Cell::Empty, |s| {
+                    Cell::coded(gql::ImplementationStatus::from(s), implementation_name(s))
+                }),
                 Cell::int_opt(item.procedures_received),
                 Cell::int_opt(item.resolved_on_time),
                 Cell::int_opt(item.resolved_late),
                 Cell::int_opt(item.pending),
                 Cell::text_opt(item.difficulties.as_deref()),
-                Cell::text_opt(item.proposal.map(proposal_name)),
+                item.proposal.map_or(Cell::Empty, |p| {
+                    Cell::coded(gql::Proposal::from(p), proposal_name(p))
+                }),
                 Cell::text_opt(item.proposal_note.as_deref()),
                 Cell::Id(NodeKind::Mandate, item.mandate_id),
             ];
@@ -358,7 +363,10 @@ async fn compiled(db: DatabaseConnection, rows: Rows, r: report::Model) -> AppRe
                 Cell::Int(number),
                 Cell::text_opt(u.map(|u| u.code.as_str())),
                 Cell::text_opt(u.map(|u| u.name.as_str())),
-                Cell::Text(report_status_name(&row.status).into()),
+                Cell::Coded {
+                    code: row.status.clone(),
+                    label: report_status_name(&row.status).into(),
+                },
                 Cell::Bool(row.late),
                 Cell::date_opt(row.first_submitted_at.map(crate::calendar::day_of)),
                 Cell::Bool(row.included),

@@ -34,10 +34,24 @@ pub(super) enum Cell {
     /// A GraphQL global id: in CSV and NDJSON only, not on the printed
     /// sheet.
     Id(NodeKind, Uuid),
+    /// An enum value: its GraphQL name in NDJSON (what a machine maps
+    /// back), its Vietnamese label on the sheet and in CSV.
+    Coded {
+        code: String,
+        label: String,
+    },
     Empty,
 }
 
 impl Cell {
+    /// The value of GraphQL enum `value`, printed as `label`.
+    pub(super) fn coded<T: async_graphql::InputType>(value: T, label: &str) -> Cell {
+        Cell::Coded {
+            code: super::graphql::enum_name(&value),
+            label: label.to_owned(),
+        }
+    }
+
     /// A text, or an empty cell for None.
     pub(super) fn text_opt(text: Option<&str>) -> Cell {
         text.map_or(Cell::Empty, |t| Cell::Text(t.to_owned()))
@@ -269,7 +283,7 @@ fn csv_bytes(state: &mut TextState, event: Event, only: Option<&str>) -> Bytes {
         }
         Event::Row(cells) if state.writing => {
             out.extend(csv_record(cells.iter().map(|cell| match cell {
-                Cell::Text(t) => neutralised(t).into_owned().into(),
+                Cell::Text(t) | Cell::Coded { label: t, .. } => neutralised(t).into_owned().into(),
                 Cell::Int(n) => n.to_string().into(),
                 Cell::Number(n) => n.to_string().into(),
                 Cell::Date(d) => vn_date(*d).into(),
@@ -300,6 +314,7 @@ fn ndjson_bytes(state: &mut TextState, event: Event) -> Bytes {
             for (column, cell) in state.columns.iter().zip(cells) {
                 let value = match cell {
                     Cell::Text(t) => serde_json::Value::from(t),
+                    Cell::Coded { code, .. } => serde_json::Value::from(code),
                     Cell::Int(n) => n.into(),
                     Cell::Number(n) => n.into(),
                     Cell::Date(d) => d.to_string().into(),
@@ -490,7 +505,7 @@ async fn xlsx_file(
                             continue;
                         }
                         match cell {
-                            Cell::Text(t) => {
+                            Cell::Text(t) | Cell::Coded { label: t, .. } => {
                                 sheet.write_string_with_format(*row, c, t, &formats.text)
                             }
                             Cell::Int(n) => {

@@ -103,7 +103,10 @@ fn row(number: i64, u: &unit::Model, parent_code: Option<&str>) -> Vec<Cell> {
         Cell::Int(number),
         Cell::Text(u.code.clone()),
         Cell::Text(u.name.clone()),
-        Cell::Text(kind_name(u.kind).into()),
+        Cell::coded(
+            crate::units::graphql::UnitKind::from(u.kind),
+            kind_name(u.kind),
+        ),
         Cell::Text(admin_type_name(u.admin_type)),
         Cell::text_opt(parent_code),
         Cell::date_opt(u.valid_from),

@@ -266,6 +266,11 @@ async fn the_compiled_report_as_ndjson_carries_global_ids_on_every_line() {
         let id = async_graphql::ID(line["reportId"].as_str().unwrap().to_owned());
         assert_eq!(decode_id(&id).unwrap().0, NodeKind::Report);
         assert!(line["items"].is_i64());
+        let status = line["status"].as_str().unwrap_or_default();
+        assert!(
+            ["NOT_STARTED", "DRAFT", "SUBMITTED", "RETURNED", "ACCEPTED"].contains(&status),
+            "{line}"
+        );
     }
     let mandates = lines.iter().filter(|l| l["table"] == "mandates").count();
     assert_eq!(mandates, tables["byMandate"].as_array().unwrap().len());
@@ -390,12 +395,22 @@ async fn the_mandate_registry_exports_what_the_mandates_query_lists() {
     let listed = body_ids(&listed);
     let exported: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(exported, listed, "the same mandates in the same order");
-    assert!(lines.iter().all(|l| l["status"] == "Đang có hiệu lực"));
+    // Machines get the GraphQL enum values, people the labels (CSV below).
+    assert!(lines.iter().all(|l| l["status"] == "ACTIVE"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| ["DECENTRALIZATION", "AUTHORIZATION", "DEVOLUTION"]
+                .contains(&l["kind"].as_str().unwrap_or_default())),
+        "{lines:?}"
+    );
     // Every mandate the coordinator may see, as CSV with a header.
     let (status, _, bytes) = get(app, "/export/mandates?format=csv", Some(&token)).await;
     assert_eq!(status, 200);
     let rows = csv::Reader::from_reader(&bytes[3..]).records().count() as u64;
     assert_eq!(rows, all);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Đang có hiệu lực") && !text.contains(",ACTIVE"));
     // An anonymous caller gets no link.
     let body = app
         .graphql("{ mandatesExportUrl(format: CSV) }", json!({}))
@@ -460,6 +475,10 @@ async fn the_unit_tree_exports_a_subtree_with_its_link_bound_to_user_path_and_ti
         .collect();
     assert_eq!(lines.len(), records.len());
     assert_eq!(lines[0]["id"], province.as_str());
+    assert_eq!(
+        lines[0]["kind"], "PROVINCE",
+        "the enum value, not the label"
+    );
     assert!(lines[1..].iter().all(|l| l["parentId"].is_string()));
 
     // Another path under the same signature is refused.
