@@ -184,7 +184,8 @@ impl<T> Outcome<T> {
     /// and leaves no trace; a real one is recorded as one audit event
     /// `action` (entity type `Import`) with the file's name, format and
     /// SHA-256, the counts and `details`, then committed. `items` are the
-    /// rows' results, of which the first [`MAX_LISTED_ITEMS`] are kept.
+    /// rows' results, of which the first [`MAX_LISTED_ITEMS`] are kept (none
+    /// on a dry run: they were never stored).
     pub async fn conclude(
         mut self,
         txn: DatabaseTransaction,
@@ -194,7 +195,9 @@ impl<T> Outcome<T> {
         mut items: Vec<T>,
     ) -> AppResult<Self> {
         if self.dry_run {
+            // What was written is undone: no item to show.
             txn.rollback().await?;
+            items.clear();
         } else {
             let mut after = serde_json::json!({
                 "format": self.format.map(FileFormat::name),

@@ -101,7 +101,7 @@ pub struct ImportMandatesPayload {
     /// Counts, hash and faults.
     pub summary: ImportSummary,
     /// The mandates created, in file order (the first 100; none on a
-    /// refusal; on a dry run, as they would be, not stored).
+    /// refusal, none on a dry run: `summary` counts what it would create).
     pub mandates: Vec<Mandate>,
 }
 
@@ -110,7 +110,8 @@ pub struct ImportMandatesPayload {
 pub struct ImportFiguresPayload {
     /// Counts, hash and faults.
     pub summary: ImportSummary,
-    /// The reports written into, with their new versions (the first 100).
+    /// The reports written into, with their new versions (the first 100;
+    /// none on a refusal or a dry run).
     pub reports: Vec<Report>,
 }
 
