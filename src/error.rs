@@ -81,9 +81,21 @@ impl From<DbErr> for AppError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 AppError::Conflict("a record with the same key already exists".into())
             }
+            // SQLite has one writer: a write that waited its busy timeout
+            // behind a long one (an import of a whole registry) is told to
+            // try again, not that the server failed.
+            _ if is_sqlite_busy(&err) => AppError::Conflict(
+                "the database is busy with another write (a large import?); try again".into(),
+            ),
             _ => AppError::Internal(Arc::new(err)),
         }
     }
+}
+
+/// Whether `err` is SQLite's "database is locked" (SQLITE_BUSY, code 5)
+/// after the busy timeout.
+fn is_sqlite_busy(err: &DbErr) -> bool {
+    err.to_string().contains("database is locked")
 }
 
 /// Why a business rule refused a mutation's input: the `code` of a
@@ -838,5 +850,19 @@ impl UserErrorCode {
 impl std::fmt::Display for UserErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_sqlite_is_a_conflict_to_retry_and_other_failures_stay_internal() {
+        let busy =
+            DbErr::Custom("error returned from database: (code: 5) database is locked".into());
+        assert_eq!(AppError::from(busy).code(), "CONFLICT");
+        let other = DbErr::Custom("disk I/O error".into());
+        assert_eq!(AppError::from(other).code(), "INTERNAL");
     }
 }
