@@ -342,11 +342,18 @@ impl Columns {
                 Some(c) => {
                     index.insert(*c, i);
                 }
-                None => errors.push(malformed(
-                    1,
-                    Some(name),
-                    format!("unknown column {name:?}; see the documented columns"),
-                )),
+                None => {
+                    // A header cell may be any text: it is echoed cut short.
+                    let mut shown: String = name.chars().take(60).collect();
+                    if shown.len() < name.len() {
+                        shown.push('…');
+                    }
+                    errors.push(malformed(
+                        1,
+                        Some(&shown),
+                        format!("unknown column {shown:?}; see the documented columns"),
+                    ))
+                }
             }
         }
         for c in required {

@@ -442,6 +442,22 @@ async fn a_header_that_lacks_or_repeats_columns_and_an_unreadable_file_are_fault
         listed.contains(&(1, "sector".into(), "MALFORMED_FILE".into())),
         "{s}"
     );
+    // An unknown header of any length is echoed cut short.
+    let long = "x".repeat(100_000);
+    let file = format!("{HEADER},{long}\n");
+    let body = upload(
+        &r.app,
+        &r.approver,
+        IMPORT_MANDATES,
+        "a.csv",
+        file.as_bytes(),
+        true,
+    )
+    .await;
+    let s = summary(&body, "importMandates");
+    let fault = &s["errors"][0];
+    assert_eq!(fault["column"], format!("{}…", "x".repeat(60)), "{s}");
+    assert!(fault["message"].as_str().unwrap().len() < 200, "{s}");
     let body = upload(
         &r.app,
         &r.approver,
