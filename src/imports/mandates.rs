@@ -490,17 +490,26 @@ async fn import_row(
         input.legal_basis = Some(doc.id);
     }
     if let Some(code) = parent {
+        let unknown = || {
+            AppError::rule(
+                Some("parent"),
+                UserErrorCode::UnknownReference,
+                format!("no mandate you may read has the code {code}"),
+            )
+        };
         let found = mandate::Entity::find()
             .filter(mandate::Column::Code.eq(code.as_str()))
             .one(txn)
             .await?
-            .ok_or_else(|| {
-                AppError::rule(
-                    Some("parent"),
-                    UserErrorCode::UnknownReference,
-                    format!("no mandate has the code {code}"),
-                )
-            })?;
+            .ok_or_else(unknown)?;
+        // What the caller may not read is as if absent (a draft of another
+        // body is neither a parent nor a hint that its code exists).
+        if let Authority::Viewer(viewer) = by {
+            let owner = crate::units::service::existing(txn, found.delegator_unit_id).await?;
+            if !mandates::can_see(Some(viewer), &found, &owner, crate::calendar::today()) {
+                return Err(unknown());
+            }
+        }
         input.parent = Some(found.id);
     }
     // The rights of draftMandate (APPROVER over the delegator), then its

@@ -1037,3 +1037,53 @@ async fn a_sheet_is_read_by_its_cells_not_by_its_stated_size() {
         "{s}"
     );
 }
+
+#[tokio::test]
+async fn a_parent_the_approver_may_not_read_is_as_unknown_as_a_code_nobody_bears() {
+    let r = registry().await;
+    let f = &r.fixture;
+    // Another province's draft: only its own side reads it.
+    let basis =
+        crate::helpers::document_of(&r.app, "9/2025/QĐ-UBND", true, f.outside.id, "2025-01-01")
+            .await;
+    let input = crate::helpers::mandate_input(
+        "OUT-DRAFT",
+        "IM-C",
+        f.outside.id,
+        vec![f.outside.commune],
+        basis,
+    );
+    crate::helpers::make_mandate(&r.app, input, false).await;
+    let row = |parent: &str| {
+        format!(
+            "code,title,sector,matter,kind,delegator,delegatees,effective_from,status,parent\n\
+             IM-P,Nội dung IM-P,XAY_DUNG,IM-A,DECENTRALIZATION,19,19-SNV,2025-08-01,DRAFT,{parent}\n"
+        )
+    };
+    let mut answers = Vec::new();
+    for parent in ["OUT-DRAFT", "NO-SUCH-CODE"] {
+        let file = row(parent);
+        let body = upload(
+            &r.app,
+            &r.approver,
+            IMPORT_MANDATES,
+            "p.csv",
+            file.as_bytes(),
+            true,
+        )
+        .await;
+        let s = summary(&body, "importMandates");
+        assert_eq!(
+            faults(s),
+            [(2, "parent".into(), "UNKNOWN_REFERENCE".into())],
+            "{parent}: {s}"
+        );
+        answers.push(
+            s["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .replace(parent, "…"),
+        );
+    }
+    assert_eq!(answers[0], answers[1], "the same answer either way");
+}
