@@ -127,9 +127,12 @@ impl PageRequest {
     /// `(key, id)`.
     pub fn keyset<C: sea_orm::ColumnTrait>(&self, key: C, id: C) -> sea_orm::Condition {
         use sea_orm::Condition;
+        // `key >= c` besides the exact test lets the database seek the
+        // (key) index to the cursor instead of scanning it from the start
+        // on every page (on SQLite a whole export's pages cost O(n²)).
         let mut cond = Condition::all();
         if let Some(c) = &self.after {
-            cond = cond.add(
+            cond = cond.add(key.gte(c.key.as_str())).add(
                 Condition::any().add(key.gt(c.key.as_str())).add(
                     Condition::all()
                         .add(key.eq(c.key.as_str()))
@@ -138,7 +141,7 @@ impl PageRequest {
             );
         }
         if let Some(c) = &self.before {
-            cond = cond.add(
+            cond = cond.add(key.lte(c.key.as_str())).add(
                 Condition::any().add(key.lt(c.key.as_str())).add(
                     Condition::all()
                         .add(key.eq(c.key.as_str()))
