@@ -21,10 +21,14 @@ after the biggest single download, which is what constant memory means.
 
 Usage:  bench/export.py BIN     (e.g. target/release/phancap)
 Environment: ROWS [10200], MATTERS [300], INDICATORS [5] as in
-import_registry.py. Every request goes to 127.0.0.1.
+import_registry.py; KEEP=1 keeps the loaded database (its folder is
+printed) and REUSE=<folder> measures on it again without loading, e.g.
+two binaries side by side on the same data. Every request goes to
+127.0.0.1.
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -137,7 +141,8 @@ def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     binary = sys.argv[1]
-    work = tempfile.mkdtemp(prefix="phancap-export-")
+    reuse = os.environ.get("REUSE")
+    work = reuse or tempfile.mkdtemp(prefix="phancap-export-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHANCAP_") and k != "DATABASE_URL"}
     env.update({
         "DATABASE_URL": f"sqlite://{work}/phancap.db?mode=rwc",
@@ -146,8 +151,19 @@ def main():
         "PHANCAP_MAX_FILE_BYTES": str(32 * 1024 * 1024),
         "PHANCAP_LOG": "warn",
     })
-    provinces = load(binary, env, work)
+    try:
+        measure(binary, env, work, loaded=bool(reuse))
+    finally:
+        if not reuse and not os.environ.get("KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
 
+
+def measure(binary, env, work, loaded):
+    if loaded:
+        provinces, _ = setup.units()
+    else:
+        provinces = load(binary, env, work)
+        print(f"loaded into {work} (KEEP=1 keeps it for REUSE)")
     server = Server(binary, env)
     try:
         ids = {}
@@ -158,15 +174,15 @@ def main():
         while True:
             page = server.query(
                 "query($after: String, $p: Period) { reports(filter: {period: $p}, first: 100, after: $after) "
-                "{ nodes { id reportingPeriod { id } } pageInfo { hasNextPage endCursor } } }",
+                "{ nodes { id compiled reportingPeriod { id } } pageInfo { hasNextPage endCursor } } }",
                 {"after": after, "p": setup.PERIOD})["reports"]
             for node in page["nodes"]:
-                communes.append(node["id"])
+                (compiled if node["compiled"] else communes).append(node["id"])
                 periods.add(node["reportingPeriod"]["id"])
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
-        for period in sorted(periods):
+        for period in sorted(periods) if not loaded else []:
             made = server.query(
                 "mutation($i: PeriodInput!) { compileReport(input: $i) { report { id } userErrors { code message } } }",
                 {"i": {"period": period}})

@@ -21,6 +21,7 @@ Every request goes to 127.0.0.1.
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,6 +168,7 @@ def main():
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def figures(url, token, provinces, communes, pid):
