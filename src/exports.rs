@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -297,36 +296,6 @@ where
 /// Sends one event; false once the client has gone (the producer stops).
 async fn send(rows: &sheet::Rows, event: sheet::Event) -> bool {
     rows.send(Ok(event)).await.is_ok()
-}
-
-/// Bytes read from a temporary file at a time when it is sent.
-const CHUNK: usize = 64 * 1024;
-
-/// A file's bytes as a body stream, read as the client takes them.
-fn file_chunks(
-    file: std::fs::File,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
-    // Fused: the compression layer may poll once more after the end.
-    futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        Some(file),
-        |file| async move {
-            let mut file = file?;
-            let read = tokio::task::spawn_blocking(move || {
-                use std::io::Read;
-                let mut buffer = vec![0; CHUNK];
-                let n = file.read(&mut buffer)?;
-                buffer.truncate(n);
-                Ok::<_, std::io::Error>((buffer, file))
-            })
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-            match read {
-                Ok((buffer, _)) if buffer.is_empty() => None,
-                Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
-                Err(e) => Some((Err(e), None)),
-            }
-        },
-    ))
 }
 
 /// `GET /export/reports/{id}`: a report (a unit's, or the compiled

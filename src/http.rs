@@ -44,7 +44,7 @@ use crate::schema::{AppSchema, per_request};
 use shape::{Plan, Refused};
 
 mod operations;
-mod uploads;
+pub(crate) mod uploads;
 
 pub use uploads::file_download;
 mod persisted;

@@ -181,7 +181,7 @@ pub(super) async fn respond(
         ExportFormat::Xlsx => match xlsx_file(heading, rows).await {
             Ok(file) => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                Body::from_stream(super::file_chunks(file)),
+                Body::from_stream(crate::http::uploads::file_chunks(file)),
             ),
             Err(err) => return super::Refusal::from(err).into_response(),
         },

@@ -159,27 +159,7 @@ pub async fn file_download(
             return not_found();
         }
     };
-    // Fused: the compression layer may poll once more after the end.
-    let chunks = futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        Some(file),
-        |file| async move {
-            let mut file = file?;
-            let read = tokio::task::spawn_blocking(move || {
-                use std::io::Read;
-                let mut buffer = vec![0; CHUNK];
-                let n = file.read(&mut buffer)?;
-                buffer.truncate(n);
-                Ok::<_, std::io::Error>((buffer, file))
-            })
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-            match read {
-                Ok((buffer, _)) if buffer.is_empty() => None,
-                Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
-                Err(e) => Some((Err(e), None)),
-            }
-        },
-    ));
+    let chunks = file_chunks(file);
     let encoded: String = row
         .file_name
         .bytes()
@@ -214,4 +194,32 @@ pub async fn file_download(
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
     response
+}
+
+/// A file's bytes as a body stream, read a chunk at a time on the blocking
+/// pool as the client takes them (attachments, XLSX exports).
+pub(crate) fn file_chunks(
+    file: std::fs::File,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    // Fused: the compression layer may poll once more after the end.
+    futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        Some(file),
+        |file| async move {
+            let mut file = file?;
+            let read = tokio::task::spawn_blocking(move || {
+                use std::io::Read;
+                let mut buffer = vec![0; CHUNK];
+                let n = file.read(&mut buffer)?;
+                buffer.truncate(n);
+                Ok::<_, std::io::Error>((buffer, file))
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+            match read {
+                Ok((buffer, _)) if buffer.is_empty() => None,
+                Ok((buffer, file)) => Some((Ok(Bytes::from(buffer)), Some(file))),
+                Err(e) => Some((Err(e), None)),
+            }
+        },
+    ))
 }
