@@ -298,6 +298,20 @@ async fn send(rows: &sheet::Rows, event: sheet::Event) -> bool {
     rows.send(Ok(event)).await.is_ok()
 }
 
+/// What every export reads first: its parameters (those in `known` and a
+/// signed link's), its caller and its format.
+async fn open(
+    state: &GraphqlState,
+    headers: &HeaderMap,
+    uri: &Uri,
+    known: &[&str],
+) -> Refused<(Params, Viewer, ExportFormat)> {
+    let params = Params::parse(uri.query(), known)?;
+    let viewer = caller(state, headers, uri, &params).await?;
+    let format = params.format()?;
+    Ok((params, viewer, format))
+}
+
 /// `GET /export/reports/{id}`: a report (a unit's, or the compiled
 /// province report) its reader may read. Parameters `format`, and for
 /// CSV `table` (compiled: `units`, `mandates`, `sectors`; unit report:
@@ -309,9 +323,7 @@ pub async fn report(
     uri: Uri,
 ) -> Response {
     async {
-        let params = Params::parse(uri.query(), &["format", "table"])?;
-        let viewer = caller(&state, &headers, &uri, &params).await?;
-        let format = params.format()?;
+        let (params, viewer, format) = open(&state, &headers, &uri, &["format", "table"]).await?;
         reports::export(&state.db, viewer, &id, format, params.get("table")).await
     }
     .await
@@ -324,9 +336,7 @@ pub async fn report(
 /// `search`, `asOf` (YYYY-MM-DD, default today).
 pub async fn mandates(State(state): State<GraphqlState>, headers: HeaderMap, uri: Uri) -> Response {
     async {
-        let params = Params::parse(uri.query(), registry::PARAMETERS)?;
-        let viewer = caller(&state, &headers, &uri, &params).await?;
-        let format = params.format()?;
+        let (params, viewer, format) = open(&state, &headers, &uri, registry::PARAMETERS).await?;
         registry::export(&state.db, viewer, &params, format).await
     }
     .await
@@ -343,9 +353,7 @@ pub async fn units(
     uri: Uri,
 ) -> Response {
     async {
-        let params = Params::parse(uri.query(), &["format", "asOf"])?;
-        let viewer = caller(&state, &headers, &uri, &params).await?;
-        let format = params.format()?;
+        let (params, viewer, format) = open(&state, &headers, &uri, &["format", "asOf"]).await?;
         let as_of = params.date("asOf")?;
         tree::export(&state.db, viewer, Some(&id), as_of, format).await
     }
@@ -360,9 +368,7 @@ pub async fn all_units(
     uri: Uri,
 ) -> Response {
     async {
-        let params = Params::parse(uri.query(), &["format", "asOf"])?;
-        let viewer = caller(&state, &headers, &uri, &params).await?;
-        let format = params.format()?;
+        let (params, viewer, format) = open(&state, &headers, &uri, &["format", "asOf"]).await?;
         let as_of = params.date("asOf")?;
         tree::export(&state.db, viewer, None, as_of, format).await
     }
