@@ -21,7 +21,8 @@ pub struct Migration;
 struct NodeTable {
     table: &'static str,
     type_name: &'static str,
-    /// The column naming the unit the row belongs to, if one is cheap.
+    /// The column naming the unit the row belongs to, if one is cheap, or
+    /// an SQL expression over `{row}` (the row, `NEW` or `OLD`).
     scope: Option<&'static str>,
     /// When an update ends the entity (an SQL condition over OLD and NEW).
     ended: Option<&'static str>,
@@ -92,10 +93,13 @@ const NODES: &[NodeTable] = &[
         Some("delegator_unit_id"),
         Some("OLD.state <> NEW.state AND NEW.state IN ('REVOKED', 'SUPERSEDED')"),
     ),
+    // Assignments are deleted only from drafts, which only the
+    // delegator's side reads: a deletion is scoped to the delegator, not
+    // to the unit the draft named.
     node(
         "mandate_assignment",
         "MandateAssignment",
-        Some("delegatee_unit_id"),
+        Some("(SELECT m.delegator_unit_id FROM mandate m WHERE m.id = {row}.mandate_id)"),
         Some("OLD.valid_to IS NULL AND NEW.valid_to IS NOT NULL"),
     ),
     node(
@@ -196,6 +200,16 @@ fn insert_change(type_name: &str, id: &str, op: &str, scope: Option<&str>, now: 
     )
 }
 
+/// A node's scope read from `row`: `row.column`, or the expression with
+/// `{row}` replaced.
+fn scope_of(scope: &str, row: &str) -> String {
+    if scope.contains("{row}") {
+        scope.replace("{row}", row)
+    } else {
+        format!("{row}.{scope}")
+    }
+}
+
 /// The three statements (insert, update, delete) a row change writes, for
 /// one node or child table.
 fn statements(
@@ -206,7 +220,7 @@ fn statements(
     now: &str,
     child: bool,
 ) -> [String; 3] {
-    let scoped = |row: &str| scope.map(|s| format!("{row}.{s}"));
+    let scoped = |row: &str| scope.map(|s| scope_of(s, row));
     let update_op = match ended {
         Some(cond) => format!("CASE WHEN {cond} THEN 'ENDED' ELSE 'UPDATED' END"),
         None => "'UPDATED'".into(),
@@ -360,7 +374,7 @@ fn backfill(now: &str) -> Vec<String> {
     NODES
         .iter()
         .map(|n| {
-            let scope = n.scope.unwrap_or("NULL");
+            let scope = n.scope.map_or("NULL".into(), |s| scope_of(s, n.table));
             format!(
                 "INSERT INTO change (entity_type, entity_id, op, scope_unit_id, at) \
                  SELECT '{}', id, 'CREATED', {scope}, {now} FROM {} ORDER BY id",

@@ -332,6 +332,54 @@ async fn a_mandate_that_ends_tells_every_reader_of_the_feed_though_its_node_is_n
 }
 
 #[tokio::test]
+async fn a_discarded_draft_is_deleted_for_its_delegators_side_and_never_shown_to_the_units_it_named()
+ {
+    let app = spawn_app().await;
+    let f = app.seed().await;
+    let commune = app.viewer_over("xa.viewer", f.inside.commune).await;
+    let province = service_account(&app, "lienthong.tn", f.inside.id).await;
+    let input = mandate_input(
+        "FEED-DRAFT",
+        "FEED-DRAFT",
+        f.inside.id,
+        vec![f.inside.commune],
+        document_of(&app, "83/2025/QĐ-UBND", true, f.inside.id, "2025-01-01").await,
+    );
+    let draft = make_mandate(&app, input, false).await;
+    let (mut at_commune, mut at_province) = (None, None);
+    let seen = read_all(&app, &commune, &mut at_commune, 50).await;
+    let id = gid(NodeKind::Mandate, draft.id);
+    assert!(
+        !seen.iter().any(|i| i["id"] == id.as_str()),
+        "a draft is the delegator's"
+    );
+    let seen = read_all(&app, &province, &mut at_province, 50).await;
+    assert!(seen.iter().any(|i| i["id"] == id.as_str()));
+
+    phancap::mandates::service::discard_draft(app.db(), Authority::Cli, draft.id)
+        .await
+        .unwrap();
+    let after = read_all(&app, &commune, &mut at_commune, 50).await;
+    assert!(
+        after
+            .iter()
+            .all(|i| i["type"] != "MANDATE" && i["type"] != "MANDATE_ASSIGNMENT"),
+        "the commune never saw the draft nor its delegatees: {after:?}"
+    );
+    let after = read_all(&app, &province, &mut at_province, 50).await;
+    let kinds: HashSet<(&str, &str)> = after
+        .iter()
+        .filter(|i| i["node"].is_null())
+        .map(|i| (i["type"].as_str().unwrap(), i["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("MANDATE", "DELETED")), "{after:?}");
+    assert!(
+        kinds.contains(&("MANDATE_ASSIGNMENT", "DELETED")),
+        "{after:?}"
+    );
+}
+
+#[tokio::test]
 async fn types_filter_the_feed() {
     let app = spawn_app().await;
     let f = app.seed().await;
