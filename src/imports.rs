@@ -238,6 +238,20 @@ impl<T> Outcome<T> {
     }
 }
 
+/// Runs `parse` over a copy of `content` on the blocking pool: reading a
+/// file of up to 16 MiB (unpacking an XLSX, a JSON document) takes
+/// seconds that must not stall the async workers every request shares.
+pub async fn off_thread<T, F>(content: &[u8], parse: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&[u8]) -> T + Send + 'static,
+{
+    let owned = content.to_vec();
+    tokio::task::spawn_blocking(move || parse(&owned))
+        .await
+        .map_err(|e| AppError::internal(format!("reading an import file: {e}")))
+}
+
 /// Runs `work` for one row inside a savepoint of `txn`: kept when it
 /// succeeds, undone when the row is refused, so that the next rows see
 /// what the earlier good rows wrote and a failed statement does not spoil

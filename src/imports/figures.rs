@@ -447,6 +447,23 @@ async fn check_row(
     Ok(Ok((r.id, input)))
 }
 
+/// The rows of a file in `format`: CSV or ADX JSON.
+fn read_rows(format: FileFormat, content: &[u8]) -> Result<Vec<Row>, Errors> {
+    match format {
+        FileFormat::AdxJson => read_adx(content),
+        FileFormat::Csv => read_csv(content),
+        FileFormat::Xlsx => {
+            let mut errors = Errors::default();
+            errors.push(malformed(
+                1,
+                "$",
+                "figures are imported from CSV or ADX JSON",
+            ));
+            Err(errors)
+        }
+    }
+}
+
 /// Imports the figures of `file` into unit reports' drafts: every value,
 /// or (with every fault listed) none. Each row needs REPORTER over its
 /// unit and a report still with its reporter (NOT_STARTED, DRAFT or
@@ -461,19 +478,7 @@ pub async fn import_figures(
     let mut outcome = Outcome::of(&file, dry_run);
     let format = FileFormat::decide(file.format, file.name, file.content);
     outcome.format = Some(format);
-    let rows = match format {
-        FileFormat::AdxJson => read_adx(file.content),
-        FileFormat::Csv => read_csv(file.content),
-        FileFormat::Xlsx => {
-            let mut errors = Errors::default();
-            errors.push(malformed(
-                1,
-                "$",
-                "figures are imported from CSV or ADX JSON",
-            ));
-            Err(errors)
-        }
-    };
+    let rows = super::off_thread(file.content, move |c| read_rows(format, c)).await?;
     let rows = match rows {
         Ok(rows) => rows,
         Err(errors) => return Ok((outcome.refused(errors), Vec::new())),

@@ -364,7 +364,7 @@ pub async fn import_mandates(
     let mut outcome = Outcome::of(&file, dry_run);
     let format = FileFormat::decide(file.format, file.name, file.content);
     outcome.format = Some(format);
-    let table = match table::read(format, file.content) {
+    let table = match super::off_thread(file.content, move |c| table::read(format, c)).await? {
         Ok(t) => t,
         Err(errors) => return Ok(outcome.refused(errors)),
     };

@@ -11,9 +11,14 @@ use super::{Errors, MAX_FILE_BYTES, MAX_ROWS, RowError};
 
 /// The most a workbook may unpack to: the 16 MiB a file may weigh hold
 /// far less XML than this; more is a zip bomb.
-const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The most a workbook's shared strings may unpack to: calamine holds them
+/// all in memory, and four times the largest upload is ample for text.
+const MAX_SHARED_STRINGS_BYTES: u64 = 64 * 1024 * 1024;
+/// The most cells a sheet may fill: 100,000 rows of the widest import.
+const MAX_CELLS: usize = MAX_ROWS * 32;
 /// The columns a sheet's cells may lie in (an import takes about 25).
-const MAX_COLUMNS: u32 = 256;
+const MAX_COLUMNS: u32 = 64;
 use crate::error::UserErrorCode;
 
 /// The format of an imported file.
@@ -194,30 +199,41 @@ fn read_xlsx(content: &[u8]) -> Result<Table, RowError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         malformed(1, None, format!("the file is not a readable XLSX: {e}"))
     };
-    // A zip bomb is refused before anything is unpacked: calamine keeps a
-    // workbook's shared strings in memory.
-    // The entries are unpacked and counted, not taken at the sizes the
-    // archive states, which a bomb would understate.
+    // A zip bomb is refused before calamine reads it: the entries are
+    // unpacked and counted (not taken at the sizes the archive states,
+    // which a bomb would understate), the shared strings, which calamine
+    // keeps in memory, against a tighter bound than the whole.
     let mut archive = zip::ZipArchive::new(Cursor::new(content)).map_err(|e| unreadable(&e))?;
     let mut unpacked = 0u64;
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        let strings = entry
+            .name()
+            .is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"));
         let room = (MAX_UNPACKED_BYTES + 1).saturating_sub(unpacked);
-        unpacked += std::io::copy(&mut std::io::Read::take(entry, room), &mut std::io::sink())
+        let size = std::io::copy(&mut std::io::Read::take(entry, room), &mut std::io::sink())
             .map_err(|e| unreadable(&e))?;
-        if unpacked > MAX_UNPACKED_BYTES {
-            break;
+        unpacked += size;
+        let (over, limit, what) = if strings && size > MAX_SHARED_STRINGS_BYTES {
+            (
+                true,
+                MAX_SHARED_STRINGS_BYTES,
+                "its texts (shared strings) unpack",
+            )
+        } else {
+            (
+                unpacked > MAX_UNPACKED_BYTES,
+                MAX_UNPACKED_BYTES,
+                "the workbook unpacks",
+            )
+        };
+        if over {
+            return Err(malformed(
+                1,
+                None,
+                format!("{what} to more than {} MiB", limit / (1024 * 1024)),
+            ));
         }
-    }
-    if unpacked > MAX_UNPACKED_BYTES {
-        return Err(malformed(
-            1,
-            None,
-            format!(
-                "the workbook unpacks to more than {} MiB",
-                MAX_UNPACKED_BYTES / (1024 * 1024)
-            ),
-        ));
     }
     let mut workbook = Xlsx::new(Cursor::new(content)).map_err(|e| unreadable(&e))?;
     let name = workbook
@@ -235,6 +251,7 @@ fn read_xlsx(content: &[u8]) -> Result<Table, RowError> {
     // out in memory, only what the cells hold.
     let mut used: Vec<(u32, Vec<(u32, String)>)> = Vec::new();
     let mut first_column = u32::MAX;
+    let mut cells_read = 0usize;
     while let Some(cell) = cells.next_cell().map_err(sheet_error)? {
         let (row, column) = cell.get_position();
         let text = cell_text(&Data::from(cell.get_value().clone()));
@@ -250,6 +267,14 @@ fn read_xlsx(content: &[u8]) -> Result<Table, RowError> {
             ));
         }
         first_column = first_column.min(column);
+        cells_read += 1;
+        if cells_read > MAX_CELLS {
+            return Err(malformed(
+                u64::from(row) + 1,
+                None,
+                format!("the sheet fills more than {MAX_CELLS} cells; split the file"),
+            ));
+        }
         match used.last_mut() {
             Some((r, row_cells)) if *r == row => row_cells.push((column, text.to_owned())),
             _ => {
@@ -309,9 +334,13 @@ fn cell_text(cell: &Data) -> String {
 
 /// The date of an Excel serial day number (1900 system; day 60 is the
 /// phantom 29/2/1900, hence counting from 30/12/1899).
+/// A serial no calendar holds (1e300) stays the number it is, for the
+/// column's check to refuse.
 fn serial_date(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-    base.and_then(|b| b.checked_add_signed(chrono::Duration::days(serial.floor() as i64)))
+    let days = chrono::TimeDelta::try_days(serial.floor() as i64);
+    base.zip(days)
+        .and_then(|(b, d)| b.checked_add_signed(d))
         .map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
@@ -420,5 +449,9 @@ mod tests {
     #[test]
     fn excel_serial_days_are_dates() {
         assert_eq!(serial_date(45870.0), "2025-08-01");
+        // Out of any calendar: the number, not a panic.
+        for serial in [1e300, -1e300, f64::NAN, 1e18] {
+            assert_eq!(serial_date(serial), serial.to_string());
+        }
     }
 }

@@ -1087,3 +1087,59 @@ async fn a_parent_the_approver_may_not_read_is_as_unknown_as_a_code_nobody_bears
     }
     assert_eq!(answers[0], answers[1], "the same answer either way");
 }
+
+#[tokio::test]
+async fn a_workbook_whose_texts_unpack_past_their_bound_is_refused_before_it_is_read() {
+    use std::io::{Read, Write};
+    let r = registry().await;
+    // A real workbook whose shared strings are swapped for 65 MiB of one
+    // repeated text: 1 MiB or so packed, gigabytes once calamine holds it.
+    let base = sheet_of(&[(0, 0, "code"), (1, 0, "x")]);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        out.start_file(name.as_str(), options).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            out.write_all(b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>code</t></si><si><t>x</t></si>")
+                .unwrap();
+            let filler = "<si><t>a</t></si>".repeat(1 << 16);
+            for _ in 0..(65 * 1024 * 1024 / filler.len() + 1) {
+                out.write_all(filler.as_bytes()).unwrap();
+            }
+            out.write_all(b"</sst>").unwrap();
+        } else {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 4 * 1024 * 1024, "{} bytes packed", bomb.len());
+    let body = upload(
+        &r.app,
+        &r.approver,
+        IMPORT_MANDATES,
+        "bomb.xlsx",
+        &bomb,
+        true,
+    )
+    .await;
+    let s = summary(&body, "importMandates");
+    assert_eq!(
+        faults(s),
+        [(1, String::new(), "MALFORMED_FILE".into())],
+        "{s}"
+    );
+    assert!(
+        s["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("shared strings"),
+        "{s}"
+    );
+}
