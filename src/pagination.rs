@@ -42,6 +42,10 @@ impl Cursor {
             return Err(bad());
         }
         let (id, key) = text.split_at(36);
+        // No key of ours holds a NUL, which PostgreSQL text refuses.
+        if key.contains('\0') {
+            return Err(bad());
+        }
         let id = Uuid::parse_str(id).map_err(|_| bad())?;
         Ok(Cursor::new(key, id))
     }
@@ -259,6 +263,9 @@ mod tests {
         assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
         assert!(Cursor::decode("after", "bm90IGEgY3Vyc29y").is_err());
         assert!(Cursor::decode("after", "***").is_err());
+        // A key with a NUL, which PostgreSQL text refuses, is bad input.
+        let nul = Cursor::new("19\0SNV", Uuid::now_v7());
+        assert!(Cursor::decode("after", &nul.encode()).is_err());
     }
 
     #[test]

@@ -125,6 +125,18 @@ fn read_adx(content: &[u8]) -> Result<Vec<Row>, Errors> {
         return Err(errors);
     }
     let content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+    // A NUL (`\u0000`) is no text a report holds, and PostgreSQL refuses it.
+    if content
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+    {
+        errors.push(malformed(
+            1,
+            "$",
+            "the document holds a NUL character (\\u0000)",
+        ));
+        return Err(errors);
+    }
     let doc: Value = match serde_json::from_slice(content) {
         Ok(v) => v,
         Err(e) => {

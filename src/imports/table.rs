@@ -125,7 +125,33 @@ pub fn read(format: FileFormat, content: &[u8]) -> Result<Table, Errors> {
             errors.push(too_many_rows());
             Err(errors)
         }
-        Ok(table) => Ok(table),
+        Ok(table) => {
+            // A NUL is no text a register holds (and PostgreSQL refuses it):
+            // a fault of its cell.
+            let header = table.columns.iter().position(|c| c.contains('\0'));
+            if let Some(i) = header {
+                errors.push(malformed(
+                    1,
+                    None,
+                    format!("column {} holds a NUL character", i + 1),
+                ));
+            }
+            for record in &table.rows {
+                if let Some(i) = record.cells.iter().position(|c| c.contains('\0')) {
+                    let column = table.columns.get(i).map(String::as_str);
+                    errors.push(malformed(
+                        record.line,
+                        column,
+                        "the cell holds a NUL character",
+                    ));
+                }
+            }
+            if errors.is_empty() {
+                Ok(table)
+            } else {
+                Err(errors)
+            }
+        }
         Err(e) => {
             errors.push(e);
             Err(errors)

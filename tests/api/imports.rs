@@ -1143,3 +1143,52 @@ async fn a_workbook_whose_texts_unpack_past_their_bound_is_refused_before_it_is_
         "{s}"
     );
 }
+
+#[tokio::test]
+async fn a_nul_in_any_cell_is_a_fault_of_its_cell_on_both_databases() {
+    let r = registry().await;
+    let row = draft("IM-NUL", "IM-A").replacen(",,,,,", ",,9/QĐ\0UBND,,,", 1);
+    let file = format!("{HEADER}\n{row}\n");
+    let body = upload(
+        &r.app,
+        &r.approver,
+        IMPORT_MANDATES,
+        "nul.csv",
+        file.as_bytes(),
+        true,
+    )
+    .await;
+    let s = summary(&body, "importMandates");
+    assert_eq!(
+        faults(s),
+        [(2, "decision_number".into(), "MALFORMED_FILE".into())],
+        "{s}"
+    );
+    let reporter = r
+        .app
+        .token(&role_user(entity::role_grant::Role::Reporter))
+        .await;
+    let figures = format!(
+        "unit,period,indicator,value\n05\u{0}482,{},SO_HO_SO,1\n",
+        cycle_period()
+    );
+    let body = upload(
+        &r.app,
+        &reporter,
+        IMPORT_FIGURES,
+        "nul.csv",
+        figures.as_bytes(),
+        true,
+    )
+    .await;
+    let s = summary(&body, "importReportFigures");
+    assert_eq!(
+        faults(s),
+        [(2, "unit".into(), "MALFORMED_FILE".into())],
+        "{s}"
+    );
+    let adx = br#"{"groups": [{"orgUnit": "05\u0000482", "period": "2026Q3", "dataValues": []}]}"#;
+    let body = upload(&r.app, &reporter, IMPORT_FIGURES, "nul.json", adx, true).await;
+    let s = summary(&body, "importReportFigures");
+    assert_eq!(faults(s), [(1, "$".into(), "MALFORMED_FILE".into())], "{s}");
+}
