@@ -146,7 +146,7 @@ def main():
             on = measure(binary, database_url, 10_000_000, workdir)
         finally:
             if schema:
-                subprocess.run(["psql", "-q", pg, "-c", f"DROP SCHEMA {schema} CASCADE"], check=True)
+                subprocess.run(["psql", "-q", pg, "-c", "SET client_min_messages TO warning", "-c", f"DROP SCHEMA {schema} CASCADE"], check=True)
     print(f"database: {'PostgreSQL' if pg else 'SQLite file'}; {REQUESTS} requests")
     print("| limit | one at a time p50 / p95 (ms) | "
           f"{CONCURRENCY} at a time p50 / p95 (ms) | requests/s |")
