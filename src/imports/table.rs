@@ -364,7 +364,9 @@ fn cell_text(cell: &Data) -> String {
 /// column's check to refuse.
 fn serial_date(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
-    let days = chrono::TimeDelta::try_days(serial.floor() as i64);
+    let days = Some(serial.floor())
+        .filter(|d| d.is_finite())
+        .and_then(|d| chrono::TimeDelta::try_days(d as i64));
     base.zip(days)
         .and_then(|(b, d)| b.checked_add_signed(d))
         .map_or_else(|| serial.to_string(), |d| d.to_string())
