@@ -638,6 +638,9 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
             crate::graphql::encode_id(crate::graphql::NodeKind::Report, reporting.compiled_report)
                 .0
         );
+        println!(
+            "demo imports: GET /import/templates/mandates.xlsx (or .csv) has Thái Nguyên's 19-UQ-NV-01 (902/QĐ-UBND) as its example row; send it back to `importMandates(dryRun: true)` as approver.ubnd to see a taken code reported by line and column (see README, Imports)"
+        );
     }
     if let Some(evaluations) = &report.evaluations {
         println!(
