@@ -148,25 +148,35 @@ async fn changes(
 
     // Resolve every distinct entity of the scan at once, so that the
     // DataLoaders batch them (a bounded number per call).
-    let mut distinct: Vec<(NodeKind, Uuid)> = Vec::new();
-    let mut listed = std::collections::HashSet::new();
-    for row in &rows {
-        if let Some(kind) = NodeKind::from_type_name(&row.entity_type)
-            && listed.insert(row.entity_id)
-        {
-            distinct.push((kind, row.entity_id));
-        }
+    // One pass: each entity once, in order, with the scope of its last
+    // change and whether one of its changes ended it.
+    struct Entity {
+        kind: NodeKind,
+        id: Uuid,
+        scope: Option<Uuid>,
+        ended: bool,
     }
-    let mut seen = futures_util::future::join_all(distinct.iter().map(|&(kind, id)| {
-        let last = rows.iter().rev().find(|r| r.entity_id == id);
-        let deleted_scope = last.and_then(|r| r.scope_unit_id);
-        let ended = rows
-            .iter()
-            .any(|r| r.entity_id == id && r.op == ChangeOp::Ended);
-        async move {
-            let seen = see(ctx, viewer, kind, id, deleted_scope, ended).await?;
-            Ok::<_, AppError>((id, seen))
-        }
+    let mut distinct: Vec<Entity> = Vec::new();
+    let mut index: HashMap<Uuid, usize> = HashMap::new();
+    for row in &rows {
+        let Some(kind) = NodeKind::from_type_name(&row.entity_type) else {
+            continue;
+        };
+        let at = *index.entry(row.entity_id).or_insert_with(|| {
+            distinct.push(Entity {
+                kind,
+                id: row.entity_id,
+                scope: None,
+                ended: false,
+            });
+            distinct.len() - 1
+        });
+        distinct[at].scope = row.scope_unit_id;
+        distinct[at].ended |= row.op == ChangeOp::Ended;
+    }
+    let mut seen = futures_util::future::join_all(distinct.iter().map(|e| async move {
+        let seen = see(ctx, viewer, e.kind, e.id, e.scope, e.ended).await?;
+        Ok::<_, AppError>((e.id, seen))
     }))
     .await
     .into_iter()

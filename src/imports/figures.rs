@@ -545,17 +545,14 @@ pub async fn import_figures(
                 .into_iter()
                 .map(|v| v.indicator_code)
                 .collect();
-            let previous = crate::reporting::reports::existing(&txn, report)
-                .await?
-                .status;
             let updated = values.iter().filter(|v| had.contains(&v.indicator)).count();
             let created = values.len() - updated;
             let result =
                 in_savepoint(&txn, async |sp| import_values(sp, by, report, values).await).await?;
             match result {
-                Ok(r) => written.push(Written {
-                    report: r,
-                    previous,
+                Ok(t) => written.push(Written {
+                    report: t.report,
+                    previous: t.previous,
                     created,
                     updated,
                 }),

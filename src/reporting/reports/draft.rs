@@ -140,13 +140,14 @@ pub async fn save_draft_warned(
 /// Puts `values` into the unit report `id` as its REPORTER's draft
 /// would (saveReportDraft's rights and checks, without its audit event:
 /// an import records one for the whole file). NOT_STARTED becomes DRAFT;
-/// a signature no longer matches and goes.
+/// a signature no longer matches and goes. Returns the report with the
+/// status it had before.
 pub(crate) async fn import_values(
     txn: &DatabaseTransaction,
     by: Authority<'_>,
     id: Uuid,
     values: Vec<ValueInput>,
-) -> AppResult<report::Model> {
+) -> AppResult<Transition> {
     let version = existing(txn, id).await?.version;
     let (current, _) = for_reporter(txn, by, id, version).await?;
     let input = DraftInput {
@@ -158,7 +159,11 @@ pub(crate) async fn import_values(
         next.status = ReportStatus::Draft;
     }
     unsign(txn, id).await?;
-    write(txn, &current, version, next).await
+    let report = write(txn, &current, version, next).await?;
+    Ok(Transition {
+        previous: current.status,
+        report,
+    })
 }
 
 /// Writes a draft's items and values and returns the report with its
