@@ -25,7 +25,6 @@ use serde::Deserialize;
 use serde_json::Value;
 #[cfg(test)]
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 mod graphiql;
@@ -195,7 +194,7 @@ pub async fn graphql_post(
         Some(value) => match value.to_str().ok().filter(|k| idempotency::valid_key(k)) {
             Some(key) => Some(Idempotent {
                 key: key.to_owned(),
-                hash: sha256_hex_bytes(&body),
+                hash: crate::text::sha256_hex(&body),
             }),
             None => {
                 return rejected(

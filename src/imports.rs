@@ -5,7 +5,6 @@
 //! SHA-256; a dry run checks everything and writes nothing.
 
 use sea_orm::{DatabaseTransaction, TransactionTrait};
-use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult, UserErrorCode};
 
@@ -140,10 +139,7 @@ pub struct ImportFile<'a> {
 impl ImportFile<'_> {
     /// Lower-case hex SHA-256 of the content.
     pub fn sha256(&self) -> String {
-        Sha256::digest(self.content)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::text::sha256_hex(self.content)
     }
 }
 

@@ -165,6 +165,16 @@ pub fn check_long_text(
     Ok(Some(value.to_owned()))
 }
 
+/// Lower-case hex SHA-256 of `bytes`: how files, persisted queries and
+/// audit events are named and checked.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,6 @@ use crate::error::{AppError, AppResult};
 use crate::pagination::{Cursor, Page, PageRequest};
 use crate::units::service::subtree_of;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Who did something, and under which role.
@@ -128,10 +127,7 @@ fn hash_of(e: &audit_event::Model) -> String {
         e.after,
         e.prev_hash,
     ]);
-    Sha256::digest(canonical.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::sha256_hex(canonical.to_string().as_bytes())
 }
 
 /// Where the chain breaks.

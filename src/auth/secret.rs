@@ -19,11 +19,7 @@ use crate::BoxError;
 const PUBLISHED: &[&str] = &["a130a7d538504838871050990e42813a15093cbd4dc03f14ac60dbf2bd9727e2"];
 
 fn published(secret: &str) -> bool {
-    use sha2::{Digest, Sha256};
-    let digest: String = Sha256::digest(secret.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = crate::text::sha256_hex(secret.trim().as_bytes());
     PUBLISHED.contains(&digest.as_str())
 }
 

@@ -3,14 +3,7 @@
 use super::*;
 
 pub(super) fn sha256_hex(text: &str) -> String {
-    sha256_hex_bytes(text.as_bytes())
-}
-
-pub(super) fn sha256_hex_bytes(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::sha256_hex(text.as_bytes())
 }
 
 /// Queries registered by Apollo's automatic persisted queries protocol,

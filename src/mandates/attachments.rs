@@ -16,7 +16,6 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::documents;
@@ -135,13 +134,7 @@ async fn keeper_of(
     Ok((doc, actor))
 }
 
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::text::sha256_hex;
 
 /// Attaches `bytes` named `file_name` to `document`: APPROVER over the
 /// issuer (ADMIN for a document of a body outside the tree).

@@ -534,7 +534,6 @@ async fn units_under(
     Ok(found)
 }
 
-/// The province of `unit` (the unit itself for a province).
 /// The working calendar for a task's time, and its due date now.
 async fn first_due(
     db: &impl ConnectionTrait,

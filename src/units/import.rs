@@ -228,11 +228,7 @@ async fn audit_import(
     csv: &str,
     summary: &ImportSummary,
 ) -> Result<(), DbErr> {
-    use sha2::{Digest, Sha256};
-    let sha256: String = Sha256::digest(csv.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::text::sha256_hex(csv.as_bytes());
     let lineage = summary.lineage.map(|l| {
         serde_json::json!({
             "created": l.created, "updated": l.updated,
