@@ -38,6 +38,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import import_registry as setup  # noqa: E402
+from import_registry import Server  # noqa: E402
 
 FORMATS = ["xlsx", "csv", "ndjson"]
 
@@ -65,54 +66,12 @@ def download(base, path, token):
             size += len(chunk)
 
 
-class Server:
-    def __init__(self, binary, env):
-        self.process = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0"], env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = None
-        for line in self.process.stdout:
-            if line.startswith("GraphiQL: "):
-                self.url = line.split(" ", 1)[1].strip()
-                break
-        if self.url is None:
-            raise SystemExit(f"{binary} did not start")
-        self.base = self.url.rsplit("/", 1)[0]
-        login = setup.graphql(self.url, None,
-                              "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }",
-                              {"u": "bench.user", "p": setup.PASSWORD})
-        self.token = login["data"]["login"]["accessToken"]
-
-    def query(self, text, variables=None):
-        answer = setup.graphql(self.url, self.token, text, variables or {})
-        if answer.get("errors"):
-            raise SystemExit(f"{text[:80]}: {answer['errors']}")
-        return answer["data"]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
 def load(binary, env, work):
     """The units, the registry and the figures, as import_registry.py does."""
-    provinces, communes = setup.units()
-    subprocess.run([binary, "import-units", "--structure", "2025"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    roles = []
-    for p in provinces:
-        roles += ["--role", f"APPROVER@{p}", "--role", f"ADMIN@{p}",
-                  "--role", f"COORDINATOR@{p}", "--role", f"REPORTER@{p}"]
-    subprocess.run([binary, "user", "create", "--username", "bench.user", "--unit", "01", *roles],
-                   env=env, check=True, input=setup.PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL)
+    provinces, communes = setup.prepare(binary, env)
     server = Server(binary, env)
     try:
-        matters = "code,name,sector,law,holder\n" + "".join(
-            f"BM-{m:04d},Việc {m},KHAC,Luật thử {m},UBND_PROVINCE\n" for m in range(setup.MATTERS))
-        server.query("mutation($csv: String!) { importMatters(input: {csv: $csv}) { created } }",
-                     {"csv": matters})
+        setup.import_matters(server)
         content = setup.registry(provinces, communes)
         query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
                  "{ summary { created errors { line message } } } }")
@@ -120,7 +79,7 @@ def load(binary, env, work):
         summary = answer["data"]["importMandates"]["summary"]
         assert not summary["errors"], summary
         print(f"loaded: {summary['created']} mandates")
-        setup.figures(server.url, server.token, provinces, communes, server.process.pid)
+        setup.figures(server.url, server.token, provinces, communes, server.pid)
     finally:
         server.stop()
     # Every commune's report of the quarter accepted, as if each had been
@@ -143,14 +102,7 @@ def main():
     binary = sys.argv[1]
     reuse = os.environ.get("REUSE")
     work = reuse or tempfile.mkdtemp(prefix="phancap-export-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PHANCAP_") and k != "DATABASE_URL"}
-    env.update({
-        "DATABASE_URL": f"sqlite://{work}/phancap.db?mode=rwc",
-        "PHANCAP_LOGINS_PER_MINUTE": "0",
-        "PHANCAP_ANONYMOUS_PER_MINUTE": "0",
-        "PHANCAP_MAX_FILE_BYTES": str(32 * 1024 * 1024),
-        "PHANCAP_LOG": "warn",
-    })
+    env = setup.bench_env(work)
     try:
         measure(binary, env, work, loaded=bool(reuse))
     finally:
@@ -192,7 +144,7 @@ def measure(binary, env, work, loaded):
         # Afresh, so that the peak counts the exports only.
         server.stop()
         server = Server(binary, env)
-        rss, hwm = memory_kib(server.process.pid)
+        rss, hwm = memory_kib(server.pid)
         print(f"server before the exports: RSS {rss / 1024:.0f} MiB, peak {hwm / 1024:.0f} MiB")
 
         groups = [
@@ -213,12 +165,12 @@ def measure(binary, env, work, loaded):
                     size = download(server.base, f"{path}?format={fmt}", server.token)
                     total += size
                     if size > biggest[0]:
-                        biggest = (size, f"{label}, {fmt}", memory_kib(server.process.pid)[1])
+                        biggest = (size, f"{label}, {fmt}", memory_kib(server.pid)[1])
                 took = time.perf_counter() - started
-                rss, hwm = memory_kib(server.process.pid)
+                rss, hwm = memory_kib(server.pid)
                 print(f"{label:28} {fmt:6} {len(paths):6} {total / 1048576:8.2f} {took:8.2f} "
                       f"{len(paths) / took:8.0f} {rss / 1024:8.0f} {hwm / 1024:8.0f}")
-        rss, hwm = memory_kib(server.process.pid)
+        rss, hwm = memory_kib(server.pid)
         print(f"biggest single download: {biggest[0] / 1048576:.1f} MiB ({biggest[1]}), "
               f"server peak {biggest[2] / 1024:.0f} MiB right after it; peak over all {hwm / 1024:.0f} MiB")
     finally:

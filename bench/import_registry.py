@@ -106,11 +106,8 @@ def registry(provinces, communes):
     return ("\n".join(lines) + "\n").encode()
 
 
-def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    binary = sys.argv[1]
-    work = tempfile.mkdtemp(prefix="phancap-import-")
+def bench_env(work):
+    """The environment of a server on a SQLite file in `work`, limits off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHANCAP_") and k != "DATABASE_URL"}
     env.update({
         "DATABASE_URL": f"sqlite://{work}/phancap.db?mode=rwc",
@@ -119,6 +116,12 @@ def main():
         "PHANCAP_MAX_FILE_BYTES": str(32 * 1024 * 1024),
         "PHANCAP_LOG": "warn",
     })
+    return env
+
+
+def prepare(binary, env):
+    """The 2025 units and a user APPROVER, ADMIN, COORDINATOR and REPORTER
+    over every province; returns the provinces and their communes."""
     provinces, communes = units()
     subprocess.run([binary, "import-units", "--structure", "2025"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -128,46 +131,81 @@ def main():
                   "--role", f"COORDINATOR@{p}", "--role", f"REPORTER@{p}"]
     subprocess.run([binary, "user", "create", "--username", "bench.user", "--unit", "01", *roles],
                    env=env, check=True, input=PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        url = None
-        for line in server.stdout:
+    return provinces, communes
+
+
+class Server:
+    """`binary serve` on a free port, signed in as the bench user."""
+
+    def __init__(self, binary, env):
+        self.process = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0"], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.pid = self.process.pid
+        self.url = None
+        for line in self.process.stdout:
             if line.startswith("GraphiQL: "):
-                url = line.split(" ", 1)[1].strip()
+                self.url = line.split(" ", 1)[1].strip()
                 break
-        if url is None:
+        if self.url is None:
+            self.stop()
             raise SystemExit(f"{binary} did not start")
-        login = graphql(url, None,
+        self.base = self.url.rsplit("/", 1)[0]
+        login = graphql(self.url, None,
                         "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }",
                         {"u": "bench.user", "p": PASSWORD})
-        token = login["data"]["login"]["accessToken"]
-        matters = "code,name,sector,law,holder\n" + "".join(
-            f"BM-{m:04d},Việc {m},KHAC,Luật thử {m},UBND_PROVINCE\n" for m in range(MATTERS))
-        done = graphql(url, token,
-                       "mutation($csv: String!) { importMatters(input: {csv: $csv}) { created userErrors { message } } }",
-                       {"csv": matters})
-        assert done["data"]["importMatters"]["created"] == MATTERS, done
+        self.token = login["data"]["login"]["accessToken"]
+
+    def query(self, text, variables=None):
+        answer = graphql(self.url, self.token, text, variables or {})
+        if answer.get("errors"):
+            raise SystemExit(f"{text[:80]}: {answer['errors']}")
+        return answer["data"]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def import_matters(server):
+    """MATTERS catalogued matters, BM-0000 on."""
+    matters = "code,name,sector,law,holder\n" + "".join(
+        f"BM-{m:04d},Việc {m},KHAC,Luật thử {m},UBND_PROVINCE\n" for m in range(MATTERS))
+    done = server.query("mutation($csv: String!) { importMatters(input: {csv: $csv}) { created } }",
+                        {"csv": matters})
+    assert done["importMatters"]["created"] == MATTERS, done
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    binary = sys.argv[1]
+    work = tempfile.mkdtemp(prefix="phancap-import-")
+    env = bench_env(work)
+    server = None
+    try:
+        provinces, communes = prepare(binary, env)
+        server = Server(binary, env)
+        import_matters(server)
         content = registry(provinces, communes)
         query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
                  "{ summary { rows created moreErrors errors { line column code message } } } }")
         print(f"{ROWS} rows, {len(content) / 1024 / 1024:.1f} MiB CSV, {len(provinces)} provinces, {MATTERS} matters")
         for label, dry in [("dry run", True), ("import", False)]:
             started = time.perf_counter()
-            answer = upload(url, token, query, "registry.csv", content, dry)
+            answer = upload(server.url, server.token, query, "registry.csv", content, dry)
             took = time.perf_counter() - started
             summary = answer.get("data", {}).get("importMandates", {}).get("summary") if answer.get("data") else None
             if not summary or summary["errors"]:
                 raise SystemExit(f"{label}: {json.dumps(answer)[:2000]}")
             print(f"{label:8} {summary['created']:6} mandates in {took:7.1f} s = "
                   f"{summary['rows'] / took:7.0f} rows/s | server peak {peak_kib(server.pid) / 1024:.0f} MiB")
-        figures(url, token, provinces, communes, server.pid)
+        figures(server.url, server.token, provinces, communes, server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if server:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
