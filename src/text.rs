@@ -5,6 +5,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::error::{AppError, AppResult, UserErrorCode};
 
+pub use entity::collation::{sort_key, unit_name_key};
 pub use entity::search::{fold, fold_all, number_key};
 
 /// A LIKE pattern for a folded search column (see [`fold`]): rows whose

@@ -92,6 +92,9 @@ pub struct Model {
     /// Trích yếu: what the document is about, e.g. "Về việc đẩy mạnh phân
     /// cấp…" ('' for documents registered before it was recorded).
     pub subject: String,
+    /// `subject`'s Vietnamese sort key ([`crate::collation::sort_key`]): lists
+    /// ordered by name compare it bytewise.
+    pub name_key: String,
     /// The signer's title as printed, e.g. "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH".
     pub signer_title: Option<String>,
     /// Nơi nhận: the recipients as a JSON array of texts, in order.

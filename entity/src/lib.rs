@@ -8,6 +8,7 @@ pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod change;
+pub mod collation;
 pub mod compilation;
 pub mod compilation_source;
 pub mod delegation_policy;

@@ -115,6 +115,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub title: String,
+    /// `title`'s Vietnamese sort key ([`crate::collation::sort_key`]): lists
+    /// ordered by name compare it bytewise.
+    pub name_key: String,
     pub sector: Sector,
     /// The matter (việc) this content is about: the code of a catalogued
     /// `matter` (a foreign key to `matter.code`). Kept as the code rather

@@ -60,6 +60,9 @@ pub struct Model {
     /// GSO code (2, 3 or 5 digits) or a department code such as `19-SNV`.
     pub code: String,
     pub name: String,
+    /// `name`'s Vietnamese sort key ([`crate::collation::sort_key`]): lists
+    /// ordered by name compare it bytewise.
+    pub name_key: String,
     /// `name` folded to lower-case ASCII for diacritic-insensitive search.
     pub search_name: String,
     pub kind: UnitKind,

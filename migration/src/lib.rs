@@ -26,11 +26,13 @@ mod m20261204_000019_plans;
 mod m20261204_000020_inspections;
 mod m20261205_000021_change_feed;
 mod m20261205_000023_shared_state;
+mod m20261206_000024_sort_keys;
 
 /// Runs a script written once for both databases: the SQLite type names
 /// sea-query uses (`uuid_text`, `date_text`, `timestamp_with_timezone_text`)
-/// become PostgreSQL's native ones, and `path_text` a path column compared
-/// bytewise on both (collation "C" on PostgreSQL, SQLite's default).
+/// become PostgreSQL's native ones, and `path_text` (a path) and `key_text`
+/// (a sort key) columns compared bytewise on both (collation "C" on
+/// PostgreSQL, SQLite's default).
 pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &[&str]) -> Result<(), DbErr> {
     use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
     let db = manager.get_connection();
@@ -41,8 +43,10 @@ pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &[&str]) -> 
                 .replace("timestamp_with_timezone_text", "timestamptz")
                 .replace("date_text", "date")
                 .replace("path_text", "varchar(400) COLLATE \"C\"")
+                .replace("key_text", "text COLLATE \"C\"")
         } else {
             sql.replace("path_text", "varchar(400)")
+                .replace("key_text", "text")
         };
         db.execute_unprepared(&sql).await?;
     }
@@ -89,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_inspections::Migration),
             Box::new(m20261205_000021_change_feed::Migration),
             Box::new(m20261205_000023_shared_state::Migration),
+            Box::new(m20261206_000024_sort_keys::Migration),
         ]
     }
 }

@@ -329,6 +329,7 @@ pub(crate) mod tests {
             id: uuid::Uuid::now_v7(),
             code: "M".into(),
             title: "T".into(),
+            name_key: String::new(),
             sector: entity::mandate::Sector::Khac,
             matter_code: "X".into(),
             kind: MandateKind::Decentralization,

@@ -25,7 +25,7 @@ use super::status::{self, AssignmentStatus, MandateStatus};
 use crate::audit::{self, Actor, Change};
 use crate::auth::{Authority, Viewer};
 use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{Cursor, ListOrder, Page, PageRequest};
 use crate::units::service::existing as existing_unit;
 use crate::units::service::{self as units, subtree_of};
 
@@ -221,6 +221,8 @@ async fn fill(
     // What `mandates(filter: {search})` matches: kept by every write,
     // since drafting, editing and amending all come through here.
     m.search_text = crate::text::fold_all(&[&m.code, &m.title, &m.matter_code]);
+    // What `orderBy: {field: NAME}` sorts by.
+    m.name_key = crate::text::sort_key(&m.title);
     if let Some(id) = input.procedure_publication {
         documents::existing(txn, id).await?;
     }

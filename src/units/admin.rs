@@ -208,6 +208,7 @@ pub async fn update_unit(
     if let Some(name) = name {
         after.name = check_name(&name)?;
         after.search_name = text::fold(&after.name);
+        after.name_key = text::unit_name_key(&after.name);
     }
     if let Some(admin_type) = admin_type {
         if before.kind != UnitKind::Department {
@@ -230,6 +231,7 @@ pub async fn update_unit(
     let mut row = before.clone().into_active_model();
     row.name = Set(after.name.clone());
     row.search_name = Set(after.search_name.clone());
+    row.name_key = Set(after.name_key.clone());
     row.admin_type = Set(after.admin_type);
     row.update(&txn).await?;
     audit_unit(&txn, &actor, "updateUnit", Some(&before), &after).await?;

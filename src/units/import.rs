@@ -397,6 +397,7 @@ async fn apply_units(
                 let mut changed = found.clone().into_active_model();
                 changed.name = Set(row.name.clone());
                 changed.search_name = Set(text::fold(&row.name));
+                changed.name_key = Set(text::unit_name_key(&row.name));
                 changed.admin_type = Set(row.admin_type);
                 updates.push(changed);
                 found.clone()
@@ -504,6 +505,7 @@ mod tests {
             code: "00001".into(),
             name: name.into(),
             search_name: text::fold(name),
+            name_key: text::unit_name_key(name),
             kind: UnitKind::Commune,
             admin_type,
             parent_id: None,

@@ -46,6 +46,7 @@ pub(crate) async fn new_mandate(
         id: Uuid::now_v7(),
         code: input.code.clone(),
         title: String::new(),
+        name_key: String::new(),
         sector: input.sector,
         matter_code: String::new(),
         kind: input.kind,
