@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 pub use context::{ClientAddr, ContextExt};
 pub use ids::{NodeKind, decode_id, decode_id_of, encode_id};
-pub use payload::{UserError, split};
+pub use payload::{UserError, refusal_message, split};
 pub use scalars::{Date, DateTime, Json, YEARS};
 
 /// A related object that always exists: its absence is a broken record,

@@ -396,10 +396,16 @@ async fn respond(
             }
         }
     }
+    let lang = crate::labels::Lang::from_accept_language(
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let mut context = Context {
         state,
         viewer: viewer.as_ref(),
         client: ClientAddr(peer.ip()),
+        lang,
         method,
         logins: 0,
         sign_ins: 0,
@@ -458,6 +464,8 @@ async fn respond(
         headers.insert(CACHE_CONTROL, value);
     }
     headers.append(VARY, HeaderValue::from_static("authorization"));
+    // Messages and times are written in the caller's language.
+    headers.append(VARY, HeaderValue::from_static("accept-language"));
     if method == Method::Get {
         // The same URL is GraphiQL for a browser asking for HTML.
         headers.append(VARY, HeaderValue::from_static("accept"));

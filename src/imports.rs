@@ -71,6 +71,7 @@ impl RowError {
                 field,
                 code,
                 message,
+                ..
             } => RowError::new(line, field.and_then(column_of), code, message),
             AppError::Forbidden | AppError::Unauthenticated => RowError::new(
                 line,

@@ -31,6 +31,8 @@ pub mod idempotency;
 pub mod imports;
 /// Inspections of delegated powers, their findings and follow-up.
 pub mod inspections;
+/// Vietnamese labels of enum values and the language of a request.
+pub mod labels;
 /// Mandates, their rules, and legal documents.
 pub mod mandates;
 /// Prometheus metrics.

@@ -116,6 +116,7 @@ pub struct Query(
     AuditQuery,
     NoticeQuery,
     crate::exports::graphql::ExportQuery,
+    crate::labels::LabelsQuery,
 );
 
 /// The root mutation. Each mutation takes one `input` and returns a payload

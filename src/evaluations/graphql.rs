@@ -46,6 +46,14 @@ pub enum EvaluationStatus {
     Assessed,
 }
 
+crate::labels!(EvaluationStatus {
+    NotStarted => "Chưa thực hiện",
+    Draft => "Đang soạn",
+    SelfAssessed => "Đã tự đánh giá",
+    Returned => "Bị trả lại",
+    Assessed => "Đã đánh giá",
+});
+
 /// Kết quả thực hiện: how the mandate was carried out.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::evaluation::EvaluationResult")]
@@ -57,6 +65,12 @@ pub enum EvaluationResult {
     /// Chưa đạt: not carried out satisfactorily.
     Poor,
 }
+
+crate::labels!(EvaluationResult {
+    Good => "Tốt",
+    Satisfactory => "Đạt",
+    Poor => "Chưa đạt",
+});
 
 /// What should become of a mandate (kiến nghị): the enum a report's item
 /// uses too, `Recommendation` in the schema.
@@ -74,6 +88,12 @@ pub enum EvaluationRoundStatus {
     /// UBND tỉnh accepted it; the round is locked.
     Accepted,
 }
+
+crate::labels!(EvaluationRoundStatus {
+    Open => "Đang đánh giá",
+    Compiled => "Đã tổng hợp",
+    Accepted => "Đã phê duyệt",
+});
 
 fn evaluation_id(id: &ID) -> AppResult<Uuid> {
     decode_id_of(NodeKind::Evaluation, "evaluation", id)

@@ -25,6 +25,12 @@ pub enum ExportFormat {
     Ndjson,
 }
 
+crate::labels!(ExportFormat {
+    Xlsx => "Tệp Excel (XLSX)",
+    Csv => "Tệp CSV",
+    Ndjson => "Tệp dữ liệu NDJSON (mỗi dòng một bản ghi)",
+});
+
 impl From<ExportFormat> for Format {
     fn from(f: ExportFormat) -> Self {
         match f {

@@ -3,7 +3,7 @@
 //! service, with their delegatees and status on the day.
 
 use chrono::NaiveDate;
-use entity::{mandate, mandate_assignment, unit};
+use entity::{mandate_assignment, unit};
 use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
@@ -45,28 +45,6 @@ const COLUMNS: [Column; 13] = [
     id_col("delegatorId", "Id cơ quan giao"),
     col("matterCode", "Mã TTHC", 14.0),
 ];
-
-/// Vietnamese name of a kind.
-fn kind_name(kind: mandate::MandateKind) -> &'static str {
-    match kind {
-        mandate::MandateKind::Decentralization => "Phân cấp",
-        mandate::MandateKind::Authorization => "Ủy quyền",
-        mandate::MandateKind::Devolution => "Phân quyền",
-    }
-}
-
-/// Vietnamese name of a status.
-fn status_name(s: status::MandateStatus) -> &'static str {
-    match s {
-        status::MandateStatus::Draft => "Dự thảo",
-        status::MandateStatus::Scheduled => "Chưa có hiệu lực",
-        status::MandateStatus::Active => "Đang có hiệu lực",
-        status::MandateStatus::Lapsed => "Gián đoạn",
-        status::MandateStatus::Expired => "Hết hiệu lực",
-        status::MandateStatus::Revoked => "Đã bãi bỏ",
-        status::MandateStatus::Superseded => "Đã thay thế",
-    }
-}
 
 /// A GraphQL enum value given as a parameter.
 fn enum_param<T: async_graphql::InputType>(params: &Params, key: &str) -> Refused<Option<T>> {
@@ -170,10 +148,11 @@ async fn write(
         after: None,
         before: None,
         backward: false,
+        descending: false,
     };
     let mut number = 0;
     loop {
-        let found = service::list(&db, Some(&viewer), &filter, as_of, &page).await?;
+        let found = service::list(&db, Some(&viewer), &filter, as_of, &page, None).await?;
         let ids: Vec<_> = found.items.iter().map(|m| m.id).collect();
         let assignments = mandate_assignment::Entity::find()
             .filter(mandate_assignment::Column::MandateId.is_in(ids))
@@ -221,12 +200,12 @@ async fn write(
                 Cell::Text(m.code.clone()),
                 Cell::Text(m.title.clone()),
                 Cell::Text(m.sector.to_value()),
-                Cell::coded(gql::MandateKind::from(m.kind), kind_name(m.kind)),
+                Cell::labelled(gql::MandateKind::from(m.kind)),
                 Cell::text_opt(named.get(&m.delegator_unit_id).map(|u| u.name.as_str())),
                 Cell::Text(delegatees.join("; ")),
                 Cell::Date(m.effective_from),
                 Cell::date_opt(m.effective_to),
-                Cell::coded(gql::MandateStatus::from(state), status_name(state)),
+                Cell::labelled(gql::MandateStatus::from(state)),
                 Cell::Id(NodeKind::Mandate, m.id),
                 Cell::Id(NodeKind::Unit, m.delegator_unit_id),
                 Cell::Text(m.matter_code.clone()),

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use entity::report_item::{ImplementationStatus, Proposal};
 use entity::{
     mandate, regime_indicator, report, report_item, report_value, reporting_period,
     reporting_regime, unit,
@@ -99,34 +98,12 @@ fn totals(t: &ItemTotals) -> impl Iterator<Item = Cell> {
     .map(Cell::Int)
 }
 
-/// Vietnamese name of a report status value.
+/// Vietnamese name of a report status value (`SUBMITTED`): the label of
+/// `ReportStatus`, or the value itself if it is none of its values.
 fn report_status_name(status: &str) -> &str {
-    match status {
-        "NOT_STARTED" => "Chưa thực hiện",
-        "DRAFT" => "Đang soạn",
-        "SUBMITTED" => "Đã gửi",
-        "RETURNED" => "Bị trả lại",
-        "ACCEPTED" => "Đã tiếp nhận",
-        other => other,
-    }
-}
-
-fn implementation_name(s: ImplementationStatus) -> &'static str {
-    match s {
-        ImplementationStatus::NotStarted => "Chưa triển khai",
-        ImplementationStatus::InProgress => "Đang triển khai",
-        ImplementationStatus::Done => "Đã hoàn thành",
-        ImplementationStatus::Blocked => "Vướng mắc",
-    }
-}
-
-fn proposal_name(p: Proposal) -> &'static str {
-    match p {
-        Proposal::Keep => "Giữ nguyên",
-        Proposal::Amend => "Sửa đổi",
-        Proposal::Revoke => "Bãi bỏ",
-        Proposal::Expand => "Mở rộng",
-    }
+    use async_graphql::InputType;
+    let value = async_graphql::Value::Enum(async_graphql::Name::new(status));
+    gql::ReportStatus::parse(Some(value)).map_or(status, |s| crate::labels::Labelled::label(s))
 }
 
 /// The export of report `id` if `viewer` may read it (`reports::can_see`,
@@ -245,16 +222,15 @@ async fn unit_report(db: DatabaseConnection, rows: Rows, r: report::Model) -> Ap
                 Cell::text_opt(m.map(|m| m.code.as_str())),
                 Cell::text_opt(m.map(|m| m.title.as_str())),
                 item.implementation_status.map_or(Cell::Empty, |s| {
-                    Cell::coded(gql::ImplementationStatus::from(s), implementation_name(s))
+                    Cell::labelled(gql::ImplementationStatus::from(s))
                 }),
                 Cell::int_opt(item.procedures_received),
                 Cell::int_opt(item.resolved_on_time),
                 Cell::int_opt(item.resolved_late),
                 Cell::int_opt(item.pending),
                 Cell::text_opt(item.difficulties.as_deref()),
-                item.proposal.map_or(Cell::Empty, |p| {
-                    Cell::coded(gql::Proposal::from(p), proposal_name(p))
-                }),
+                item.proposal
+                    .map_or(Cell::Empty, |p| Cell::labelled(gql::Proposal::from(p))),
                 Cell::text_opt(item.proposal_note.as_deref()),
                 Cell::Id(NodeKind::Mandate, item.mandate_id),
             ];

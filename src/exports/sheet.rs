@@ -52,6 +52,15 @@ impl Cell {
         }
     }
 
+    /// The value of GraphQL enum `value`, printed as its label (the one
+    /// table of `labels!` the `labels` query gives too).
+    pub(super) fn labelled<T>(value: T) -> Cell
+    where
+        T: crate::labels::Labelled + async_graphql::InputType,
+    {
+        Cell::coded(value, value.label())
+    }
+
     /// A text, or an empty cell for None.
     pub(super) fn text_opt(text: Option<&str>) -> Cell {
         text.map_or(Cell::Empty, |t| Cell::Text(t.to_owned()))

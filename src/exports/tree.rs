@@ -3,7 +3,7 @@
 //! query's service.
 
 use chrono::NaiveDate;
-use entity::unit::{self, AdminType, UnitKind};
+use entity::unit::{self, AdminType};
 use sea_orm::ActiveEnum;
 
 use super::sheet::{Cell, Column, Event, Rows, col, id_col, vn_date};
@@ -28,16 +28,6 @@ const COLUMNS: [Column; 10] = [
     id_col("id", "Id"),
     id_col("parentId", "Id đơn vị cấp trên"),
 ];
-
-/// Vietnamese name of a level.
-fn kind_name(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Province => "Cấp tỉnh",
-        UnitKind::Department => "Cơ quan cấp tỉnh",
-        UnitKind::District => "Cấp huyện",
-        UnitKind::Commune => "Cấp xã",
-    }
-}
 
 /// The export of `id`'s subtree on `as_of`, or of every unit in force
 /// on `as_of` when `id` is None (the national tree; the root first, then
@@ -103,10 +93,7 @@ fn row(number: i64, u: &unit::Model, parent_code: Option<&str>) -> Vec<Cell> {
         Cell::Int(number),
         Cell::Text(u.code.clone()),
         Cell::Text(u.name.clone()),
-        Cell::coded(
-            crate::units::graphql::UnitKind::from(u.kind),
-            kind_name(u.kind),
-        ),
+        Cell::labelled(crate::units::graphql::UnitKind::from(u.kind)),
         Cell::Text(admin_type_name(u.admin_type)),
         Cell::text_opt(parent_code),
         Cell::date_opt(u.valid_from),
@@ -159,9 +146,10 @@ async fn write(
         after: None,
         before: None,
         backward: false,
+        descending: false,
     };
     loop {
-        let found = units::list(&db, &filter, &page).await?;
+        let found = units::list(&db, &filter, &page, None).await?;
         let mut parent_ids: Vec<_> = found.items.iter().filter_map(|u| u.parent_id).collect();
         parent_ids.sort();
         parent_ids.dedup();

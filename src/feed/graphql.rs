@@ -36,6 +36,13 @@ pub enum ChangeKind {
     Deleted,
 }
 
+crate::labels!(ChangeKind {
+    Created => "Tạo mới",
+    Updated => "Cập nhật",
+    Ended => "Kết thúc",
+    Deleted => "Xóa",
+});
+
 /// One change of the feed.
 #[derive(SimpleObject)]
 pub struct Change {

@@ -12,6 +12,7 @@ use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::{Response, ServerError, Value};
 
 use crate::error::AppError;
+use crate::labels::Lang;
 
 /// The extension that codes every error of a response.
 pub struct ErrorCodes;
@@ -35,6 +36,69 @@ impl Extension for ErrorCodes {
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
         next.run(ctx, stream).map(code_all).boxed()
+    }
+}
+
+/// Writes the messages of `response`'s errors in `lang` (they are written
+/// in English): in Vietnamese those a person may be shown.
+pub fn translate(response: &mut Response, lang: Lang) {
+    if lang == Lang::Vi {
+        for error in &mut response.errors {
+            if let Some(text) = error.source::<AppError>().and_then(message_vi) {
+                error.message = text;
+            }
+        }
+    }
+}
+
+/// The Vietnamese message of an error a person may be shown: missing
+/// sign-in or rights, something not found, a conflict, a rule, a failure
+/// of the server. Malformed input (BAD_USER_INPUT other than a rule) is
+/// the client developer's to fix and stays English.
+fn message_vi(error: &AppError) -> Option<String> {
+    use crate::labels::Labelled;
+    Some(match error {
+        AppError::Unauthenticated => "Cần đăng nhập để thực hiện việc này.".to_owned(),
+        AppError::Forbidden => "Bạn không có quyền thực hiện việc này.".to_owned(),
+        AppError::NotFound(what) => format!("Không tìm thấy {}.", noun_vi(what)),
+        AppError::Conflict(_) => "Yêu cầu trùng với một bản ghi đã có hoặc với một thay đổi vừa \
+                                  được thực hiện; vui lòng tải lại và thử lại."
+            .to_owned(),
+        AppError::Internal(_) => "Hệ thống gặp lỗi; vui lòng thử lại sau.".to_owned(),
+        AppError::Rule { code, vi, .. } => vi.clone().unwrap_or_else(|| code.label().to_owned()),
+        AppError::Invalid(_) => return None,
+    })
+}
+
+/// The Vietnamese noun of what [`AppError::NotFound`] names.
+fn noun_vi(what: &str) -> &'static str {
+    match what {
+        "unit" | "province" => "đơn vị hành chính hoặc cơ quan",
+        "mandate" => "nội dung phân cấp, ủy quyền",
+        "document" => "văn bản",
+        "report" => "báo cáo",
+        "compilation" => "báo cáo tổng hợp",
+        "regime" => "chế độ báo cáo",
+        "period" => "kỳ báo cáo",
+        "proposal" => "đề nghị",
+        "opinion request" => "yêu cầu góp ý",
+        "plan" => "kế hoạch",
+        "task" => "nhiệm vụ",
+        "user" => "tài khoản",
+        "role grant" => "quyền được giao",
+        "webhook" => "webhook",
+        "delivery" => "lần gửi",
+        "assignment" => "cơ quan nhận",
+        "inspection" => "cuộc kiểm tra",
+        "evaluation" => "đánh giá",
+        "evaluation round" => "đợt đánh giá",
+        "inspection finding" => "kết luận kiểm tra",
+        "inspection recommendation" => "kiến nghị sau kiểm tra",
+        "attachment" => "tệp đính kèm",
+        "rollup" => "số liệu tổng hợp",
+        "status" => "trạng thái",
+        "matter" => "thủ tục, nhiệm vụ trong danh mục",
+        _ => "đối tượng được yêu cầu",
     }
 }
 

@@ -55,6 +55,30 @@ pub enum NodeKind {
     InspectionRecommendation,
 }
 
+crate::labels!(NodeKind {
+    Unit => "Đơn vị",
+    User => "Người dùng",
+    RoleGrant => "Vai trò người dùng",
+    Document => "Văn bản",
+    Mandate => "Nội dung phân cấp, ủy quyền",
+    MandateAssignment => "Cơ quan nhận",
+    Regime => "Chế độ báo cáo",
+    ReportingPeriod => "Kỳ báo cáo",
+    Report => "Báo cáo",
+    Proposal => "Đề xuất",
+    OpinionRequest => "Lấy ý kiến",
+    EvaluationRound => "Đợt đánh giá",
+    Evaluation => "Đánh giá",
+    Plan => "Kế hoạch",
+    Task => "Nhiệm vụ",
+    Notice => "Thông báo",
+    Webhook => "Webhook",
+    WebhookDelivery => "Lần gửi webhook",
+    Inspection => "Thanh tra, kiểm tra",
+    InspectionFinding => "Kết quả thanh tra",
+    InspectionRecommendation => "Kiến nghị thanh tra",
+});
+
 /// Every kind with the GraphQL type name its ids carry: the one table
 /// ids are written and read by.
 const KINDS: [(NodeKind, &str); 21] = [

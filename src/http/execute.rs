@@ -39,6 +39,8 @@ pub(super) struct Context<'a> {
     pub(super) state: &'a GraphqlState,
     pub(super) viewer: Option<&'a Viewer>,
     pub(super) client: ClientAddr,
+    /// The language of messages (`Accept-Language`).
+    pub(super) lang: crate::labels::Lang,
     pub(super) method: Method,
     /// Password checks (sign-ins and changes) run so far in this request.
     pub(super) logins: usize,
@@ -180,12 +182,13 @@ impl Context<'_> {
                 }
             }
         }
-        let mut request = request.data(self.client);
+        let mut request = request.data(self.client).data(self.lang);
         per_request(&mut request.data, &state.db);
         if let Some(viewer) = self.viewer {
             request = request.data(viewer.clone());
         }
         let mut response = state.schema.execute(request).await;
+        crate::graphql::codes::translate(&mut response, self.lang);
         if let Some(plan) = &plan {
             plan.apply(&mut response);
         }

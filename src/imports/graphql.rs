@@ -22,6 +22,12 @@ pub enum ImportFormat {
     AdxJson,
 }
 
+crate::labels!(ImportFormat {
+    Csv => "Tệp CSV",
+    Xlsx => "Tệp Excel (XLSX)",
+    AdxJson => "ADX (JSON)",
+});
+
 impl From<ImportFormat> for FileFormat {
     fn from(f: ImportFormat) -> Self {
         match f {
@@ -88,7 +94,7 @@ fn summary<T>(o: &Outcome<T>) -> ImportSummary {
                 line: i32::try_from(e.line).unwrap_or(i32::MAX),
                 column: e.column.clone(),
                 code: e.code,
-                message: e.message.clone(),
+                english: e.message.clone(),
             })
             .collect(),
         more_errors: clamp(o.errors.more),

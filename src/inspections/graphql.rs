@@ -42,6 +42,14 @@ pub enum InspectionStatus {
     Closed,
 }
 
+crate::labels!(InspectionStatus {
+    Planned => "Đã lập kế hoạch",
+    InProgress => "Đang tiến hành",
+    Concluded => "Đã kết luận",
+    FollowingUp => "Đang theo dõi kiến nghị",
+    Closed => "Đã kết thúc",
+});
+
 /// What kind of finding.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::inspection_finding::FindingKind")]
@@ -53,6 +61,12 @@ pub enum FindingKind {
     /// Vi phạm: a breach of the rules.
     Violation,
 }
+
+crate::labels!(FindingKind {
+    Compliant => "Thực hiện đúng quy định",
+    Shortcoming => "Tồn tại, hạn chế",
+    Violation => "Vi phạm",
+});
 
 /// What a finding recommends for its mandate.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +80,12 @@ pub enum MandateAction {
     Revoke,
 }
 
+crate::labels!(MandateAction {
+    None => "Không điều chỉnh",
+    Amend => "Sửa đổi, bổ sung",
+    Revoke => "Bãi bỏ, thu hồi",
+});
+
 /// A member's part in the inspection team.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::inspection_member::MemberRole")]
@@ -78,6 +98,12 @@ pub enum InspectionMemberRole {
     Member,
 }
 
+crate::labels!(InspectionMemberRole {
+    Lead => "Trưởng đoàn",
+    Deputy => "Phó trưởng đoàn",
+    Member => "Thành viên",
+});
+
 /// Where a recommendation stands.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "super::service::RecommendationStatus")]
@@ -89,6 +115,12 @@ pub enum RecommendationStatus {
     /// The inspecting body closed it, with a note.
     Closed,
 }
+
+crate::labels!(RecommendationStatus {
+    Open => "Đang thực hiện",
+    Done => "Đã hoàn thành",
+    Closed => "Kết thúc theo dõi",
+});
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a InspectionLoaders {
     ctx.per_request::<InspectionLoaders>()

@@ -45,6 +45,18 @@ pub enum NoticeTopic {
     RecommendationDue,
 }
 
+crate::labels!(NoticeTopic {
+    ReportReminder => "Nhắc gửi báo cáo",
+    ReportReturned => "Báo cáo bị trả lại",
+    OpinionRequested => "Đề nghị cho ý kiến",
+    OpinionOverdue => "Quá hạn cho ý kiến",
+    AuthorizationExpiring => "Ủy quyền sắp hết hạn",
+    TaskDue => "Nhiệm vụ đến hạn",
+    TaskOverdue => "Nhiệm vụ quá hạn",
+    TaskReturned => "Nhiệm vụ bị trả lại",
+    RecommendationDue => "Kiến nghị đến hạn",
+});
+
 /// Where a delivery stands.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::delivery::DeliveryStatus")]
@@ -59,6 +71,13 @@ pub enum DeliveryStatus {
     GaveUp,
 }
 
+crate::labels!(DeliveryStatus {
+    Pending => "Chờ gửi",
+    Delivered => "Đã gửi",
+    Failed => "Lỗi, chờ gửi lại",
+    GaveUp => "Không gửi được",
+});
+
 /// How a delivery travels.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::delivery::Channel")]
@@ -68,6 +87,11 @@ pub enum DeliveryChannel {
     /// An e-mail over SMTP.
     Email,
 }
+
+crate::labels!(DeliveryChannel {
+    Webhook => "Webhook",
+    Email => "Thư điện tử",
+});
 
 /// A notice.
 pub struct Notice(pub notice::Model);

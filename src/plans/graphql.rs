@@ -49,6 +49,14 @@ pub enum TaskStatus {
     Returned,
 }
 
+crate::labels!(TaskStatus {
+    NotStarted => "Chưa thực hiện",
+    InProgress => "Đang thực hiện",
+    Completed => "Đã hoàn thành",
+    Accepted => "Đã xác nhận hoàn thành",
+    Returned => "Bị trả lại",
+});
+
 /// How a task's time is given.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::task::TimeKind")]
@@ -68,6 +76,14 @@ pub enum TaskTimeKind {
     AfterDocument,
 }
 
+crate::labels!(TaskTimeKind {
+    Date => "Trước ngày",
+    Window => "Từ ngày đến ngày",
+    Recurring => "Định kỳ",
+    AfterIssue => "Sau khi ban hành kế hoạch",
+    AfterDocument => "Sau khi có văn bản",
+});
+
 /// How often a recurring task falls due.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::task::Recurrence")]
@@ -77,6 +93,11 @@ pub enum TaskRecurrence {
     /// At the end of every year (hằng năm).
     Yearly,
 }
+
+crate::labels!(TaskRecurrence {
+    Quarterly => "Hằng quý",
+    Yearly => "Hằng năm",
+});
 
 /// Units of one kind a content is given to.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +111,12 @@ pub enum AssigneeGroup {
     /// today.
     Communes,
 }
+
+crate::labels!(AssigneeGroup {
+    Departments => "Các sở, ban, ngành",
+    Districts => "UBND các huyện, thành phố",
+    Communes => "UBND các xã, phường",
+});
 
 impl From<AssigneeGroup> for Group {
     fn from(g: AssigneeGroup) -> Group {
@@ -130,6 +157,15 @@ pub enum TaskUpdateKind {
     Transfer,
 }
 
+crate::labels!(TaskUpdateKind {
+    Progress => "Báo cáo tiến độ",
+    Contribution => "Ý kiến phối hợp",
+    Completion => "Báo cáo hoàn thành",
+    Acceptance => "Xác nhận hoàn thành",
+    Return => "Trả lại",
+    Transfer => "Chuyển giao",
+});
+
 /// What a unit owes (a dashboard item's kind).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OwedItemKind {
@@ -142,6 +178,13 @@ pub enum OwedItemKind {
     /// An opinion asked of it on a proposal, not yet answered.
     Opinion,
 }
+
+crate::labels!(OwedItemKind {
+    Report => "Báo cáo",
+    Task => "Nhiệm vụ",
+    Evaluation => "Đánh giá",
+    Opinion => "Cho ý kiến",
+});
 
 impl From<OwedKind> for OwedItemKind {
     fn from(k: OwedKind) -> Self {

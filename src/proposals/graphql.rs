@@ -31,6 +31,12 @@ pub enum ProposalKind {
     Revoke,
 }
 
+crate::labels!(ProposalKind {
+    Delegate => "Phân cấp, ủy quyền",
+    Amend => "Sửa đổi, bổ sung",
+    Revoke => "Bãi bỏ, thu hồi",
+});
+
 /// Where a proposal stands on its way to a decision.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::proposal::ProposalStatus")]
@@ -57,6 +63,19 @@ pub enum ProposalStatus {
     Withdrawn,
 }
 
+crate::labels!(ProposalStatus {
+    Draft => "Đang soạn",
+    Submitted => "Đã gửi",
+    Returned => "Bị trả lại",
+    Drafting => "Đang xây dựng dự thảo",
+    InAppraisal => "Đang thẩm định",
+    Appraised => "Đã thẩm định",
+    AwaitingDecision => "Đã trình, chờ quyết định",
+    Decided => "Đã quyết định",
+    Rejected => "Không chấp thuận",
+    Withdrawn => "Đã rút",
+});
+
 /// A body's answer to a request for its opinion.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::opinion_request::OpinionAnswer")]
@@ -69,6 +88,12 @@ pub enum OpinionAnswer {
     Disagree,
 }
 
+crate::labels!(OpinionAnswer {
+    Agree => "Nhất trí",
+    AgreeWithChanges => "Nhất trí, có đề nghị chỉnh sửa",
+    Disagree => "Không nhất trí",
+});
+
 /// Sở Tư pháp's conclusion on the drafts.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::appraisal::Conclusion")]
@@ -80,6 +105,12 @@ pub enum AppraisalConclusion {
     /// Chưa đủ điều kiện trình: back to the drafting body.
     NotEligible,
 }
+
+crate::labels!(AppraisalConclusion {
+    Eligible => "Đủ điều kiện trình",
+    EligibleAfterChanges => "Đủ điều kiện trình sau khi tiếp thu, chỉnh lý",
+    NotEligible => "Chưa đủ điều kiện trình",
+});
 
 /// A proposal (đề xuất) to delegate, amend or revoke, on its way from the
 /// proposing unit through the drafting body, opinions and Sở Tư pháp's

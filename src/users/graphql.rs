@@ -41,6 +41,17 @@ pub enum Role {
     Admin,
 }
 
+crate::labels!(Role {
+    Viewer => "Người xem",
+    Reporter => "Người lập báo cáo",
+    Reviewer => "Người duyệt báo cáo",
+    Approver => "Người phê duyệt",
+    Coordinator => "Đầu mối tổng hợp",
+    LegalReviewer => "Người thẩm định",
+    Inspector => "Thanh tra viên",
+    Admin => "Quản trị hệ thống",
+});
+
 /// A person or a machine client.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::app_user::UserKind")]
@@ -50,6 +61,11 @@ pub enum UserKind {
     /// Another agency's system, which uses a long-lived token.
     Service,
 }
+
+crate::labels!(UserKind {
+    Human => "Người dùng",
+    Service => "Hệ thống liên thông",
+});
 
 /// A user of phancap.
 pub struct User(pub app_user::Model);

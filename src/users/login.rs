@@ -149,9 +149,13 @@ async fn attempt(
                 UserErrorCode::Throttled,
                 format!(
                     "too many failed sign-ins for this username; try again after {}",
-                    until.format("%Y-%m-%d %H:%M UTC")
+                    crate::calendar::time_en(until)
                 ),
-            ));
+            )
+            .with_vi(format!(
+                "Đăng nhập sai quá nhiều lần với tên đăng nhập này; vui lòng thử lại sau {}.",
+                crate::calendar::time_vi(until)
+            )));
         }
     }
     let user = by_username(db, username).await?;

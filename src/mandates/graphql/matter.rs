@@ -1,6 +1,7 @@
 //! The catalogue of powers: the `Matter` object, its reads and the
 //! mutations that keep it (ADMIN or LEGAL_REVIEWER).
 
+use async_graphql::ComplexObject;
 use entity::matter;
 
 use super::*;
@@ -25,6 +26,16 @@ pub enum MatterHolder {
     /// Chủ tịch Ủy ban nhân dân xã (the chairman of the commune committee).
     ChairCommune,
 }
+
+crate::labels!(MatterHolder {
+    HdndProvince => "HĐND tỉnh",
+    UbndProvince => "UBND tỉnh",
+    ChairProvince => "Chủ tịch UBND tỉnh",
+    DepartmentByLaw => "Sở (theo luật)",
+    HdndCommune => "HĐND xã",
+    UbndCommune => "UBND xã",
+    ChairCommune => "Chủ tịch UBND xã",
+});
 
 /// A power in the catalogue.
 pub struct Matter(pub matter::Model);
@@ -353,6 +364,7 @@ pub struct MatterPayload {
 
 /// A fault of an imported CSV file.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ImportLineError {
     /// Line in the file, 1-based, the header being line 1.
     pub line: i32,
@@ -360,8 +372,24 @@ pub struct ImportLineError {
     pub column: Option<String>,
     /// Which rule refused it.
     pub code: UserErrorCode,
-    /// Explanation for a person.
-    pub message: String,
+    /// The English explanation (`message` gives it in the request's
+    /// language).
+    #[graphql(skip)]
+    pub english: String,
+}
+
+#[ComplexObject]
+impl ImportLineError {
+    /// Explanation for a person: in Vietnamese (the code's label), or in
+    /// English when the request prefers it (`Accept-Language: en`).
+    async fn message(&self, ctx: &Context<'_>) -> String {
+        crate::graphql::refusal_message(
+            crate::labels::Lang::of(ctx),
+            self.code,
+            &self.english,
+            None,
+        )
+    }
 }
 
 /// The result of an import: counts, or every fault (and nothing written).
@@ -487,13 +515,22 @@ impl MatterMutation {
                 unchanged: 0,
                 user_errors: errors
                     .iter()
-                    .map(|e| UserError {
-                        field: Some("csv".into()),
-                        code: e.code,
-                        message: match &e.column {
-                            Some(c) => format!("line {}, column {c}: {}", e.line, e.message),
-                            None => format!("line {}: {}", e.line, e.message),
-                        },
+                    .map(|e| {
+                        use crate::labels::Labelled;
+                        let (en, vi) = match &e.column {
+                            Some(c) => (
+                                format!("line {}, column {c}: {}", e.line, e.message),
+                                format!("Dòng {}, cột {c}: {}", e.line, e.code.label()),
+                            ),
+                            None => (
+                                format!("line {}: {}", e.line, e.message),
+                                format!("Dòng {}: {}", e.line, e.code.label()),
+                            ),
+                        };
+                        UserError {
+                            vi: Some(vi),
+                            ..UserError::new(Some("csv".into()), e.code, en)
+                        }
                     })
                     .collect(),
                 line_errors: errors
@@ -502,7 +539,7 @@ impl MatterMutation {
                         line: e.line.min(i32::MAX as u64) as i32,
                         column: e.column,
                         code: e.code,
-                        message: e.message,
+                        english: e.message,
                     })
                     .collect(),
             },

@@ -34,6 +34,22 @@ pub enum Sector {
     Khac,
 }
 
+crate::labels!(Sector {
+    NoiVu => "Nội vụ",
+    TuPhap => "Tư pháp",
+    TaiChinh => "Tài chính",
+    CongThuong => "Công Thương",
+    NongNghiepMoiTruong => "Nông nghiệp và Môi trường",
+    DatDai => "Đất đai",
+    XayDung => "Xây dựng",
+    KhoaHocCongNghe => "Khoa học và Công nghệ",
+    VanHoaTheThaoDuLich => "Văn hóa, Thể thao và Du lịch",
+    GiaoDucDaoTao => "Giáo dục và Đào tạo",
+    YTe => "Y tế",
+    ThanhTra => "Thanh tra",
+    Khac => "Khác",
+});
+
 /// Type of a legal document (loại văn bản).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::document::DocumentType")]
@@ -68,6 +84,23 @@ pub enum DocumentType {
     Ttr,
 }
 
+crate::labels!(DocumentType {
+    Luat => "Luật",
+    NqQh => "Nghị quyết của Quốc hội",
+    NqUbtvqh => "Nghị quyết của UBTVQH",
+    Nd => "Nghị định",
+    QdTtg => "Quyết định của Thủ tướng Chính phủ",
+    Tt => "Thông tư",
+    NqHdnd => "Nghị quyết HĐND",
+    QdUbnd => "Quyết định UBND",
+    QdCtUbnd => "Quyết định của Chủ tịch UBND",
+    QdSo => "Quyết định của sở",
+    Kh => "Kế hoạch",
+    Cv => "Công văn",
+    Bc => "Báo cáo",
+    Ttr => "Tờ trình",
+});
+
 /// In which capacity a document was signed.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::document::SignerCapacity")]
@@ -81,6 +114,13 @@ pub enum SignerCapacity {
     /// Thừa ủy quyền.
     Tuq,
 }
+
+crate::labels!(SignerCapacity {
+    Tm => "Thay mặt (TM.)",
+    Kt => "Ký thay (KT.)",
+    Tl => "Thừa lệnh (TL.)",
+    Tuq => "Thừa ủy quyền (TUQ.)",
+});
 
 /// How a document relates to the earlier document it links to.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +136,13 @@ pub enum DocumentLinkKind {
     /// Repeals or replaces the earlier one (bãi bỏ, thay thế).
     Repeals,
 }
+
+crate::labels!(DocumentLinkKind {
+    RespondsTo => "Theo đề nghị",
+    Implements => "Triển khai thực hiện",
+    Amends => "Sửa đổi, bổ sung",
+    Repeals => "Bãi bỏ, thay thế",
+});
 
 /// In which capacity a unit gives or receives a power: the body as a
 /// whole, its head, or its People's Council. A unit in a capacity is a
@@ -114,6 +161,12 @@ pub enum DelegatorCapacity {
     Council,
 }
 
+crate::labels!(DelegatorCapacity {
+    Collective => "Tập thể cơ quan",
+    Head => "Người đứng đầu",
+    Council => "HĐND",
+});
+
 /// How a power moves.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::mandate::MandateKind")]
@@ -125,6 +178,12 @@ pub enum MandateKind {
     /// Phân quyền: given by law; recorded, not granted.
     Devolution,
 }
+
+crate::labels!(MandateKind {
+    Decentralization => "Phân cấp",
+    Authorization => "Ủy quyền",
+    Devolution => "Phân quyền",
+});
 
 /// Where a mandate stands on a date.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +206,16 @@ pub enum MandateStatus {
     Superseded,
 }
 
+crate::labels!(MandateStatus {
+    Draft => "Dự thảo",
+    Scheduled => "Chưa có hiệu lực",
+    Active => "Đang có hiệu lực",
+    Lapsed => "Gián đoạn",
+    Expired => "Hết hiệu lực",
+    Revoked => "Đã bãi bỏ",
+    Superseded => "Đã thay thế",
+});
+
 /// Where one delegatee's assignment stands on a date.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "status::AssignmentStatus")]
@@ -162,3 +231,11 @@ pub enum AssignmentStatus {
     /// Ended with its mandate.
     Ended,
 }
+
+crate::labels!(AssignmentStatus {
+    Scheduled => "Chưa có hiệu lực",
+    Active => "Đang có hiệu lực",
+    Lapsed => "Gián đoạn",
+    Transferred => "Đã chuyển giao",
+    Ended => "Đã kết thúc",
+});

@@ -264,6 +264,7 @@ fn parse(csv: &str) -> Result<Vec<Row>, Vec<LineError>> {
             field,
             code,
             message,
+            ..
         }) = validate(Uuid::nil(), &input)
         {
             errors.push(LineError {
@@ -371,6 +372,7 @@ pub async fn import_matters(
                 field,
                 code,
                 message,
+                ..
             }) = super::check_change_in_use(&txn, b, &m).await
         {
             errors.push(LineError {

@@ -49,6 +49,15 @@ pub enum Frequency {
     AdHoc,
 }
 
+crate::labels!(Frequency {
+    Month => "Báo cáo tháng",
+    Quarter => "Báo cáo quý",
+    HalfYear => "Báo cáo 6 tháng",
+    NineMonth => "Báo cáo 9 tháng",
+    Year => "Báo cáo năm",
+    AdHoc => "Báo cáo đột xuất",
+});
+
 /// Where a period's data window ends.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::reporting_regime::CutoffRule")]
@@ -58,6 +67,11 @@ pub enum CutoffRule {
     /// Whole calendar months.
     Calendar,
 }
+
+crate::labels!(CutoffRule {
+    Decree09 => "Theo Nghị định 09/2019/NĐ-CP",
+    Calendar => "Theo tháng dương lịch",
+});
 
 /// How an indicator combines over units: SUM adds, AVG averages the
 /// reports, LAST adds each unit's latest value.
@@ -72,6 +86,12 @@ pub enum Aggregation {
     /// units.
     Last,
 }
+
+crate::labels!(Aggregation {
+    Sum => "Cộng tổng",
+    Avg => "Trung bình",
+    Last => "Số liệu cuối kỳ",
+});
 
 /// What kind of figure an indicator is: it decides which field of
 /// `IndicatorValueInput` a report gives and how the value is checked.
@@ -92,6 +112,14 @@ pub enum ValueType {
     Text,
 }
 
+crate::labels!(ValueType {
+    Integer => "Số nguyên",
+    Number => "Số",
+    Percentage => "Tỷ lệ (%)",
+    Boolean => "Có/Không",
+    Text => "Chữ",
+});
+
 /// How the two sides of a validation rule compare.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::regime_rule::Comparison")]
@@ -110,6 +138,15 @@ pub enum Comparison {
     Ne,
 }
 
+crate::labels!(Comparison {
+    Lt => "Nhỏ hơn (<)",
+    Le => "Nhỏ hơn hoặc bằng (≤)",
+    Eq => "Bằng (=)",
+    Ge => "Lớn hơn hoặc bằng (≥)",
+    Gt => "Lớn hơn (>)",
+    Ne => "Khác (≠)",
+});
+
 /// Where a report stands.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::report::ReportStatus")]
@@ -126,6 +163,14 @@ pub enum ReportStatus {
     Accepted,
 }
 
+crate::labels!(ReportStatus {
+    NotStarted => "Chưa thực hiện",
+    Draft => "Đang soạn",
+    Submitted => "Đã gửi",
+    Returned => "Bị trả lại",
+    Accepted => "Đã tiếp nhận",
+});
+
 /// A weekday off or a weekend day worked.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::holiday::DayKind")]
@@ -135,6 +180,11 @@ pub enum DayKind {
     /// A Saturday or Sunday worked in exchange (làm bù).
     Workday,
 }
+
+crate::labels!(DayKind {
+    Holiday => "Ngày nghỉ",
+    Workday => "Ngày làm bù",
+});
 
 /// How a mandate's implementation stands.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +199,13 @@ pub enum ImplementationStatus {
     /// Held up (vướng mắc); say why in `difficulties`.
     Blocked,
 }
+
+crate::labels!(ImplementationStatus {
+    NotStarted => "Chưa triển khai",
+    InProgress => "Đang triển khai",
+    Done => "Đã hoàn thành",
+    Blocked => "Vướng mắc",
+});
 
 /// What is recommended for a mandate: keep, amend, revoke or expand it
 /// (in a report's item and in the annual evaluation). Named `Proposal`
@@ -165,3 +222,10 @@ pub enum Proposal {
     /// Delegate more of the matter (mở rộng phân cấp).
     Expand,
 }
+
+crate::labels!(Proposal {
+    Keep => "Giữ nguyên",
+    Amend => "Sửa đổi",
+    Revoke => "Bãi bỏ",
+    Expand => "Mở rộng",
+});
