@@ -2,7 +2,7 @@
 //! opaque cursors over a `(sort key, id)` pair, and in-memory paging for
 //! lists a DataLoader has already fetched whole.
 
-use async_graphql::SimpleObject;
+use async_graphql::{Enum, InputObject, SimpleObject};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
@@ -51,6 +51,59 @@ impl Cursor {
     }
 }
 
+/// What a list is ordered by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderField {
+    /// By code: a unit's code, a mandate's code, a document's number, a
+    /// report's reporter by its place in the unit tree. The default.
+    #[default]
+    Code,
+    /// By name in Vietnamese alphabetical order (a, ă, â, b, c, d, đ, …;
+    /// syllable by syllable, tones không dấu, huyền, hỏi, ngã, sắc, nặng;
+    /// numbers by value): a unit's name, a mandate's title, a document's
+    /// subject (trích yếu), a report's reporting unit's name. The same on
+    /// SQLite and PostgreSQL.
+    Name,
+}
+
+crate::labels!(OrderField {
+    Code => "Theo mã",
+    Name => "Theo tên",
+});
+
+/// Which way a list runs.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    /// Ascending (A to Z), the default.
+    #[default]
+    Asc,
+    /// Descending (Z to A).
+    Desc,
+}
+
+crate::labels!(OrderDirection {
+    Asc => "Tăng dần",
+    Desc => "Giảm dần",
+});
+
+/// How a list is ordered: by code (the default) or by Vietnamese name, up
+/// or down. Items with the same key follow their ids, so pages never skip
+/// or repeat an item. A cursor belongs to the field it was read with;
+/// another field's cursor is BAD_USER_INPUT (the direction may change).
+#[derive(InputObject, Debug, Clone, Copy, Default)]
+pub struct ListOrder {
+    /// What to order by (default CODE).
+    #[graphql(default)]
+    pub field: OrderField,
+    /// Which way (default ASC).
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// The mark a cursor of a list ordered by name starts its key with (no
+/// code holds it), so that cursors of the two orders are never mixed.
+const NAME_CURSOR: char = '\u{1}';
+
 /// Checked Relay arguments: which slice of the ordered list to return.
 #[derive(Debug, Clone)]
 pub struct PageRequest {
@@ -59,6 +112,8 @@ pub struct PageRequest {
     pub before: Option<Cursor>,
     /// True for `last`: the slice is taken from the end.
     pub backward: bool,
+    /// True when the list runs downwards (`direction: DESC`).
+    pub descending: bool,
 }
 
 impl PageRequest {
@@ -92,14 +147,68 @@ impl PageRequest {
             after: after.map(|c| Cursor::decode("after", c)).transpose()?,
             before: before.map(|c| Cursor::decode("before", c)).transpose()?,
             backward,
+            descending: false,
         })
+    }
+
+    /// The same request on a list ordered by `order`: its direction set,
+    /// and its cursors checked to be of that order's field (a name
+    /// cursor's mark taken off, so that its key is the column's value).
+    pub fn ordered(mut self, order: Option<ListOrder>) -> AppResult<Self> {
+        let order = order.unwrap_or_default();
+        self.descending = order.direction == OrderDirection::Desc;
+        for (name, cursor) in [("after", &mut self.after), ("before", &mut self.before)] {
+            let Some(c) = cursor else { continue };
+            let by_name = c.key.starts_with(NAME_CURSOR);
+            if by_name != (order.field == OrderField::Name) {
+                return Err(AppError::invalid(format!(
+                    "`{name}` is a cursor of a list ordered by another field than {}",
+                    if order.field == OrderField::Name {
+                        "NAME"
+                    } else {
+                        "CODE"
+                    }
+                )));
+            }
+            if by_name {
+                c.key.remove(0);
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// The cursor of an item at `key` in a list ordered by name (see
+/// [`PageRequest::ordered`]).
+pub fn name_cursor(key: &str, id: Uuid) -> Cursor {
+    let mut marked = String::with_capacity(key.len() + 1);
+    marked.push(NAME_CURSOR);
+    marked.push_str(key);
+    Cursor::new(marked, id)
+}
+
+/// The column a list ordered by `order` is keyed by: `code` or `name`.
+pub fn order_column<C>(order: Option<ListOrder>, code: C, name: C) -> C {
+    match order.unwrap_or_default().field {
+        OrderField::Code => code,
+        OrderField::Name => name,
+    }
+}
+
+/// The cursor of an item at `code` (or at `name_key`, when the list is
+/// ordered by name).
+pub fn cursor_by(order: Option<ListOrder>, code: &str, name_key: &str, id: Uuid) -> Cursor {
+    match order.unwrap_or_default().field {
+        OrderField::Code => Cursor::new(code, id),
+        OrderField::Name => name_cursor(name_key, id),
     }
 }
 
 impl PageRequest {
-    /// The SQL order of the probe: descending when paging backward.
+    /// The SQL order of the probe: descending when paging backward on an
+    /// ascending list or forward on a descending one.
     pub fn order(&self) -> sea_orm::Order {
-        if self.backward {
+        if self.backward != self.descending {
             sea_orm::Order::Desc
         } else {
             sea_orm::Order::Asc
@@ -128,30 +237,38 @@ impl PageRequest {
     }
 
     /// The rows strictly between the cursors, for a list ordered by
-    /// `(key, id)`.
-    pub fn keyset<C: sea_orm::ColumnTrait>(&self, key: C, id: C) -> sea_orm::Condition {
+    /// `(key, id)` in the request's direction (the key may be another
+    /// table's column, joined).
+    pub fn keyset<K: sea_orm::ColumnTrait, I: sea_orm::ColumnTrait>(
+        &self,
+        key: K,
+        id: I,
+    ) -> sea_orm::Condition {
         use sea_orm::Condition;
-        // `key >= c` besides the exact test lets the database seek the
-        // (key) index to the cursor instead of scanning it from the start
-        // on every page (on SQLite a whole export's pages cost O(n²)).
+        // Past `c` in list order: above it on an ascending list, below it
+        // on a descending one. `key >= c` besides the exact test lets the
+        // database seek the (key) index to the cursor instead of scanning
+        // it from the start on every page (on SQLite a whole export's
+        // pages cost O(n²)).
+        let past = |c: &Cursor, upwards: bool| {
+            let k = c.key.as_str();
+            let (bound, strict, id_strict) = if upwards {
+                (key.gte(k), key.gt(k), id.gt(c.id))
+            } else {
+                (key.lte(k), key.lt(k), id.lt(c.id))
+            };
+            Condition::all().add(bound).add(
+                Condition::any()
+                    .add(strict)
+                    .add(Condition::all().add(key.eq(k)).add(id_strict)),
+            )
+        };
         let mut cond = Condition::all();
         if let Some(c) = &self.after {
-            cond = cond.add(key.gte(c.key.as_str())).add(
-                Condition::any().add(key.gt(c.key.as_str())).add(
-                    Condition::all()
-                        .add(key.eq(c.key.as_str()))
-                        .add(id.gt(c.id)),
-                ),
-            );
+            cond = cond.add(past(c, !self.descending));
         }
         if let Some(c) = &self.before {
-            cond = cond.add(key.lte(c.key.as_str())).add(
-                Condition::any().add(key.lt(c.key.as_str())).add(
-                    Condition::all()
-                        .add(key.eq(c.key.as_str()))
-                        .add(id.lt(c.id)),
-                ),
-            );
+            cond = cond.add(past(c, self.descending));
         }
         cond
     }
@@ -187,16 +304,27 @@ impl<T> Page<T> {
         }
     }
 
-    /// Pages a whole list already sorted by `cursor`.
+    /// Pages a whole list, sorting it by `cursor` in the request's
+    /// direction.
     pub fn slice(items: Vec<T>, request: &PageRequest, cursor: impl Fn(&T) -> Cursor) -> Self {
-        let window: Vec<T> = items
+        // Past `a` in list order.
+        let past = |c: &Cursor, a: &Cursor| if request.descending { c < a } else { c > a };
+        let mut window: Vec<(Cursor, T)> = items
             .into_iter()
-            .filter(|item| {
-                let c = cursor(item);
-                request.after.as_ref().is_none_or(|a| &c > a)
-                    && request.before.as_ref().is_none_or(|b| &c < b)
+            .map(|item| (cursor(&item), item))
+            .filter(|(c, _)| {
+                request.after.as_ref().is_none_or(|a| past(c, a))
+                    && request.before.as_ref().is_none_or(|b| past(b, c))
             })
             .collect();
+        window.sort_by(|(a, _), (b, _)| {
+            if request.descending {
+                b.cmp(a)
+            } else {
+                a.cmp(b)
+            }
+        });
+        let window: Vec<T> = window.into_iter().map(|(_, item)| item).collect();
         let total = window.len();
         let limit = (request.limit as usize).min(total);
         let (start, end) = if request.backward {

@@ -20,7 +20,7 @@ use super::document_number;
 use crate::audit::{self, Change};
 use crate::auth::Authority;
 use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{Cursor, ListOrder, Page, PageRequest};
 use crate::text::{check_text, fold_all, folded_contains, number_key};
 use crate::units::service::existing as existing_unit;
 
@@ -311,6 +311,7 @@ pub async fn create_document(
     let doc = document::Model {
         id: Uuid::now_v7(),
         search_text: fold_all(&[&number, &subject, &issuer_name]),
+        name_key: crate::text::sort_key(&subject),
         number_key: key,
         number,
         doc_type: input.doc_type,
@@ -407,25 +408,28 @@ impl DocumentFilter {
     }
 }
 
-/// The cursor documents are paged by: `(number key, id)`.
-pub fn cursor(doc: &document::Model) -> Cursor {
-    Cursor::new(doc.number_key.clone(), doc.id)
+/// The cursor of `doc` in a list ordered by `order`: `(number key, id)`
+/// or `(subject key, id)`.
+pub fn cursor_in(order: Option<ListOrder>, doc: &document::Model) -> Cursor {
+    crate::pagination::cursor_by(order, &doc.number_key, &doc.name_key, doc.id)
 }
 
-/// One page of the documents matching `filter`, ordered by number (as
-/// folded text) then id. Documents are public.
+/// One page of the documents matching `filter`, ordered by `order`
+/// (number as folded text, or subject in Vietnamese order) then id.
+/// Documents are public.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &DocumentFilter,
     page: &PageRequest,
+    order: Option<ListOrder>,
 ) -> AppResult<Page<document::Model>> {
-    page.fetch::<document::Entity>(
-        db,
-        filter.condition(),
+    let key = crate::pagination::order_column(
+        order,
         document::Column::NumberKey,
-        document::Column::Id,
-    )
-    .await
+        document::Column::NameKey,
+    );
+    page.fetch::<document::Entity>(db, filter.condition(), key, document::Column::Id)
+        .await
 }
 
 /// How many documents match `filter`.

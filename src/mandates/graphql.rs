@@ -14,7 +14,7 @@ use crate::calendar;
 use crate::error::{AppError, AppResult, UserErrorCode};
 use crate::graphql::ContextExt;
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
-use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
+use crate::pagination::{ListOrder, Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
 use crate::units::graphql::{Unit, unit_by_id};
 use crate::units::loaders::UnitLoaders;

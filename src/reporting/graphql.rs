@@ -31,7 +31,7 @@ use crate::graphql::{
     Date, DateTime, NodeKind, UserError, decode_id_of, encode_id, required, split,
 };
 use crate::mandates::graphql::Mandate;
-use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
+use crate::pagination::{ListOrder, PageInfo, PageRequest, page_complexity};
 use crate::units::graphql::{Unit, UnitKind, unit_by_id};
 use crate::units::loaders::UnitLoaders;
 

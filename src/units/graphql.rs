@@ -18,7 +18,7 @@ use crate::calendar;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ContextExt;
 use crate::graphql::{Date, NodeKind, UserError, decode_id_of, encode_id, split};
-use crate::pagination::{Page, PageInfo, PageRequest, page_complexity};
+use crate::pagination::{ListOrder, Page, PageInfo, PageRequest, page_complexity};
 use crate::text;
 
 mod read;
@@ -40,6 +40,13 @@ pub enum UnitKind {
     /// UBND xã, phường, thị trấn, đặc khu.
     Commune,
 }
+
+crate::labels!(UnitKind {
+    Province => "Cấp tỉnh",
+    Department => "Cơ quan cấp tỉnh",
+    District => "Cấp huyện",
+    Commune => "Cấp xã",
+});
 
 /// Legal type of a unit (loại đơn vị).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +85,23 @@ pub enum AdminType {
     Dvsncl,
 }
 
+crate::labels!(AdminType {
+    Tinh => "Tỉnh",
+    ThanhPho => "Thành phố",
+    Quan => "Quận",
+    Huyen => "Huyện",
+    ThiXa => "Thị xã",
+    Xa => "Xã",
+    Phuong => "Phường",
+    ThiTran => "Thị trấn",
+    DacKhu => "Đặc khu",
+    So => "Sở",
+    VanPhong => "Văn phòng UBND",
+    ThanhTra => "Thanh tra tỉnh",
+    Ban => "Ban",
+    Dvsncl => "Đơn vị sự nghiệp công lập",
+});
+
 /// What happened between a predecessor and a successor unit.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::unit_lineage::LineageKind")]
@@ -94,6 +118,14 @@ pub enum LineageKind {
     /// parent changed, e.g. when districts were abolished).
     Continuation,
 }
+
+crate::labels!(LineageKind {
+    Merge => "Sáp nhập",
+    Split => "Chia tách",
+    Rename => "Đổi tên",
+    Reclassify => "Chuyển đổi loại đơn vị",
+    Continuation => "Giữ nguyên, chuyển tiếp",
+});
 
 /// A node of the administrative tree (đơn vị): a People's Committee or a
 /// provincial body, valid over a range of dates.
@@ -217,7 +249,7 @@ impl Unit {
     }
 
     /// The units directly below, in force on `asOf` (default: the date this
-    /// unit is looked at), ordered by code.
+    /// unit is looked at), ordered by code unless `orderBy` says otherwise.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn children(
@@ -242,8 +274,13 @@ impl Unit {
             desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
         )]
         before: Option<String>,
+        #[graphql(
+            desc = "By code (the default) or by name in Vietnamese alphabetical order, ascending or descending."
+        )]
+        order_by: Option<ListOrder>,
     ) -> async_graphql::Result<UnitConnection> {
-        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
+            .ordered(order_by)?;
         let as_of = as_of.map_or(self.as_of, |d| d.0);
         let key = ChildrenKey {
             parent: self.model.id,
@@ -256,8 +293,13 @@ impl Unit {
             .await?
             .unwrap_or_default();
         let total = all.len() as u64;
-        let page = Page::slice(all, &page, service::cursor);
-        Ok(UnitConnection::new(page, as_of, TotalCount::Known(total)))
+        let page = Page::slice(all, &page, |m| service::cursor_in(order_by, m));
+        Ok(UnitConnection::new(
+            page,
+            as_of,
+            TotalCount::Known(total),
+            order_by,
+        ))
     }
 
     /// How many units lie anywhere below this one on `asOf` (default: the

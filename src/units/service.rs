@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{Cursor, ListOrder, Page, PageRequest, cursor_by, order_column};
 use crate::text;
 
 /// Width of one path segment: a hyphenated UUID and its `/`.
@@ -136,18 +136,27 @@ fn escape_like(text: &str) -> String {
     out
 }
 
-/// The cursor units are ordered and paged by: `(code, id)`.
+/// The cursor units are ordered and paged by by default: `(code, id)`.
 pub fn cursor(unit: &unit::Model) -> Cursor {
-    Cursor::new(unit.code.clone(), unit.id)
+    cursor_in(None, unit)
 }
 
-/// One page of the units matching `filter`, ordered by code then id.
+/// The cursor of `unit` in a list ordered by `order`: `(code, id)` or
+/// `(name key, id)`.
+pub fn cursor_in(order: Option<ListOrder>, unit: &unit::Model) -> Cursor {
+    cursor_by(order, &unit.code, &unit.name_key, unit.id)
+}
+
+/// One page of the units matching `filter`, ordered by `order` (code or
+/// Vietnamese name) then id.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &UnitFilter,
     page: &PageRequest,
+    order: Option<ListOrder>,
 ) -> AppResult<Page<unit::Model>> {
-    page.fetch::<unit::Entity>(db, filter.condition(), unit::Column::Code, unit::Column::Id)
+    let key = order_column(order, unit::Column::Code, unit::Column::NameKey);
+    page.fetch::<unit::Entity>(db, filter.condition(), key, unit::Column::Id)
         .await
 }
 
@@ -329,6 +338,7 @@ impl NewUnit<'_> {
             code: self.code.to_owned(),
             name: self.name.to_owned(),
             search_name: text::fold(self.name),
+            name_key: text::unit_name_key(self.name),
             kind: self.kind,
             admin_type: self.admin_type,
             parent_id: parent.map(|p| p.id),
@@ -369,6 +379,7 @@ pub(crate) mod tests {
             code: "00001".into(),
             name: "Xã Thử".into(),
             search_name: "xa thu".into(),
+            name_key: text::unit_name_key("Xã Thử"),
             kind: entity::unit::UnitKind::Commune,
             admin_type: entity::unit::AdminType::Xa,
             parent_id: None,

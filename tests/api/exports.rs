@@ -14,23 +14,7 @@ use phancap::units::admin;
 use phancap::users::service as users;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, national, spawn_app};
-
-const DEMO_PASSWORD: &str = "phancap-demo-2026";
-
-/// A demo user's token, signed in through GraphQL.
-async fn demo_token(app: &TestApp, username: &str) -> String {
-    let body = app
-        .graphql(
-            "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { accessToken } }",
-            json!({ "u": username, "p": DEMO_PASSWORD }),
-        )
-        .await;
-    body["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{username} signs in: {body}"))
-        .to_owned()
-}
+use crate::helpers::{TestApp, demo_token, national, spawn_app};
 
 /// GETs `path` (path-absolute), with a bearer token when given; returns
 /// the status, the content type and the body.

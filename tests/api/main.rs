@@ -33,3 +33,4 @@ mod rules;
 mod schema;
 mod servers;
 mod units;
+mod vietnamese;

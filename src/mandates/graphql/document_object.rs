@@ -245,9 +245,11 @@ pub struct DocumentFilter {
 pub struct DocumentConnection {
     pub(super) page: Page<document::Model>,
     pub(super) filter: documents::DocumentFilter,
+    /// The order the list was read in, which its cursors follow.
+    pub(super) order: Option<ListOrder>,
 }
 
-/// A page of documents (Relay connection), ordered by number.
+/// A page of documents (Relay connection).
 #[Object]
 impl DocumentConnection {
     /// The documents of this page with their cursors.
@@ -256,7 +258,7 @@ impl DocumentConnection {
             .items
             .iter()
             .map(|d| DocumentEdge {
-                cursor: documents::cursor(d).encode(),
+                cursor: documents::cursor_in(self.order, d).encode(),
                 node: Document(d.clone()),
             })
             .collect()
@@ -269,7 +271,7 @@ impl DocumentConnection {
 
     /// Where this page sits in the whole list.
     async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, documents::cursor)
+        PageInfo::of(&self.page, |d| documents::cursor_in(self.order, d))
     }
 
     /// How many documents match, over all pages (counted when asked).

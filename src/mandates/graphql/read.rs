@@ -31,9 +31,11 @@ pub struct MandateConnection {
     as_of: NaiveDate,
     viewer: Option<Viewer>,
     filter: service::MandateFilter,
+    /// The order the list was read in, which its cursors follow.
+    order: Option<ListOrder>,
 }
 
-/// A page of mandates (Relay connection), ordered by code.
+/// A page of mandates (Relay connection).
 #[Object]
 impl MandateConnection {
     /// The mandates of this page with their cursors.
@@ -42,7 +44,7 @@ impl MandateConnection {
             .items
             .iter()
             .map(|m| MandateEdge {
-                cursor: service::cursor(m).encode(),
+                cursor: service::cursor_in(self.order, m).encode(),
                 node: Mandate::new(m.clone(), self.as_of),
             })
             .collect()
@@ -59,7 +61,7 @@ impl MandateConnection {
 
     /// Where this page sits in the whole list.
     async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, service::cursor)
+        PageInfo::of(&self.page, |m| service::cursor_in(self.order, m))
     }
 
     /// How many mandates match, over all pages (counted when asked).
@@ -95,6 +97,13 @@ pub enum CoverageStatus {
     /// does not exist there on the date (a gap).
     NoHolder,
 }
+
+crate::labels!(CoverageStatus {
+    Delegated => "Đã phân cấp, ủy quyền",
+    Original => "Theo thẩm quyền gốc",
+    Lapsed => "Gián đoạn",
+    NoHolder => "Không có cơ quan thực hiện",
+});
 
 /// A catalogued matter's coverage in a territory.
 #[derive(SimpleObject)]
@@ -194,7 +203,7 @@ impl MandateQuery {
 
     /// Mandates the caller may see (anyone: those in force on `asOf`;
     /// signed-in users also the others delegated within their grants'
-    /// scope), ordered by code.
+    /// scope), ordered by code unless `orderBy` says otherwise.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn mandates(
@@ -223,8 +232,13 @@ impl MandateQuery {
             desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
         )]
         before: Option<String>,
+        #[graphql(
+            desc = "By code (the default) or by title in Vietnamese alphabetical order, ascending or descending."
+        )]
+        order_by: Option<ListOrder>,
     ) -> async_graphql::Result<MandateConnection> {
-        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
+            .ordered(order_by)?;
         let as_of = as_of.map_or_else(calendar::today, |d| d.0);
         let filter = filter.unwrap_or_default();
         let within = match &filter.within {
@@ -250,17 +264,18 @@ impl MandateQuery {
             search,
         };
         let viewer = ctx.viewer();
-        let page = service::list(ctx.db(), viewer, &query, as_of, &page).await?;
+        let page = service::list(ctx.db(), viewer, &query, as_of, &page, order_by).await?;
         Ok(MandateConnection {
             page,
             as_of,
             viewer: viewer.cloned(),
             filter: query,
+            order: order_by,
         })
     }
 
     /// Legal documents, public to everyone, ordered by number as folded
-    /// text ("QĐ" sorts as "qd").
+    /// text ("QĐ" sorts as "qd") unless `orderBy` says otherwise.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn documents(
@@ -283,8 +298,13 @@ impl MandateQuery {
             desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
         )]
         before: Option<String>,
+        #[graphql(
+            desc = "By number (CODE, the default) or by subject (trích yếu, NAME) in Vietnamese alphabetical order, ascending or descending."
+        )]
+        order_by: Option<ListOrder>,
     ) -> async_graphql::Result<DocumentConnection> {
-        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
+            .ordered(order_by)?;
         let filter = filter.unwrap_or_default();
         let query = documents::DocumentFilter {
             search: text::checked_opt("search", &filter.search, 100)?,
@@ -297,10 +317,11 @@ impl MandateQuery {
             year: filter.year,
             number: text::checked_opt("number", &filter.number, 100)?,
         };
-        let page = documents::list(ctx.db(), &query, &page).await?;
+        let page = documents::list(ctx.db(), &query, &page, order_by).await?;
         Ok(DocumentConnection {
             page,
             filter: query,
+            order: order_by,
         })
     }
 

@@ -139,9 +139,15 @@ pub async fn viewer_can(
     })
 }
 
-/// The cursor mandates are paged by: `(code, id)`.
+/// The cursor mandates are paged by by default: `(code, id)`.
 pub fn cursor(m: &mandate::Model) -> Cursor {
-    Cursor::new(m.code.clone(), m.id)
+    cursor_in(None, m)
+}
+
+/// The cursor of `m` in a list ordered by `order`: `(code, id)` or
+/// `(title key, id)`.
+pub fn cursor_in(order: Option<ListOrder>, m: &mandate::Model) -> Cursor {
+    crate::pagination::cursor_by(order, &m.code, &m.name_key, m.id)
 }
 
 /// The mandates `viewer` may see on `as_of` that match `filter`.
@@ -179,16 +185,20 @@ pub(super) fn list_condition(
     cond
 }
 
-/// One page of the mandates `viewer` may see, ordered by code.
+/// One page of the mandates `viewer` may see, ordered by `order` (code or
+/// Vietnamese title) then id.
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: Option<&Viewer>,
     filter: &MandateFilter,
     as_of: NaiveDate,
     page: &PageRequest,
+    order: Option<ListOrder>,
 ) -> AppResult<Page<mandate::Model>> {
     let cond = list_condition(viewer, filter, as_of);
-    page.fetch::<mandate::Entity>(db, cond, mandate::Column::Code, mandate::Column::Id)
+    let key =
+        crate::pagination::order_column(order, mandate::Column::Code, mandate::Column::NameKey);
+    page.fetch::<mandate::Entity>(db, cond, key, mandate::Column::Id)
         .await
 }
 

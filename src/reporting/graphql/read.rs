@@ -26,7 +26,7 @@ pub struct ReportFilter {
 
 /// A page of reports (Relay connection), down the unit tree.
 pub struct ReportConnection {
-    page: Page<report::Model>,
+    page: reports::ReportPage,
     filter: reports::ReportFilter,
 }
 
@@ -39,16 +39,18 @@ pub struct ReportEdge {
     node: Report,
 }
 
-/// A page of reports (Relay connection), ordered down the unit tree.
+/// A page of reports (Relay connection), ordered down the unit tree or by
+/// reporter name.
 #[Object]
 impl ReportConnection {
     /// The reports of this page with their cursors.
     async fn edges(&self) -> Vec<ReportEdge> {
         self.page
+            .page
             .items
             .iter()
             .map(|r| ReportEdge {
-                cursor: reports::cursor(r).encode(),
+                cursor: self.page.cursor(r).encode(),
                 node: Report(r.clone()),
             })
             .collect()
@@ -56,12 +58,12 @@ impl ReportConnection {
 
     /// The reports of this page.
     async fn nodes(&self) -> Vec<Report> {
-        self.page.items.iter().cloned().map(Report).collect()
+        self.page.page.items.iter().cloned().map(Report).collect()
     }
 
     /// Where this page sits in the whole list.
     async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, reports::cursor)
+        PageInfo::of(&self.page.page, |r| self.page.cursor(r))
     }
 
     /// How many reports match the filter (counted when asked).
@@ -247,8 +249,10 @@ impl ReportingQuery {
     }
 
     /// Reports whose reporter or recipient lies in the caller's scopes,
-    /// ordered down the unit tree.
+    /// ordered down the unit tree (CODE) or by the reporting unit's name
+    /// (NAME).
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn reports(
         &self,
         ctx: &Context<'_>,
@@ -270,9 +274,14 @@ impl ReportingQuery {
             desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
         )]
         before: Option<String>,
+        #[graphql(
+            desc = "Down the unit tree (CODE, the default) or by the reporting unit's name in Vietnamese alphabetical order (NAME), ascending or descending."
+        )]
+        order_by: Option<ListOrder>,
     ) -> async_graphql::Result<ReportConnection> {
         let viewer = ctx.signed_in()?;
-        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
+            .ordered(order_by)?;
         let f = filter.unwrap_or_default();
         let within = match &f.within {
             Some(id) => Some(
@@ -309,7 +318,7 @@ impl ReportingQuery {
                 .transpose()?,
             compiled: f.compiled,
         };
-        let page = reports::list(ctx.db(), Some(viewer), &filter, &page).await?;
+        let page = reports::list(ctx.db(), Some(viewer), &filter, &page, order_by).await?;
         Ok(ReportConnection { page, filter })
     }
 

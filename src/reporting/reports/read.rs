@@ -1,6 +1,8 @@
 //! Who may read which reports and what they may do with them; lists.
 
 use super::*;
+use crate::pagination::{ListOrder, OrderField};
+use sea_orm::QuerySelect;
 
 /// The range of report paths at or below `path`.
 pub(super) fn reporter_within(path: &str) -> Condition {
@@ -116,10 +118,28 @@ pub struct ReportFilter {
     pub compiled: Option<bool>,
 }
 
-/// The cursor reports are paged by: `(reporter path, id)`, so a page reads
-/// down the tree.
+/// The cursor reports are paged by by default: `(reporter path, id)`, so a
+/// page reads down the tree.
 pub fn cursor(r: &report::Model) -> Cursor {
     Cursor::new(r.reporter_path.clone(), r.id)
+}
+
+/// A page of reports with the sort key of each one's reporter's name (set
+/// when the list is ordered by name).
+pub struct ReportPage {
+    pub page: Page<report::Model>,
+    pub name_keys: std::collections::HashMap<Uuid, String>,
+    pub order: Option<ListOrder>,
+}
+
+impl ReportPage {
+    /// The cursor of `r` in this list's order.
+    pub fn cursor(&self, r: &report::Model) -> Cursor {
+        match self.name_keys.get(&r.id) {
+            Some(key) => crate::pagination::name_cursor(key, r.id),
+            None => cursor(r),
+        }
+    }
 }
 
 pub(super) fn filter_condition(viewer: Option<&Viewer>, filter: &ReportFilter) -> Condition {
@@ -182,16 +202,53 @@ pub(super) fn filter_condition(viewer: Option<&Viewer>, filter: &ReportFilter) -
     cond
 }
 
-/// One page of the reports `viewer` may read, down the tree.
+/// One page of the reports `viewer` may read, down the tree or (ordered
+/// by name) by their reporters' names in Vietnamese order.
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: Option<&Viewer>,
     filter: &ReportFilter,
     page: &PageRequest,
-) -> AppResult<Page<report::Model>> {
+    order: Option<ListOrder>,
+) -> AppResult<ReportPage> {
     let cond = filter_condition(viewer, filter);
-    page.fetch::<report::Entity>(db, cond, report::Column::ReporterPath, report::Column::Id)
-        .await
+    if order.unwrap_or_default().field == OrderField::Code {
+        let found = page
+            .fetch::<report::Entity>(db, cond, report::Column::ReporterPath, report::Column::Id)
+            .await?;
+        return Ok(ReportPage {
+            page: found,
+            name_keys: Default::default(),
+            order,
+        });
+    }
+    // The reporter's name key, joined: one statement, paged on the key.
+    let reporter = report::Entity::belongs_to(unit::Entity)
+        .from(report::Column::ReporterUnitId)
+        .to(unit::Column::Id)
+        .into();
+    let rows = report::Entity::find()
+        .select_also(unit::Entity)
+        .join(sea_orm::JoinType::InnerJoin, reporter)
+        .filter(cond.add(page.keyset(unit::Column::NameKey, report::Column::Id)))
+        .order_by(unit::Column::NameKey, page.order())
+        .order_by(report::Column::Id, page.order())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let mut name_keys = std::collections::HashMap::with_capacity(rows.len());
+    let reports = rows
+        .into_iter()
+        .map(|(r, u)| {
+            name_keys.insert(r.id, u.map(|u| u.name_key).unwrap_or_default());
+            r
+        })
+        .collect();
+    Ok(ReportPage {
+        page: Page::from_probe(reports, page),
+        name_keys,
+        order,
+    })
 }
 
 /// How many reports match.

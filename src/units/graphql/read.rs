@@ -13,11 +13,23 @@ pub struct UnitConnection {
     pub(super) page: Page<unit::Model>,
     pub(super) as_of: NaiveDate,
     pub(super) total: TotalCount,
+    /// The order the list was read in, which its cursors follow.
+    pub(super) order: Option<ListOrder>,
 }
 
 impl UnitConnection {
-    pub(super) fn new(page: Page<unit::Model>, as_of: NaiveDate, total: TotalCount) -> Self {
-        UnitConnection { page, as_of, total }
+    pub(super) fn new(
+        page: Page<unit::Model>,
+        as_of: NaiveDate,
+        total: TotalCount,
+        order: Option<ListOrder>,
+    ) -> Self {
+        UnitConnection {
+            page,
+            as_of,
+            total,
+            order,
+        }
     }
 }
 
@@ -30,7 +42,7 @@ impl UnitConnection {
             .items
             .iter()
             .map(|m| UnitEdge {
-                cursor: service::cursor(m).encode(),
+                cursor: service::cursor_in(self.order, m).encode(),
                 node: Unit::new(m.clone(), self.as_of),
             })
             .collect()
@@ -47,7 +59,7 @@ impl UnitConnection {
 
     /// Where this page sits in the whole list.
     pub(super) async fn page_info(&self) -> PageInfo {
-        PageInfo::of(&self.page, service::cursor)
+        PageInfo::of(&self.page, |m| service::cursor_in(self.order, m))
     }
 
     /// How many units match, over all pages.
@@ -148,8 +160,13 @@ impl UnitQuery {
             desc = "Only items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
         )]
         before: Option<String>,
+        #[graphql(
+            desc = "By code (the default) or by name in Vietnamese alphabetical order, ascending or descending."
+        )]
+        order_by: Option<ListOrder>,
     ) -> async_graphql::Result<UnitConnection> {
-        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?;
+        let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
+            .ordered(order_by)?;
         let db = ctx.db();
         let within = anchor(db, "within", within.as_ref()).await?;
         let parent = anchor(db, "parent", parent.as_ref()).await?;
@@ -171,8 +188,13 @@ impl UnitQuery {
             search,
             as_of,
         };
-        let found = service::list(db, &filter, &page).await?;
-        Ok(UnitConnection::new(found, as_of, TotalCount::Count(filter)))
+        let found = service::list(db, &filter, &page, order_by).await?;
+        Ok(UnitConnection::new(
+            found,
+            as_of,
+            TotalCount::Count(filter),
+            order_by,
+        ))
     }
 }
 
