@@ -71,14 +71,8 @@ def load(binary, env, work):
     provinces, communes = setup.prepare(binary, env)
     server = Server(binary, env)
     try:
-        setup.import_matters(server)
-        content = setup.registry(provinces, communes)
-        query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
-                 "{ summary { created errors { line message } } } }")
-        answer = setup.upload(server.url, server.token, query, "registry.csv", content, False)
-        summary = answer["data"]["importMandates"]["summary"]
-        assert not summary["errors"], summary
-        print(f"loaded: {summary['created']} mandates")
+        created = setup.load_registry(server, provinces, communes)
+        print(f"loaded: {created} mandates")
         setup.figures(server.url, server.token, provinces, communes, server.pid)
     finally:
         server.stop()

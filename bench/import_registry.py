@@ -178,6 +178,19 @@ def import_matters(server):
     assert done["importMatters"]["created"] == MATTERS, done
 
 
+def load_registry(server, provinces, communes):
+    """The matters and the generated registry imported for real; returns
+    how many mandates were created."""
+    import_matters(server)
+    content = registry(provinces, communes)
+    query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
+             "{ summary { created errors { line message } } } }")
+    answer = upload(server.url, server.token, query, "registry.csv", content, False)
+    summary = answer["data"]["importMandates"]["summary"]
+    assert not summary["errors"], summary
+    return summary["created"]
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)

@@ -113,20 +113,14 @@ def main():
         subprocess.run([binary, "import-units", "--structure", "legacy"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
         server = Server(binary, env)
-        setup.import_matters(server)
-        content = setup.registry(provinces, communes)
-        query = ("mutation($file: Upload!, $dryRun: Boolean!) { importMandates(file: $file, dryRun: $dryRun) "
-                 "{ summary { created errors { line message } } } }")
-        answer = setup.upload(server.url, server.token, query, "registry.csv", content, False)
-        summary = answer["data"]["importMandates"]["summary"]
-        assert not summary["errors"], summary
-        print(f"loaded: {summary['created']} mandates, both unit structures")
+        created = setup.load_registry(server, provinces, communes)
+        print(f"loaded: {created} mandates, both unit structures")
         sizes(path)
         print("whole lists, 100 a page        pages   CODE s   NAME s  ratio | first page ms CODE/NAME | slowest page ms CODE/NAME")
         for label, q, variables in [
             ("communes of 2025", UNITS, {"kind": "COMMUNE", "asOf": "2025-07-01"}),
             ("communes until 30/6/2025", UNITS, {"kind": "COMMUNE", "asOf": "2025-06-30"}),
-            (f"registry ({summary['created']} drafts)", MANDATES, {}),
+            (f"registry ({created} drafts)", MANDATES, {}),
         ]:
             code = walk(server, q, "CODE", variables)
             name = walk(server, q, "NAME", variables)

@@ -672,6 +672,10 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         "change feed: {} changes; `service.lienthong` (VIEWER over Thái Nguyên) syncs the province with `changes(after:)` (see README, The change feed)",
         report.changes
     );
+    println!(
+        "in Vietnamese: Thái Nguyên's communes by name begin {} (`units(parent: …, orderBy: {{field: NAME}})`); `labels` gives \"Phân cấp\" for DECENTRALIZATION; messages are Vietnamese unless Accept-Language: en (see README, Vietnamese)",
+        first_communes_by_name(conn).await?.join(", ")
+    );
     if !report.users_created.is_empty() {
         println!();
         println!(
@@ -690,6 +694,34 @@ async fn load_demo(conn: &DatabaseConnection) -> Result<(), BoxError> {
         println!("service account token: phancap token --username service.lienthong --ttl 30d");
     }
     Ok(())
+}
+
+/// The first four communes of the demo province in Vietnamese order.
+async fn first_communes_by_name(conn: &DatabaseConnection) -> Result<Vec<String>, BoxError> {
+    use crate::pagination::{ListOrder, OrderField, PageRequest};
+    let today = crate::calendar::today();
+    let province = units::service::find_by_code(
+        conn,
+        crate::demo::DEMO_PROVINCE,
+        Some(entity::unit::UnitKind::Province),
+        today,
+    )
+    .await?
+    .ok_or("the demo province is not in force today")?;
+    let filter = units::service::UnitFilter {
+        kind: Some(entity::unit::UnitKind::Commune),
+        within: None,
+        parent: Some(province.id),
+        search: None,
+        as_of: today,
+    };
+    let order = Some(ListOrder {
+        field: OrderField::Name,
+        ..Default::default()
+    });
+    let page = PageRequest::parse(Some(4), None, None, None)?.ordered(order)?;
+    let page = units::service::list(conn, &filter, &page, order).await?;
+    Ok(page.items.into_iter().map(|u| u.name).collect())
 }
 
 /// `phancap evaluations open`: idempotent, so that a scheduler may run it
