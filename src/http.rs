@@ -156,7 +156,7 @@ pub async fn graphql_post(
         // byte of the body is read.
         match authenticate(&state, &headers).await {
             Ok(Some(_)) => {}
-            Ok(None) => return unauthenticated(),
+            Ok(None) => return unauthenticated(crate::labels::Lang::from_headers(&headers)),
             Err((response, _)) => return response,
         }
         if headers.contains_key(IDEMPOTENCY_KEY) {
@@ -327,6 +327,7 @@ async fn respond(
         started,
         idempotent,
     } = request;
+    let lang = crate::labels::Lang::from_headers(headers);
     let viewer = match authenticate(state, headers).await {
         Ok(viewer) => viewer,
         Err((mut response, outcome)) => {
@@ -343,7 +344,7 @@ async fn respond(
     if viewer.is_none()
         && let Err(wait) = state.anonymous_limit.check(peer.ip()).await
     {
-        return too_many(state, operations.count(), started, wait);
+        return too_many(state, operations.count(), started, wait, lang);
     }
     // Keys are a signed-in caller's: anonymous callers can only sign in,
     // and a sign-in's token is never kept for a replay.
@@ -376,14 +377,20 @@ async fn respond(
                 return error_response(
                     StatusCode::CONFLICT,
                     "CONFLICT",
-                    "a request with this Idempotency-Key is still being answered; retry shortly",
+                    lang.pick(
+                        "Một yêu cầu với cùng khóa Idempotency-Key đang được xử lý; vui lòng thử lại sau giây lát.",
+                        "a request with this Idempotency-Key is still being answered; retry shortly",
+                    ),
                 );
             }
             Ok(Claim::Reused) => {
                 return error_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "IDEMPOTENCY_KEY_REUSED",
-                    "this Idempotency-Key was used for another request; use a new key",
+                    lang.pick(
+                        "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa mới.",
+                        "this Idempotency-Key was used for another request; use a new key",
+                    ),
                 );
             }
             Err(err) => {
@@ -396,11 +403,6 @@ async fn respond(
             }
         }
     }
-    let lang = crate::labels::Lang::from_accept_language(
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
     let mut context = Context {
         state,
         viewer: viewer.as_ref(),
@@ -446,7 +448,7 @@ async fn respond(
         {
             tracing::error!(error = %err, "freeing an idempotency key failed");
         }
-        return too_many(state, 0, started, wait);
+        return too_many(state, 0, started, wait, lang);
     }
     // A sign-in's answer holds a token: it is never kept.
     let signs_in = context.sign_ins > 0;
@@ -495,7 +497,10 @@ async fn authenticate(
     let header = value.to_str().unwrap_or("");
     match Viewer::from_authorization(&state.db, &state.tokens, header).await {
         Ok(Some((viewer, _))) => Ok(Some(viewer)),
-        Ok(None) => Err((unauthenticated(), Outcome::Unauthenticated)),
+        Ok(None) => Err((
+            unauthenticated(crate::labels::Lang::from_headers(headers)),
+            Outcome::Unauthenticated,
+        )),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
             Err((

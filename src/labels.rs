@@ -41,8 +41,9 @@ impl Lang {
             };
             let mut q = 1.0f32;
             for param in parts {
-                if let Some(value) = param.trim().strip_prefix("q=") {
-                    q = value.trim().parse().unwrap_or(0.0);
+                let param = param.trim();
+                if param.len() >= 2 && param[..2].eq_ignore_ascii_case("q=") {
+                    q = param[2..].trim().parse().unwrap_or(0.0);
                 }
             }
             if !(q > 0.0 && q <= 1.0) {
@@ -53,6 +54,28 @@ impl Lang {
             }
         }
         best.map_or(Lang::Vi, |(_, lang)| lang)
+    }
+
+    /// The language of a request's headers: every `Accept-Language` line
+    /// read as one list.
+    pub fn from_headers(headers: &axum::http::HeaderMap) -> Lang {
+        let lines: Vec<&str> = headers
+            .get_all(axum::http::header::ACCEPT_LANGUAGE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if lines.is_empty() {
+            return Lang::Vi;
+        }
+        Lang::from_accept_language(Some(&lines.join(",")))
+    }
+
+    /// `vi` or `en`, whichever this language is.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
     }
 
     /// The language of the request being resolved (Vietnamese when none
@@ -240,6 +263,8 @@ mod tests {
             (Some("fr, de"), Lang::Vi),
             (Some("en;q=0"), Lang::Vi),
             (Some("en;q=abc"), Lang::Vi),
+            (Some("en;Q=0, vi;q=0.1"), Lang::Vi),
+            (Some("vi;Q=0.2, en;Q=0.9"), Lang::En),
             (Some(";;,,"), Lang::Vi),
         ] {
             assert_eq!(Lang::from_accept_language(header), lang, "{header:?}");

@@ -153,12 +153,14 @@ impl PageRequest {
 
     /// The same request on a list ordered by `order`: its direction set,
     /// and its cursors checked to be of that order's field (a name
-    /// cursor's mark taken off, so that its key is the column's value).
+    /// cursor keeps its mark, as the items' cursors it is compared with
+    /// in memory do; [`PageRequest::keyset`] compares the column with the
+    /// key without it).
     pub fn ordered(mut self, order: Option<ListOrder>) -> AppResult<Self> {
         let order = order.unwrap_or_default();
         self.descending = order.direction == OrderDirection::Desc;
-        for (name, cursor) in [("after", &mut self.after), ("before", &mut self.before)] {
-            let Some(c) = cursor else { continue };
+        for (name, cursor) in [("after", &self.after), ("before", &self.before)] {
+            let Some(c) = cursor.as_ref() else { continue };
             let by_name = c.key.starts_with(NAME_CURSOR);
             if by_name != (order.field == OrderField::Name) {
                 return Err(AppError::invalid(format!(
@@ -169,9 +171,6 @@ impl PageRequest {
                         "CODE"
                     }
                 )));
-            }
-            if by_name {
-                c.key.remove(0);
             }
         }
         Ok(self)
@@ -251,7 +250,8 @@ impl PageRequest {
         // it from the start on every page (on SQLite a whole export's
         // pages cost O(n²)).
         let past = |c: &Cursor, upwards: bool| {
-            let k = c.key.as_str();
+            // The column's value: a name cursor's key without its mark.
+            let k = c.key.strip_prefix(NAME_CURSOR).unwrap_or(&c.key);
             let (bound, strict, id_strict) = if upwards {
                 (key.gte(k), key.gt(k), id.gt(c.id))
             } else {

@@ -22,8 +22,11 @@
 //! * letters of other scripts after the Latin ones, by code point.
 //!
 //! The key is, per syllable, one character per letter (`A`…`Z`, `a`…`g`),
-//! `"` and one tone digit per letter; a number is its length then its
-//! digits; syllables and numbers are joined by `!`. After a space come the
+//! `"` and the syllable's tone digit (the tone counts wherever its mark
+//! sits: "Hoà" and "Hòa", "Thuỷ" and "Thủy" are one word); a number is its
+//! length then its digits; syllables and numbers are joined by `!`.
+//! Compatibility forms count as what they stand for (full-width digits,
+//! a no-break space), zero-width characters and soft hyphens not at all. After a space come the
 //! case marks of all letters. Only the first [`MAX_UNITS`] letters and
 //! numbers count: longer texts that agree that far are ordered by the
 //! list's tie-breaker (the id).
@@ -56,19 +59,23 @@ const OTHER: char = '~';
 pub fn sort_key(text: &str) -> String {
     let mut key = String::with_capacity(text.len() * 2 + 2);
     let mut cases = String::new();
-    // The tones of the syllable being read; empty between syllables.
-    let mut tones = String::new();
+    // The syllable being read (None between syllables): its tone, the
+    // first tone mark on any of its letters, wherever it sits ("Hoà" and
+    // "Hòa" are one word).
+    let mut syllable: Option<u8> = None;
     let mut units = 0usize;
     // Whether a segment (syllable or number) was written and not yet
     // followed by a break.
     let mut after_segment = false;
-    let mut chars = text.nfd().peekable();
+    // Compatibility forms read as what they stand for: full-width and
+    // superscript digits as digits, a no-break space as a space.
+    let mut chars = text.nfkd().filter(|c| !is_ignorable(*c)).peekable();
     while let Some(c) = chars.next() {
         if units >= MAX_UNITS {
             break;
         }
         if c.is_ascii_digit() {
-            end_syllable(&mut key, &mut tones);
+            end_syllable(&mut key, &mut syllable);
             if after_segment {
                 key.push(BREAK);
             }
@@ -80,8 +87,13 @@ pub fn sort_key(text: &str) -> String {
             let value = digits.trim_start_matches('0');
             let value = if value.is_empty() { "0" } else { value };
             // The length first, so that a shorter number is the smaller:
-            // '1'…'@' for 1 to 16 digits (longer ones share '@').
-            key.push(char::from(b'0' + value.len().min(16) as u8));
+            // '1'…'?' for 1 to 15 digits, then '@' and two digits.
+            if value.len() < 16 {
+                key.push(char::from(b'0' + value.len() as u8));
+            } else {
+                key.push('@');
+                key.push_str(&format!("{:02}", value.len().min(99)));
+            }
             key.push_str(value);
             after_segment = true;
             units += 1;
@@ -91,7 +103,7 @@ pub fn sort_key(text: &str) -> String {
             // Whitespace, punctuation, symbols and stray combining marks
             // end a syllable.
             if !is_mark(c) {
-                end_syllable(&mut key, &mut tones);
+                end_syllable(&mut key, &mut syllable);
             }
             continue;
         }
@@ -101,10 +113,14 @@ pub fn sort_key(text: &str) -> String {
             marks.push(m);
             chars.next();
         }
-        if tones.is_empty() && after_segment {
+        if syllable.is_none() && after_segment {
             key.push(BREAK);
         }
-        let lower = c.to_lowercase().next().unwrap_or(c);
+        let lower = match c.to_lowercase().next().unwrap_or(c) {
+            // Icelandic eth, typed for Đ by mistake.
+            'ð' => 'đ',
+            lower => lower,
+        };
         match ALPHABET.iter().position(|&a| a == modified(lower, &marks)) {
             Some(i) => key.push(char::from(LETTER_KEYS[i])),
             None => {
@@ -112,12 +128,16 @@ pub fn sort_key(text: &str) -> String {
                 key.push_str(&format!("{:06x}", u32::from(lower)));
             }
         }
-        tones.push(char::from(b'0' + tone(&marks)));
+        let tone = tone(&marks);
+        syllable = Some(match syllable {
+            Some(t) if t != 0 => t,
+            _ => tone,
+        });
         cases.push(if c.is_uppercase() { 'u' } else { 'l' });
         after_segment = true;
         units += 1;
     }
-    end_syllable(&mut key, &mut tones);
+    end_syllable(&mut key, &mut syllable);
     key.push(' ');
     key.push_str(&cases);
     key
@@ -143,7 +163,8 @@ const UNIT_TYPES: [&str; 9] = [
 /// place up; names without such a word ("Sở Nội vụ") are keyed whole.
 pub fn unit_name_key(name: &str) -> String {
     let name = name.trim_start();
-    let lower: String = name.nfc().flat_map(char::to_lowercase).collect();
+    // NFKC: a no-break space after the type word is a space.
+    let lower: String = name.nfkc().flat_map(char::to_lowercase).collect();
     for prefix in UNIT_TYPES {
         if let Some(rest) = lower.strip_prefix(prefix)
             && !rest.trim().is_empty()
@@ -151,20 +172,28 @@ pub fn unit_name_key(name: &str) -> String {
             // The same number of characters off the original (case aside,
             // lower-casing these words keeps their length in characters).
             let skip = prefix.chars().count();
-            let original: String = name.nfc().skip(skip).collect();
+            let original: String = name.nfkc().skip(skip).collect();
             return sort_key(&original);
         }
     }
     sort_key(name)
 }
 
-/// Closes the syllable being read, if any: its tones after its letters.
-fn end_syllable(key: &mut String, tones: &mut String) {
-    if !tones.is_empty() {
+/// Closes the syllable being read, if any: its tone after its letters.
+fn end_syllable(key: &mut String, syllable: &mut Option<u8>) {
+    if let Some(tone) = syllable.take() {
         key.push(TONES);
-        key.push_str(tones);
-        tones.clear();
+        key.push(char::from(b'0' + tone));
     }
+}
+
+/// Characters that are not there for a reader: zero-width spaces and
+/// joiners, the word joiner, a byte-order mark, a soft hyphen.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// Whether `c` is a combining mark (as left by NFD).
@@ -247,6 +276,10 @@ mod tests {
         assert_order(&["ma chay", "ma quỷ", "mà chay", "má"]);
         assert_order(&["Phú Bình", "Phú Lạc", "Phú Lương", "Phụ Lạc"]);
         assert_order(&["Anh Sơn", "Ánh Dương"]);
+        // The tone belongs to the syllable, wherever its mark is written.
+        assert_eq!(sort_key("Hoà Bình"), sort_key("Hòa Bình"));
+        assert_eq!(sort_key("Thuỷ"), sort_key("Thủy"));
+        assert_order(&["Hòa An", "Hoà Bình", "Hỏa", "Hoá Bình", "Hóa Sơn"]);
     }
 
     #[test]
@@ -262,6 +295,16 @@ mod tests {
         ]);
         assert_order(&["Tân Cương", "Tân Khánh", "Tân Kỳ", "Tân Thành"]);
         assert_order(&["Xã 3", "Xã An"]);
+        assert_order(&[
+            "ZZ 999999999999999",
+            "ZZ 99999999999999999",
+            "ZZ 100000000000000000",
+        ]);
+        // Full-width and superscript digits are digits; invisible
+        // characters are nothing; Ð is the Đ it was meant to be.
+        assert_eq!(sort_key("Tổ ２"), sort_key("Tổ 2"));
+        assert_eq!(sort_key("Đại\u{200B}Từ"), sort_key("ĐạiTừ"));
+        assert_eq!(sort_key("Ðại Từ")[..8], sort_key("Đại Từ")[..8]);
     }
 
     #[test]
@@ -304,6 +347,11 @@ mod tests {
                 "Sở Nội vụ",
                 "Tỉnh Thái Nguyên",
             ]
+        );
+        // A no-break space after the type word is a space.
+        assert_eq!(
+            unit_name_key("Xã\u{A0}Đại Phúc"),
+            unit_name_key("Xã Đại Phúc")
         );
         // Only a type word followed by a name is left out.
         assert_eq!(unit_name_key("Xã"), sort_key("Xã"));

@@ -68,6 +68,7 @@ pub(super) fn too_many(
     count: usize,
     started: Instant,
     wait: u64,
+    lang: crate::labels::Lang,
 ) -> axum::response::Response {
     for _ in 0..count {
         state
@@ -77,7 +78,14 @@ pub(super) fn too_many(
     let mut response = error_response(
         StatusCode::TOO_MANY_REQUESTS,
         "RATE_LIMITED",
-        &format!("too many requests from this address; try again in {wait} s"),
+        &match lang {
+            crate::labels::Lang::Vi => {
+                format!("Có quá nhiều yêu cầu từ địa chỉ này; vui lòng thử lại sau {wait} giây.")
+            }
+            crate::labels::Lang::En => {
+                format!("too many requests from this address; try again in {wait} s")
+            }
+        },
     );
     if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
         response.headers_mut().insert(RETRY_AFTER, value);
@@ -140,11 +148,14 @@ impl serde::Serialize for Body<'_> {
     }
 }
 
-pub(super) fn unauthenticated() -> axum::response::Response {
+pub(super) fn unauthenticated(lang: crate::labels::Lang) -> axum::response::Response {
     let mut response = error_response(
         StatusCode::UNAUTHORIZED,
         "UNAUTHENTICATED",
-        "the access token is invalid, expired or of an inactive user",
+        lang.pick(
+            "Phiên đăng nhập không hợp lệ hoặc đã hết hạn (hoặc tài khoản đã bị vô hiệu hóa); vui lòng đăng nhập lại.",
+            "the access token is invalid, expired or of an inactive user",
+        ),
     );
     response.headers_mut().insert(
         WWW_AUTHENTICATE,

@@ -2,6 +2,7 @@
 //! connection and checked again at every event.
 
 use super::*;
+use crate::labels::Lang;
 
 /// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the
 /// older graphql-ws). The caller authenticates in `connection_init` with
@@ -33,18 +34,30 @@ pub async fn graphql_ws(
     }
     // Each connection counts as one anonymous request of its address.
     if let Err(wait) = state.anonymous_limit.check(peer.ip()).await {
-        return too_many(&state, 0, Instant::now(), wait);
+        return too_many(
+            &state,
+            0,
+            Instant::now(),
+            wait,
+            crate::labels::Lang::from_headers(&headers),
+        );
     }
+    // The language of the connection, from its upgrade request.
+    let lang = Lang::from_headers(&headers);
     upgrade
         .max_message_size(WS_MAX_MESSAGE)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let _open = state.metrics.websocket_opened();
             let schema = state.schema.clone();
-            async_graphql_axum::GraphQLWebSocket::new(socket, SubscriptionsOnly(schema), protocol)
-                .on_connection_init(move |payload| connection_data(state, payload, peer))
-                .serve()
-                .await
+            async_graphql_axum::GraphQLWebSocket::new(
+                socket,
+                SubscriptionsOnly(schema, lang),
+                protocol,
+            )
+            .on_connection_init(move |payload| connection_data(state, payload, peer, lang))
+            .serve()
+            .await
         })
 }
 
@@ -56,7 +69,14 @@ pub(super) const WS_MAX_MESSAGE: usize = 64 * 1024;
 /// `POST /graphql`, where the viewer is checked at every request and the
 /// per-request limits apply.
 #[derive(Clone)]
-pub(super) struct SubscriptionsOnly(AppSchema);
+pub(super) struct SubscriptionsOnly(AppSchema, Lang);
+
+/// `response` coded, its messages in `lang`.
+fn answered(response: Response, lang: Lang) -> Response {
+    let mut response = code_all(response);
+    crate::graphql::codes::translate(&mut response, lang);
+    response
+}
 
 impl SubscriptionsOnly {
     /// Why `request` is not served here, if it is not.
@@ -83,10 +103,14 @@ impl SubscriptionsOnly {
 
 impl async_graphql::Executor for SubscriptionsOnly {
     async fn execute(&self, request: Request) -> Response {
-        code_all(match Self::refusal(&request) {
-            Some(error) => Response::from_errors(vec![error]),
-            None => async_graphql::Executor::execute(&self.0, request).await,
-        })
+        let lang = self.1;
+        answered(
+            match Self::refusal(&request) {
+                Some(error) => Response::from_errors(vec![error]),
+                None => async_graphql::Executor::execute(&self.0, request.data(lang)).await,
+            },
+            lang,
+        )
     }
 
     fn execute_stream(
@@ -97,14 +121,17 @@ impl async_graphql::Executor for SubscriptionsOnly {
         use async_graphql::futures_util::StreamExt;
         // Every answer is coded here too: a refusal made before the schema
         // runs never passes through the error-code extension.
+        let lang = self.1;
         match Self::refusal(&request) {
             Some(error) => async_graphql::futures_util::stream::once(async move {
-                code_all(Response::from_errors(vec![error]))
+                answered(Response::from_errors(vec![error]), lang)
             })
             .boxed(),
-            None => async_graphql::Executor::execute_stream(&self.0, request, session_data)
-                .map(code_all)
-                .boxed(),
+            None => {
+                async_graphql::Executor::execute_stream(&self.0, request.data(lang), session_data)
+                    .map(move |r| answered(r, lang))
+                    .boxed()
+            }
         }
     }
 }
@@ -113,6 +140,7 @@ pub(super) async fn connection_data(
     state: GraphqlState,
     payload: Value,
     peer: SocketAddr,
+    lang: Lang,
 ) -> async_graphql::Result<async_graphql::Data> {
     let mut data = async_graphql::Data::default();
     per_request(&mut data, &state.db);
@@ -129,9 +157,11 @@ pub(super) async fn connection_data(
             data.insert(session);
             Ok(data)
         }
-        Ok(None) => Err(async_graphql::Error::new(
+        // The text is the close frame's reason: at most 123 bytes.
+        Ok(None) => Err(async_graphql::Error::new(lang.pick(
+            "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; hãy đăng nhập lại.",
             "the access token is invalid or expired, or the user is inactive",
-        )),
+        ))),
         Err(err) => {
             tracing::error!(error = %err, "loading the viewer failed");
             Err(async_graphql::Error::new("internal error"))

@@ -137,10 +137,28 @@ const COMMUNES: &str = "query($parent: ID, $first: Int, $after: String, $last: I
   }
 }";
 
+/// The same list read as the province's children (paged in memory, not
+/// in SQL).
+const CHILDREN: &str = "query($parent: ID!, $first: Int, $after: String, $last: Int, $before: String, $order: ListOrder) {
+  node(id: $parent) { ... on Unit { children(kind: COMMUNE, first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
+    edges { cursor node { name } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  } } }
+}";
+
 /// One page of Thái Nguyên's communes: their proper names and the page.
 async fn communes(vars: Value) -> (Vec<String>, Value) {
-    let body = national().graphql(COMMUNES, vars).await;
-    let units = &body["data"]["units"];
+    list_page(COMMUNES, vars).await
+}
+
+/// One page of `query` (`units` or a unit's `children`).
+async fn list_page(query: &str, vars: Value) -> (Vec<String>, Value) {
+    let body = national().graphql(query, vars).await;
+    let units = if query == CHILDREN {
+        &body["data"]["node"]["children"]
+    } else {
+        &body["data"]["units"]
+    };
     let names = units["edges"]
         .as_array()
         .unwrap_or_else(|| panic!("{body}"))
@@ -178,32 +196,37 @@ async fn the_communes_of_thai_nguyen_sort_by_the_vietnamese_alphabet() {
     assert_eq!(desc, reversed);
 
     // Paged forward by 10, and backward by 7 from the end: every name
-    // once, in order (the cursors are keyed by the name).
-    for (order, expected) in [(&by_name, THAI_NGUYEN_BY_NAME.to_vec()), (&down, reversed)] {
+    // once, in order (the cursors are keyed by the name), whether the
+    // database or the server pages (a unit's children).
+    let orders = [(&by_name, THAI_NGUYEN_BY_NAME.to_vec()), (&down, reversed)];
+    for ((order, expected), query) in orders
+        .iter()
+        .flat_map(|o| [(o.clone(), COMMUNES), (o.clone(), CHILDREN)])
+    {
         let mut forward = Vec::new();
         let mut after = Value::Null;
         loop {
             let vars = json!({ "parent": parent, "first": 10, "after": after, "order": order });
-            let (names, page) = communes(vars).await;
+            let (names, page) = list_page(query, vars).await;
             forward.extend(names);
             if page["pageInfo"]["hasNextPage"] != true {
                 break;
             }
             after = page["pageInfo"]["endCursor"].clone();
         }
-        assert_eq!(forward, expected);
+        assert_eq!(forward, expected, "{query}");
         let mut backward: Vec<String> = Vec::new();
         let mut before = Value::Null;
         loop {
             let vars = json!({ "parent": parent, "last": 7, "before": before, "order": order });
-            let (names, page) = communes(vars).await;
+            let (names, page) = list_page(query, vars).await;
             backward.splice(0..0, names);
             if page["pageInfo"]["hasPreviousPage"] != true {
                 break;
             }
             before = page["pageInfo"]["startCursor"].clone();
         }
-        assert_eq!(backward, expected);
+        assert_eq!(backward, expected, "{query}");
     }
 
     // The province's children read the same way.
@@ -476,6 +499,21 @@ async fn messages_are_vietnamese_unless_the_caller_prefers_english() {
     assert_eq!(
         body["errors"][0]["message"],
         "Bạn không có quyền thực hiện việc này."
+    );
+    // A token that no longer holds (expired, forged): a 401, which a
+    // person meets when a session ends.
+    let (body, _) = in_language(&app, Some("not.a.token"), None, forbidden, json!({})).await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Phiên đăng nhập không hợp lệ"),
+        "{message}"
+    );
+    let (body, _) = in_language(&app, Some("not.a.token"), Some("en"), forbidden, json!({})).await;
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the access token is invalid"),
+        "{message}"
     );
     // Malformed queries are the client developer's to fix: English.
     let (body, _) = in_language(&app, None, None, "{ nope }", json!({})).await;
