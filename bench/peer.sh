@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # phancap beside its peers on the same PostgreSQL data (issue 17).
 #
-# Loads both unit structures (legacy: 63 provinces, ~700 districts, ~10,600
+# Loads both unit structures (legacy: 63 provinces, 696 districts, 10,035
 # communes; 2025: 34 provinces, 3,321 communes) into a database of its own
 # with phancap's own `migrate` and `import-units`, then starts three servers
 # on it:
@@ -35,7 +35,8 @@
 # only when a server errs or answers differently. The database is dropped and
 # the servers stopped on exit.
 #
-#   bench/peer.sh [BIN]            BIN defaults to target/release/phancap
+#   bench/peer.sh [BIN]            BIN defaults to target/release/phancap;
+#                                  about 17 minutes
 #   DURATION=5s ROUNDS=1 bench/peer.sh   a quick look (about 4 minutes)
 #
 # Environment (defaults in brackets):
@@ -58,13 +59,20 @@
 #   PEER_TARGET    cargo target directory of the bare handler [bench/peer/target]
 #   KEEP_DB=1      do not drop the database at the end
 #   CHECK_ONLY=1   stop after comparing the answers (no timing)
+#   DB_PARAMS      query string added to the servers' database URL, e.g.
+#                  `sslmode=disable` [none]
 #
 # phancap runs with PHANCAP_MAX_COMPLEXITY=5000000 (overridable): the whole
 # country with `first: 100` at each level is above its default limit. Each
 # server keeps its own defaults otherwise (phancap's pool, PostGraphile's
-# 10 connections, the bare handler's 10); all three reach PostgreSQL over TCP
-# on loopback. The machine is shared by wrk, the servers and PostgreSQL:
-# compare ratios, not absolute figures, and run nothing else meanwhile.
+# 10 connections, the bare handler's 10, never pinged); all three reach
+# PostgreSQL over TCP on loopback with the same URL. Where PostgreSQL has
+# `ssl = on`, phancap's sqlx negotiates TLS (its default sslmode=prefer)
+# while node-postgres and the bare handler (built without TLS) do not:
+# measured as deployed unless DB_PARAMS says otherwise. The machine is
+# shared by wrk, the servers and PostgreSQL: compare ratios, not absolute
+# figures, and run nothing else meanwhile (the load average is printed
+# before and after the timed runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,6 +99,8 @@ POSTGRAPHILE_VERSION=4.14.1
 
 src_bin=${1:-${CARGO_TARGET_DIR:-target}/release/phancap}
 db_url="$PG_BASE/$PEER_DB"
+DB_PARAMS=${DB_PARAMS:-}
+server_url=$db_url${DB_PARAMS:+?$DB_PARAMS}
 lua=bench/reporting/graphql.lua
 declare -A url=(
   [phancap]="http://127.0.0.1:$PORT/graphql"
@@ -194,13 +204,13 @@ log "starting the servers"
 PHANCAP_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
   PHANCAP_ANONYMOUS_PER_MINUTE=0 PHANCAP_LOGINS_PER_MINUTE=0 PHANCAP_LOG=warn \
   PHANCAP_MAX_COMPLEXITY=$PHANCAP_MAX_COMPLEXITY \
-  "$bin" serve --listen "127.0.0.1:$PORT" --no-graphiql >"$work/phancap.log" 2>&1 &
+  DATABASE_URL=$server_url "$bin" serve --listen "127.0.0.1:$PORT" --no-graphiql >"$work/phancap.log" 2>&1 &
 pid[phancap]=$!
-NODE_ENV=production node "$pg_cli" --connection "$db_url" --schema public \
+NODE_ENV=production node "$pg_cli" --connection "$server_url" --schema public \
   --host 127.0.0.1 --port "$((PORT + 1))" --disable-graphiql --disable-query-log \
   >"$work/postgraphile.log" 2>&1 &
 pid[postgraphile]=$!
-"$bare_bin" "127.0.0.1:$((PORT + 2))" >"$work/bare.log" 2>&1 &
+DATABASE_URL=$server_url "$bare_bin" "127.0.0.1:$((PORT + 2))" >"$work/bare.log" 2>&1 &
 pid[bare]=$!
 wait_for phancap '{"query":"{ __typename }"}'
 wait_for postgraphile '{"query":"{ __typename }"}'
