@@ -21,12 +21,24 @@ pub fn required<T>(found: Option<T>, what: &str) -> Result<T, AppError> {
     found.ok_or_else(|| AppError::internal(format!("a {what} is referred to but missing")))
 }
 
-/// How long a DataLoader waits for more keys before it runs a batch.
-/// Sibling fields of one level enqueue their keys within this window even
-/// when a level holds hundreds of rows; the default 1 ms split such levels.
-const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(3);
+/// How many times a batch lets the scheduler run other ready work before
+/// it runs. A request's sibling fields enqueue their keys when the request
+/// is polled, before the batch task is; the yields let the fields that
+/// became ready in the same turn (a level of hundreds of rows) join it.
+const BATCH_YIELDS: usize = 3;
 
-/// A per-request DataLoader with phancap's batch window.
+/// A per-request DataLoader that runs a batch as soon as the request has
+/// no other work ready, with no timed window: a lone lookup waits for
+/// nothing, while the fields of one level still share one statement (the
+/// window of 3 ms it replaces cost every `node(id)` 3 ms).
 pub fn batched<T>(loader: T) -> async_graphql::dataloader::DataLoader<T> {
-    async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(BATCH_WINDOW)
+    async_graphql::dataloader::DataLoader::new(loader, |batch| {
+        tokio::spawn(async move {
+            for _ in 0..BATCH_YIELDS {
+                tokio::task::yield_now().await;
+            }
+            batch.await
+        })
+    })
+    .delay(std::time::Duration::ZERO)
 }

@@ -175,7 +175,7 @@ async fn nested_reads_cost_one_statement_per_level_not_per_row() {
     }
     // unit, districts, communes, lineage, successor units, their parents:
     // six levels, six statements. A loaded machine (a build beside the
-    // tests) may split a level's batch across the loaders' batch window,
+    // tests) may run a level's batch before all its fields have enqueued,
     // hence the slack; a per-row cost would be hundreds.
     assert!(
         statements.iter().all(|n| (6..=12).contains(n)),

@@ -556,7 +556,7 @@ async fn updated_at_of_a_page_of_units_costs_one_statement_per_level() {
     assert!(body["errors"].is_null(), "{body}");
     let with = app.statements.get() - before;
     // Two levels ask for updatedAt: two statements, or a few more when a
-    // loaded machine (the suite in parallel) splits a level's batch window,
+    // loaded machine (the suite in parallel) splits a level's batch,
     // never one per unit (93 here).
     assert!(with <= without + 4, "{without} then {with}");
 }

@@ -1640,7 +1640,7 @@ async fn nested_mandate_reads_cost_one_statement_per_level() {
     }
     // Seven levels of loading (list, units, documents, parents, onward,
     // assignments, their units' parents); loaders may merge levels whose
-    // keys arrive in one batch window, never split a level per row.
+    // keys arrive in the same turn of the scheduler, never split a level per row.
     assert!(
         counts.iter().all(|n| (5..=8).contains(n)),
         "statements for 3 and for 12 mandates: {counts:?}"
