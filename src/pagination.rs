@@ -224,15 +224,25 @@ impl PageRequest {
         key: E::Column,
         id: E::Column,
     ) -> AppResult<Page<E::Model>> {
-        use sea_orm::{QueryFilter, QueryOrder, QuerySelect};
-        let rows = E::find()
+        let rows = self.window(E::find(), cond, key, id).all(db).await?;
+        Ok(Page::from_probe(rows, self))
+    }
+
+    /// `select` narrowed to this page's probe: the rows matching `cond`
+    /// past the cursors, ordered by `(key, id)` in the request's
+    /// direction, one more than the page (the key may be a joined
+    /// table's column).
+    pub fn window<S, K, I>(&self, select: S, cond: sea_orm::Condition, key: K, id: I) -> S
+    where
+        S: sea_orm::QueryFilter + sea_orm::QueryOrder + sea_orm::QuerySelect,
+        K: sea_orm::ColumnTrait,
+        I: sea_orm::ColumnTrait,
+    {
+        select
             .filter(cond.add(self.keyset(key, id)))
             .order_by(key, self.order())
             .order_by(id, self.order())
             .limit(self.limit + 1)
-            .all(db)
-            .await?;
-        Ok(Page::from_probe(rows, self))
     }
 
     /// The rows strictly between the cursors, for a list ordered by

@@ -227,13 +227,11 @@ pub async fn list(
         .from(report::Column::ReporterUnitId)
         .to(unit::Column::Id)
         .into();
-    let rows = report::Entity::find()
+    let joined = report::Entity::find()
         .select_also(unit::Entity)
-        .join(sea_orm::JoinType::InnerJoin, reporter)
-        .filter(cond.add(page.keyset(unit::Column::NameKey, report::Column::Id)))
-        .order_by(unit::Column::NameKey, page.order())
-        .order_by(report::Column::Id, page.order())
-        .limit(page.limit + 1)
+        .join(sea_orm::JoinType::InnerJoin, reporter);
+    let rows = page
+        .window(joined, cond, unit::Column::NameKey, report::Column::Id)
         .all(db)
         .await?;
     let mut name_keys = std::collections::HashMap::with_capacity(rows.len());
