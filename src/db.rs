@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// The embedded default: a SQLite file in the working directory, created
@@ -50,6 +51,60 @@ pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Readers an embedded SQLite file gets beside its writer.
 const SQLITE_CONNECTIONS: u32 = 4;
 
+/// Connections to PostgreSQL by default. A GraphQL request holds one only
+/// while a statement runs (a level of a nested query is one statement), so
+/// a few per core serve many concurrent requests: on the 2-core bench
+/// machine 16 kept every request of 32 concurrent deep queries supplied
+/// (`bench/peer.sh`), and PostgreSQL's default limit of 100 leaves room for
+/// several servers. `PHANCAP_DB_POOL` sets it (1 to 1,000).
+pub const DEFAULT_PG_POOL: u32 = 16;
+
+/// The PostgreSQL pool size: `PHANCAP_DB_POOL`, else [`DEFAULT_PG_POOL`].
+/// A value that is no number from 1 to 1,000 is ignored with a warning.
+fn pg_pool_size() -> u32 {
+    match std::env::var("PHANCAP_DB_POOL") {
+        Ok(text) => match text.trim().parse::<u32>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => {
+                tracing::warn!(value = %text, "PHANCAP_DB_POOL is not a number from 1 to 1000; using {DEFAULT_PG_POOL}");
+                DEFAULT_PG_POOL
+            }
+        },
+        Err(_) => DEFAULT_PG_POOL,
+    }
+}
+
+/// Whether the PostgreSQL URL (or the environment, `PGSSLMODE`) chooses
+/// an `sslmode` itself.
+fn tls_configured(url: &str) -> bool {
+    // The keys and the variable as sqlx reads them: lower case, and an
+    // empty PGSSLMODE is no choice.
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let in_url = query.split('&').any(|pair| {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        key == "sslmode" || key == "ssl-mode"
+    });
+    in_url || std::env::var_os("PGSSLMODE").is_some_and(|v| !v.is_empty())
+}
+
+/// `options` without TLS when they reach a server on this machine.
+fn without_tls_if_local(options: PgConnectOptions) -> PgConnectOptions {
+    if options.get_socket().is_some() || is_loopback(options.get_host()) {
+        options.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable)
+    } else {
+        options
+    }
+}
+
+/// A host name or address that is this machine.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// [`connect`] with an explicit statement timeout for PostgreSQL.
 pub async fn connect_with(
     url: &str,
@@ -84,8 +139,19 @@ pub async fn connect_with(
             });
     } else {
         options
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10));
+            .max_connections(pg_pool_size())
+            .acquire_timeout(Duration::from_secs(10))
+            // A ping before every statement was a round trip each (sqlx's
+            // default): only a connection idle for a while is checked
+            // before use, one that may have been cut meanwhile.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
+        if !tls_configured(url) {
+            // TLS to a server on this machine protects nothing and cost
+            // PostgreSQL ~13 % of its CPU (issue 17): loopback and Unix
+            // sockets go without it unless `sslmode` (in the URL or
+            // PGSSLMODE) says otherwise. Other hosts keep sqlx's `prefer`.
+            options.map_sqlx_postgres_opts(without_tls_if_local);
+        }
         // One hook per pool: it sets the tests' schema too, which
         // `set_schema_search_path` would do through a hook of its own.
         // Notices ("relation seaql_migrations already exists, skipping")
@@ -277,6 +343,38 @@ mod tests {
         assert!(!client.nodelay().unwrap());
         disable_nagle();
         assert!(client.nodelay().unwrap());
+    }
+
+    #[test]
+    fn a_server_on_this_machine_is_reached_without_tls_unless_configured() {
+        use sea_orm::sqlx::postgres::PgSslMode;
+        let mode = |url: &str| {
+            let options: PgConnectOptions = url.parse().unwrap();
+            without_tls_if_local(options).get_ssl_mode()
+        };
+        for local in [
+            "postgres://postgres@127.0.0.1:5432/phancap",
+            "postgres://postgres@localhost/phancap",
+            "postgres://postgres@[::1]:5432/phancap",
+            "postgres://postgres@127.0.0.2/phancap",
+            "postgres:///phancap?host=/var/run/postgresql",
+        ] {
+            assert!(matches!(mode(local), PgSslMode::Disable), "{local}");
+        }
+        assert!(matches!(
+            mode("postgres://phancap@db.example.org/phancap"),
+            PgSslMode::Prefer
+        ));
+        assert!(tls_configured("postgres://u@127.0.0.1/db?sslmode=require"));
+        assert!(tls_configured(
+            "postgres://u@127.0.0.1/db?a=1&ssl-mode=verify-full"
+        ));
+        assert!(!tls_configured(
+            "postgres://u@127.0.0.1/db?application_name=sslmode"
+        ));
+        assert!(!tls_configured("postgres://u@127.0.0.1/sslmode"));
+        // sqlx ignores a key in capitals: so does the check.
+        assert!(!tls_configured("postgres://u@127.0.0.1/db?SSLMODE=require"));
     }
 
     #[test]
