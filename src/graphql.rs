@@ -33,12 +33,13 @@ const BATCH_YIELDS: usize = 3;
 /// window of 3 ms it replaces cost every `node(id)` 3 ms).
 pub fn batched<T>(loader: T) -> async_graphql::dataloader::DataLoader<T> {
     async_graphql::dataloader::DataLoader::new(loader, |batch| {
-        tokio::spawn(async move {
+        // In the request's span, so that what the batch logs names it.
+        tokio::spawn(tracing::Instrument::in_current_span(async move {
             for _ in 0..BATCH_YIELDS {
                 tokio::task::yield_now().await;
             }
             batch.await
-        })
+        }))
     })
     .delay(std::time::Duration::ZERO)
 }

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::evaluations::graphql::{
     Evaluation, EvaluationMutation, EvaluationQuery, EvaluationRound,
 };
-use crate::graphql::{NodeKind, codes, decode_id};
+use crate::graphql::{NodeKind, decode_id};
 use crate::inspections::graphql::{
     Inspection, InspectionFinding, InspectionMutation, InspectionQuery, InspectionRecommendation,
 };
@@ -266,8 +266,7 @@ pub fn schema_builder(limits: Limits) -> SchemaBuilder<Query, Mutation, Subscrip
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_recursive_depth(32)
-    .limit_directives(8)
-    .extension(codes::ErrorCodes);
+    .limit_directives(8);
     if limits.introspection {
         builder
     } else {

@@ -314,7 +314,9 @@ fn cors_layer(origins: &[String]) -> std::io::Result<Option<CorsLayer>> {
 }
 
 /// One line per request (target `phancap::access`): never a token, a
-/// password, a query or its variables.
+/// password, a query or its variables. The request runs in one span of
+/// its own (`request`, with its method and path), which whatever it logs
+/// carries; nothing below opens spans per field or per batch.
 async fn access_log(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
@@ -323,7 +325,8 @@ async fn access_log(
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
+    let span = tracing::info_span!("request", method = %method, path = %path);
+    let response = tracing::Instrument::instrument(next.run(request), span).await;
     let note = response.extensions().get::<RequestNote>();
     let user = note.and_then(|n| n.user).map(|u| u.to_string());
     tracing::info!(

@@ -119,8 +119,8 @@ impl async_graphql::Executor for SubscriptionsOnly {
         session_data: Option<Arc<async_graphql::Data>>,
     ) -> async_graphql::futures_util::stream::BoxStream<'static, Response> {
         use async_graphql::futures_util::StreamExt;
-        // Every answer is coded here too: a refusal made before the schema
-        // runs never passes through the error-code extension.
+        // Every answer is coded here, a refusal made before the schema
+        // runs as well as the schema's own.
         let lang = self.1;
         match Self::refusal(&request) {
             Some(error) => async_graphql::futures_util::stream::once(async move {
@@ -144,6 +144,9 @@ pub(super) async fn connection_data(
 ) -> async_graphql::Result<async_graphql::Data> {
     let mut data = async_graphql::Data::default();
     per_request(&mut data, &state.db);
+    // One set of loaders serves every event of the connection: unit lists
+    // are read level by level, never planned ahead for a later event.
+    data.insert(crate::units::loaders::UnitLoaders::unplanned(&state.db));
     data.insert(ClientAddr(peer.ip()));
     let header = ["Authorization", "authorization"]
         .iter()
