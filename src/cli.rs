@@ -720,7 +720,7 @@ async fn first_communes_by_name(conn: &DatabaseConnection) -> Result<Vec<String>
         ..Default::default()
     });
     let page = PageRequest::parse(Some(4), None, None, None)?.ordered(order)?;
-    let page = units::service::list(conn, &filter, &page, order).await?;
+    let page = units::service::list(conn, &filter, &page, order, false).await?;
     Ok(page.items.into_iter().map(|u| u.name).collect())
 }
 

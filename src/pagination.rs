@@ -317,35 +317,53 @@ impl<T> Page<T> {
     /// Pages a whole list, sorting it by `cursor` in the request's
     /// direction.
     pub fn slice(items: Vec<T>, request: &PageRequest, cursor: impl Fn(&T) -> Cursor) -> Self {
-        // Past `a` in list order.
-        let past = |c: &Cursor, a: &Cursor| if request.descending { c < a } else { c > a };
-        let mut window: Vec<(Cursor, T)> = items
-            .into_iter()
-            .map(|item| (cursor(&item), item))
-            .filter(|(c, _)| {
-                request.after.as_ref().is_none_or(|a| past(c, a))
-                    && request.before.as_ref().is_none_or(|b| past(b, c))
-            })
-            .collect();
-        window.sort_by(|(a, _), (b, _)| {
-            if request.descending {
-                b.cmp(a)
-            } else {
-                a.cmp(b)
-            }
-        });
-        let window: Vec<T> = window.into_iter().map(|(_, item)| item).collect();
-        let total = window.len();
+        let mut keyed: Vec<(Cursor, T)> = items.into_iter().map(|i| (cursor(&i), i)).collect();
+        keyed.sort_by(|(a, _), (b, _)| a.cmp(b));
+        let items = keyed.into_iter().map(|(_, item)| item).collect();
+        Self::slice_sorted(items, request, cursor)
+    }
+
+    /// Pages a whole list already in ascending order of `cursor`: no
+    /// sorting, and no cursor computed unless `after` or `before` asks.
+    pub fn slice_sorted(
+        mut items: Vec<T>,
+        request: &PageRequest,
+        cursor: impl Fn(&T) -> Cursor,
+    ) -> Self {
+        if request.descending {
+            items.reverse();
+        }
+        if request.after.is_some() || request.before.is_some() {
+            // Past `a` in list order.
+            let past = |c: &Cursor, a: &Cursor| if request.descending { c < a } else { c > a };
+            items.retain(|item| {
+                let c = cursor(item);
+                request.after.as_ref().is_none_or(|a| past(&c, a))
+                    && request.before.as_ref().is_none_or(|b| past(b, &c))
+            });
+        }
+        let total = items.len();
         let limit = (request.limit as usize).min(total);
         let (start, end) = if request.backward {
             (total - limit, total)
         } else {
             (0, limit)
         };
+        items.truncate(end);
+        items.drain(..start);
         Page {
             has_previous: start > 0 || (!request.backward && request.after.is_some()),
             has_next: end < total || (request.backward && request.before.is_some()),
-            items: window.into_iter().skip(start).take(end - start).collect(),
+            items,
+        }
+    }
+
+    /// The same page with each item converted.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
         }
     }
 }
@@ -434,5 +452,48 @@ mod tests {
         let page = Page::slice(all.clone(), &req, Clone::clone);
         assert_eq!(page.items.len(), 5);
         assert!(!page.has_next && !page.has_previous);
+    }
+
+    /// A list already in order pages as the sorting slice pages it
+    /// shuffled: every size, cursor and direction.
+    #[test]
+    fn a_sorted_list_pages_as_a_shuffled_one() {
+        let all = items();
+        let mut shuffled = all.clone();
+        shuffled.swap(0, 3);
+        shuffled.swap(1, 4);
+        let cursors: Vec<Option<String>> = std::iter::once(None)
+            .chain(all.iter().map(|c| Some(c.encode())))
+            .collect();
+        let mut compared = 0;
+        for n in [0, 1, 2, 5] {
+            for cursor in &cursors {
+                for descending in [false, true] {
+                    let requests = [
+                        PageRequest::parse(Some(n), cursor.as_deref(), None, None),
+                        PageRequest::parse(None, None, Some(n), cursor.as_deref()),
+                    ];
+                    for mut req in requests.into_iter().map(Result::unwrap) {
+                        req.descending = descending;
+                        let sorted = Page::slice_sorted(all.clone(), &req, Clone::clone);
+                        let slice = Page::slice(shuffled.clone(), &req, Clone::clone);
+                        assert_eq!(sorted.items, slice.items, "{n} {cursor:?} {descending}");
+                        assert_eq!(
+                            (sorted.has_next, sorted.has_previous),
+                            (slice.has_next, slice.has_previous)
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 4 * 6 * 2 * 2);
+        // Descending from the start: the largest first.
+        let mut req = PageRequest::parse(Some(2), None, None, None).unwrap();
+        req.descending = true;
+        assert_eq!(
+            Page::slice_sorted(all.clone(), &req, Clone::clone).items,
+            vec![all[4].clone(), all[3].clone()]
+        );
     }
 }

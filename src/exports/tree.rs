@@ -149,7 +149,8 @@ async fn write(
         descending: false,
     };
     loop {
-        let found = units::list(&db, &filter, &page, None).await?;
+        // Rows need neither path nor search name: lean.
+        let found = units::list(&db, &filter, &page, None, true).await?;
         let mut parent_ids: Vec<_> = found.items.iter().filter_map(|u| u.parent_id).collect();
         parent_ids.sort();
         parent_ids.dedup();

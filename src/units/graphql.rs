@@ -2,6 +2,8 @@
 //! `Unit` type. Resolvers parse arguments, call the service or a loader,
 //! and convert; the rules live in `service`.
 
+use std::sync::Arc;
+
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::{unit, unit_lineage};
@@ -131,7 +133,9 @@ crate::labels!(LineageKind {
 /// provincial body, valid over a range of dates.
 #[derive(Debug, Clone)]
 pub struct Unit {
-    model: unit::Model,
+    /// Shared with the loaders' lists: a unit read in a level of a nested
+    /// query is never copied.
+    model: Arc<unit::Model>,
     /// The date this unit is being looked at: the default `asOf` of its
     /// nested fields.
     as_of: NaiveDate,
@@ -140,7 +144,8 @@ pub struct Unit {
 impl Unit {
     /// `model` seen as of `as_of`, moved inside its validity when it was
     /// not in force that day (an ended unit is seen on its last day).
-    pub fn new(model: unit::Model, as_of: NaiveDate) -> Self {
+    pub fn new(model: impl Into<Arc<unit::Model>>, as_of: NaiveDate) -> Self {
+        let model = model.into();
         let as_of = calendar::clamp(as_of, model.valid_from, model.valid_to);
         Unit { model, as_of }
     }
@@ -235,7 +240,8 @@ impl Unit {
 
     /// Every unit above this one, the province first.
     async fn ancestors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Unit>> {
-        let mut ids = service::path_ids(&self.model.path);
+        let whole = self.whole(ctx).await?;
+        let mut ids = service::path_ids(&whole.path);
         ids.pop();
         let mut found = Self::loaders(ctx)
             .by_id
@@ -284,8 +290,12 @@ impl Unit {
         let as_of = as_of.map_or(self.as_of, |d| d.0);
         let key = ChildrenKey {
             parent: self.model.id,
-            kind: kind.map(Into::into),
-            as_of,
+            level: service::ChildLevel {
+                kind: kind.map(Into::into),
+                as_of,
+                lean: !needs_path(&ctx.look_ahead()),
+            },
+            then: planned_children(ctx, &page, as_of),
         };
         let all = Self::loaders(ctx)
             .children
@@ -293,7 +303,12 @@ impl Unit {
             .await?
             .unwrap_or_default();
         let total = all.len() as u64;
-        let page = Page::slice(all, &page, |m| service::cursor_in(order_by, m));
+        let cursor = |m: &Arc<unit::Model>| service::cursor_in(order_by, m);
+        let page = match order_by {
+            // The loader's lists come in code order.
+            None => Page::slice_sorted(all, &page, cursor),
+            Some(_) => Page::slice(all, &page, cursor),
+        };
         Ok(UnitConnection::new(
             page,
             as_of,
@@ -311,11 +326,12 @@ impl Unit {
         #[graphql(desc = "The day to read the tree on (default: the day this unit is looked at).")]
         as_of: Option<Date>,
     ) -> async_graphql::Result<u64> {
+        let whole = self.whole(ctx).await?;
         let key = DescendantKey {
             root: SubtreeRoot {
-                id: self.model.id,
-                path: self.model.path.clone(),
-                depth: self.model.depth,
+                id: whole.id,
+                path: whole.path.clone(),
+                depth: whole.depth,
             },
             kind: kind.map(Into::into),
             as_of: as_of.map_or(self.as_of, |d| d.0),
@@ -362,7 +378,87 @@ impl Unit {
     }
 }
 
+/// The smallest page of children a plan is made for. The plan reads the
+/// children of every child, shown or not: a page this large holds every
+/// child of nearly every unit (a district has up to ~40 communes), so
+/// little is read in vain, while a small page (`first: 1` over every
+/// province) would read whole provinces to show one commune.
+const PLAN_MIN_PAGE: u64 = 50;
+
+/// The children the query asks of each child of a unit, when it asks for
+/// one level (kind and day) of them: the level the children's loader reads
+/// in the same statement. `page` is the page of children asked for and
+/// `as_of` the day they are read on, the default of theirs. None when the
+/// page is smaller than [`PLAN_MIN_PAGE`] or starts at a cursor, when the
+/// query asks for no grandchildren, for several levels of them (aliases),
+/// or with arguments that do not parse (their resolver reports those).
+fn planned_children(
+    ctx: &Context<'_>,
+    page: &PageRequest,
+    as_of: NaiveDate,
+) -> Option<service::ChildLevel> {
+    use async_graphql::{InputType, Value};
+    if page.limit < PLAN_MIN_PAGE || page.after.is_some() || page.before.is_some() {
+        return None;
+    }
+    let look = ctx.look_ahead();
+    let mut fields = look.field("nodes").field("children").selection_fields();
+    fields.extend(
+        look.field("edges")
+            .field("node")
+            .field("children")
+            .selection_fields(),
+    );
+    let mut plan: Option<service::ChildLevel> = None;
+    for field in fields {
+        let mut level = service::ChildLevel {
+            kind: None,
+            as_of,
+            lean: !needs_path(&field.into()),
+        };
+        for (name, value) in field.arguments().ok()? {
+            match (name.as_str(), value) {
+                (_, Value::Null) => {}
+                ("kind", value) => {
+                    level.kind = Some(UnitKind::parse(Some(value)).ok()?.into());
+                }
+                ("asOf", value) => level.as_of = Date::parse(Some(value)).ok()?.0,
+                _ => {}
+            }
+        }
+        if let Some(other) = plan {
+            if (other.kind, other.as_of) != (level.kind, level.as_of) {
+                return None;
+            }
+            // Whole rows serve both.
+            level.lean &= other.lean;
+        }
+        plan = Some(level);
+    }
+    plan
+}
+
+/// Whether the units of a connection (`look`, a `children` field) are
+/// asked for a field that needs their path; the others read them
+/// [`service::lean`].
+fn needs_path(look: &async_graphql::Lookahead<'_>) -> bool {
+    [look.field("nodes"), look.field("edges").field("node")]
+        .iter()
+        .any(|unit| unit.field("ancestors").exists() || unit.field("descendantCount").exists())
+}
+
 impl Unit {
+    /// The whole row: the unit's own when it has it, else (a
+    /// [`service::lean`] row, which the look-ahead thought enough) read by
+    /// id, in one batch per level.
+    async fn whole(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<unit::Model>> {
+        if !service::is_lean(&self.model) {
+            return Ok(self.model.clone());
+        }
+        let found = Self::loaders(ctx).by_id.load_one(self.model.id).await?;
+        Ok(Arc::new(crate::graphql::required(found, "unit")?))
+    }
+
     async fn lineage(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,8 @@
 //! DataLoaders for the unit tree: nested reads cost one statement per
 //! level of the query, not one per row.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use entity::unit_lineage;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::service::{self, LineageSide, SubtreeRoot};
+use super::service::{self, ChildLevel, LineageSide, SubtreeRoot};
 use crate::error::AppError;
 use crate::graphql::batched;
 
@@ -23,10 +24,26 @@ pub struct UnitLoaders {
 }
 
 impl UnitLoaders {
+    /// The loaders of one HTTP request: nested reads planned ahead.
     pub fn new(db: &DatabaseConnection) -> Self {
+        Self::with(db, true)
+    }
+
+    /// The loaders of a websocket connection, which serve every event of
+    /// its subscriptions: nothing planned, so that no list read for one
+    /// event waits to answer a later one.
+    pub fn unplanned(db: &DatabaseConnection) -> Self {
+        Self::with(db, false)
+    }
+
+    fn with(db: &DatabaseConnection, plans: bool) -> Self {
         UnitLoaders {
             by_id: batched(UnitById(db.clone())),
-            children: batched(Children(db.clone())),
+            children: batched(Children {
+                db: db.clone(),
+                plans,
+                planned: Mutex::default(),
+            }),
             descendant_counts: batched(DescendantCounts(db.clone())),
             lineage: batched(Lineage(db.clone())),
         }
@@ -50,43 +67,117 @@ impl Loader<Uuid> for UnitById {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChildrenKey {
     pub parent: Uuid,
-    pub kind: Option<UnitKind>,
-    pub as_of: NaiveDate,
+    /// Which children (kind, day), and how they are read.
+    pub level: ChildLevel,
+    /// The children the query asks of each of these children, read in the
+    /// same statement (see [`Children`]).
+    pub then: Option<ChildLevel>,
 }
 
-/// Children of many parents, one statement per distinct `(kind, as_of)`.
-pub struct Children(DatabaseConnection);
+/// A unit's children, shared: a level's list is handed to its resolver
+/// and its connection without copying a row.
+pub type ChildList = Vec<Arc<unit::Model>>;
+
+/// Children of many parents: one statement per distinct level asked (kind,
+/// day). A key that plans the level below (`then`, from the query's look
+/// ahead) reads both levels in one statement; the lower level's lists wait
+/// in `planned` until their resolvers ask, and cost no statement then. So
+/// a province → districts → communes read costs two statements, not three.
+pub struct Children {
+    db: DatabaseConnection,
+    /// Whether keys' plans are followed (HTTP requests) or ignored.
+    plans: bool,
+    planned: Mutex<HashMap<ChildrenKey, ChildList>>,
+}
 
 impl Loader<ChildrenKey> for Children {
-    type Value = Vec<unit::Model>;
+    type Value = ChildList;
     type Error = AppError;
 
     async fn load(
         &self,
         keys: &[ChildrenKey],
-    ) -> Result<HashMap<ChildrenKey, Vec<unit::Model>>, AppError> {
-        let mut groups: HashMap<(Option<UnitKind>, NaiveDate), Vec<Uuid>> = HashMap::new();
-        for key in keys {
-            groups
-                .entry((key.kind, key.as_of))
-                .or_default()
-                .push(key.parent);
-        }
-        let mut out: HashMap<ChildrenKey, Vec<unit::Model>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for ((kind, as_of), parents) in groups {
-            for child in service::children_of(&self.0, &parents, kind, as_of).await? {
-                let Some(parent) = child.parent_id else {
-                    continue;
+    ) -> Result<HashMap<ChildrenKey, ChildList>, AppError> {
+        let mut out: HashMap<ChildrenKey, ChildList> = HashMap::with_capacity(keys.len());
+        let mut groups: HashMap<(ChildLevel, Option<ChildLevel>), Vec<Uuid>> = HashMap::new();
+        {
+            let mut planned = self.planned.lock().unwrap_or_else(|e| e.into_inner());
+            for key in keys {
+                // Whole rows serve a lean read too, and a list read
+                // without its own children serves a key that plans them
+                // (they are then read by their own resolvers).
+                let whole = ChildLevel {
+                    lean: false,
+                    ..key.level
                 };
+                let found = [key.level, whole]
+                    .into_iter()
+                    .flat_map(|level| [key.then, None].map(|then| (level, then)))
+                    .find_map(|(level, then)| {
+                        planned.remove(&ChildrenKey {
+                            parent: key.parent,
+                            level,
+                            then,
+                        })
+                    });
+                match found {
+                    Some(list) => {
+                        out.insert(key.clone(), list);
+                    }
+                    None => groups
+                        .entry((key.level, key.then))
+                        .or_default()
+                        .push(key.parent),
+                }
+            }
+        }
+        for ((level, then), parents) in groups {
+            let key = |parent: Uuid| ChildrenKey {
+                parent,
+                level,
+                then,
+            };
+            for parent in &parents {
+                out.insert(key(*parent), Vec::new());
+            }
+            let Some(next) = then.filter(|_| self.plans) else {
+                for child in service::level_below(&self.db, &parents, level).await? {
+                    if let Some(list) = child.parent_id.and_then(|p| out.get_mut(&key(p))) {
+                        list.push(Arc::new(child));
+                    }
+                }
+                continue;
+            };
+            let rows = service::two_levels_below(&self.db, &parents, level, next).await?;
+            let parents: HashSet<Uuid> = parents.into_iter().collect();
+            let mut below: HashMap<Uuid, ChildList> = HashMap::new();
+            let rows: Vec<Arc<unit::Model>> = rows.into_iter().map(Arc::new).collect();
+            for row in &rows {
+                let parent = row.parent_id.filter(|p| parents.contains(p));
+                if let Some(parent) = parent
+                    && level.admits(row)
+                {
+                    below.insert(row.id, Vec::new());
+                    if let Some(list) = out.get_mut(&key(parent)) {
+                        list.push(row.clone());
+                    }
+                }
+            }
+            for row in rows {
+                if let Some(list) = row.parent_id.and_then(|p| below.get_mut(&p))
+                    && next.admits(&row)
+                {
+                    list.push(row);
+                }
+            }
+            let mut planned = self.planned.lock().unwrap_or_else(|e| e.into_inner());
+            for (parent, list) in below {
                 let key = ChildrenKey {
                     parent,
-                    kind,
-                    as_of,
+                    level: next,
+                    then: None,
                 };
-                if let Some(list) = out.get_mut(&key) {
-                    list.push(child);
-                }
+                planned.insert(key, list);
             }
         }
         Ok(out)

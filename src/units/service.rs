@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::unit::{self, AdminType, UnitKind};
 use entity::unit_lineage;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -148,16 +148,22 @@ pub fn cursor_in(order: Option<ListOrder>, unit: &unit::Model) -> Cursor {
 }
 
 /// One page of the units matching `filter`, ordered by `order` (code or
-/// Vietnamese name) then id.
+/// Vietnamese name) then id; [`lean`] rows when `lean`.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &UnitFilter,
     page: &PageRequest,
     order: Option<ListOrder>,
+    lean: bool,
 ) -> AppResult<Page<unit::Model>> {
     let key = order_column(order, unit::Column::Code, unit::Column::NameKey);
-    page.fetch::<unit::Entity>(db, filter.condition(), key, unit::Column::Id)
-        .await
+    let select = page.window(
+        unit::Entity::find(),
+        filter.condition(),
+        key,
+        unit::Column::Id,
+    );
+    Ok(Page::from_probe(read(db, select, lean).await?, page))
 }
 
 /// How many units match `filter`.
@@ -204,17 +210,183 @@ pub async fn children_of(
     kind: Option<UnitKind>,
     as_of: NaiveDate,
 ) -> AppResult<Vec<unit::Model>> {
-    let mut query = unit::Entity::find()
-        .filter(unit::Column::ParentId.is_in(parents.iter().copied()))
-        .filter(valid_on(as_of));
-    if let Some(kind) = kind {
-        query = query.filter(unit::Column::Kind.eq(kind));
+    let level = ChildLevel {
+        kind,
+        as_of,
+        lean: false,
+    };
+    level_below(db, parents, level).await
+}
+
+/// The children of `level` of each of `parents`, ordered by code then id,
+/// [`lean`] when the level says so.
+pub async fn level_below(
+    db: &impl ConnectionTrait,
+    parents: &[Uuid],
+    level: ChildLevel,
+) -> AppResult<Vec<unit::Model>> {
+    read(db, level.below(unit::Entity::find(), parents), level.lean).await
+}
+
+/// The columns a lean read selects, in the order [`LeanRow`] decodes
+/// them: all but the two that only writes and filters use, `search_name`
+/// and `path` (the longest: a commune's path is 112 bytes).
+const LEAN: [unit::Column; 10] = [
+    unit::Column::Id,
+    unit::Column::Code,
+    unit::Column::Name,
+    unit::Column::NameKey,
+    unit::Column::Kind,
+    unit::Column::AdminType,
+    unit::Column::ParentId,
+    unit::Column::Depth,
+    unit::Column::ValidFrom,
+    unit::Column::ValidTo,
+];
+
+/// `select` reading only the [`LEAN`] columns: how the tree's loaders and
+/// lists read units where the query asks nothing that needs the path.
+/// Nested reads of thousands of units skip decoding and holding it; the
+/// path and search name come back empty, and a resolver that needs the
+/// path reads the whole row by id ([`is_lean`]).
+fn lean(select: sea_orm::Select<unit::Entity>) -> sea_orm::Select<unit::Entity> {
+    select.select_only().columns(LEAN)
+}
+
+/// A [`lean`] row, decoded by position: no column is looked up by name
+/// (hashing and comparing the names took about 6 % of the server's CPU on
+/// nested queries).
+struct LeanRow(unit::Model);
+
+impl FromQueryResult for LeanRow {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        let kind: String = row.try_get_by_index(4)?;
+        let admin_type: String = row.try_get_by_index(5)?;
+        Ok(LeanRow(unit::Model {
+            id: row.try_get_by_index(0)?,
+            code: row.try_get_by_index(1)?,
+            name: row.try_get_by_index(2)?,
+            name_key: row.try_get_by_index(3)?,
+            search_name: String::new(),
+            kind: UnitKind::try_from_value(&kind)?,
+            admin_type: AdminType::try_from_value(&admin_type)?,
+            parent_id: row.try_get_by_index(6)?,
+            path: String::new(),
+            depth: row.try_get_by_index(7)?,
+            valid_from: row.try_get_by_index(8)?,
+            valid_to: row.try_get_by_index(9)?,
+        }))
     }
-    Ok(query
-        .order_by_asc(unit::Column::Code)
-        .order_by_asc(unit::Column::Id)
-        .all(db)
-        .await?)
+}
+
+/// The units `select` finds, whole or [`lean`].
+pub async fn read(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<unit::Entity>,
+    lean: bool,
+) -> AppResult<Vec<unit::Model>> {
+    let select = if lean { self::lean(select) } else { select };
+    let statement = db.get_database_backend().build(&select.into_query());
+    read_statement(db, statement, lean).await
+}
+
+/// The units a statement of whole or [`lean`] unit rows finds.
+async fn read_statement(
+    db: &impl ConnectionTrait,
+    statement: sea_orm::Statement,
+    lean: bool,
+) -> AppResult<Vec<unit::Model>> {
+    Ok(if lean {
+        let rows = LeanRow::find_by_statement(statement).all(db).await?;
+        rows.into_iter().map(|r| r.0).collect()
+    } else {
+        unit::Model::find_by_statement(statement).all(db).await?
+    })
+}
+
+/// Whether `unit` was read by [`lean`] (every stored path is
+/// `/<root id>/…/`, never empty).
+pub fn is_lean(unit: &unit::Model) -> bool {
+    unit.path.is_empty()
+}
+
+/// Which children of a set of parents: those of `kind` (any when None)
+/// in force on `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildLevel {
+    pub kind: Option<UnitKind>,
+    pub as_of: NaiveDate,
+    /// Read [`lean`]: the query asks nothing of them that needs the path.
+    pub lean: bool,
+}
+
+impl ChildLevel {
+    /// `select` narrowed to the children of `parents` of this level,
+    /// ordered by code then id.
+    fn below(
+        &self,
+        select: sea_orm::Select<unit::Entity>,
+        parents: &[Uuid],
+    ) -> sea_orm::Select<unit::Entity> {
+        select
+            .filter(unit::Column::ParentId.is_in(parents.iter().copied()))
+            .filter(self.condition())
+            .order_by_asc(unit::Column::Code)
+            .order_by_asc(unit::Column::Id)
+    }
+
+    fn condition(&self) -> Condition {
+        let mut cond = valid_on(self.as_of);
+        if let Some(kind) = self.kind {
+            cond = cond.add(unit::Column::Kind.eq(kind));
+        }
+        cond
+    }
+
+    /// Whether `unit` is of this level (its parent aside).
+    pub fn admits(&self, unit: &unit::Model) -> bool {
+        self.kind.is_none_or(|k| k == unit.kind) && in_force(unit, self.as_of)
+    }
+}
+
+/// Two levels in one statement: the `first` children of `parents` and
+/// the `second` children of those, each unit once, ordered by code then
+/// id ([`lean`] rows when both levels are). A row may be of both levels
+/// (when `parents` holds a unit and its child); sort them with
+/// [`ChildLevel::admits`] and the parent sets. The levels are a
+/// `UNION ALL` of two reads of the parent index (a single `OR` of them
+/// made PostgreSQL scan the table: 7 ms for a province).
+pub async fn two_levels_below(
+    db: &impl ConnectionTrait,
+    parents: &[Uuid],
+    first: ChildLevel,
+    second: ChildLevel,
+) -> AppResult<Vec<unit::Model>> {
+    let level_one = first
+        .condition()
+        .add(unit::Column::ParentId.is_in(parents.iter().copied()));
+    let children = Query::select()
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .cond_where(level_one.clone())
+        .to_owned();
+    let level_two = second
+        .condition()
+        .add(unit::Column::ParentId.in_subquery(children));
+    let lean = first.lean && second.lean;
+    let select = || {
+        let all = unit::Entity::find();
+        if lean { self::lean(all) } else { all }
+    };
+    let mut query = select().filter(level_one).into_query();
+    query.union(UnionType::All, select().filter(level_two).into_query());
+    let statement = db.get_database_backend().build(&query);
+    let mut rows = read_statement(db, statement, lean).await?;
+    rows.sort_unstable_by(|a, b| (&a.code, a.id).cmp(&(&b.code, b.id)));
+    // A row of both levels (a child of one parent and a grandchild of
+    // another) comes once from each read: keep one.
+    rows.dedup_by_key(|row| row.id);
+    Ok(rows)
 }
 
 /// A unit whose descendants are counted.

@@ -10,7 +10,7 @@ pub(super) enum TotalCount {
 
 /// A page of units (Relay connection).
 pub struct UnitConnection {
-    pub(super) page: Page<unit::Model>,
+    pub(super) page: Page<Arc<unit::Model>>,
     pub(super) as_of: NaiveDate,
     pub(super) total: TotalCount,
     /// The order the list was read in, which its cursors follow.
@@ -19,7 +19,7 @@ pub struct UnitConnection {
 
 impl UnitConnection {
     pub(super) fn new(
-        page: Page<unit::Model>,
+        page: Page<Arc<unit::Model>>,
         as_of: NaiveDate,
         total: TotalCount,
         order: Option<ListOrder>,
@@ -188,9 +188,10 @@ impl UnitQuery {
             search,
             as_of,
         };
-        let found = service::list(db, &filter, &page, order_by).await?;
+        let lean = !super::needs_path(&ctx.look_ahead());
+        let found = service::list(db, &filter, &page, order_by, lean).await?;
         Ok(UnitConnection::new(
-            found,
+            found.map(Arc::new),
             as_of,
             TotalCount::Count(filter),
             order_by,
