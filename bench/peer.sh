@@ -13,6 +13,9 @@
 #   bare          bench/peer/: axum + sqlx answering the nested queries with one
 #                 flat join and the nested JSON written by hand (the physical
 #                 limit; built here with cargo, offline when the cache has it)
+#   sqlite        the same phancap binary on its embedded default, a SQLite
+#                 file loaded with the same units (nested scenarios only;
+#                 SQLITE=0 leaves it out)
 #
 # and loads each with wrk (bench/reporting/graphql.lua: a response that is not
 # HTTP 200 or carries "errors" counts as an error) in these scenarios:
@@ -92,6 +95,7 @@ SCRATCH=${SCRATCH:-${TMPDIR:-/tmp}/phancap-peer}
 PEER_TARGET=${PEER_TARGET:-bench/peer/target}
 KEEP_DB=${KEEP_DB:-0}
 CHECK_ONLY=${CHECK_ONLY:-0}
+SQLITE=${SQLITE:-1}
 # `first: 100` at each of three levels is ~2 million by phancap's count,
 # above its default limit (200,000) for anonymous queries.
 PHANCAP_MAX_COMPLEXITY=${PHANCAP_MAX_COMPLEXITY:-5000000}
@@ -106,9 +110,11 @@ declare -A url=(
   [phancap]="http://127.0.0.1:$PORT/graphql"
   [postgraphile]="http://127.0.0.1:$((PORT + 1))/graphql"
   [bare]="http://127.0.0.1:$((PORT + 2))/tree"
+  [sqlite]="http://127.0.0.1:$((PORT + 3))/graphql"
 )
 declare -A pid=()
 servers=(phancap postgraphile bare)
+[[ $SQLITE == 1 ]] && servers+=(sqlite)
 work=
 
 log() { printf '\n== %s\n' "$*"; }
@@ -181,6 +187,14 @@ export DATABASE_URL=$db_url
 "$bin" import-units --structure legacy | tail -1
 "$bin" import-units --structure 2025 | tail -1
 psql "$db_url" -XAtq -c "VACUUM ANALYZE"
+sqlite_url="sqlite://$work/phancap.db?mode=rwc"
+if [[ $SQLITE == 1 ]]; then
+  log "SQLite file for phancap's embedded default: migrate, import-units legacy and 2025"
+  DATABASE_URL=$sqlite_url "$bin" migrate >"$work/migrate-sqlite.log" 2>&1 \
+    || { cat "$work/migrate-sqlite.log"; die "migrate (SQLite) failed"; }
+  DATABASE_URL=$sqlite_url "$bin" import-units --structure legacy | tail -1
+  DATABASE_URL=$sqlite_url "$bin" import-units --structure 2025 | tail -1
+fi
 psql "$db_url" -XAtq -F' ' -c "SELECT 'units in force on $AS_OF:', kind, count(*) FROM unit
   WHERE (valid_from IS NULL OR valid_from <= DATE '$AS_OF') AND (valid_to IS NULL OR valid_to >= DATE '$AS_OF')
   GROUP BY kind ORDER BY 3"
@@ -212,9 +226,17 @@ NODE_ENV=production node "$pg_cli" --connection "$server_url" --schema public \
 pid[postgraphile]=$!
 DATABASE_URL=$server_url "$bare_bin" "127.0.0.1:$((PORT + 2))" >"$work/bare.log" 2>&1 &
 pid[bare]=$!
+if [[ $SQLITE == 1 ]]; then
+  PHANCAP_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+    PHANCAP_ANONYMOUS_PER_MINUTE=0 PHANCAP_LOGINS_PER_MINUTE=0 PHANCAP_LOG=warn \
+    PHANCAP_MAX_COMPLEXITY=$PHANCAP_MAX_COMPLEXITY \
+    DATABASE_URL=$sqlite_url "$bin" serve --listen "127.0.0.1:$((PORT + 3))" --no-graphiql >"$work/sqlite.log" 2>&1 &
+  pid[sqlite]=$!
+fi
 wait_for phancap '{"query":"{ __typename }"}'
 wait_for postgraphile '{"query":"{ __typename }"}'
 wait_for bare "{\"code\":\"$PROVINCE_CODE\",\"asOf\":\"$AS_OF\"}"
+[[ $SQLITE == 1 ]] && wait_for sqlite '{"query":"{ __typename }"}'
 for s in "${servers[@]}"; do
   echo "$s: pid ${pid[$s]} at ${url[$s]}, RSS after start $(rss "$s" VmRSS) MiB"
 done
@@ -231,6 +253,8 @@ done
 body() {
   local s=$1 sc=$2 q vars='{}' file=$work/$1.$2.json
   local pc=\"$PROVINCE_CODE\" d=\"$AS_OF\"
+  # phancap on SQLite is asked phancap's nested queries.
+  [[ $s == sqlite ]] && case $sc in tree | country) s=phancap ;; *) s=none ;; esac
   case $s:$sc in
     phancap:code) q="{ unitByCode(code: $pc) { name } }" ;;
     postgraphile:code) q="{ allUnits(condition: {code: $pc, validTo: null}) { nodes { name } } }" ;;
@@ -394,11 +418,11 @@ ratio() {
 
 echo "load average after them: $(loadavg)"
 log "medians of $ROUNDS round(s) of $DURATION: req/s (p50)"
-echo "| query | concurrency | phancap | PostGraphile | bare | phancap/PostGraphile | phancap/bare |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| query | concurrency | phancap | PostGraphile | bare | phancap/PostGraphile | phancap/bare | phancap on SQLite |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for row in "${rows[@]}"; do
   sc=${row%%:*} c=${row##*:}
-  echo "| ${label[$sc]} | $c | $(cell phancap "$row") | $(cell postgraphile "$row") | $(cell bare "$row") | $(ratio phancap postgraphile "$row") | $(ratio phancap bare "$row") |"
+  echo "| ${label[$sc]} | $c | $(cell phancap "$row") | $(cell postgraphile "$row") | $(cell bare "$row") | $(ratio phancap postgraphile "$row") | $(ratio phancap bare "$row") | $(cell sqlite "$row") |"
 done
 echo
 [[ ${#errors[@]} == 0 ]] || echo "(errors): some response was not HTTP 200, carried errors, or timed out (see above)"
