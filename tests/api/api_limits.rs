@@ -3,10 +3,9 @@
 
 use phancap::schema::Limits;
 use phancap::startup::Settings;
-use phancap::units::import::Structure;
 use serde_json::{Value, json};
 
-use crate::helpers::{bundled_rows, error_code, national, spawn_app, spawn_app_with};
+use crate::helpers::{error_code, national, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_query_nested_too_deep_is_refused() {
@@ -139,15 +138,7 @@ async fn introspection_can_be_switched_off() {
 #[tokio::test]
 async fn nested_reads_cost_one_statement_per_level_not_per_row() {
     let app = spawn_app().await;
-    app.import_csv(
-        Structure::Legacy,
-        &bundled_rows("units-legacy.csv", &["06", "19"]),
-    )
-    .await
-    .unwrap();
-    app.import_csv(Structure::Current, &bundled_rows("units-2025.csv", &["19"]))
-        .await
-        .unwrap();
+    app.import_two_provinces().await;
     let query = "query($code: String!) { unitByCode(code: $code, asOf: \"2025-06-30\") {
         children(first: 100) { nodes { name children(first: 100) { nodes { name
           successors { kind successor { name parent { name } } } } } } } } }";
@@ -193,15 +184,7 @@ async fn nested_reads_cost_one_statement_per_level_not_per_row() {
 #[tokio::test]
 async fn a_subtree_asked_for_is_read_in_one_statement() {
     let app = spawn_app().await;
-    app.import_csv(
-        Structure::Legacy,
-        &bundled_rows("units-legacy.csv", &["06", "19"]),
-    )
-    .await
-    .unwrap();
-    app.import_csv(Structure::Current, &bundled_rows("units-2025.csv", &["19"]))
-        .await
-        .unwrap();
+    app.import_two_provinces().await;
     let run = |query: &'static str| {
         let app = &app;
         async move {

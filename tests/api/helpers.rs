@@ -353,6 +353,20 @@ impl TestApp {
             .expect("bundled data imports")
     }
 
+    /// Cao Bằng (06) and Thái Nguyên (19) in the legacy structure, and
+    /// Thái Nguyên's 2025 communes beside them with their lineage.
+    pub async fn import_two_provinces(&self) {
+        self.import_csv(
+            Structure::Legacy,
+            &bundled_rows("units-legacy.csv", &["06", "19"]),
+        )
+        .await
+        .unwrap();
+        self.import_csv(Structure::Current, &bundled_rows("units-2025.csv", &["19"]))
+            .await
+            .unwrap();
+    }
+
     /// Imports a CSV text.
     pub async fn import_csv(
         &self,
