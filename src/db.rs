@@ -187,6 +187,21 @@ pub async fn connect_with(
     Ok(db)
 }
 
+/// Lets SQLite's planner know the tables' sizes: `PRAGMA optimize` with
+/// the mask SQLite recommends when a connection opens, which analyzes the
+/// tables never analyzed or grown much since. Without statistics SQLite
+/// read a province's communes through the index on `kind` (every commune
+/// of the country) instead of the one on `parent_id`: 20 ms for the
+/// three-level query's statement instead of 0.8 ms (issue 17). It is cheap
+/// when the statistics are current. PostgreSQL analyzes by itself
+/// (autovacuum); there this does nothing.
+pub async fn refresh_statistics(db: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    }
+    Ok(())
+}
+
 /// Puts a SQLite file in WAL mode through one connection of its own before
 /// the pool opens several. Switching the journal mode takes an exclusive
 /// lock that SQLite does not wait for: two connections of a new pool doing
@@ -203,7 +218,9 @@ async fn enable_wal(url: &str) -> Result<(), DbErr> {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
         });
-    Database::connect(options).await?.close().await
+    let db = Database::connect(options).await?;
+    refresh_statistics(&db).await?;
+    db.close().await
 }
 
 /// sqlx 0.9.0 stopped setting `TCP_NODELAY` (sqlx issue #4335, fixed

@@ -215,6 +215,13 @@ pub async fn import(
         audit_import(&txn, file, csv, &summary).await?;
     }
     txn.commit().await?;
+    if !summary.changed_nothing() {
+        // Thousands of new units: the planner's statistics are stale. The
+        // import stands whatever this does.
+        if let Err(err) = crate::db::refresh_statistics(db).await {
+            tracing::warn!(error = %err, "refreshing the planner's statistics failed");
+        }
+    }
     Ok(summary)
 }
 
