@@ -81,10 +81,34 @@ fn tls_configured(url: &str) -> bool {
     // empty PGSSLMODE is no choice.
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let in_url = query.split('&').any(|pair| {
-        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        let key = percent_decoded(pair.split_once('=').map_or(pair, |(k, _)| k));
         key == "sslmode" || key == "ssl-mode"
     });
     in_url || std::env::var_os("PGSSLMODE").is_some_and(|v| !v.is_empty())
+}
+
+/// `text` with its `%XX` escapes decoded, as a URL's query is read.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `options` without TLS when they reach a server on this machine.
@@ -390,6 +414,10 @@ mod tests {
             "postgres://u@127.0.0.1/db?application_name=sslmode"
         ));
         assert!(!tls_configured("postgres://u@127.0.0.1/sslmode"));
+        // Escaped as sqlx reads it.
+        assert!(tls_configured(
+            "postgres://u@127.0.0.1/db?ssl%6Dode=require"
+        ));
         // sqlx ignores a key in capitals: so does the check.
         assert!(!tls_configured("postgres://u@127.0.0.1/db?SSLMODE=require"));
     }

@@ -391,14 +391,18 @@ const PLAN_MIN_PAGE: u64 = 50;
 /// `as_of` the day they are read on, the default of theirs. None when the
 /// page is smaller than [`PLAN_MIN_PAGE`] or starts at a cursor, when the
 /// query asks for no grandchildren, for several levels of them (aliases),
-/// or with arguments that do not parse (their resolver reports those).
+/// or with arguments that do not parse (their resolver reports those), and
+/// in a mutation, whose later fields may change what a list planned for an
+/// earlier one holds.
 fn planned_children(
     ctx: &Context<'_>,
     page: &PageRequest,
     as_of: NaiveDate,
 ) -> Option<service::ChildLevel> {
     use async_graphql::{InputType, Value};
-    if page.limit < PLAN_MIN_PAGE || page.after.is_some() || page.before.is_some() {
+    let query =
+        ctx.query_env.operation.node.ty == async_graphql::parser::types::OperationType::Query;
+    if !query || page.limit < PLAN_MIN_PAGE || page.after.is_some() || page.before.is_some() {
         return None;
     }
     let look = ctx.look_ahead();
