@@ -397,8 +397,12 @@ pub struct SubtreeRoot {
     pub depth: i32,
 }
 
+/// Roots whose descendants one statement counts.
+const ROOTS_PER_STATEMENT: usize = 200;
+
 /// For each root, how many strict descendants (of `kind`) are valid on
-/// `as_of`: one grouped statement per distinct root depth.
+/// `as_of`: one grouped statement per distinct root depth and
+/// [`ROOTS_PER_STATEMENT`] roots.
 pub async fn descendant_counts(
     db: &impl ConnectionTrait,
     roots: &[SubtreeRoot],
@@ -410,7 +414,17 @@ pub async fn descendant_counts(
         by_depth.entry(root.depth).or_default().push(root);
     }
     let mut counts: HashMap<Uuid, u64> = roots.iter().map(|r| (r.id, 0)).collect();
-    for (depth, roots) in by_depth {
+    // A statement's roots are an `OR` of path ranges, which the query
+    // builder and SQLite nest one level per root: a level of thousands
+    // overflowed the server's stack (and SQLite's limit of 1,000). Chunks
+    // of ROOTS_PER_STATEMENT keep both shallow.
+    let chunks = by_depth.into_iter().flat_map(|(depth, roots)| {
+        roots
+            .chunks(ROOTS_PER_STATEMENT)
+            .map(|chunk| (depth, chunk.to_vec()))
+            .collect::<Vec<_>>()
+    });
+    for (depth, roots) in chunks {
         // The ancestor at `depth` is the path segment at that position.
         let start = 2 + PATH_SEGMENT as i32 * depth;
         // Literal numbers, not bind parameters: PostgreSQL only accepts the

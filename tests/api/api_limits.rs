@@ -422,3 +422,41 @@ async fn an_import_leaves_sqlite_knowing_the_unit_table() {
     let rows: u64 = stat.split(' ').next().unwrap().parse().unwrap();
     assert!(rows > 200, "{stat}");
 }
+
+/// `descendantCount` on a level of ~1,500 units: their roots are counted a
+/// few hundred per statement. One statement for all of them nested an `OR`
+/// per root, which overflowed the server's stack (an anonymous request
+/// aborted the process) and went past SQLite's expression depth of 1,000.
+#[tokio::test]
+async fn descendants_of_a_level_of_thousands_are_counted_in_chunks() {
+    let app = spawn_app().await;
+    app.import_csv(
+        phancap::units::import::Structure::Legacy,
+        &crate::helpers::bundled_rows("units-legacy.csv", &["01", "38", "40"]),
+    )
+    .await
+    .unwrap();
+    let body = app
+        .graphql(
+            r#"{ units(kind: PROVINCE, asOf: "2020-01-01", first: 3) { nodes { code descendantCount(kind: COMMUNE)
+              children(first: 100) { nodes { children(first: 100) { nodes { code descendantCount } } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let provinces = body["data"]["units"]["nodes"].as_array().unwrap();
+    assert_eq!(provinces.len(), 3);
+    let mut communes = 0;
+    for province in provinces {
+        let mut listed = 0;
+        for district in province["children"]["nodes"].as_array().unwrap() {
+            for commune in district["children"]["nodes"].as_array().unwrap() {
+                assert_eq!(commune["descendantCount"], 0, "{commune}");
+                listed += 1;
+            }
+        }
+        assert_eq!(province["descendantCount"], listed, "{}", province["code"]);
+        communes += listed;
+    }
+    assert!(communes > 1_400, "{communes} communes in one level");
+}
