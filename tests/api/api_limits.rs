@@ -175,6 +175,16 @@ async fn nested_reads_cost_one_statement_per_level_not_per_row() {
     );
 }
 
+/// The codes of a list of units in a response.
+fn codes_of(nodes: &Value) -> Vec<&str> {
+    nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect()
+}
+
 /// A query that asks for a unit's children and their children reads both
 /// levels in one statement (the look-ahead plans it), and answers exactly
 /// as the level-by-level read does: the same units in the same order, with
@@ -275,12 +285,7 @@ async fn a_subtree_asked_for_is_read_in_one_statement() {
     let last = &paged["data"]["unitByCode"]["children"]["nodes"][8];
     let (code, all) = reference.last().unwrap();
     assert_eq!(last["code"], code.as_str());
-    let tail: Vec<&str> = last["children"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
+    let tail = codes_of(&last["children"]["nodes"]);
     assert_eq!(
         tail,
         all[all.len() - 3..]
@@ -364,12 +369,7 @@ async fn a_subtree_asked_for_is_read_in_one_statement() {
     let listed = both["data"]["units"]["nodes"].as_array().unwrap();
     let city = listed.iter().find(|u| u["code"] == "164").unwrap();
     let (_, communes) = reference.iter().find(|(c, _)| c == "164").unwrap();
-    let codes: Vec<&str> = city["children"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
+    let codes = codes_of(&city["children"]["nodes"]);
     assert_eq!(
         codes,
         communes.iter().map(String::as_str).collect::<Vec<_>>()
