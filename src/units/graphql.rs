@@ -150,6 +150,10 @@ impl Unit {
         Unit { model, as_of }
     }
 
+    fn global_id(&self) -> ID {
+        encode_id(NodeKind::Unit, self.model.id)
+    }
+
     pub(crate) fn loaders<'a>(ctx: &'a Context<'_>) -> &'a UnitLoaders {
         ctx.per_request::<UnitLoaders>()
     }
@@ -163,7 +167,7 @@ impl Unit {
 impl Unit {
     /// Opaque global id.
     pub async fn id(&self) -> ID {
-        encode_id(NodeKind::Unit, self.model.id)
+        self.global_id()
     }
 
     /// When it last changed: the time of its latest change in the change

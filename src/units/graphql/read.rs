@@ -49,12 +49,14 @@ impl UnitConnection {
     }
 
     /// The units of this page.
-    pub(super) async fn nodes(&self) -> Vec<Unit> {
-        self.page
-            .items
-            .iter()
-            .map(|m| Unit::new(m.clone(), self.as_of))
-            .collect()
+    pub(super) async fn nodes(&self) -> UnitNodes {
+        UnitNodes(
+            self.page
+                .items
+                .iter()
+                .map(|m| Unit::new(m.clone(), self.as_of))
+                .collect(),
+        )
     }
 
     /// Where this page sits in the whole list.
@@ -211,4 +213,177 @@ pub(super) async fn anchor(
         .await?
         .map(Some)
         .ok_or(AppError::NotFound("unit"))
+}
+
+/// The units of a page, as a connection's `nodes` answers them.
+///
+/// A list whose units are asked only for their own columns (see
+/// [`Column`]) is answered here, unit by unit, without the future
+/// async-graphql makes for each unit and each of its fields: the leaves of
+/// a nested read (the communes of a province or of the country) are
+/// nearly all of its units, and those futures were most of its work and
+/// of its memory. Any other field (a nested list, a link, a count) sends
+/// the whole list through async-graphql's own resolution. The answers are
+/// the same either way (`a_plain_list_is_answered_as_async_graphql_would`).
+pub struct UnitNodes(pub(super) Vec<Unit>);
+
+impl async_graphql::OutputType for UnitNodes {
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        <Vec<Unit> as async_graphql::OutputType>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<Unit> as async_graphql::OutputType>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        <Vec<Unit> as async_graphql::OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> async_graphql::ServerResult<async_graphql::Value> {
+        match Column::selection(ctx) {
+            Some(columns) => Ok(async_graphql::Value::List(
+                self.0.iter().map(|unit| unit.columns(&columns)).collect(),
+            )),
+            None => {
+                async_graphql::resolver_utils::resolve_list(ctx, field, &self.0, Some(self.0.len()))
+                    .await
+            }
+        }
+    }
+}
+
+/// A field of `Unit` that only shows the unit's own row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Typename,
+    Id,
+    Code,
+    Name,
+    Kind,
+    AdminType,
+    Depth,
+    ValidFrom,
+    ValidTo,
+}
+
+impl Column {
+    fn of(field: &str) -> Option<Column> {
+        Some(match field {
+            "__typename" => Column::Typename,
+            "id" => Column::Id,
+            "code" => Column::Code,
+            "name" => Column::Name,
+            "kind" => Column::Kind,
+            "adminType" => Column::AdminType,
+            "depth" => Column::Depth,
+            "validFrom" => Column::ValidFrom,
+            "validTo" => Column::ValidTo,
+            _ => return None,
+        })
+    }
+
+    /// The fields asked of each unit of a list (`ctx`, the list's
+    /// selection), by response key in the order async-graphql answers
+    /// them (a key asked twice counts once, where first asked), when every
+    /// one is a [`Column`]; None when any is not, or carries a directive
+    /// (`@skip` and `@include` are gone by now: any left is the schema's).
+    fn selection(
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+    ) -> Option<Vec<(async_graphql::Name, Column)>> {
+        let mut columns = Vec::new();
+        Column::collect(ctx, &ctx.item.node, &mut columns).then_some(columns)
+    }
+
+    fn collect(
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        set: &async_graphql::parser::types::SelectionSet,
+        columns: &mut Vec<(async_graphql::Name, Column)>,
+    ) -> bool {
+        use async_graphql::parser::types::Selection;
+        set.items.iter().all(|selection| match &selection.node {
+            Selection::Field(field) => {
+                let Some(column) = Column::of(&field.node.name.node) else {
+                    return false;
+                };
+                let key = field.node.response_key().node.clone();
+                if !columns.iter().any(|(seen, _)| *seen == key) {
+                    columns.push((key, column));
+                }
+                field.node.directives.is_empty()
+            }
+            Selection::FragmentSpread(spread) => {
+                match ctx.query_env.fragments.get(&spread.node.fragment_name.node) {
+                    Some(fragment) => {
+                        !Column::applies(ctx, Some(&fragment.node.type_condition.node.on.node))
+                            || Column::collect(ctx, &fragment.node.selection_set.node, columns)
+                    }
+                    None => false,
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                let on = fragment.node.type_condition.as_ref();
+                !Column::applies(ctx, on.map(|condition| &condition.node.on.node))
+                    || Column::collect(ctx, &fragment.node.selection_set.node, columns)
+            }
+        })
+    }
+
+    /// Whether a fragment on `condition` applies to a unit: on `Unit`, on
+    /// an interface it implements (`Node`) or on no type.
+    fn applies(
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        condition: Option<&async_graphql::Name>,
+    ) -> bool {
+        let unit = <Unit as async_graphql::OutputType>::type_name();
+        condition.is_none_or(|on| {
+            *on == *unit
+                || ctx
+                    .schema_env
+                    .registry
+                    .implements
+                    .get(unit.as_ref())
+                    .is_some_and(|interfaces| interfaces.contains(on.as_str()))
+        })
+    }
+}
+
+impl Unit {
+    /// This unit's answer to a selection of [`Column`]s, as async-graphql
+    /// would give it: an object in the selection's order, null when the
+    /// selection is empty (fragments on other types only).
+    fn columns(&self, columns: &[(async_graphql::Name, Column)]) -> async_graphql::Value {
+        use async_graphql::{InputType, ScalarType, Value};
+        if columns.is_empty() {
+            return Value::Null;
+        }
+        let model = &self.model;
+        let date =
+            |day: Option<NaiveDate>| day.map_or(Value::Null, |d| ScalarType::to_value(&Date(d)));
+        Value::Object(
+            columns
+                .iter()
+                .map(|(key, column)| {
+                    let value = match column {
+                        Column::Typename => {
+                            Value::String(<Unit as async_graphql::OutputType>::type_name().into())
+                        }
+                        Column::Id => Value::String(self.global_id().0),
+                        Column::Code => Value::String(model.code.clone()),
+                        Column::Name => Value::String(model.name.clone()),
+                        Column::Kind => UnitKind::from(model.kind).to_value(),
+                        Column::AdminType => AdminType::from(model.admin_type).to_value(),
+                        Column::Depth => Value::from(model.depth),
+                        Column::ValidFrom => date(model.valid_from),
+                        Column::ValidTo => date(model.valid_to),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        )
+    }
 }
