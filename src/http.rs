@@ -55,10 +55,12 @@ pub use ws::*;
 
 mod answer;
 mod execute;
+mod turns;
 
 pub use answer::error_response;
 use answer::*;
 use execute::*;
+pub use turns::Turns;
 
 /// What the GraphQL handlers need.
 #[derive(Clone)]
@@ -87,6 +89,8 @@ pub struct GraphqlState {
     pub max_body_bytes: usize,
     /// Where attached files are kept (and the largest one).
     pub files: crate::mandates::attachments::FileStore,
+    /// Turns to execute operations (`PHANCAP_MAX_EXECUTING`).
+    pub turns: Arc<Turns>,
 }
 
 /// What the access log line tells of a GraphQL request, handed from the

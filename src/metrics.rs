@@ -77,6 +77,8 @@ pub struct Metrics {
     login_throttled: AtomicU64,
     subscriptions: AtomicI64,
     websockets: AtomicI64,
+    executing: AtomicI64,
+    waiting: AtomicI64,
 }
 
 /// Keeps a gauge up while it lives.
@@ -86,6 +88,8 @@ pub struct OpenOwned(std::sync::Arc<Metrics>, Gauge);
 enum Gauge {
     Subscriptions,
     Websockets,
+    Executing,
+    Waiting,
 }
 
 impl Drop for OpenOwned {
@@ -162,6 +166,8 @@ impl Metrics {
         match gauge {
             Gauge::Subscriptions => &self.subscriptions,
             Gauge::Websockets => &self.websockets,
+            Gauge::Executing => &self.executing,
+            Gauge::Waiting => &self.waiting,
         }
     }
 
@@ -178,6 +184,16 @@ impl Metrics {
     /// A websocket connection that counts until dropped.
     pub fn websocket_opened(self: &std::sync::Arc<Self>) -> OpenOwned {
         self.open(Gauge::Websockets)
+    }
+
+    /// An operation executing that counts until dropped.
+    pub fn operation_executing(self: &std::sync::Arc<Self>) -> OpenOwned {
+        self.open(Gauge::Executing)
+    }
+
+    /// An operation waiting for its turn that counts until dropped.
+    pub fn operation_waiting(self: &std::sync::Arc<Self>) -> OpenOwned {
+        self.open(Gauge::Waiting)
     }
 
     /// The exposition text, with the pool of `db` read now.
@@ -214,6 +230,13 @@ impl Metrics {
             "# HELP phancap_db_pool_connections Database connections by state.\n# TYPE phancap_db_pool_connections gauge\nphancap_db_pool_connections{{state=\"in_use\"}} {}\nphancap_db_pool_connections{{state=\"idle\"}} {idle}\n# HELP phancap_db_pool_max_connections Most connections the pool opens.\n# TYPE phancap_db_pool_max_connections gauge\nphancap_db_pool_max_connections {max}\n",
             (size as usize).saturating_sub(idle)
         );
+        out.push_str(&self.render_gauges());
+        out
+    }
+
+    /// The exposition text of the gauges and counters kept here.
+    pub(crate) fn render_gauges(&self) -> String {
+        let mut out = String::with_capacity(1024);
         let singles = [
             (
                 "phancap_subscriptions_open",
@@ -226,6 +249,18 @@ impl Metrics {
                 "Websocket connections at /graphql/ws.",
                 "gauge",
                 self.websockets.load(Ordering::Relaxed),
+            ),
+            (
+                "phancap_operations_executing",
+                "GraphQL operations over HTTP being executed.",
+                "gauge",
+                self.executing.load(Ordering::Relaxed),
+            ),
+            (
+                "phancap_operations_waiting",
+                "GraphQL operations over HTTP waiting for their turn (PHANCAP_MAX_EXECUTING).",
+                "gauge",
+                self.waiting.load(Ordering::Relaxed),
             ),
             (
                 "phancap_login_failures_total",

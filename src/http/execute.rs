@@ -187,7 +187,10 @@ impl Context<'_> {
         if let Some(viewer) = self.viewer {
             request = request.data(viewer.clone());
         }
-        let mut response = state.schema.execute(request).await;
+        let mut response = {
+            let _turn = state.turns.take(&state.metrics).await;
+            state.schema.execute(request).await
+        };
         crate::graphql::codes::translate(&mut response, self.lang);
         if let Some(plan) = &plan {
             plan.apply(&mut response);

@@ -612,3 +612,58 @@ async fn a_plain_list_is_answered_as_async_graphql_would() {
         "{body}"
     );
 }
+
+/// With one turn (`PHANCAP_MAX_EXECUTING=1`) operations execute one after
+/// another, the operations of a batch included, and every one is answered
+/// in full; the gauges fall back to zero.
+#[tokio::test]
+async fn operations_past_the_limit_wait_their_turn_and_all_answer() {
+    let app = spawn_app_with(Settings {
+        max_executing: 1,
+        ..crate::helpers::unlimited()
+    })
+    .await;
+    app.import_two_provinces().await;
+    let single = json!({ "query": r#"{ unitByCode(code: "19", asOf: "2025-06-30") {
+        children(kind: DISTRICT, first: 100) { nodes { code children(first: 100) { nodes { code } } } } } }"# });
+    let batch = json!([single, single, single]);
+    let answers = futures_util::future::join_all((0..8).map(|i| {
+        let body = if i % 2 == 0 { &single } else { &batch };
+        app.post(body.clone())
+    }))
+    .await;
+    let communes = |answer: &Value| -> usize {
+        answer["data"]["unitByCode"]["children"]["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{answer}"))
+            .iter()
+            .map(|d| d["children"]["nodes"].as_array().unwrap().len())
+            .sum()
+    };
+    for (i, (status, body)) in answers.iter().enumerate() {
+        assert_eq!(*status, 200, "{body}");
+        let each: Vec<&Value> = match i % 2 {
+            0 => vec![body],
+            _ => body.as_array().unwrap().iter().collect(),
+        };
+        assert_eq!(each.len(), if i % 2 == 0 { 1 } else { 3 });
+        for answer in each {
+            assert_eq!(communes(answer), 172);
+        }
+    }
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for gauge in [
+        "phancap_operations_executing 0",
+        "phancap_operations_waiting 0",
+    ] {
+        assert!(text.lines().any(|l| l == gauge), "{gauge}: {text}");
+    }
+}
