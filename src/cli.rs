@@ -339,10 +339,11 @@ struct ServeArgs {
     /// Most operations in one batched request.
     #[arg(long, env = "PHANCAP_MAX_BATCH", default_value_t = Settings::default().max_batch)]
     max_batch: usize,
-    /// GraphQL operations over HTTP executed at once; the others wait
-    /// their turn (0: no limit). Default: four per core.
-    #[arg(long, env = "PHANCAP_MAX_EXECUTING", default_value_t = Settings::default().max_executing)]
-    max_executing: usize,
+    /// Operations reading whole subtrees at once (nested pages of 50 or
+    /// more children); the others wait their turn (0: no limit). Default:
+    /// four per core.
+    #[arg(long, env = "PHANCAP_MAX_SUBTREE_READS", default_value_t = Settings::default().max_subtree_reads)]
+    max_subtree_reads: usize,
     /// Largest request body, in bytes.
     #[arg(long, env = "PHANCAP_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     max_body_bytes: usize,
@@ -784,7 +785,7 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
             introspection: !args.no_introspection,
         },
         max_batch: args.max_batch,
-        max_executing: args.max_executing,
+        max_subtree_reads: args.max_subtree_reads,
         max_body_bytes: args.max_body_bytes,
         cors_origins: args
             .cors_origins

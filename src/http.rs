@@ -55,12 +55,10 @@ pub use ws::*;
 
 mod answer;
 mod execute;
-mod turns;
 
 pub use answer::error_response;
 use answer::*;
 use execute::*;
-pub use turns::Turns;
 
 /// What the GraphQL handlers need.
 #[derive(Clone)]
@@ -89,8 +87,8 @@ pub struct GraphqlState {
     pub max_body_bytes: usize,
     /// Where attached files are kept (and the largest one).
     pub files: crate::mandates::attachments::FileStore,
-    /// Turns to execute operations (`PHANCAP_MAX_EXECUTING`).
-    pub turns: Arc<Turns>,
+    /// Turns for subtree reads (`PHANCAP_MAX_SUBTREE_READS`).
+    pub turns: Arc<crate::turns::Turns>,
 }
 
 /// What the access log line tells of a GraphQL request, handed from the

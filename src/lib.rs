@@ -60,6 +60,8 @@ pub mod startup;
 pub mod telemetry;
 /// Search folding and input checks for free text.
 pub mod text;
+/// Turns for operations that read whole subtrees.
+pub mod turns;
 /// The dated unit tree, its import and its GraphQL API.
 pub mod units;
 /// Users, role grants and signing in.

@@ -77,8 +77,8 @@ pub struct Metrics {
     login_throttled: AtomicU64,
     subscriptions: AtomicI64,
     websockets: AtomicI64,
-    executing: AtomicI64,
-    waiting: AtomicI64,
+    turns_held: AtomicI64,
+    turns_waiting: AtomicI64,
 }
 
 /// Keeps a gauge up while it lives.
@@ -88,8 +88,8 @@ pub struct OpenOwned(std::sync::Arc<Metrics>, Gauge);
 enum Gauge {
     Subscriptions,
     Websockets,
-    Executing,
-    Waiting,
+    TurnsHeld,
+    TurnsWaiting,
 }
 
 impl Drop for OpenOwned {
@@ -166,8 +166,8 @@ impl Metrics {
         match gauge {
             Gauge::Subscriptions => &self.subscriptions,
             Gauge::Websockets => &self.websockets,
-            Gauge::Executing => &self.executing,
-            Gauge::Waiting => &self.waiting,
+            Gauge::TurnsHeld => &self.turns_held,
+            Gauge::TurnsWaiting => &self.turns_waiting,
         }
     }
 
@@ -186,14 +186,14 @@ impl Metrics {
         self.open(Gauge::Websockets)
     }
 
-    /// An operation executing that counts until dropped.
-    pub fn operation_executing(self: &std::sync::Arc<Self>) -> OpenOwned {
-        self.open(Gauge::Executing)
+    /// A turn for subtree reads held, counted until dropped.
+    pub fn turn_held(self: &std::sync::Arc<Self>) -> OpenOwned {
+        self.open(Gauge::TurnsHeld)
     }
 
-    /// An operation waiting for its turn that counts until dropped.
-    pub fn operation_waiting(self: &std::sync::Arc<Self>) -> OpenOwned {
-        self.open(Gauge::Waiting)
+    /// An operation waiting for a turn, counted until dropped.
+    pub fn turn_waiting(self: &std::sync::Arc<Self>) -> OpenOwned {
+        self.open(Gauge::TurnsWaiting)
     }
 
     /// The exposition text, with the pool of `db` read now.
@@ -251,16 +251,16 @@ impl Metrics {
                 self.websockets.load(Ordering::Relaxed),
             ),
             (
-                "phancap_operations_executing",
-                "GraphQL operations over HTTP being executed.",
+                "phancap_subtree_turns_held",
+                "Operations holding a turn to read subtrees (PHANCAP_MAX_SUBTREE_READS).",
                 "gauge",
-                self.executing.load(Ordering::Relaxed),
+                self.turns_held.load(Ordering::Relaxed),
             ),
             (
-                "phancap_operations_waiting",
-                "GraphQL operations over HTTP waiting for their turn (PHANCAP_MAX_EXECUTING).",
+                "phancap_subtree_turns_waiting",
+                "Operations waiting for a turn to read subtrees.",
                 "gauge",
-                self.waiting.load(Ordering::Relaxed),
+                self.turns_waiting.load(Ordering::Relaxed),
             ),
             (
                 "phancap_login_failures_total",

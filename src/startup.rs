@@ -36,9 +36,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Most operations in one batched request.
     pub max_batch: usize,
-    /// GraphQL operations over HTTP executed at once; the others wait
-    /// their turn (0: no limit).
-    pub max_executing: usize,
+    /// Operations reading whole subtrees at once; the others wait their
+    /// turn (0: no limit). See [`crate::turns`].
+    pub max_subtree_reads: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Origins whose browser pages may call the API (CORS); none by
@@ -74,7 +74,7 @@ impl Default for Settings {
             graphiql: true,
             limits: Limits::default(),
             max_batch: 10,
-            max_executing: crate::http::Turns::default_limit(),
+            max_subtree_reads: crate::turns::Turns::default_limit(),
             max_body_bytes: 256 * 1024,
             cors_origins: Vec::new(),
             metrics_listen: None,
@@ -189,7 +189,7 @@ impl Application {
             ),
             max_body_bytes: settings.max_body_bytes,
             files: settings.files.clone(),
-            turns: Arc::new(crate::http::Turns::new(settings.max_executing)),
+            turns: Arc::new(crate::turns::Turns::new(settings.max_subtree_reads)),
         };
         let mut router = Router::new()
             .route("/graphql", get(http::graphql_get).post(http::graphql_post))

@@ -182,15 +182,19 @@ impl Context<'_> {
                 }
             }
         }
-        let mut request = request.data(self.client).data(self.lang);
+        let mut request =
+            request
+                .data(self.client)
+                .data(self.lang)
+                .data(crate::turns::OperationTurn::new(
+                    state.turns.clone(),
+                    state.metrics.clone(),
+                ));
         per_request(&mut request.data, &state.db);
         if let Some(viewer) = self.viewer {
             request = request.data(viewer.clone());
         }
-        let mut response = {
-            let _turn = state.turns.take(&state.metrics).await;
-            state.schema.execute(request).await
-        };
+        let mut response = state.schema.execute(request).await;
         crate::graphql::codes::translate(&mut response, self.lang);
         if let Some(plan) = &plan {
             plan.apply(&mut response);

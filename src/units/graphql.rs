@@ -301,6 +301,11 @@ impl Unit {
             },
             then: planned_children(ctx, &page, as_of),
         };
+        if key.then.is_some()
+            && let Some(turn) = ctx.data_opt::<crate::turns::OperationTurn>()
+        {
+            turn.hold().await;
+        }
         let all = Self::loaders(ctx)
             .children
             .load_one(key)

@@ -608,13 +608,14 @@ async fn a_plain_list_is_answered_as_async_graphql_would() {
     );
 }
 
-/// With one turn (`PHANCAP_MAX_EXECUTING=1`) operations execute one after
-/// another, the operations of a batch included, and every one is answered
-/// in full; the gauges fall back to zero.
+/// With one turn for subtree reads (`PHANCAP_MAX_SUBTREE_READS=1`)
+/// operations that read subtrees take them one after another, the
+/// operations of a batch included, and every one is answered in full; the
+/// gauges fall back to zero.
 #[tokio::test]
 async fn operations_past_the_limit_wait_their_turn_and_all_answer() {
     let app = spawn_app_with(Settings {
-        max_executing: 1,
+        max_subtree_reads: 1,
         ..crate::helpers::unlimited()
     })
     .await;
@@ -656,8 +657,8 @@ async fn operations_past_the_limit_wait_their_turn_and_all_answer() {
         .await
         .unwrap();
     for gauge in [
-        "phancap_operations_executing 0",
-        "phancap_operations_waiting 0",
+        "phancap_subtree_turns_held 0",
+        "phancap_subtree_turns_waiting 0",
     ] {
         assert!(text.lines().any(|l| l == gauge), "{gauge}: {text}");
     }
