@@ -339,9 +339,8 @@ struct ServeArgs {
     /// Most operations in one batched request.
     #[arg(long, env = "PHANCAP_MAX_BATCH", default_value_t = Settings::default().max_batch)]
     max_batch: usize,
-    /// Operations reading whole subtrees at once (nested pages of 50 or
-    /// more children); the others wait their turn (0: no limit). Default:
-    /// four per core.
+    /// Queries reading subtrees (children of children) at once; the
+    /// others wait their turn (0: no limit). Default: four per core.
     #[arg(long, env = "PHANCAP_MAX_SUBTREE_READS", default_value_t = Settings::default().max_subtree_reads)]
     max_subtree_reads: usize,
     /// Largest request body, in bytes.

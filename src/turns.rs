@@ -1,9 +1,9 @@
 //! Turns for subtree reads: at most so many operations read whole
 //! subtrees at once; the others wait for a turn in arrival order.
 //!
-//! An operation that reads a subtree (a page of at least 50 children
-//! whose children it also asks for, planned ahead by the unit loaders)
-//! holds every row of it and the answer being built until it ends: 32
+//! An operation that reads a subtree (a page of children whose children
+//! it also asks for, in a query) holds every row of it and the answer
+//! being built until it ends: 32
 //! whole-country reads running at once on two cores held 245 MiB and
 //! came no sooner than taking eight turns (127 MiB, 52 against 67 answers
 //! a second). Only such operations take a turn, when they make their
@@ -12,8 +12,10 @@
 //! version made every operation take a turn, and a lookup by code then
 //! waited 0.68 s instead of 0.05 s under such a flood). An operation takes
 //! one turn at most, and waits for it holding no connection and no other
-//! turn, so turns cannot deadlock. Operations over the websocket do not
-//! plan, so they never take turns.
+//! turn, so turns cannot deadlock. The websocket serves subscriptions
+//! only, which never take turns (the turn lives in the data of operations
+//! over HTTP). Between a turn's release and its next holder's first step
+//! the gauges may show one held fewer for a moment.
 
 use std::sync::Arc;
 

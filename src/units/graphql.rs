@@ -301,7 +301,7 @@ impl Unit {
             },
             then: planned_children(ctx, &page, as_of),
         };
-        if key.then.is_some()
+        if reads_subtree(ctx)
             && let Some(turn) = ctx.data_opt::<crate::turns::OperationTurn>()
         {
             turn.hold().await;
@@ -449,6 +449,19 @@ fn planned_children(
         plan = Some(level);
     }
     plan
+}
+
+/// Whether a `children` field (`ctx`) reads a subtree: its units are
+/// asked for their own children, in a query (a mutation's answer is read
+/// where it stands). Such an operation takes a turn ([`crate::turns`]),
+/// whatever its pages: a page of 49, the default page or two grandchild
+/// levels under aliases read as much as a planned one (found by review).
+fn reads_subtree(ctx: &Context<'_>) -> bool {
+    use async_graphql::parser::types::OperationType;
+    let look = ctx.look_ahead();
+    ctx.query_env.operation.node.ty == OperationType::Query
+        && (look.field("nodes").field("children").exists()
+            || look.field("edges").field("node").field("children").exists())
 }
 
 /// Whether the units of a connection (`look`, a `children` field) are
