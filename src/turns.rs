@@ -3,10 +3,9 @@
 //!
 //! An operation that reads a subtree (a page of children whose children
 //! it also asks for, in a query) holds every row of it and the answer
-//! being built until it ends: 32
-//! whole-country reads running at once on two cores held 245 MiB and
-//! came no sooner than taking eight turns (127 MiB, 52 against 67 answers
-//! a second). Only such operations take a turn, when they make their
+//! being built until it ends: 32 whole-country reads running at once on
+//! two cores held 245 MiB and came no sooner than taking eight turns (127
+//! MiB, 52 against 67 answers a second). Only such operations take a turn, when they make their
 //! first subtree read, and keep it until they end: lookups, flat pages
 //! and mutations never wait behind a flood of national reads (a first
 //! version made every operation take a turn, and a lookup by code then

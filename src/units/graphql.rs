@@ -292,6 +292,7 @@ impl Unit {
         let page = PageRequest::parse(first, after.as_deref(), last, before.as_deref())?
             .ordered(order_by)?;
         let as_of = as_of.map_or(self.as_of, |d| d.0);
+        let grandchildren = asked_grandchildren(ctx);
         let key = ChildrenKey {
             parent: self.model.id,
             level: service::ChildLevel {
@@ -299,9 +300,13 @@ impl Unit {
                 as_of,
                 lean: !needs_path(&ctx.look_ahead()),
             },
-            then: planned_children(ctx, &page, as_of),
+            then: planned_children(&grandchildren, &page, as_of),
         };
-        if reads_subtree(ctx)
+        // Children of children: a subtree read, which takes a turn
+        // ([`crate::turns`]) whatever its pages (a page of 49, the default
+        // page or two grandchild levels under aliases read as much as a
+        // planned one).
+        if !grandchildren.is_empty()
             && let Some(turn) = ctx.data_opt::<crate::turns::OperationTurn>()
         {
             turn.hold().await;
@@ -394,25 +399,14 @@ impl Unit {
 /// province) would read whole provinces to show one commune.
 const PLAN_MIN_PAGE: u64 = 50;
 
-/// The children the query asks of each child of a unit, when it asks for
-/// one level (kind and day) of them: the level the children's loader reads
-/// in the same statement. `page` is the page of children asked for and
-/// `as_of` the day they are read on, the default of theirs. None when the
-/// page is smaller than [`PLAN_MIN_PAGE`] or starts at a cursor, when the
-/// query asks for no grandchildren, for several levels of them (aliases),
-/// or with arguments that do not parse (their resolver reports those), and
-/// in a mutation, whose later fields may change what a list planned for an
-/// earlier one holds.
-fn planned_children(
-    ctx: &Context<'_>,
-    page: &PageRequest,
-    as_of: NaiveDate,
-) -> Option<service::ChildLevel> {
-    use async_graphql::{InputType, Value};
-    let query =
-        ctx.query_env.operation.node.ty == async_graphql::parser::types::OperationType::Query;
-    if !query || page.limit < PLAN_MIN_PAGE || page.after.is_some() || page.before.is_some() {
-        return None;
+/// The `children` fields a `children` field (`ctx`) asks of its units,
+/// through `nodes` or `edges.node`, in a query; none in a mutation, whose
+/// later fields may change what a list read ahead for an earlier one
+/// holds.
+fn asked_grandchildren<'a>(ctx: &'a Context<'_>) -> Vec<async_graphql::SelectionField<'a>> {
+    use async_graphql::parser::types::OperationType;
+    if ctx.query_env.operation.node.ty != OperationType::Query {
+        return Vec::new();
     }
     let look = ctx.look_ahead();
     let mut fields = look.field("nodes").field("children").selection_fields();
@@ -422,8 +416,28 @@ fn planned_children(
             .field("children")
             .selection_fields(),
     );
+    fields
+}
+
+/// The children the query asks of each child of a unit
+/// ([`asked_grandchildren`]), when it asks for one level (kind and day)
+/// of them: the level the children's loader reads in the same statement.
+/// `page` is the page of children asked for and `as_of` the day they are
+/// read on, the default of theirs. None when the page is smaller than
+/// [`PLAN_MIN_PAGE`] or starts at a cursor, when the query asks for no
+/// grandchildren, for several levels of them (aliases), or with arguments
+/// that do not parse (their resolver reports those).
+fn planned_children(
+    grandchildren: &[async_graphql::SelectionField<'_>],
+    page: &PageRequest,
+    as_of: NaiveDate,
+) -> Option<service::ChildLevel> {
+    use async_graphql::{InputType, Value};
+    if page.limit < PLAN_MIN_PAGE || page.after.is_some() || page.before.is_some() {
+        return None;
+    }
     let mut plan: Option<service::ChildLevel> = None;
-    for field in fields {
+    for &field in grandchildren {
         let mut level = service::ChildLevel {
             kind: None,
             as_of,
@@ -449,19 +463,6 @@ fn planned_children(
         plan = Some(level);
     }
     plan
-}
-
-/// Whether a `children` field (`ctx`) reads a subtree: its units are
-/// asked for their own children, in a query (a mutation's answer is read
-/// where it stands). Such an operation takes a turn ([`crate::turns`]),
-/// whatever its pages: a page of 49, the default page or two grandchild
-/// levels under aliases read as much as a planned one (found by review).
-fn reads_subtree(ctx: &Context<'_>) -> bool {
-    use async_graphql::parser::types::OperationType;
-    let look = ctx.look_ahead();
-    ctx.query_env.operation.node.ty == OperationType::Query
-        && (look.field("nodes").field("children").exists()
-            || look.field("edges").field("node").field("children").exists())
 }
 
 /// Whether the units of a connection (`look`, a `children` field) are
